@@ -1,0 +1,20 @@
+package com.ilert.ilagent.util;
+
+/** Masks secrets (integration keys, passwords) before they reach a log line. */
+public final class Mask {
+  private Mask() {}
+
+  /**
+   * Shows at most the first 4 and the last 2 characters of a key, and nothing of a key shorter than
+   * 12 characters, so a log line lets an operator tell keys apart without leaking them.
+   */
+  public static String key(String key) {
+    if (key == null) {
+      return "<none>";
+    }
+    if (key.length() < 12) {
+      return "****";
+    }
+    return key.substring(0, 4) + "****" + key.substring(key.length() - 2);
+  }
+}
