@@ -1,13 +1,155 @@
 package com.ilert.ilagent;
 
 import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.health.HealthVerticle;
+import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.kafka.ConsumerVerticle;
+import com.ilert.ilagent.util.Logging;
+import com.ilert.ilagent.util.Version;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Runs the daemon until shutdown and returns the process exit code. */
+/**
+ * Runs the daemon: deploys the verticles, then waits for a reason to stop (SIGTERM/SIGINT through a
+ * JVM shutdown hook, or a delivery failure) and stops in order: probes turn 503, the consumer
+ * drains and commits, the rest closes. Exit codes: 0 clean shutdown, 1 delivery failure or start-up
+ * failure.
+ */
 public final class Agent {
-  private Agent() {}
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
-  /** Blocks the calling (main) thread until the agent has stopped; returns 0, or 1 on delivery failure. */
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+
+  private final AgentConfig config;
+  private final CompletableFuture<Integer> stopRequested = new CompletableFuture<>();
+  private final CompletableFuture<Integer> stopped = new CompletableFuture<>();
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private volatile boolean hookRunning;
+  private Vertx vertx;
+  private IlertClient client;
+  private long failedAtMs;
+
+  private Agent(AgentConfig config) {
+    this.config = config;
+  }
+
+  /** Blocks the calling (main) thread until the agent has stopped; returns the exit code. */
   public static int run(AgentConfig config) {
-    throw new UnsupportedOperationException("not yet");
+    Logging.configure(config.verbosity());
+    return new Agent(config).runUntilStopped();
+  }
+
+  private int runUntilStopped() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "ilagent-shutdown"));
+    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4));
+    client =
+        new IlertClient(vertx, config.apiUrl(), config.heartbeatUrl(), config.maxInFlight(), config.requestTimeoutMs());
+    vertx
+        .eventBus()
+        .consumer(
+            Addresses.DELIVERY_FAILED,
+            msg -> {
+              failedAtMs = System.currentTimeMillis();
+              stopRequested.complete(EXIT_FAILURE);
+            });
+    LOG.info("ilagent {} starting", Version.get());
+    try {
+      deploy().await(); // the main thread, never an event loop
+      LOG.info("ilagent {} running", Version.get());
+    } catch (Exception e) {
+      LOG.error("Start-up failed: {}", e.toString());
+      stopRequested.complete(EXIT_FAILURE);
+    }
+    int code = stopRequested.join();
+    shutDown(code);
+    stopped.complete(code);
+    if (hookRunning) {
+      // The JVM is already exiting: the hook ends the process with this code.
+      try {
+        Thread.currentThread().join();
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return code;
+  }
+
+  /** Probes first so they answer from the start, then the consumer, then the own heartbeat. */
+  private Future<Void> deploy() {
+    Future<Void> chain = Future.succeededFuture();
+    if (config.port() != null) {
+      chain = chain.compose(v -> deploy(new HealthVerticle("0.0.0.0", config.port())));
+    }
+    chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client)));
+    if (config.heartbeatKey() != null) {
+      chain = chain.compose(v -> deploy(new HeartbeatVerticle(config.heartbeatKey(), client)));
+    }
+    return chain;
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle) {
+    return vertx.deployVerticle(verticle).map(id -> {
+      deployments.push(id);
+      return null;
+    });
+  }
+
+  /** Runs on the main thread: stops the verticles in reverse order, then Vert.x. */
+  private void shutDown(int code) {
+    LOG.info(code == EXIT_OK ? "Shutting down" : "Stopping after a delivery failure");
+    vertx.eventBus().publish(Addresses.SHUTDOWN, code);
+    Future<Void> chain = Future.succeededFuture();
+    while (!deployments.isEmpty()) {
+      String id = deployments.pop();
+      chain = chain.compose(v -> vertx.undeploy(id).recover(err -> {
+        LOG.warn("Stopping {}: {}", id, err.toString());
+        return Future.succeededFuture();
+      }));
+    }
+    if (code == EXIT_FAILURE && failedAtMs > 0) {
+      // The original program's promise: exit a fixed delay after the failure, whatever drained.
+      chain = chain.compose(v -> {
+        long remaining = config.exitDelayMs() - (System.currentTimeMillis() - failedAtMs);
+        return remaining > 0 ? vertx.timer(remaining).mapEmpty() : Future.succeededFuture();
+      });
+    }
+    chain = chain.compose(v -> client.close()).recover(err -> Future.succeededFuture());
+    long bound = Math.max(config.shutdownTimeoutMs(), config.exitDelayMs()) + 10_000;
+    try {
+      chain.await(bound, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("Shutdown did not finish in time: {}", e.toString());
+    }
+    try {
+      vertx.close().await(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Closing Vert.x: {}", e.toString());
+    }
+    LOG.info("Stopped");
+  }
+
+  /** SIGTERM/SIGINT: request a clean stop, wait for it, and end with its exit code (not 143). */
+  private void onSignal() {
+    if (stopped.isDone()) {
+      return; // normal exit after shutDown: nothing left to do
+    }
+    hookRunning = true;
+    stopRequested.complete(EXIT_OK);
+    int code;
+    try {
+      code = stopped.get(Math.max(config.shutdownTimeoutMs(), config.exitDelayMs()) + 20_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      code = EXIT_FAILURE;
+    }
+    Logging.flush();
+    Runtime.getRuntime().halt(code);
   }
 }

@@ -1,0 +1,57 @@
+package com.ilert.ilagent;
+
+import com.ilert.ilagent.ilert.Deliverer;
+import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.util.Mask;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The agent's own heartbeat (-b): pings ilert at start and then every 30 s; never fatal. */
+public final class HeartbeatVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HeartbeatVerticle.class);
+
+  public static final long INTERVAL_MS = 30_000;
+
+  /** A ping must land well inside the 30 s period: retry for a few seconds only. */
+  private static final long RETRY_BUDGET_MS = 5_000;
+
+  private final String key;
+  private final IlertClient client;
+  private Deliverer deliverer;
+  private long timer = -1;
+
+  public HeartbeatVerticle(String key, IlertClient client) {
+    this.key = key;
+    this.client = client;
+  }
+
+  @Override
+  public Future<?> start() {
+    deliverer = new Deliverer(vertx, client, RETRY_BUDGET_MS, RETRY_BUDGET_MS);
+    ping();
+    timer = vertx.setPeriodic(INTERVAL_MS, id -> ping());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    deliverer.abandonWaiting();
+    return Future.succeededFuture();
+  }
+
+  private void ping() {
+    deliverer
+        .ping(key, "own heartbeat")
+        .onSuccess(
+            result -> {
+              if (result.kind() == com.ilert.ilagent.ilert.DeliveryResult.Kind.DELIVERED) {
+                LOG.debug("Own heartbeat {} pinged", Mask.key(key));
+              } else {
+                LOG.warn("Own heartbeat {} not pinged: {}", Mask.key(key), result.describe());
+              }
+            });
+  }
+}

@@ -1,0 +1,98 @@
+package com.ilert.ilagent.health;
+
+import com.ilert.ilagent.Addresses;
+import com.ilert.ilagent.util.Version;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves /health (liveness), /ready (readiness) and / on the -p port. It learns the consumer's state
+ * and the start of shutdown over the event bus, so it never touches the consumer itself.
+ */
+public final class HealthVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HealthVerticle.class);
+
+  private final int port;
+  private final String host;
+  private JsonObject consumerState =
+      new JsonObject()
+          .put("component", "kafka")
+          .put("ready", false)
+          .put("consumer_started", false)
+          .put("subscribed", false)
+          .put("assigned", false);
+  private boolean shuttingDown;
+  private HealthChecks readiness;
+  private HttpServer server;
+
+  public HealthVerticle(String host, int port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMER_STATE, msg -> consumerState = msg.body());
+    vertx.eventBus().consumer(Addresses.SHUTDOWN, msg -> shuttingDown = true);
+
+    readiness = HealthChecks.create(vertx);
+    readiness.register(
+        "kafka",
+        promise -> {
+          JsonObject state = consumerState.copy();
+          boolean up = !shuttingDown && state.getBoolean("ready", false);
+          state.remove("ready");
+          promise.complete(up ? Status.OK(state) : Status.KO(state));
+        });
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(this::health);
+    router.get("/ready").handler(this::ready);
+    router.get("/").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end(Version.userAgent()));
+    server = vertx.createHttpServer().requestHandler(router);
+    return server
+        .listen(port, host)
+        .onSuccess(s -> LOG.info("HTTP server listening on port {}", s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void health(RoutingContext rc) {
+    rc.response().setStatusCode(shuttingDown ? 503 : 204).end();
+  }
+
+  private void ready(RoutingContext rc) {
+    readiness
+        .checkStatus("kafka")
+        .onComplete(
+            (result, err) -> {
+              if (err == null && result.getUp()) {
+                rc.response().setStatusCode(204).end();
+                return;
+              }
+              JsonObject body = consumerState.copy();
+              body.remove("ready");
+              if (shuttingDown) {
+                body.put("shutting_down", true);
+              }
+              if (err != null) {
+                body.put("error", err.getMessage());
+              }
+              rc.response()
+                  .setStatusCode(503)
+                  .putHeader("Content-Type", "application/json")
+                  .end(body.encode());
+            });
+  }
+}

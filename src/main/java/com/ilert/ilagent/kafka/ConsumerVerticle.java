@@ -1,0 +1,470 @@
+package com.ilert.ilagent.kafka;
+
+import com.ilert.ilagent.Addresses;
+import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.config.Ordering;
+import com.ilert.ilagent.ilert.Deliverer;
+import com.ilert.ilagent.ilert.DeliveryResult;
+import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.mapping.EventMapper;
+import com.ilert.ilagent.mapping.HeartbeatMapper;
+import com.ilert.ilagent.mapping.MappingResult;
+import com.ilert.ilagent.util.Mask;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaReadStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka ▶ map ▶ deliver ▶ track offsets ▶ commit. Records are mapped as they arrive, scheduled into
+ * ordering lanes, delivered concurrently up to max_in_flight, and their offsets committed once every
+ * record before them in the partition is done. Everything here runs on this verticle's event loop.
+ */
+public final class ConsumerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
+
+  /** Pause a partition with this many records (or bytes) waiting, resume below half of it. */
+  private static final int PAUSE_RECORDS = 2000;
+
+  private static final long PAUSE_BYTES = 16L * 1024 * 1024;
+
+  /** A failing ping is retried briefly: the heartbeat's interval is at least 25 s. */
+  private static final long PING_BUDGET_MS = 10_000;
+
+  private final AgentConfig config;
+  private final IlertClient client;
+
+  private KafkaReadStream<byte[], byte[]> stream;
+  private Deliverer deliverer;
+  private EventMapper eventMapper;
+  private HeartbeatMapper heartbeatMapper;
+  private OrderingLanes<Work> lanes;
+  private Set<String> heartbeatTopics;
+  private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+
+  private boolean subscribed;
+  private boolean assigned;
+  private boolean stopping;
+  private boolean failed;
+  private String lastError;
+  private long commitTimer = -1;
+  private Future<Void> lastCommit = Future.succeededFuture();
+  private boolean commitInProgress;
+  private Promise<Void> drained;
+
+  public ConsumerVerticle(AgentConfig config, IlertClient client) {
+    this.config = config;
+    this.client = client;
+  }
+
+  @Override
+  public Future<?> start() {
+    eventMapper = new EventMapper(config.mapping());
+    heartbeatMapper = new HeartbeatMapper();
+    lanes = new OrderingLanes<>(config.maxInFlight());
+    heartbeatTopics = new HashSet<>(config.heartbeatTopics());
+    deliverer = new Deliverer(vertx, client, config.retryMaxMs(), Math.min(config.retryMaxMs(), PING_BUDGET_MS));
+    Set<String> topics = new LinkedHashSet<>(config.eventTopics());
+    topics.addAll(config.heartbeatTopics());
+
+    // Creating the Kafka client resolves broker names: keep it off the event loop.
+    return vertx
+        .executeBlocking(() -> KafkaSettings.createConsumer(config))
+        .compose(
+            consumer -> {
+              stream = KafkaReadStream.create(vertx, consumer);
+              stream.pollTimeout(Duration.ofMillis(200));
+              stream.exceptionHandler(this::onKafkaError);
+              stream.partitionsAssignedHandler(this::onAssigned);
+              stream.partitionsRevokedHandler(this::onRevoked);
+              stream.batchHandler(this::onBatch);
+              return stream.subscribe(topics);
+            })
+        .onSuccess(
+            v -> {
+              subscribed = true;
+              LOG.info("Subscribed to {} as group {}", topics, config.kafkaGroupId());
+              commitTimer = vertx.setPeriodic(config.commitIntervalMs(), id -> commit());
+              publishState();
+            });
+  }
+
+  /** Graceful stop: no new records, in-flight ones finish (bounded), completed offsets committed. */
+  @Override
+  public Future<?> stop() {
+    long bound = failed ? config.exitDelayMs() : config.shutdownTimeoutMs();
+    return drain(bound)
+        .compose(v -> finalCommit())
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> closeStream());
+  }
+
+  // ---------------------------------------------------------------------------------- records
+
+  private void onBatch(ConsumerRecords<byte[], byte[]> records) {
+    Set<TopicPartition> touched = new HashSet<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+      PartitionState ps = partitions.get(tp);
+      if (ps == null || stopping || failed) {
+        // Not ours any more, or we are stopping: left uncommitted for the next owner.
+        continue;
+      }
+      if (record.offset() <= ps.offsets.lastAdded()) {
+        continue; // fetched twice within one assignment: the first copy is already on its way
+      }
+      ps.offsets.add(record.offset());
+      accept(ps, record);
+      touched.add(tp);
+    }
+    dispatch();
+    pauseIfFull(touched);
+  }
+
+  private void accept(PartitionState ps, ConsumerRecord<byte[], byte[]> record) {
+    String topic = record.topic();
+    MappingResult result =
+        heartbeatTopics.contains(topic)
+            ? heartbeatMapper.map(topic, record.partition(), record.offset(), record.key(), record.value())
+            : eventMapper.map(topic, record.partition(), record.offset(), record.key(), record.value());
+    if (result instanceof MappingResult.Skip skip) {
+      LOG.warn(
+          "topic={} partition={} offset={}: skipped ({}): {}",
+          topic, record.partition(), record.offset(), skip.reason().label(), skip.detail());
+      ps.offsets.complete(record.offset());
+      return;
+    }
+    int bytes = record.value() == null ? 0 : record.value().length;
+    Work work = new Work(ps, record.offset(), result, orderingKey(ps, record, result), bytes);
+    ps.buffered++;
+    ps.bufferedBytes += bytes;
+    lanes.submit(work.orderingKey, work);
+  }
+
+  private Object orderingKey(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult result) {
+    Ordering ordering = config.ordering();
+    if (ordering == Ordering.PARTITION) {
+      return ps.tp;
+    }
+    if (ordering == Ordering.KEY) {
+      // ISO-8859-1 maps every byte to one char: a lossless, cheap key. A null key is its own lane.
+      String key = record.key() == null ? "\u0000" : "k" + new String(record.key(), StandardCharsets.ISO_8859_1);
+      return ps.tp.toString() + '\u0000' + key;
+    }
+    if (result instanceof MappingResult.Event event && event.alertKey() != null) {
+      return event.integrationKey() + '\u0000' + event.alertKey();
+    }
+    return null;
+  }
+
+  private void dispatch() {
+    if (stopping || failed) {
+      return;
+    }
+    Work work;
+    while ((work = lanes.next()) != null) {
+      deliver(work);
+    }
+  }
+
+  private void deliver(Work work) {
+    Future<DeliveryResult> delivery =
+        work.result instanceof MappingResult.Event event
+            ? deliverer.deliverEvent(event.integrationKey(), event.body(), work.where())
+            : deliverer.ping(((MappingResult.Heartbeat) work.result).integrationKey(), work.where());
+    delivery.onComplete(
+        (result, err) -> finished(work, err == null ? result : new DeliveryResult(DeliveryResult.Kind.FAILED, 0, null, err.toString())));
+  }
+
+  private void finished(Work work, DeliveryResult result) {
+    lanes.complete(work);
+    PartitionState ps = work.partition;
+    ps.buffered--;
+    ps.bufferedBytes -= work.bytes;
+    boolean heartbeat = work.result instanceof MappingResult.Heartbeat;
+    String key = heartbeat
+        ? ((MappingResult.Heartbeat) work.result).integrationKey()
+        : ((MappingResult.Event) work.result).integrationKey();
+    switch (result.kind()) {
+      case DELIVERED -> {
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("{}: {} for key {} delivered ({})", work.where(), heartbeat ? "ping" : "event", Mask.key(key), result.describe());
+        }
+        ps.offsets.complete(work.offset);
+      }
+      case REJECTED -> {
+        LOG.warn("{}: {} for key {} rejected, skipped: {}", work.where(), heartbeat ? "ping" : "event", Mask.key(key), result.describe());
+        ps.offsets.complete(work.offset);
+      }
+      case FAILED -> {
+        if (heartbeat) {
+          // A ping that keeps failing must never hold back the events behind it.
+          LOG.warn("{}: ping for key {} failed after {} attempts, skipped: {}", work.where(), Mask.key(key), result.attempts(), result.describe());
+          ps.offsets.complete(work.offset);
+        } else {
+          deliveryFailed(work, key, result);
+        }
+      }
+      case ABANDONED -> {
+        // Stopping: the record stays uncommitted and is delivered again after a restart.
+      }
+    }
+    resumeIfDrained(ps);
+    if (drained != null && lanes.inFlight() == 0) {
+      drained.tryComplete();
+    }
+    dispatch();
+  }
+
+  private void deliveryFailed(Work work, String key, DeliveryResult result) {
+    if (failed) {
+      return;
+    }
+    failed = true;
+    LOG.error(
+        "{}: event for key {} not delivered after {} attempts within --retry_max_ms={} ({}); its offset stays uncommitted, exiting with code 1 in {} ms",
+        work.where(), Mask.key(key), result.attempts(), config.retryMaxMs(), result.describe(), config.exitDelayMs());
+    stopTakingWork();
+    publishState();
+    vertx.eventBus().publish(Addresses.DELIVERY_FAILED, work.where());
+  }
+
+  // ---------------------------------------------------------------------------------- backpressure
+
+  private void pauseIfFull(Set<TopicPartition> touched) {
+    Set<TopicPartition> toPause = new HashSet<>();
+    for (TopicPartition tp : touched) {
+      PartitionState ps = partitions.get(tp);
+      if (ps != null && !ps.paused && (ps.buffered >= PAUSE_RECORDS || ps.bufferedBytes >= PAUSE_BYTES)) {
+        ps.paused = true;
+        toPause.add(tp);
+      }
+    }
+    if (!toPause.isEmpty()) {
+      LOG.debug("Pausing {}: ilert is slower than the topic", toPause);
+      stream.pause(toPause);
+    }
+  }
+
+  private void resumeIfDrained(PartitionState ps) {
+    if (ps.paused && !ps.revoked && !stopping && !failed
+        && ps.buffered <= PAUSE_RECORDS / 2 && ps.bufferedBytes <= PAUSE_BYTES / 2) {
+      ps.paused = false;
+      stream.resume(Set.of(ps.tp));
+    }
+  }
+
+  /** No new records: pause everything and drop what waits in the lanes (it stays uncommitted). */
+  private void stopTakingWork() {
+    List<Work> dropped = lanes.removeQueued(w -> true);
+    for (Work w : dropped) {
+      w.partition.buffered--;
+      w.partition.bufferedBytes -= w.bytes;
+    }
+    if (stream != null && !partitions.isEmpty()) {
+      partitions.values().forEach(ps -> ps.paused = true);
+      stream.pause(new HashSet<>(partitions.keySet()));
+    }
+  }
+
+  private Future<Void> drain(long boundMs) {
+    stopping = true;
+    publishState();
+    stopTakingWork();
+    if (lanes.inFlight() == 0) {
+      return Future.succeededFuture();
+    }
+    LOG.info("Waiting up to {} ms for {} deliveries in flight", boundMs, lanes.inFlight());
+    drained = Promise.promise();
+    long timer =
+        vertx.setTimer(
+            Math.max(1, boundMs),
+            id -> {
+              if (lanes.inFlight() > 0) {
+                LOG.warn("{} deliveries not finished in time; they stay uncommitted and are delivered again after a restart", lanes.inFlight());
+              }
+              deliverer.abandonWaiting();
+              drained.tryComplete();
+            });
+    return drained.future().onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  // ---------------------------------------------------------------------------------- rebalance
+
+  private void onAssigned(Set<TopicPartition> tps) {
+    assigned = true;
+    Set<TopicPartition> repause = new HashSet<>();
+    for (TopicPartition tp : tps) {
+      PartitionState ps = partitions.computeIfAbsent(tp, PartitionState::new);
+      if (stopping || failed) {
+        ps.paused = true;
+      }
+      if (ps.paused) {
+        repause.add(tp); // Kafka forgets pauses across a rebalance
+      }
+    }
+    LOG.info("Assigned {}", tps);
+    if (!repause.isEmpty()) {
+      stream.pause(repause);
+    }
+    publishState();
+    // Asking the position makes the consumer resolve where it starts (committed offset or reset):
+    // only then can a record produced after /ready not be skipped by a 'latest' reset.
+    for (TopicPartition tp : tps) {
+      stream
+          .position(tp)
+          .onSuccess(
+              pos -> {
+                PartitionState ps = partitions.get(tp);
+                if (ps != null) {
+                  ps.positionKnown = true;
+                  LOG.info("topic={} partition={}: starting at offset {}", tp.topic(), tp.partition(), pos);
+                  publishState();
+                }
+              })
+          .onFailure(err -> onKafkaError(err));
+    }
+  }
+
+  private void onRevoked(Set<TopicPartition> tps) {
+    Map<TopicPartition, OffsetAndMetadata> last = new HashMap<>();
+    for (TopicPartition tp : tps) {
+      PartitionState ps = partitions.remove(tp);
+      if (ps == null) {
+        continue;
+      }
+      ps.revoked = true;
+      List<Work> dropped = lanes.removeQueued(w -> w.partition == ps);
+      ps.buffered -= dropped.size();
+      dropped.forEach(w -> ps.bufferedBytes -= w.bytes);
+      if (ps.offsets.needsCommit()) {
+        last.put(tp, new OffsetAndMetadata(ps.offsets.committable()));
+      }
+    }
+    LOG.info("Revoked {}", tps);
+    if (!last.isEmpty()) {
+      // Best effort: the partition may already belong to another member, which then redelivers.
+      commitOffsets(last, Map.of());
+    }
+    publishState();
+    dispatch();
+  }
+
+  // ---------------------------------------------------------------------------------- commits
+
+  /** Periodic: commits every partition's completed prefix, skipped while a commit is under way. */
+  private Future<Void> commit() {
+    if (commitInProgress) {
+      return lastCommit;
+    }
+    commitInProgress = true;
+    lastCommit = commitNow().onComplete(ar -> commitInProgress = false);
+    return lastCommit;
+  }
+
+  /** At the end: after any commit under way, one more with everything completed by now. */
+  private Future<Void> finalCommit() {
+    return lastCommit.transform(ar -> commitNow());
+  }
+
+  private Future<Void> commitNow() {
+    if (stream == null) {
+      return Future.succeededFuture();
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    Map<TopicPartition, PartitionState> states = new HashMap<>();
+    for (PartitionState ps : partitions.values()) {
+      if (ps.offsets.needsCommit()) {
+        offsets.put(ps.tp, new OffsetAndMetadata(ps.offsets.committable()));
+        states.put(ps.tp, ps);
+      }
+    }
+    if (offsets.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return commitOffsets(offsets, states);
+  }
+
+  private Future<Void> commitOffsets(
+      Map<TopicPartition, OffsetAndMetadata> offsets, Map<TopicPartition, PartitionState> states) {
+    return stream
+        .commit(offsets)
+        .<Void>map(
+            done -> {
+              offsets.forEach((tp, om) -> {
+                PartitionState ps = states.get(tp);
+                if (ps != null) {
+                  ps.offsets.markCommitted(om.offset());
+                }
+              });
+              if (LOG.isDebugEnabled()) {
+                LOG.debug("Committed {}", offsets);
+              }
+              return null;
+            })
+        .onFailure(err -> LOG.warn("Commit of {} failed ({}); will retry", offsets.keySet(), err.toString()))
+        .recover(err -> Future.succeededFuture());
+  }
+
+  private Future<Void> closeStream() {
+    if (commitTimer >= 0) {
+      vertx.cancelTimer(commitTimer);
+    }
+    if (stream == null) {
+      return Future.succeededFuture();
+    }
+    return stream.close().onFailure(err -> LOG.warn("Closing the Kafka consumer: {}", err.toString()));
+  }
+
+  // ---------------------------------------------------------------------------------- state
+
+  private void onKafkaError(Throwable err) {
+    lastError = err.toString();
+    LOG.warn("Kafka consumer: {}", lastError);
+    publishState();
+  }
+
+  private void publishState() {
+    vertx.eventBus().publish(Addresses.CONSUMER_STATE, state());
+  }
+
+  /** The consumer's state as /ready reports it. */
+  JsonObject state() {
+    boolean positionsKnown = partitions.values().stream().allMatch(ps -> ps.positionKnown);
+    boolean ready = subscribed && assigned && positionsKnown && !stopping && !failed;
+    JsonObject json =
+        new JsonObject()
+            .put("component", "kafka")
+            .put("ready", ready)
+            .put("consumer_started", stream != null)
+            .put("subscribed", subscribed)
+            .put("assigned", assigned && positionsKnown)
+            .put("partitions", partitions.size())
+            .put("stopping", stopping)
+            .put("delivery_failed", failed);
+    if (lastError != null) {
+      json.put("error", lastError);
+    }
+    return json;
+  }
+
+  List<TopicPartition> assignment() {
+    return new ArrayList<>(partitions.keySet());
+  }
+}

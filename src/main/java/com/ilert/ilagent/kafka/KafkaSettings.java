@@ -1,0 +1,39 @@
+package com.ilert.ilagent.kafka;
+
+import com.ilert.ilagent.config.AgentConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** The Kafka client settings the agent runs with. */
+public final class KafkaSettings {
+  private KafkaSettings() {}
+
+  /**
+   * The consumer's properties: the user's --kafka_property entries (TLS, SASL, tuning) under the
+   * settings at-least-once delivery depends on, which the user cannot override.
+   */
+  public static Map<String, Object> consumerProperties(AgentConfig config) {
+    Map<String, Object> props = new HashMap<>();
+    // Cooperative rebalancing moves only the partitions that change owner: fewer redeliveries.
+    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ilagent");
+    props.putAll(config.kafkaProperties());
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBrokers()));
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafkaGroupId());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.kafkaOffsetReset());
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return props;
+  }
+
+  /** Creates the consumer; may resolve broker names, so not on an event loop. */
+  public static Consumer<byte[], byte[]> createConsumer(AgentConfig config) {
+    return new KafkaConsumer<>(consumerProperties(config));
+  }
+}

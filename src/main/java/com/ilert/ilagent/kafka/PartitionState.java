@@ -1,0 +1,20 @@
+package com.ilert.ilagent.kafka;
+
+import org.apache.kafka.common.TopicPartition;
+
+/** What the consumer knows of one partition while it is assigned. */
+final class PartitionState {
+  final TopicPartition tp;
+  final PartitionOffsets offsets = new PartitionOffsets();
+  /** Records received and not finished (queued or in flight). */
+  int buffered;
+  long bufferedBytes;
+  boolean paused;
+  boolean positionKnown;
+  /** Set once the partition is revoked: its records may finish but are never committed again. */
+  boolean revoked;
+
+  PartitionState(TopicPartition tp) {
+    this.tp = tp;
+  }
+}
