@@ -29,8 +29,8 @@ public final class Deliverer {
   public Deliverer(Vertx vertx, IlertClient client, long eventBudgetMs, long pingBudgetMs) {
     this.vertx = vertx;
     this.client = client;
-    this.eventPolicy = RetryPolicy.withDefaults(eventBudgetMs, ThreadLocalRandom.current()::nextDouble);
-    this.pingPolicy = RetryPolicy.withDefaults(pingBudgetMs, ThreadLocalRandom.current()::nextDouble);
+    this.eventPolicy = RetryPolicy.withDefaults(eventBudgetMs, () -> ThreadLocalRandom.current().nextDouble());
+    this.pingPolicy = RetryPolicy.withDefaults(pingBudgetMs, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /** Delivers an event, retrying until it is accepted, rejected or the budget is spent. */

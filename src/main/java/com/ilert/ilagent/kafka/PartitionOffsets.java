@@ -100,6 +100,11 @@ public final class PartitionOffsets {
   }
 
   /** Records added and not yet completed. */
+  /** The highest offset added so far, or -1. */
+  public long lastAdded() {
+    return lastAdded;
+  }
+
   public int pending() {
     return pending;
   }
