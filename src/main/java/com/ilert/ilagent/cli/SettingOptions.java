@@ -2,9 +2,11 @@ package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.config.FlagValues;
 import com.ilert.ilagent.config.Setting;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -26,7 +28,12 @@ final class SettingOptions {
 
   /** The options matched on the command line; options that were not given are absent. */
   void collect(List<OptionSpec> matched, FlagValues flags) {
+    // picocli lists an option once per occurrence, but its value already holds every occurrence.
+    Set<OptionSpec> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (OptionSpec option : matched) {
+      if (!seen.add(option)) {
+        continue;
+      }
       Setting s = settings.get(option);
       if (s == null) {
         continue; // --config and the help options are handled by the command itself
@@ -34,7 +41,8 @@ final class SettingOptions {
       Object value = option.getValue();
       switch (s.kind()) {
         case LIST, PROPERTIES -> {
-          for (Object v : (List<?>) value) {
+          List<?> values = value instanceof List<?> l ? l : List.of(value);
+          for (Object v : values) {
             flags.add(s, (String) v);
           }
         }
@@ -54,8 +62,10 @@ final class SettingOptions {
     if (s.paramLabel() != null) {
       b.paramLabel(s.paramLabel());
     }
+    if (s.repeatableFlag() && s.kind() != Setting.Kind.COUNT) {
+      return b.type(List.class).auxiliaryTypes(String.class).arity("1").build();
+    }
     return switch (s.kind()) {
-      case LIST, PROPERTIES -> b.type(List.class).auxiliaryTypes(String.class).arity("1").build();
       case COUNT -> b.type(boolean[].class).arity("0").build();
       case FLAG -> b.type(boolean.class).arity("0").build();
       default -> b.type(String.class).arity("1").build();

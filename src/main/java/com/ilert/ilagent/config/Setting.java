@@ -164,6 +164,18 @@ public enum Setting {
     };
   }
 
+  /**
+   * Whether the flag may be given more than once. Topic lists and Kafka properties add up; the
+   * broker list is one comma-separated value, so a second --kafka_brokers is a mistake.
+   */
+  public boolean repeatableFlag() {
+    return switch (kind) {
+      case LIST -> this != KAFKA_BROKERS;
+      case PROPERTIES, COUNT -> true;
+      default -> false;
+    };
+  }
+
   /** Values of secret settings never appear in an error message. */
   public boolean secret() {
     return this == HEARTBEAT || this == EVENT_KEY || this == KAFKA_PROPERTY;

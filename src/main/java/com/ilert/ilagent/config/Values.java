@@ -29,7 +29,16 @@ final class Values {
   }
 
   static long longInRange(RawValue v, long min, long max) throws ConfigException {
-    String expected = max == Long.MAX_VALUE
+    return longInRange(v, min, max, max == Long.MAX_VALUE);
+  }
+
+  static int intInRange(RawValue v, int min, int max) throws ConfigException {
+    return (int) longInRange(v, min, max, max == Integer.MAX_VALUE);
+  }
+
+  private static long longInRange(RawValue v, long min, long max, boolean unbounded)
+      throws ConfigException {
+    String expected = unbounded
         ? "expected an integer of at least " + min
         : "expected an integer from " + min + " to " + max;
     long n;
@@ -42,10 +51,6 @@ final class Values {
       throw v.invalid(expected);
     }
     return n;
-  }
-
-  static int intInRange(RawValue v, int min, int max) throws ConfigException {
-    return (int) longInRange(v, min, max);
   }
 
   static int port(RawValue v) throws ConfigException {
