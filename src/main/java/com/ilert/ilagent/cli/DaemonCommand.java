@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
     // The generated synopsis lists all ~30 options twice over; the option list below is enough.
     customSynopsis = "ilagent daemon [OPTIONS]",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     sortOptions = false,
     description = "Consume Kafka topics and forward the records to ilert.",
     footer = {

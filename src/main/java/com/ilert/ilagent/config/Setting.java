@@ -81,9 +81,10 @@ public enum Setting {
     PROPERTIES
   }
 
-  /** Environment variables named ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM etc. set Kafka properties. */
+  /** Every environment variable with this prefix must be a known setting. */
   public static final String ENV_PREFIX = "ILAGENT_";
 
+  /** ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM etc. set Kafka properties (here sasl.mechanism). */
   public static final String ENV_KAFKA_PROPERTY_PREFIX = "ILAGENT_KAFKA_PROPERTY_";
 
   private final String longName;

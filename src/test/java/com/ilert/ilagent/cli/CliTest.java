@@ -16,6 +16,7 @@ class CliTest {
     assertThat(r.out().trim()).isEqualTo("ilagent " + VersionProvider.version());
     // Maven filters the resource, so tests see the project version, not the fallback.
     assertThat(VersionProvider.version()).isNotEqualTo("dev").doesNotContain("${");
+    assertThat(CliRun.run("daemon", "--version").out().trim()).isEqualTo(r.out().trim());
   }
 
   @Test
