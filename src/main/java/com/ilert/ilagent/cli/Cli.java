@@ -1,0 +1,33 @@
+package com.ilert.ilagent.cli;
+
+import com.ilert.ilagent.config.AgentConfig;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+import picocli.CommandLine;
+
+/** Assembles the {@code ilagent} command line. {@code Main} runs it; tests inject env and runner. */
+public final class Cli {
+  /** Exit code of every usage or configuration error. */
+  public static final int EXIT_USAGE = 2;
+
+  static final String PREFIX = "ilagent: ";
+
+  private Cli() {}
+
+  /**
+   * @param env the environment to read ILAGENT_* settings from ({@code System.getenv()} in
+   *     production, a plain map in tests)
+   * @param daemonRunner runs the daemon with the validated config and returns the exit code
+   *     ({@code Agent::run} in production)
+   */
+  public static CommandLine commandLine(
+      Map<String, String> env, ToIntFunction<AgentConfig> daemonRunner) {
+    CommandLine root = new CommandLine(new IlagentCommand());
+    root.addSubcommand(DaemonCommand.commandLine(env, daemonRunner));
+    // Set after adding subcommands: picocli copies these settings only to existing subcommands.
+    // "@file" expansion would read arguments from a file nobody expects to be read.
+    root.setExpandAtFiles(false);
+    root.setParameterExceptionHandler(new UsageErrorHandler());
+    return root;
+  }
+}

@@ -1,0 +1,184 @@
+package com.ilert.ilagent.config;
+
+import java.util.Locale;
+
+/**
+ * Every setting of the daemon command, with the names it has in each source (flag, JSON config
+ * file, environment). Keeping all names in one table is what lets the three sources and the help
+ * text stay in step: a new option is one new line here plus its conversion in {@link
+ * ConfigBuilder}.
+ */
+public enum Setting {
+  KAFKA_BROKERS("kafka_brokers", null, Kind.LIST, null, "HOST:PORT[,...]",
+      "Kafka bootstrap servers, comma-separated (required)."),
+  KAFKA_GROUP_ID("kafka_group_id", null, Kind.STRING, "ilagent", "GROUP",
+      "Kafka consumer group id."),
+  EVENT_TOPIC("event_topic", "-e", Kind.LIST, null, "TOPIC[,...]",
+      "Topic(s) with alert events; comma-separated, repeatable."),
+  HEARTBEAT_TOPIC("heartbeat_topic", "-r", Kind.LIST, null, "TOPIC[,...]",
+      "Topic(s) with heartbeat pings; comma-separated, repeatable."),
+  PORT("port", "-p", Kind.NUMBER, null, "PORT",
+      "Port of the HTTP server for /health, /ready and /metrics (off when not given)."),
+  VERBOSE("verbose", "-v", Kind.COUNT, "0", null,
+      "More log output; repeat for more (-v warn, -vv info, -vvv debug)."),
+  API_URL("api_url", null, Kind.STRING, AgentConfig.DEFAULT_API_URL, "URL",
+      "Base URL of the ilert API."),
+  HEARTBEAT_URL("heartbeat_url", null, Kind.STRING, AgentConfig.DEFAULT_HEARTBEAT_URL, "URL",
+      "Base URL of the ilert heartbeat API."),
+  KAFKA_OFFSET_RESET("kafka_offset_reset", null, Kind.STRING, "latest", "latest|earliest",
+      "Where a new consumer group starts reading."),
+  KAFKA_PROPERTY("kafka_property", null, Kind.PROPERTIES, null, "KEY=VALUE",
+      "Extra Kafka client property (TLS, SASL, tuning); repeatable."),
+  ORDERING("ordering", null, Kind.STRING, "alert_key", "alert_key|key|partition",
+      "Which records are delivered strictly one after another."),
+  MAX_IN_FLIGHT("max_in_flight", null, Kind.NUMBER, "64", "N",
+      "Records delivered concurrently, 1-10000."),
+  RETRY_MAX_MS("retry_max_ms", null, Kind.NUMBER, "60000", "MS",
+      "Retry budget of one delivery before the agent exits; 0 = no retry."),
+  EXIT_DELAY_MS("exit_delay_ms", null, Kind.NUMBER, "5000", "MS",
+      "Wait before exiting after a delivery failure."),
+  SHUTDOWN_TIMEOUT_MS("shutdown_timeout_ms", null, Kind.NUMBER, "20000", "MS",
+      "Bound on waiting for in-flight deliveries at shutdown."),
+  COMMIT_INTERVAL_MS("commit_interval_ms", null, Kind.NUMBER, "100", "MS",
+      "How often completed offsets are committed, 1-60000."),
+  REQUEST_TIMEOUT_MS("request_timeout_ms", null, Kind.NUMBER, "10000", "MS",
+      "Timeout of one HTTP request to ilert, 1-600000."),
+  HEARTBEAT("heartbeat", "-b", Kind.STRING, null, "KEY",
+      "The agent's own ilert heartbeat key, pinged every 30 s."),
+  LOG_FORMAT("log_format", null, Kind.STRING, "text", "text|json", "Log line format."),
+  EVENT_KEY("event_key", null, Kind.STRING, null, "KEY",
+      "Integration key that replaces the key of every event."),
+  MAP_KEY_ALERT_KEY("map_key_alert_key", null, Kind.STRING, null, "PATH",
+      "Payload path of the alertKey."),
+  MAP_KEY_SUMMARY("map_key_summary", null, Kind.STRING, null, "PATH", "Payload path of the summary."),
+  MAP_KEY_ETYPE("map_key_etype", null, Kind.STRING, null, "PATH", "Payload path of the eventType."),
+  MAP_VAL_ETYPE_ALERT("map_val_etype_alert", null, Kind.STRING, null, "VALUE",
+      "eventType value that means ALERT."),
+  MAP_VAL_ETYPE_ACCEPT("map_val_etype_accept", null, Kind.STRING, null, "VALUE",
+      "eventType value that means ACCEPT."),
+  MAP_VAL_ETYPE_RESOLVE("map_val_etype_resolve", null, Kind.STRING, null, "VALUE",
+      "eventType value that means RESOLVE."),
+  FILTER_KEY("filter_key", null, Kind.STRING, null, "KEY",
+      "Keep only payloads with this top-level key."),
+  FILTER_VAL("filter_val", null, Kind.STRING, null, "VALUE",
+      "With --filter_key: keep only payloads whose value at the key is this string."),
+  FORWARD_MESSAGE_PAYLOAD("forward_message_payload", null, Kind.FLAG, null, null,
+      "Put the whole record payload into customDetails.");
+
+  /** How a setting is given; decides the flag's arity and the JSON type the file must use. */
+  public enum Kind {
+    /** One string. */
+    STRING,
+    /** One integer (checked for range by {@link ConfigBuilder}). */
+    NUMBER,
+    /** Comma-separated values; the flag may be repeated and the repeats concatenate. */
+    LIST,
+    /** A flag counted by repetition (-v -v); an integer elsewhere. */
+    COUNT,
+    /** A boolean switch; true/false elsewhere. */
+    FLAG,
+    /** key=value pairs; a JSON object in the file, one variable per key in the environment. */
+    PROPERTIES
+  }
+
+  /** Every environment variable with this prefix must be a known setting. */
+  public static final String ENV_PREFIX = "ILAGENT_";
+
+  /** ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM etc. set Kafka properties (here sasl.mechanism). */
+  public static final String ENV_KAFKA_PROPERTY_PREFIX = "ILAGENT_KAFKA_PROPERTY_";
+
+  private final String longName;
+  private final String shortName;
+  private final Kind kind;
+  private final String defaultValue;
+  private final String paramLabel;
+  private final String description;
+
+  Setting(String longName, String shortName, Kind kind, String defaultValue, String paramLabel,
+      String description) {
+    this.longName = longName;
+    this.shortName = shortName;
+    this.kind = kind;
+    this.defaultValue = defaultValue;
+    this.paramLabel = paramLabel;
+    this.description = description;
+  }
+
+  public String longName() {
+    return longName;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The default as raw text, converted like any other source; null when there is none. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String paramLabel() {
+    return paramLabel;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** Command-line names; -v has no long form, as in the Rust program. */
+  public String[] cliNames() {
+    if (this == VERBOSE) {
+      return new String[] {shortName};
+    }
+    return shortName == null
+        ? new String[] {"--" + longName}
+        : new String[] {shortName, "--" + longName};
+  }
+
+  /** The name error messages use for a value that came from the command line. */
+  public String flagName() {
+    return this == VERBOSE ? shortName : "--" + longName;
+  }
+
+  /** Key in the JSON config file. */
+  public String jsonKey() {
+    return this == KAFKA_PROPERTY ? "kafka" : longName;
+  }
+
+  /** The environment variable; for KAFKA_PROPERTY this is the prefix of one variable per key. */
+  public String envName() {
+    if (this == KAFKA_PROPERTY) {
+      return ENV_KAFKA_PROPERTY_PREFIX;
+    }
+    return ENV_PREFIX + longName.toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * The ilert-wide name other ilert tools read too; the ILAGENT_ name wins when both are set, so
+   * an operator can point just this agent somewhere else.
+   */
+  public String envAlias() {
+    return switch (this) {
+      case API_URL -> "ILERT_API_URL";
+      case HEARTBEAT_URL -> "ILERT_HEARTBEAT_URL";
+      default -> null;
+    };
+  }
+
+  /**
+   * Whether the flag may be given more than once. Topic lists and Kafka properties add up; the
+   * broker list is one comma-separated value, so a second --kafka_brokers is a mistake.
+   */
+  public boolean repeatableFlag() {
+    return switch (kind) {
+      case LIST -> this != KAFKA_BROKERS;
+      case PROPERTIES, COUNT -> true;
+      default -> false;
+    };
+  }
+
+  /** Values of secret settings never appear in an error message. */
+  public boolean secret() {
+    return this == HEARTBEAT || this == EVENT_KEY || this == KAFKA_PROPERTY;
+  }
+}

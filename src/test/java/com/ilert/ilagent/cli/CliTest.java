@@ -1,0 +1,131 @@
+package com.ilert.ilagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ilert.ilagent.cli.CliRun.Result;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+  private static final String[] MINIMAL = {"daemon", "--kafka_brokers", "localhost:9092", "-e", "events"};
+
+  @Test
+  void versionPrintsNameAndVersion() {
+    Result r = CliRun.run("--version");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().trim()).isEqualTo("ilagent " + VersionProvider.version());
+    // Maven filters the resource, so tests see the project version, not the fallback.
+    assertThat(VersionProvider.version()).isNotEqualTo("dev").doesNotContain("${");
+    assertThat(CliRun.run("daemon", "--version").out().trim()).isEqualTo(r.out().trim());
+  }
+
+  @Test
+  void helpWorksForRootAndDaemon() {
+    Result root = CliRun.run("--help");
+    assertThat(root.code()).isZero();
+    assertThat(root.out()).contains("daemon");
+    Result daemon = CliRun.run("daemon", "--help");
+    assertThat(daemon.code()).isZero();
+    assertThat(daemon.out()).contains("--kafka_brokers", "-e, --event_topic", "--config=FILE", "ILAGENT_");
+  }
+
+  @Test
+  void validConfigIsHandedToTheRunnerWhoseCodeIsTheExitCode() {
+    Result r = CliRun.run(MINIMAL);
+    assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.config().kafkaBrokers()).containsExactly("localhost:9092");
+    assertThat(r.config().eventTopics()).containsExactly("events");
+  }
+
+  @Test
+  void missingCommandIsAUsageError() {
+    Result r = CliRun.run();
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines()).containsExactly("ilagent: missing command; one of: daemon", "Try 'ilagent --help'.");
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    Result r = CliRun.run("deamon");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines().get(0)).isEqualTo("ilagent: unknown command \"deamon\"");
+  }
+
+  @Test
+  void unknownOptionIsOneLinePlusHelpHint() {
+    Result r = CliRun.run("daemon", "--kafka_broker", "localhost:9092", "-e", "t");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines()).hasSize(2);
+    assertThat(r.errLines().get(0)).startsWith("ilagent: unknown option --kafka_broker");
+    assertThat(r.errLines().get(1)).isEqualTo("Try 'ilagent daemon --help'.");
+    assertThat(r.config()).isNull();
+  }
+
+  @Test
+  void missingOptionValueIsAUsageError() {
+    Result r = CliRun.run("daemon", "--kafka_brokers", "localhost:9092", "-e", "t", "--port");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines()).hasSize(2);
+    assertThat(r.errLines().get(0)).startsWith("ilagent: ").contains("--port");
+  }
+
+  @Test
+  void singleValuedOptionGivenTwiceIsAUsageError() {
+    Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "t", "-p", "1", "-p", "2");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines().get(0)).startsWith("ilagent: ").contains("--port");
+  }
+
+  @Test
+  void atFilesAreNotExpanded() {
+    Result r = CliRun.run("daemon", "@/etc/hostname");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines().get(0)).contains("unexpected argument");
+  }
+
+  @Test
+  void verbosityCountsRepeatedAndClusteredFlags() {
+    assertThat(CliRun.run(append(MINIMAL, "-v", "-v")).config().verbosity()).isEqualTo(2);
+    assertThat(CliRun.run(append(MINIMAL, "-vvv")).config().verbosity()).isEqualTo(3);
+    assertThat(CliRun.run(MINIMAL).config().verbosity()).isZero();
+  }
+
+  @Test
+  void repeatedTopicFlagsConcatenateWithCommaLists() {
+    Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "a,b", "--event_topic", "c", "-r", "hb");
+    assertThat(r.config().eventTopics()).containsExactly("a", "b", "c");
+    assertThat(r.config().heartbeatTopics()).containsExactly("hb");
+  }
+
+  @Test
+  void flagsOverrideEnvironment() {
+    Map<String, String> env = Map.of("ILAGENT_PORT", "8000", "ILAGENT_KAFKA_GROUP_ID", "from-env");
+    Result r = CliRun.run(env, append(MINIMAL, "--port", "9000"));
+    assertThat(r.config().port()).isEqualTo(9000);
+    assertThat(r.config().kafkaGroupId()).isEqualTo("from-env");
+  }
+
+  @Test
+  void forwardMessagePayloadIsASwitch() {
+    assertThat(CliRun.run(append(MINIMAL, "--forward_message_payload")).config().mapping().forwardMessagePayload())
+        .isTrue();
+    assertThat(CliRun.run(MINIMAL).config().mapping().forwardMessagePayload()).isFalse();
+  }
+
+  @Test
+  void configErrorIsExactlyOneLineWithoutStackTrace() {
+    Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "t", "--max_in_flight", "abc");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines())
+        .containsExactly("ilagent: --max_in_flight: expected an integer from 1 to 10000, got \"abc\"");
+    assertThat(r.config()).isNull();
+  }
+
+  static String[] append(String[] base, String... more) {
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+}

@@ -1,0 +1,143 @@
+package com.ilert.ilagent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ilert.ilagent.cli.CliRun.Result;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every rule of the option table, through the real command line: one line, exit code 2. */
+class DaemonValidationTest {
+  private static final List<String> VALID = List.of("daemon", "-e", "events");
+  private static final Map<String, String> BROKERS = Map.of("ILAGENT_KAFKA_BROKERS", "localhost:9092");
+
+  /** Runs a valid command line with extra arguments and returns the single error line. */
+  private static String errorOf(Map<String, String> extraEnv, String... extra) {
+    Map<String, String> env = new HashMap<>(BROKERS);
+    env.putAll(extraEnv);
+    List<String> args = new ArrayList<>(VALID);
+    args.addAll(Arrays.asList(extra));
+    Result r = CliRun.run(env, args.toArray(String[]::new));
+    assertThat(r.code()).as("exit code of %s", args).isEqualTo(2);
+    assertThat(r.config()).as("runner must not run").isNull();
+    assertThat(r.errLines()).as("stderr of %s", args).hasSize(1);
+    return r.errLines().get(0);
+  }
+
+  static Stream<Arguments> badFlags() {
+    return Stream.of(
+        Arguments.of(List.of("--kafka_brokers", "localhost"), "ilagent: --kafka_brokers: \"localhost\" is not HOST:PORT"),
+        Arguments.of(List.of("--kafka_brokers", "a:1,b:99999"), "ilagent: --kafka_brokers: \"b:99999\" has no valid port"),
+        Arguments.of(List.of("--kafka_brokers", "a:1,,b:2"), "ilagent: --kafka_brokers: \"a:1,,b:2\" has an empty entry"),
+        Arguments.of(List.of("--kafka_brokers", ":9092"), "ilagent: --kafka_brokers: \":9092\" is not HOST:PORT"),
+        Arguments.of(List.of("--kafka_group_id", " "), "ilagent: --kafka_group_id: must not be empty"),
+        Arguments.of(List.of("-e", "bad topic"), "ilagent: --event_topic: \"bad topic\" is not a valid Kafka topic name"),
+        Arguments.of(List.of("-r", "events"), "ilagent: topic \"events\" is both an event topic (--event_topic) and a heartbeat topic (--heartbeat_topic)"),
+        Arguments.of(List.of("-p", "0"), "ilagent: --port: expected a port 1-65535, got \"0\""),
+        Arguments.of(List.of("--port", "65536"), "ilagent: --port: expected a port 1-65535, got \"65536\""),
+        Arguments.of(List.of("--api_url", "ftp://example.com"), "ilagent: --api_url: expected an absolute http or https URL, got \"ftp://example.com\""),
+        Arguments.of(List.of("--api_url", "/api"), "ilagent: --api_url: expected an absolute http or https URL"),
+        Arguments.of(List.of("--heartbeat_url", "not a url"), "ilagent: --heartbeat_url: expected an absolute http or https URL"),
+        Arguments.of(List.of("--heartbeat_url", "https://beat/api?x=1"), "ilagent: --heartbeat_url: expected a base URL without query or fragment"),
+        Arguments.of(List.of("--kafka_offset_reset", "newest"), "ilagent: --kafka_offset_reset: expected one of latest, earliest, got \"newest\""),
+        Arguments.of(List.of("--ordering", "random"), "ilagent: --ordering: expected one of alert_key, key, partition, got \"random\""),
+        Arguments.of(List.of("--max_in_flight", "abc"), "ilagent: --max_in_flight: expected an integer from 1 to 10000, got \"abc\""),
+        Arguments.of(List.of("--max_in_flight", "0"), "ilagent: --max_in_flight: expected an integer from 1 to 10000, got \"0\""),
+        Arguments.of(List.of("--max_in_flight", "10001"), "ilagent: --max_in_flight: expected an integer from 1 to 10000"),
+        Arguments.of(List.of("--retry_max_ms", "-1"), "ilagent: --retry_max_ms: expected an integer of at least 0, got \"-1\""),
+        Arguments.of(List.of("--exit_delay_ms", "5s"), "ilagent: --exit_delay_ms: expected an integer of at least 0, got \"5s\""),
+        Arguments.of(List.of("--shutdown_timeout_ms", "-5"), "ilagent: --shutdown_timeout_ms: expected an integer of at least 0"),
+        Arguments.of(List.of("--commit_interval_ms", "0"), "ilagent: --commit_interval_ms: expected an integer from 1 to 60000"),
+        Arguments.of(List.of("--commit_interval_ms", "60001"), "ilagent: --commit_interval_ms: expected an integer from 1 to 60000"),
+        Arguments.of(List.of("--request_timeout_ms", "0"), "ilagent: --request_timeout_ms: expected an integer from 1 to 600000"),
+        Arguments.of(List.of("--request_timeout_ms", "600001"), "ilagent: --request_timeout_ms: expected an integer from 1 to 600000"),
+        Arguments.of(List.of("-b", "  "), "ilagent: --heartbeat: must not be empty"),
+        Arguments.of(List.of("--log_format", "xml"), "ilagent: --log_format: expected one of text, json, got \"xml\""),
+        Arguments.of(List.of("--event_key", ""), "ilagent: --event_key: must not be empty"),
+        Arguments.of(List.of("--map_key_alert_key", " "), "ilagent: --map_key_alert_key: must not be empty"),
+        Arguments.of(List.of("--map_key_summary", " "), "ilagent: --map_key_summary: must not be empty"),
+        Arguments.of(List.of("--map_key_etype", " "), "ilagent: --map_key_etype: must not be empty"),
+        Arguments.of(List.of("--map_val_etype_alert", " "), "ilagent: --map_val_etype_alert: must not be empty"),
+        Arguments.of(List.of("--map_val_etype_accept", " "), "ilagent: --map_val_etype_accept: must not be empty"),
+        Arguments.of(List.of("--map_val_etype_resolve", " "), "ilagent: --map_val_etype_resolve: must not be empty"),
+        Arguments.of(List.of("--filter_key", " "), "ilagent: --filter_key: must not be empty"),
+        Arguments.of(List.of("--filter_val", "x"), "ilagent: --filter_val: needs --filter_key"),
+        Arguments.of(List.of("--kafka_property", "bootstrap.servers=h:1"), "ilagent: --kafka_property: Kafka property \"bootstrap.servers\" is set by the agent; use --kafka_brokers"),
+        Arguments.of(List.of("--kafka_property", "group.id=g"), "use --kafka_group_id"),
+        Arguments.of(List.of("--kafka_property", "auto.offset.reset=earliest"), "use --kafka_offset_reset"),
+        Arguments.of(List.of("--kafka_property", "enable.auto.commit=true"), "ilagent: --kafka_property: Kafka property \"enable.auto.commit\" is set by the agent"),
+        Arguments.of(List.of("--kafka_property", "key.deserializer=x"), "\"key.deserializer\" is set by the agent"),
+        Arguments.of(List.of("--kafka_property", "value.deserializer=x"), "\"value.deserializer\" is set by the agent"),
+        Arguments.of(List.of("--kafka_property", "novalue"), "ilagent: --kafka_property: expected KEY=VALUE"),
+        Arguments.of(List.of("--kafka_property", "=value"), "ilagent: --kafka_property: expected KEY=VALUE, the key is empty"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badFlags")
+  void badFlagValueIsReportedWithTheOption(List<String> extra, String expected) {
+    assertThat(errorOf(Map.of(), extra.toArray(String[]::new))).contains(expected);
+  }
+
+  @Test
+  void brokersFlagIsGivenOnce() {
+    Result r = CliRun.run("daemon", "-e", "t", "--kafka_brokers", "a:1", "--kafka_brokers", "b:2");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines().get(0)).startsWith("ilagent: ").contains("--kafka_brokers");
+  }
+
+  @Test
+  void brokersAreRequired() {
+    Result r = CliRun.run("daemon", "-e", "events");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines()).singleElement().asString().startsWith("ilagent: --kafka_brokers: missing");
+  }
+
+  @Test
+  void atLeastOneTopicIsRequired() {
+    Result r = CliRun.run("daemon", "--kafka_brokers", "h:1");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines()).singleElement().asString().startsWith("ilagent: no topic to consume");
+  }
+
+  @Test
+  void emptyTopicListCountsAsNoTopic() {
+    Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "");
+    assertThat(r.errLines()).singleElement().asString().startsWith("ilagent: no topic to consume");
+  }
+
+  static Stream<Arguments> badEnv() {
+    return Stream.of(
+        Arguments.of(Map.of("ILAGENT_PORT", "0"), "ilagent: ILAGENT_PORT: expected a port 1-65535, got \"0\""),
+        Arguments.of(Map.of("ILAGENT_VERBOSE", "-1"), "ilagent: ILAGENT_VERBOSE: expected an integer of at least 0, got \"-1\""),
+        Arguments.of(Map.of("ILAGENT_FORWARD_MESSAGE_PAYLOAD", "yes"), "ilagent: ILAGENT_FORWARD_MESSAGE_PAYLOAD: expected true or false, got \"yes\""),
+        Arguments.of(Map.of("ILERT_API_URL", "api.ilert.com"), "ilagent: ILERT_API_URL: expected an absolute http or https URL"),
+        Arguments.of(Map.of("ILAGENT_MAX_IN_FLIGHT", "many"), "ilagent: ILAGENT_MAX_IN_FLIGHT: expected an integer from 1 to 10000, got \"many\""),
+        Arguments.of(Map.of("ILAGENT_HEARTBEAT_TOPIC", "events"), "is both an event topic (--event_topic) and a heartbeat topic (ILAGENT_HEARTBEAT_TOPIC)"),
+        Arguments.of(Map.of("ILAGENT_KAFKA_BROKER", "h:1"), "ilagent: ILAGENT_KAFKA_BROKER: unknown environment variable"),
+        Arguments.of(Map.of("ILAGENT_CONFIG", "/etc/ilagent.json"), "ilagent: ILAGENT_CONFIG: unknown environment variable"),
+        Arguments.of(Map.of("ILAGENT_KAFKA_PROPERTY_", "x"), "ilagent: ILAGENT_KAFKA_PROPERTY_: expected ILAGENT_KAFKA_PROPERTY_<NAME>"),
+        Arguments.of(Map.of("ILAGENT_KAFKA_PROPERTY_GROUP_ID", "g"), "ilagent: ILAGENT_KAFKA_PROPERTY_GROUP_ID: Kafka property \"group.id\" is set by the agent; use --kafka_group_id"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badEnv")
+  void badEnvironmentVariableIsNamed(Map<String, String> env, String expected) {
+    assertThat(errorOf(env)).contains(expected);
+  }
+
+  @Test
+  void unrelatedEnvironmentVariablesAreIgnored() {
+    Map<String, String> env = Map.of("PATH", "/bin", "ILERT_SOMETHING", "x", "MY_ILAGENT_X", "y",
+        "ILAGENT_KAFKA_BROKERS", "h:1");
+    Result r = CliRun.run(env, VALID.toArray(String[]::new));
+    assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
+  }
+}

@@ -1,0 +1,192 @@
+package com.ilert.ilagent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.ilert.ilagent.config.AgentConfig.LogFormat;
+import com.ilert.ilagent.mapping.MappingConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Defaults and precedence: defaults < config file < environment < flags. */
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path file(String json) throws IOException {
+    Path f = dir.resolve("ilagent.json");
+    Files.writeString(f, json);
+    return f;
+  }
+
+  private static FlagValues minimalFlags() {
+    return new FlagValues().add(Setting.KAFKA_BROKERS, "localhost:9092").add(Setting.EVENT_TOPIC, "events");
+  }
+
+  @Test
+  void defaultsMatchTheDocumentedTable() throws Exception {
+    AgentConfig c = ConfigLoader.load(minimalFlags(), Map.of());
+    assertThat(c.kafkaGroupId()).isEqualTo("ilagent");
+    assertThat(c.heartbeatTopics()).isEmpty();
+    assertThat(c.port()).isNull();
+    assertThat(c.verbosity()).isZero();
+    assertThat(c.apiUrl()).isEqualTo(AgentConfig.DEFAULT_API_URL);
+    assertThat(c.heartbeatUrl()).isEqualTo(AgentConfig.DEFAULT_HEARTBEAT_URL);
+    assertThat(c.kafkaOffsetReset()).isEqualTo("latest");
+    assertThat(c.kafkaProperties()).isEmpty();
+    assertThat(c.ordering()).isEqualTo(Ordering.ALERT_KEY);
+    assertThat(c.maxInFlight()).isEqualTo(64);
+    assertThat(c.retryMaxMs()).isEqualTo(60_000);
+    assertThat(c.exitDelayMs()).isEqualTo(5_000);
+    assertThat(c.shutdownTimeoutMs()).isEqualTo(20_000);
+    assertThat(c.commitIntervalMs()).isEqualTo(100);
+    assertThat(c.requestTimeoutMs()).isEqualTo(10_000);
+    assertThat(c.heartbeatKey()).isNull();
+    assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
+    assertThat(c.mapping()).isEqualTo(MappingConfig.DEFAULT);
+  }
+
+  @Test
+  void fileOverridesDefaultsEnvOverridesFileFlagsOverrideEnv() throws Exception {
+    Path f = file("""
+        {"kafka_brokers": "file:1", "event_topic": ["file-topic"], "port": 1000,
+         "kafka_group_id": "file-group", "max_in_flight": 10, "ordering": "key",
+         "retry_max_ms": 1, "log_format": "json"}
+        """);
+    Map<String, String> env = Map.of(
+        "ILAGENT_KAFKA_GROUP_ID", "env-group",
+        "ILAGENT_MAX_IN_FLIGHT", "20",
+        "ILAGENT_PORT", "2000",
+        "ILAGENT_EVENT_TOPIC", "env-a,env-b");
+    FlagValues flags = new FlagValues().configFile(f).add(Setting.MAX_IN_FLIGHT, "30");
+
+    AgentConfig c = ConfigLoader.load(flags, env);
+
+    assertThat(c.kafkaBrokers()).containsExactly("file:1"); // file only
+    assertThat(c.retryMaxMs()).isEqualTo(1); // file over default
+    assertThat(c.ordering()).isEqualTo(Ordering.KEY);
+    assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
+    assertThat(c.kafkaGroupId()).isEqualTo("env-group"); // env over file
+    assertThat(c.port()).isEqualTo(2000);
+    // A list from a higher source replaces the lower one; it does not append to it.
+    assertThat(c.eventTopics()).containsExactly("env-a", "env-b");
+    assertThat(c.maxInFlight()).isEqualTo(30); // flag over env over file
+  }
+
+  @Test
+  void kafkaPropertiesMergePerKey() throws Exception {
+    Path f = file("""
+        {"kafka_brokers": "h:1", "event_topic": "t",
+         "kafka": {"security.protocol": "SSL", "sasl.mechanism": "PLAIN", "client.id": "file",
+                   "session.timeout.ms": 45000, "allow.auto.create.topics": false}}
+        """);
+    Map<String, String> env = Map.of(
+        "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM", "SCRAM-SHA-512",
+        "ILAGENT_KAFKA_PROPERTY_CLIENT_ID", "env");
+    FlagValues flags = new FlagValues().configFile(f)
+        .add(Setting.KAFKA_PROPERTY, "client.id=flag")
+        .add(Setting.KAFKA_PROPERTY, "sasl.jaas.config=a=b; c=\"d\"");
+
+    Map<String, String> props = ConfigLoader.load(flags, env).kafkaProperties();
+
+    assertThat(props).containsOnly(
+        Map.entry("security.protocol", "SSL"),
+        Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+        Map.entry("client.id", "flag"),
+        Map.entry("session.timeout.ms", "45000"),
+        Map.entry("allow.auto.create.topics", "false"),
+        Map.entry("sasl.jaas.config", "a=b; c=\"d\""));
+  }
+
+  @Test
+  void verbosityAndSwitchFollowPrecedence() throws Exception {
+    Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"verbose\": 1,"
+        + " \"forward_message_payload\": true}");
+    AgentConfig fromFile = ConfigLoader.load(new FlagValues().configFile(f), Map.of());
+    assertThat(fromFile.verbosity()).isEqualTo(1);
+    assertThat(fromFile.mapping().forwardMessagePayload()).isTrue();
+
+    Map<String, String> env = Map.of("ILAGENT_VERBOSE", "2", "ILAGENT_FORWARD_MESSAGE_PAYLOAD", "false");
+    AgentConfig fromEnv = ConfigLoader.load(new FlagValues().configFile(f), env);
+    assertThat(fromEnv.verbosity()).isEqualTo(2);
+    assertThat(fromEnv.mapping().forwardMessagePayload()).isFalse();
+
+    FlagValues flags = new FlagValues().configFile(f).add(Setting.VERBOSE, "").add(Setting.VERBOSE, "")
+        .add(Setting.VERBOSE, "").add(Setting.FORWARD_MESSAGE_PAYLOAD, "true");
+    AgentConfig fromFlags = ConfigLoader.load(flags, env);
+    assertThat(fromFlags.verbosity()).isEqualTo(3);
+    assertThat(fromFlags.mapping().forwardMessagePayload()).isTrue();
+  }
+
+  @Test
+  void ilagentUrlVariablesWinOverIlertOnesAndTrailingSlashIsStripped() throws Exception {
+    Map<String, String> both = Map.of(
+        "ILERT_API_URL", "https://ilert.example/api/",
+        "ILAGENT_API_URL", "https://agent.example/api/",
+        "ILERT_HEARTBEAT_URL", "http://beat.example:8080/api/");
+    AgentConfig c = ConfigLoader.load(minimalFlags(), both);
+    assertThat(c.apiUrl()).isEqualTo("https://agent.example/api");
+    assertThat(c.heartbeatUrl()).isEqualTo("http://beat.example:8080/api");
+
+    AgentConfig flagWins = ConfigLoader.load(minimalFlags().add(Setting.API_URL, "http://localhost:1/"), both);
+    assertThat(flagWins.apiUrl()).isEqualTo("http://localhost:1");
+  }
+
+  @Test
+  void mappingOptionsComeFromAnySource() throws Exception {
+    Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"map_key_summary\": \"data.message\","
+        + " \"filter_key\": \"kind\", \"event_key\": \"file-key\"}");
+    Map<String, String> env = Map.of("ILAGENT_FILTER_VAL", "alert", "ILAGENT_EVENT_KEY", "env-key");
+    FlagValues flags = new FlagValues().configFile(f).add(Setting.MAP_VAL_ETYPE_RESOLVE, "ok");
+
+    MappingConfig m = ConfigLoader.load(flags, env).mapping();
+
+    assertThat(m).isEqualTo(new MappingConfig("env-key", null, "data.message", null, null, null, "ok",
+        "kind", "alert", false));
+  }
+
+  @Test
+  void jsonNullMeansNotSet() throws Exception {
+    Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"port\": null, \"heartbeat\": null}");
+    AgentConfig c = ConfigLoader.load(new FlagValues().configFile(f), Map.of());
+    assertThat(c.port()).isNull();
+    assertThat(c.heartbeatKey()).isNull();
+  }
+
+  @Test
+  void topicsAreTrimmedAndDeduplicatedInOrder() throws Exception {
+    FlagValues flags = new FlagValues().add(Setting.KAFKA_BROKERS, "a:1, [::1]:9092")
+        .add(Setting.EVENT_TOPIC, " b , a").add(Setting.EVENT_TOPIC, "b").add(Setting.HEARTBEAT_TOPIC, "hb");
+    AgentConfig c = ConfigLoader.load(flags, Map.of());
+    assertThat(c.kafkaBrokers()).containsExactly("a:1", "[::1]:9092");
+    assertThat(c.eventTopics()).containsExactly("b", "a");
+    assertThat(c.heartbeatTopics()).containsExactly("hb");
+  }
+
+  @Test
+  void heartbeatTopicAloneIsEnough() throws Exception {
+    FlagValues flags = new FlagValues().add(Setting.KAFKA_BROKERS, "h:1").add(Setting.HEARTBEAT_TOPIC, "hb");
+    assertThat(ConfigLoader.load(flags, Map.of()).eventTopics()).isEmpty();
+  }
+
+  @Test
+  void resultIsImmutable() throws Exception {
+    AgentConfig c = ConfigLoader.load(minimalFlags().add(Setting.KAFKA_PROPERTY, "a=b"), Map.of());
+    assertThatThrownBy(() -> c.eventTopics().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> c.kafkaProperties().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void exampleConfigFileLoads() throws Exception {
+    AgentConfig c = ConfigLoader.load(new FlagValues().configFile(Path.of("conf/ilagent.json")), Map.of());
+    assertThat(c.kafkaBrokers()).containsExactly("localhost:9092");
+    assertThat(c.kafkaGroupId()).isEqualTo("ilagent");
+    assertThat(c.eventTopics()).containsExactly("events-topic");
+    assertThat(c.heartbeatTopics()).containsExactly("heartbeats-topic");
+    assertThat(c.port()).isEqualTo(8977);
+    assertThat(c.kafkaProperties()).containsEntry("client.id", "ilagent");
+  }
+}
