@@ -69,7 +69,9 @@ final class JsonRecords {
       }
     }
     JsonNode node;
-    try (JsonParser parser = MAPPER.createParser(value)) {
+    JsonParser parser = null;
+    try {
+      parser = MAPPER.createParser(value);
       node = MAPPER.readTree(parser);
       if (node != null && parser.nextToken() != null) {
         throw new Rejection(
@@ -89,8 +91,13 @@ final class JsonRecords {
     } catch (JsonProcessingException e) {
       // Jackson's own message quotes payload text, which must not reach a log line.
       throw new Rejection(SkipReason.INVALID_JSON, "invalid JSON" + at(e.getLocation()));
+    } catch (NumberFormatException | ArithmeticException e) {
+      // BigDecimal refuses exponents beyond int range, e.g. 1e99999999999.
+      throw new Rejection(SkipReason.INVALID_JSON, "invalid JSON: number out of range");
     } catch (IOException e) {
       throw new Rejection(SkipReason.INVALID_JSON, "invalid JSON: " + e.getClass().getSimpleName());
+    } finally {
+      closeQuietly(parser);
     }
     if (node == null || node.isMissingNode()) {
       throw new Rejection(SkipReason.EMPTY, "blank value");
@@ -99,6 +106,16 @@ final class JsonRecords {
       throw new Rejection(SkipReason.NOT_OBJECT, "JSON " + typeName(node) + ", not an object");
     }
     return (ObjectNode) node;
+  }
+
+  private static void closeQuietly(JsonParser parser) {
+    if (parser != null) {
+      try {
+        parser.close();
+      } catch (IOException ignored) {
+        // Nothing to release for a byte-array source.
+      }
+    }
   }
 
   private static String at(JsonLocation loc) {
