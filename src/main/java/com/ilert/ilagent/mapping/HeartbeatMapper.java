@@ -1,0 +1,26 @@
+package com.ilert.ilagent.mapping;
+
+/**
+ * Turns a heartbeat-topic record ({@code {"integrationKey": "..."}} or {@code {"apiKey": "..."}})
+ * into a ping. Stateless; one instance serves every thread. Same input checks and limits as {@link
+ * EventMapper}.
+ */
+public final class HeartbeatMapper {
+
+  /**
+   * Maps one record. Never throws.
+   *
+   * @param key the record key, unused (kept for the same shape as {@link EventMapper#map})
+   */
+  public MappingResult map(String topic, int partition, long offset, byte[] key, byte[] value) {
+    try {
+      return new MappingResult.Heartbeat(
+          JsonRecords.integrationKey(JsonRecords.parseObject(value)));
+    } catch (Rejection r) {
+      return r.toSkip();
+    } catch (RuntimeException e) {
+      return new MappingResult.Skip(
+          SkipReason.INVALID_JSON, "cannot map record: " + e.getClass().getSimpleName());
+    }
+  }
+}
