@@ -121,7 +121,7 @@ public final class Agent {
         return remaining > 0 ? vertx.timer(remaining).mapEmpty() : Future.succeededFuture();
       });
     }
-    chain = chain.compose(v -> client.close()).recover(err -> Future.succeededFuture());
+    chain = chain.onComplete(ar -> client.close());
     long bound = Math.max(config.shutdownTimeoutMs(), config.exitDelayMs()) + 10_000;
     try {
       chain.await(bound, TimeUnit.MILLISECONDS);

@@ -3,6 +3,7 @@ package com.ilert.ilagent.config;
 import static com.ilert.ilagent.config.Setting.*;
 
 import com.ilert.ilagent.config.AgentConfig.LogFormat;
+import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.MappingConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,7 @@ final class ConfigBuilder {
         Values.longInRange(required(SHUTDOWN_TIMEOUT_MS), 0, Long.MAX_VALUE),
         Values.longInRange(required(COMMIT_INTERVAL_MS), 1, 60_000),
         Values.longInRange(required(REQUEST_TIMEOUT_MS), 1, 600_000),
-        optionalText(HEARTBEAT),
+        key(HEARTBEAT),
         LogFormat.valueOf(
             Values.oneOf(required(LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT)),
         mapping());
@@ -61,7 +62,7 @@ final class ConfigBuilder {
     }
     RawValue forward = raw.get(FORWARD_MESSAGE_PAYLOAD);
     return new MappingConfig(
-        optionalText(EVENT_KEY),
+        key(EVENT_KEY),
         optionalText(MAP_KEY_ALERT_KEY),
         optionalText(MAP_KEY_SUMMARY),
         optionalText(MAP_KEY_ETYPE),
@@ -85,6 +86,16 @@ final class ConfigBuilder {
   private String optionalText(Setting s) throws ConfigException {
     RawValue v = raw.get(s);
     return v == null ? null : Values.nonBlank(v);
+  }
+
+  /** An integration or heartbeat key; the message never shows the value, which is a secret. */
+  private String key(Setting s) throws ConfigException {
+    String key = optionalText(s);
+    String problem = key == null ? null : EventMapper.keyProblem(key);
+    if (problem != null) {
+      throw raw.get(s).problem("the key " + problem);
+    }
+    return key;
   }
 
   private List<String> topics(Setting s) throws ConfigException {

@@ -80,8 +80,8 @@ public final class IlertClient {
     return request.timeout(requestTimeoutMs).send().map(IlertClient::answer);
   }
 
-  public Future<Void> close() {
-    return client.close();
+  public void close() {
+    client.close();
   }
 
   private static IlertAnswer answer(HttpResponse<Buffer> response) {

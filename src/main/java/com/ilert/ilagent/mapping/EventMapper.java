@@ -96,6 +96,14 @@ public final class EventMapper {
   }
 
   /**
+   * Why {@code key} cannot serve as an integration key (it becomes a URL path segment), or null
+   * when it can. The configuration checks --event_key and -b with it.
+   */
+  public static String keyProblem(String key) {
+    return JsonRecords.keyProblem(key);
+  }
+
+  /**
    * Maps one record. Never throws: every problem, expected or not, becomes a {@link
    * MappingResult.Skip} whose detail holds neither the payload nor a key in clear.
    *

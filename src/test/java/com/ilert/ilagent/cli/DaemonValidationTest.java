@@ -70,6 +70,8 @@ class DaemonValidationTest {
         Arguments.of(List.of("--map_val_etype_resolve", " "), "ilagent: --map_val_etype_resolve: must not be empty"),
         Arguments.of(List.of("--filter_key", " "), "ilagent: --filter_key: must not be empty"),
         Arguments.of(List.of("--filter_val", "x"), "ilagent: --filter_val: needs --filter_key"),
+        Arguments.of(List.of("--event_key", "il1 key/with?bad"), "ilagent: --event_key: the key has characters other than"),
+        Arguments.of(List.of("-b", "a/b"), "ilagent: --heartbeat: the key has characters other than"),
         Arguments.of(List.of("--kafka_property", "bootstrap.servers=h:1"), "ilagent: --kafka_property: Kafka property \"bootstrap.servers\" is set by the agent; use --kafka_brokers"),
         Arguments.of(List.of("--kafka_property", "group.id=g"), "use --kafka_group_id"),
         Arguments.of(List.of("--kafka_property", "auto.offset.reset=earliest"), "use --kafka_offset_reset"),
