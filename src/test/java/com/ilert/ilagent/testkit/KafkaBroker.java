@@ -1,5 +1,7 @@
 package com.ilert.ilagent.testkit;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,6 +49,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real single-node KRaft Kafka broker (kafka_2.13 4.x) in its own JVM, for integration tests and
@@ -365,6 +368,17 @@ public final class KafkaBroker implements AutoCloseable {
         .sum();
   }
 
+  /** Waits until the group has committed every record of the topic; fails with both offset maps. */
+  public void awaitNoLag(String groupId, String topic, Duration timeout) {
+    try {
+      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+          .until(() -> lag(groupId, topic) == 0);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("expected group " + groupId + " to commit all of " + topic + " within "
+          + timeout + ": end offsets " + endOffsets(topic) + ", committed " + committedOffsets(groupId));
+    }
+  }
+
   /** Stops the broker gracefully (SIGTERM, then SIGKILL after 30 s); data and ports stay for {@link #restart()}. */
   public synchronized void stop() {
     Process p = process;
@@ -391,9 +405,17 @@ public final class KafkaBroker implements AutoCloseable {
     launch();
   }
 
-  /** Stops the broker, closes the testkit's clients and deletes temporary files. */
+  /**
+   * Stops the broker, closes the testkit's clients and deletes temporary files. Does nothing for
+   * {@link #shared()}: later test classes still need it, the shutdown hook ends it.
+   */
   @Override
   public synchronized void close() {
+    synchronized (KafkaBroker.class) {
+      if (this == shared) {
+        return;
+      }
+    }
     closeClients();
     stop();
     deleteRecursively(workDir);

@@ -1,6 +1,7 @@
 package com.ilert.ilagent.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,6 +57,7 @@ class KafkaBrokerIT {
         Map.entry(new TopicPartition(topic, 1), 1L),
         Map.entry(new TopicPartition(topic, 2), 2L));
     assertThat(kafka.lag(group, topic)).isZero();
+    kafka.awaitNoLag(group, topic, Duration.ofSeconds(5));
   }
 
   @Test
@@ -78,6 +80,12 @@ class KafkaBrokerIT {
             .containsExactly("before", "after");
       }
     }
+  }
+
+  @Test
+  void brokerJarsStayOffTheTestClassPath() {
+    // The broker's kafka-clients 4.x would shadow or clash with the application's 3.7.
+    assertThatThrownBy(() -> Class.forName("kafka.Kafka")).isInstanceOf(ClassNotFoundException.class);
   }
 
   private static KafkaConsumer<String, byte[]> consumer(KafkaBroker kafka, String group) {
