@@ -33,7 +33,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * <pre>{@code
  * try (AgentProcess agent = AgentProcess.start(List.of("daemon", "--kafka_brokers", kafka.bootstrapServers(),
  *     "-e", topic, "-p", "8977"), Map.of())) {
- *   agent.awaitLog("consumer started", Duration.ofSeconds(30));
+ *   agent.awaitLog("consumer started", Duration.ofSeconds(30));    // whatever line the agent logs
  *   agent.sigterm();
  *   assertThat(agent.awaitExit(Duration.ofSeconds(30))).isEqualTo(0);
  * }

@@ -41,7 +41,7 @@ import org.awaitility.core.ConditionTimeoutException;
  *
  * <pre>{@code
  * try (IlertStandIn ilert = new IlertStandIn().start()) {
- *   // agent flags: --ilert_api_url ilert.apiUrl()  --heartbeat_url ilert.heartbeatUrl()
+ *   // point the agent's ilert API URL at ilert.apiUrl() and its heartbeat URL at ilert.heartbeatUrl()
  *   ilert.fault(Fault.status(503).times(2));            // first two requests fail, then 202
  *   ilert.latency(5, 50);                                // every answer 5..50 ms late
  *   List<Received> events = ilert.awaitEvents(3, Duration.ofSeconds(10));

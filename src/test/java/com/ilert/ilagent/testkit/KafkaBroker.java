@@ -788,7 +788,14 @@ public final class KafkaBroker implements AutoCloseable {
    * Runs a broker until killed, for demo scripts: {@code --port 9092} (default 9092), {@code
    * --controller-port N} (default: a free port), {@code --data-dir DIR} (default: a temporary folder;
    * an existing formatted dir is reused). The class path needs the test classes and the
-   * application's dependencies; the broker jars come from {@code -Dkafka.broker.dir}.
+   * application's dependencies; the broker jars come from {@code -Dkafka.broker.dir} (default
+   * target/kafka-broker). From a clean clone:
+   *
+   * <pre>
+   * mvn -B -q test-compile exec:exec@kafka-broker-jars dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt
+   * java -cp "target/test-classes:target/classes:$(cat target/test-classpath.txt)" \
+   *     com.ilert.ilagent.testkit.KafkaBroker --port 9092 --data-dir /tmp/ilagent-demo-kafka
+   * </pre>
    */
   public static void main(String[] args) throws InterruptedException {
     Settings settings = Settings.defaults().withPort(9092);
