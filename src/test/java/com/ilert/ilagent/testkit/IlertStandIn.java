@@ -1,0 +1,546 @@
+package com.ilert.ilagent.testkit;
+
+import static org.awaitility.Awaitility.await;
+
+import com.ilert.ilagent.util.Mask;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A local stand-in for the ilert API (see docs/reference.md), on a random loopback port. It answers
+ * like ilert, records every request, and injects faults on demand. Never talk to the real ilert in
+ * tests.
+ *
+ * <pre>{@code
+ * try (IlertStandIn ilert = new IlertStandIn().start()) {
+ *   // point the agent's ilert API URL at ilert.apiUrl() and its heartbeat URL at ilert.heartbeatUrl()
+ *   ilert.fault(Fault.status(503).times(2));            // first two requests fail, then 202
+ *   ilert.latency(5, 50);                                // every answer 5..50 ms late
+ *   List<Received> events = ilert.awaitEvents(3, Duration.ofSeconds(10));
+ *   assertThat(events).extracting(Received::alertKey).containsExactly("a", "a", "b");
+ * }
+ * }</pre>
+ *
+ * <p>Endpoints: {@code POST /api/v1/events/kafka/{key}} and {@code POST /api/events} (key in the
+ * body) answer 202 {@code {}} with a {@code correlation-id} header, or 400 with ilert's error body
+ * for an event ilert would reject (not a JSON object, unknown eventType, ALERT without summary, no
+ * key); {@code GET /api/heartbeats/{key}} and {@code HEAD /beat/pings/{key}} answer 202; anything
+ * else 404.
+ *
+ * <p>Faults ({@link Fault}) are consulted in the order installed, the first that applies wins; one
+ * with {@link Fault#times(int)} stops applying when used up. A global {@link #latency(long, long)}
+ * delays every answer on top of any fault delay. All methods are thread-safe; answers are delayed
+ * with Vert.x timers, never by blocking the event loop.
+ *
+ * <p>Recordings: {@link #attempts()} every request in arrival order with the status answered (or
+ * {@link Received#NOT_ANSWERED}/{@link Received#DROPPED}); {@link #received()} every request
+ * answered 202, in answer order; {@link #events()} and {@link #pings()} the event and heartbeat part
+ * of that.
+ */
+public final class IlertStandIn implements AutoCloseable {
+
+  private static final String EVENTS_BY_KEY = "/api/v1/events/kafka/";
+  private static final String EVENTS = "/api/events";
+  private static final String LEGACY_HEARTBEATS = "/api/heartbeats/";
+  private static final String PINGS = "/beat/pings/";
+  private static final Set<String> EVENT_TYPES = Set.of("ALERT", "ACCEPT", "RESOLVE", "COMMENT");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final int requestedPort;
+  private HttpServer server;
+
+  private final AtomicLong sequence = new AtomicLong();
+  private final ConcurrentSkipListMap<Long, Received> attempts = new ConcurrentSkipListMap<>();
+  private final List<Received> answered = Collections.synchronizedList(new ArrayList<>());
+  private final List<InstalledFault> faults = new CopyOnWriteArrayList<>();
+  private final List<Consumer<Received>> listeners = new CopyOnWriteArrayList<>();
+  private volatile long latencyMinMs;
+  private volatile long latencyMaxMs;
+  private volatile boolean validateEvents = true;
+
+  /** On a random port, with a Vert.x of its own. */
+  public IlertStandIn() {
+    this(Vertx.vertx(), true, 0);
+  }
+
+  /** On the given port (0 = random), with a Vert.x of its own. */
+  public IlertStandIn(int port) {
+    this(Vertx.vertx(), true, port);
+  }
+
+  /** On a random port of a Vert.x the caller owns (and closes). */
+  public IlertStandIn(Vertx vertx) {
+    this(vertx, false, 0);
+  }
+
+  private IlertStandIn(Vertx vertx, boolean ownsVertx, int port) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.requestedPort = port;
+  }
+
+  /** Starts listening on 127.0.0.1 and returns once it does. */
+  public IlertStandIn start() {
+    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(requestedPort))
+        .requestHandler(this::handle);
+    join(server.listen(), "start the ilert stand-in");
+    return this;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      join(server.close(), "close the ilert stand-in");
+    }
+    if (ownsVertx) {
+      join(vertx.close(), "close the stand-in's Vert.x");
+    }
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The agent's ilert API URL: {@code http://127.0.0.1:<port>/api}. */
+  public String apiUrl() {
+    return "http://127.0.0.1:" + port() + "/api";
+  }
+
+  /** The agent's heartbeat URL: {@code http://127.0.0.1:<port>/beat}. */
+  public String heartbeatUrl() {
+    return "http://127.0.0.1:" + port() + "/beat";
+  }
+
+  // ---- faults ----
+
+  /** Installs a fault after those already installed. */
+  public IlertStandIn fault(Fault fault) {
+    faults.add(new InstalledFault(fault));
+    return this;
+  }
+
+  /** Removes every fault (not the latency). */
+  public IlertStandIn clearFaults() {
+    faults.clear();
+    return this;
+  }
+
+  /** Every answer this much later. */
+  public IlertStandIn latency(Duration fixed) {
+    return latency(fixed.toMillis(), fixed.toMillis());
+  }
+
+  /** Every answer a random {@code minMs..maxMs} later. */
+  public IlertStandIn latency(long minMs, long maxMs) {
+    if (minMs < 0 || maxMs < minMs) {
+      throw new IllegalArgumentException("latency needs 0 <= min <= max, got " + minMs + ".." + maxMs);
+    }
+    latencyMinMs = minMs;
+    latencyMaxMs = maxMs;
+    return this;
+  }
+
+  public IlertStandIn noLatency() {
+    return latency(0, 0);
+  }
+
+  /** With false, any event body gets a 202 (ilert would answer 400 to some). */
+  public IlertStandIn validateEvents(boolean validate) {
+    validateEvents = validate;
+    return this;
+  }
+
+  /** Called (on the event loop) with each request once its outcome is known. */
+  public IlertStandIn onOutcome(Consumer<Received> listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  // ---- recordings ----
+
+  /** Every request, in arrival order, with what it was answered so far. */
+  public List<Received> attempts() {
+    return new ArrayList<>(attempts.values());
+  }
+
+  /** Requests answered 202 (events and pings), in the order they were answered. */
+  public List<Received> received() {
+    synchronized (answered) {
+      return new ArrayList<>(answered);
+    }
+  }
+
+  /** Events answered 202, in the order they were answered. */
+  public List<Received> events() {
+    return received().stream().filter(Received::isEvent).collect(Collectors.toList());
+  }
+
+  /** Heartbeat pings answered 202, in the order they were answered. */
+  public List<Received> pings() {
+    return received().stream().filter(Received::isPing).collect(Collectors.toList());
+  }
+
+  /** Forgets every recorded request (faults and latency stay). */
+  public IlertStandIn clearRecordings() {
+    synchronized (answered) {
+      attempts.clear();
+      answered.clear();
+    }
+    return this;
+  }
+
+  /** Waits until at least {@code n} events were answered 202; returns all of them. */
+  public List<Received> awaitEvents(int n, Duration timeout) {
+    return awaitList("at least " + n + " event(s) answered 202", this::events, l -> l.size() >= n, timeout);
+  }
+
+  /** Waits until at least {@code n} events that satisfy {@code which} were answered 202; returns those. */
+  public List<Received> awaitEvents(Predicate<Received> which, int n, Duration timeout) {
+    Supplier<List<Received>> matching = () -> events().stream().filter(which).collect(Collectors.toList());
+    return awaitList("at least " + n + " matching event(s) answered 202", matching, l -> l.size() >= n, timeout);
+  }
+
+  /** Waits until at least {@code n} pings were answered 202; returns all of them. */
+  public List<Received> awaitPings(int n, Duration timeout) {
+    return awaitList("at least " + n + " ping(s) answered 202", this::pings, l -> l.size() >= n, timeout);
+  }
+
+  /** Waits until at least {@code n} requests arrived, whatever their answer; returns all of them. */
+  public List<Received> awaitAttempts(int n, Duration timeout) {
+    return awaitList("at least " + n + " request(s)", this::attempts, l -> l.size() >= n, timeout);
+  }
+
+  private List<Received> awaitList(String expected, Supplier<List<Received>> source,
+      Predicate<List<Received>> done, Duration timeout) {
+    try {
+      return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+          .until(source::get, done);
+    } catch (ConditionTimeoutException e) {
+      List<Received> got = source.get();
+      throw new AssertionError("expected " + expected + " within " + timeout + ", but got " + got.size()
+          + lines(got) + "\nall requests (" + attempts.size() + "):" + lines(attempts()));
+    }
+  }
+
+  private static String lines(List<Received> list) {
+    return list.stream().map(r -> "\n  " + r.describe()).collect(Collectors.joining());
+  }
+
+  // ---- request handling ----
+
+  private void handle(HttpServerRequest req) {
+    long receivedAt = System.nanoTime();
+    // The body may still be arriving; a connection closed before that is not a request ilert saw.
+    req.body().onSuccess(body -> handle(req, body, receivedAt));
+  }
+
+  private void handle(HttpServerRequest req, Buffer buffer, long receivedAt) {
+    String raw = buffer.toString();
+    JsonObject json = parseObject(raw);
+    String path = req.path();
+    Received.Kind kind = Received.Kind.OTHER;
+    String key = null;
+    if (req.method() == HttpMethod.POST && path.startsWith(EVENTS_BY_KEY)) {
+      kind = Received.Kind.EVENT;
+      key = lastSegment(path, EVENTS_BY_KEY);
+    } else if (req.method() == HttpMethod.POST && path.equals(EVENTS)) {
+      kind = Received.Kind.EVENT;
+      key = json == null ? null : json.getString("integrationKey", json.getString("apiKey"));
+    } else if (req.method() == HttpMethod.GET && path.startsWith(LEGACY_HEARTBEATS)) {
+      kind = Received.Kind.PING;
+      key = lastSegment(path, LEGACY_HEARTBEATS);
+    } else if (req.method() == HttpMethod.HEAD && path.startsWith(PINGS)) {
+      kind = Received.Kind.PING;
+      key = lastSegment(path, PINGS);
+    }
+    if (kind != Received.Kind.OTHER && key == null && !path.equals(EVENTS)) {
+      kind = Received.Kind.OTHER;
+    }
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    req.headers().names().forEach(n -> headers.put(n, String.join(",", req.headers().getAll(n))));
+    Received request = new Received(sequence.getAndIncrement(), kind, req.method().name(), path, key,
+        json, raw, Collections.unmodifiableMap(headers), receivedAt, Received.NOT_ANSWERED, null);
+    attempts.put(request.sequence(), request);
+
+    Fault fault = firstApplying(request);
+    if (fault != null && fault.kind() == Fault.Kind.HANG) {
+      outcome(request);
+      return;
+    }
+    long delay = latency() + (fault == null ? 0 : fault.delayMs());
+    if (delay > 0) {
+      vertx.setTimer(delay, id -> act(req, request, fault));
+    } else {
+      act(req, request, fault);
+    }
+  }
+
+  private void act(HttpServerRequest req, Received request, Fault fault) {
+    HttpServerResponse resp = req.response();
+    if (resp.closed()) {
+      outcome(request);
+      return;
+    }
+    if (fault != null && fault.kind() == Fault.Kind.DROP) {
+      Received dropped = update(request, Received.DROPPED, null);
+      req.connection().close();
+      outcome(dropped);
+      return;
+    }
+    if (fault != null && fault.kind() != Fault.Kind.DELAY) {
+      fault.headers().forEach(resp::putHeader);
+      answer(req, request, fault.status(), fault.body(), null);
+      return;
+    }
+    switch (request.kind()) {
+      case EVENT -> {
+        String problem = validateEvents ? problemWith(request) : null;
+        if (problem != null) {
+          answer(req, request, 400, error(400, problem, "BAD_EVENT"), null);
+        } else {
+          answer(req, request, 202, new JsonObject(), UUID.randomUUID().toString());
+        }
+      }
+      case PING -> answer(req, request, 202, null, UUID.randomUUID().toString());
+      default -> answer(req, request, 404, error(404, "No such endpoint: " + req.method() + " " + request.path(),
+          "NOT_FOUND"), null);
+    }
+  }
+
+  private void answer(HttpServerRequest req, Received request, int status, JsonObject body, String correlationId) {
+    HttpServerResponse resp = req.response().setStatusCode(status);
+    if (correlationId != null) {
+      resp.putHeader("correlation-id", correlationId);
+    }
+    // Recorded before writing: a client that has its answer must find it recorded. A write that
+    // fails (the client gave up) is taken back, as ilert would not count it as delivered either.
+    Received done = update(request, status, correlationId);
+    Future<Void> written;
+    if (body == null || req.method() == HttpMethod.HEAD) {
+      written = resp.end();
+    } else {
+      resp.putHeader("content-type", "application/json");
+      written = resp.end(body.encode());
+    }
+    written.onComplete(ar -> outcome(ar.succeeded() ? done : takeBack(done)));
+  }
+
+  private Received takeBack(Received answer) {
+    Received undone = answer.withStatus(Received.NOT_ANSWERED, null);
+    synchronized (answered) {
+      answered.remove(answer);
+      attempts.replace(answer.sequence(), undone);
+    }
+    return undone;
+  }
+
+  private Received update(Received request, int status, String correlationId) {
+    Received done = request.withStatus(status, correlationId);
+    synchronized (answered) {
+      // clearRecordings() may have run meanwhile; don't resurrect a forgotten request.
+      if (attempts.replace(request.sequence(), done) != null && status == 202) {
+        answered.add(done);
+      }
+    }
+    return done;
+  }
+
+  private void outcome(Received request) {
+    for (Consumer<Received> listener : listeners) {
+      listener.accept(request);
+    }
+  }
+
+  private Fault firstApplying(Received request) {
+    for (InstalledFault f : faults) {
+      if (f.applies(request)) {
+        return f.fault;
+      }
+    }
+    return null;
+  }
+
+  private long latency() {
+    long min = latencyMinMs;
+    long max = latencyMaxMs;
+    return max <= min ? min : ThreadLocalRandom.current().nextLong(min, max + 1);
+  }
+
+  /** What ilert would answer 400 for, or null. */
+  private static String problemWith(Received event) {
+    if (event.body() == null) {
+      return "Body is not a JSON object";
+    }
+    if (event.integrationKey() == null || event.integrationKey().isBlank()) {
+      return "integrationKey is required";
+    }
+    String type = event.eventType();
+    if (type == null || !EVENT_TYPES.contains(type)) {
+      return "eventType must be one of " + EVENT_TYPES + ", got " + event.body().getValue("eventType");
+    }
+    if (type.equals("ALERT") && (event.summary() == null || event.summary().isBlank())) {
+      return "summary is required for ALERT events";
+    }
+    return null;
+  }
+
+  private static JsonObject error(int status, String message, String code) {
+    return new JsonObject().put("status", status).put("message", message).put("code", code);
+  }
+
+  private static JsonObject parseObject(String raw) {
+    if (raw.isBlank()) {
+      return null;
+    }
+    try {
+      return new JsonObject(raw);
+    } catch (DecodeException | ClassCastException e) {
+      return null;
+    }
+  }
+
+  private static String lastSegment(String path, String prefix) {
+    String rest = path.substring(prefix.length());
+    return rest.isEmpty() || rest.contains("/") ? null : rest;
+  }
+
+  private static void join(Future<?> future, String what) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not " + what + ": " + e, e);
+    }
+  }
+
+  /** One line with the key masked in path and body. */
+  static String describe(Received r) {
+    String path = r.path();
+    String key = r.integrationKey();
+    if (key != null && !key.isEmpty()) {
+      path = path.replace(key, Mask.key(key));
+    }
+    String body = r.rawBody();
+    if (r.body() != null) {
+      JsonObject masked = r.body().copy();
+      for (String field : List.of("integrationKey", "apiKey")) {
+        if (masked.getValue(field) instanceof String s) {
+          masked.put(field, Mask.key(s));
+        }
+      }
+      body = masked.encode();
+    } else if (key != null && !key.isEmpty()) {
+      body = body.replace(key, Mask.key(key));
+    }
+    if (body.length() > 500) {
+      body = body.substring(0, 500) + "...";
+    }
+    String status = switch (r.status()) {
+      case Received.NOT_ANSWERED -> "---";
+      case Received.DROPPED -> "DROP";
+      default -> Integer.toString(r.status());
+    };
+    return "#" + r.sequence() + " " + status + " " + r.method() + " " + path + (body.isEmpty() ? "" : " " + body);
+  }
+
+  /** A fault as installed: its own use count and rate-limit windows. */
+  private static final class InstalledFault {
+    final Fault fault;
+    final AtomicInteger remaining;
+    final Map<String, long[]> windows = new ConcurrentHashMap<>();
+
+    InstalledFault(Fault fault) {
+      this.fault = fault;
+      this.remaining = new AtomicInteger(fault.times());
+    }
+
+    boolean applies(Received request) {
+      if (!fault.matches(request)) {
+        return false;
+      }
+      if (fault.kind() == Fault.Kind.RATE_LIMIT && !overLimit(request)) {
+        return false;
+      }
+      if (fault.times() == Fault.ALWAYS) {
+        return true;
+      }
+      return remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    /** Counts the request in its key's window: {start nanos, count}; a new window once it ran out. */
+    private boolean overLimit(Received request) {
+      String key = request.integrationKey() == null ? "" : request.integrationKey();
+      long now = System.nanoTime();
+      // A new array each time: the one compute() returns is never changed by another thread.
+      long[] window = windows.compute(key, (k, w) -> w == null || now - w[0] >= fault.window().toNanos()
+          ? new long[] {now, 1}
+          : new long[] {w[0], w[1] + 1});
+      return window[1] > fault.limit();
+    }
+  }
+
+  // ---- standalone ----
+
+  /**
+   * Runs the stand-in until killed, printing each request as one line with keys masked: {@code
+   * --port N} (0 = random, the default), {@code --latency-ms N}.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    int port = 0;
+    long latencyMs = 0;
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        usage(args[i] + " needs a value");
+      }
+      try {
+        switch (args[i]) {
+          case "--port" -> port = Integer.parseInt(args[i + 1]);
+          case "--latency-ms" -> latencyMs = Long.parseLong(args[i + 1]);
+          default -> usage("unknown option " + args[i]);
+        }
+      } catch (NumberFormatException e) {
+        usage(args[i] + " needs a number, got " + args[i + 1]);
+      }
+    }
+    IlertStandIn standIn = new IlertStandIn(port).latency(latencyMs, latencyMs);
+    standIn.onOutcome(r -> System.out.println(r.describe()));
+    standIn.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "ilert-stand-in-shutdown"));
+    System.out.println("ilert stand-in listening: api " + standIn.apiUrl() + " heartbeats " + standIn.heartbeatUrl());
+    Thread.currentThread().join();
+  }
+
+  private static void usage(String problem) {
+    System.err.println(problem + "; usage: IlertStandIn [--port N] [--latency-ms N]");
+    System.exit(2);
+  }
+}
