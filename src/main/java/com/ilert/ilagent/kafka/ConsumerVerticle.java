@@ -62,6 +62,8 @@ public final class ConsumerVerticle extends VerticleBase {
   private boolean assigned;
   private boolean stopping;
   private boolean failed;
+  /** The drain's bound has passed: nothing more is started. */
+  private boolean halted;
   private String lastError;
   private long commitTimer = -1;
   private Future<Void> lastCommit = Future.succeededFuture();
@@ -174,7 +176,7 @@ public final class ConsumerVerticle extends VerticleBase {
   }
 
   private void dispatch() {
-    if (stopping || failed) {
+    if (failed || halted) {
       return;
     }
     Work work;
@@ -184,6 +186,7 @@ public final class ConsumerVerticle extends VerticleBase {
   }
 
   private void deliver(Work work) {
+    work.partition.maxStarted = Math.max(work.partition.maxStarted, work.offset);
     Future<DeliveryResult> delivery =
         work.result instanceof MappingResult.Event event
             ? deliverer.deliverEvent(event.integrationKey(), event.body(), work.where())
@@ -226,7 +229,7 @@ public final class ConsumerVerticle extends VerticleBase {
       }
     }
     resumeIfDrained(ps);
-    if (drained != null && lanes.inFlight() == 0) {
+    if (drained != null && lanes.inFlight() == 0 && lanes.queued() == 0) {
       drained.tryComplete();
     }
     dispatch();
@@ -270,9 +273,13 @@ public final class ConsumerVerticle extends VerticleBase {
     }
   }
 
-  /** No new records: pause everything and drop what waits in the lanes (it stays uncommitted). */
+  /**
+   * No new records: pause everything and drop what waits in the lanes (it stays uncommitted). When
+   * stopping cleanly, records below a partition's highest started offset are kept and delivered, so
+   * the committed prefix reaches everything delivered and a restart sends nothing twice.
+   */
   private void stopTakingWork() {
-    List<Work> dropped = lanes.removeQueued(w -> true);
+    List<Work> dropped = lanes.removeQueued(w -> failed || w.offset > w.partition.maxStarted);
     for (Work w : dropped) {
       w.partition.buffered--;
       w.partition.bufferedBytes -= w.bytes;
@@ -287,18 +294,19 @@ public final class ConsumerVerticle extends VerticleBase {
     stopping = true;
     publishState();
     stopTakingWork();
-    if (lanes.inFlight() == 0) {
+    if (lanes.inFlight() == 0 && lanes.queued() == 0) {
       return Future.succeededFuture();
     }
-    LOG.info("Waiting up to {} ms for {} deliveries in flight", boundMs, lanes.inFlight());
+    LOG.info("Waiting up to {} ms for {} deliveries in flight and {} before them", boundMs, lanes.inFlight(), lanes.queued());
     drained = Promise.promise();
     long timer =
         vertx.setTimer(
             Math.max(1, boundMs),
             id -> {
-              if (lanes.inFlight() > 0) {
-                LOG.warn("{} deliveries not finished in time; they stay uncommitted and are delivered again after a restart", lanes.inFlight());
+              if (lanes.inFlight() + lanes.queued() > 0) {
+                LOG.warn("{} deliveries not finished in time; they stay uncommitted and are delivered again after a restart", lanes.inFlight() + lanes.queued());
               }
+              halted = true;
               deliverer.abandonWaiting();
               drained.tryComplete();
             });

@@ -10,6 +10,8 @@ final class PartitionState {
   int buffered;
   long bufferedBytes;
   boolean paused;
+  /** The highest offset whose delivery started, or -1. */
+  long maxStarted = -1;
   boolean positionKnown;
   /** Set once the partition is revoked: its records may finish but are never committed again. */
   boolean revoked;

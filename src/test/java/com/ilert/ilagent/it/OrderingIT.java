@@ -1,0 +1,137 @@
+package com.ilert.ilagent.it;
+
+import static com.ilert.ilagent.it.Agents.daemon;
+import static com.ilert.ilagent.it.Agents.freePort;
+import static com.ilert.ilagent.it.Agents.kafka;
+import static com.ilert.ilagent.it.Agents.produce;
+import static com.ilert.ilagent.it.Agents.startReady;
+import static com.ilert.ilagent.it.Agents.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ilert.ilagent.testkit.AgentProcess;
+import com.ilert.ilagent.testkit.IlertStandIn;
+import com.ilert.ilagent.testkit.Received;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 1,000 events, random ilert latency, concurrent delivery: what must stay in order does.
+ * ilert records events in the order it answered them; the agent sends the next event of an
+ * ordering key only after the previous one was answered, so that order is the delivery order.
+ */
+class OrderingIT {
+  private static final int EVENTS = 1_000;
+  private static final int ALERTS = 50;
+  private static final String KEY = "il1apiordering0000001";
+
+  @Test
+  void eventsOfOneAlertArriveInOffsetOrder() {
+    String topic = unique("order-alert");
+    String group = unique("order-alert");
+    kafka().createTopic(topic, 3);
+    Random random = new Random(42);
+    List<ProducerRecord<String, String>> records = new ArrayList<>();
+    Map<String, Integer> seq = new HashMap<>();
+    for (int i = 0; i < EVENTS; i++) {
+      String alert = "alert-" + random.nextInt(ALERTS);
+      int n = seq.merge(alert, 1, Integer::sum);
+      // Record key = alertKey, so an alert's events share a partition and Kafka keeps their order.
+      records.add(new ProducerRecord<>(topic, alert, payload(alert, n, i % 7 == 0 ? "RESOLVE" : "ALERT")));
+    }
+    produce(topic, records);
+
+    try (IlertStandIn ilert = new IlertStandIn().start()) {
+      ilert.latency(0, 20);
+      int port = freePort();
+      try (AgentProcess agent = startReady("order-alert", daemon(group, ilert, "-e", topic, "-p", String.valueOf(port)), port)) {
+        List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(60));
+        Map<String, List<Integer>> byAlert = new HashMap<>();
+        for (Received r : events) {
+          byAlert.computeIfAbsent(r.alertKey(), k -> new ArrayList<>()).add(sequence(r));
+        }
+        assertThat(byAlert).hasSize(ALERTS);
+        byAlert.forEach((alert, got) -> assertThat(got)
+            .as("events of %s in the order they were produced", alert)
+            .isSortedAccordingTo(Integer::compare)
+            .doesNotHaveDuplicates()
+            .hasSize(seq.get(alert)));
+        assertThat(concurrency(events)).as("different alerts were delivered concurrently").isGreaterThan(1);
+        kafka().awaitNoLag(group, topic, Duration.ofSeconds(15));
+        agent.sigterm();
+        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
+      }
+    }
+  }
+
+  @Test
+  void partitionModeKeepsStrictPartitionOrder() {
+    String topic = unique("order-partition");
+    String group = unique("order-partition");
+    kafka().createTopic(topic, 3);
+    Random random = new Random(7);
+    List<ProducerRecord<String, String>> records = new ArrayList<>();
+    for (int i = 0; i < EVENTS; i++) {
+      String alert = "alert-" + random.nextInt(ALERTS);
+      records.add(new ProducerRecord<>(topic, i % 3, "k" + i, payload(alert, i, "ALERT")));
+    }
+    produce(topic, records);
+
+    try (IlertStandIn ilert = new IlertStandIn().start()) {
+      ilert.latency(0, 10);
+      int port = freePort();
+      try (AgentProcess agent = startReady("order-partition",
+          daemon(group, ilert, "-e", topic, "-p", String.valueOf(port), "--ordering", "partition"), port)) {
+        List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(90));
+        Map<Integer, List<Long>> byPartition = new HashMap<>();
+        for (Received r : events) {
+          JsonObject details = r.body().getJsonObject("customDetails");
+          byPartition.computeIfAbsent(details.getInteger("partition"), p -> new ArrayList<>())
+              .add(details.getLong("offset"));
+        }
+        assertThat(byPartition).hasSize(3);
+        byPartition.forEach((partition, offsets) -> assertThat(offsets)
+            .as("partition %d delivered in offset order", partition)
+            .isSortedAccordingTo(Long::compare)
+            .doesNotHaveDuplicates());
+        kafka().awaitNoLag(group, topic, Duration.ofSeconds(15));
+        agent.sigterm();
+        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
+      }
+    }
+  }
+
+  private static String payload(String alert, int n, String type) {
+    return new JsonObject().put("integrationKey", KEY).put("eventType", type).put("alertKey", alert)
+        .put("summary", alert + " #" + n).encode();
+  }
+
+  private static int sequence(Received r) {
+    String s = r.summary();
+    return Integer.parseInt(s.substring(s.indexOf('#') + 1));
+  }
+
+  /**
+   * A lower bound of how many requests were open at once: events are listed in answer order, so an
+   * earlier-listed event that arrived after event i was sent and answered while i was open.
+   */
+  private static int concurrency(List<Received> events) {
+    int max = 1;
+    for (int i = 1; i < events.size(); i++) {
+      int open = 1;
+      for (int j = i - 1; j >= 0 && j >= i - 100; j--) {
+        if (events.get(j).receivedAtNanos() > events.get(i).receivedAtNanos()) {
+          open++;
+        }
+      }
+      max = Math.max(max, open);
+    }
+    return max;
+  }
+}
