@@ -72,4 +72,32 @@ class ProbesIT {
       assertThat(kafka().lag(group, topic)).as("the finished event was committed before exit").isZero();
     }
   }
+
+  @Test
+  void aBrandNewGroupSkipsOldHistoryButNothingProducedAfterReady() {
+    String topic = unique("latest");
+    String group = unique("latest");
+    kafka().createTopic(topic, 3);
+    for (int p = 0; p < 3; p++) {
+      kafka().send(topic, p, "old", event("il1apilatest000000001", "ALERT", "stale history " + p, null));
+    }
+    int port = freePort();
+    try (IlertStandIn ilert = new IlertStandIn().start()) {
+      // The seed's default: no --kafka_offset_reset, so 'latest', as the original program.
+      List<String> args = List.of("daemon", "--kafka_brokers", kafka().bootstrapServers(),
+          "--kafka_group_id", group, "-e", topic, "-p", String.valueOf(port),
+          "--api_url", ilert.apiUrl(), "--heartbeat_url", ilert.heartbeatUrl());
+      try (AgentProcess agent = startReady("latest", args, port)) {
+        for (int p = 0; p < 3; p++) {
+          kafka().send(topic, p, "new", event("il1apilatest000000001", "ALERT", "after ready " + p, null));
+        }
+        ilert.awaitEvents(3, Duration.ofSeconds(20));
+        kafka().awaitNoLag(group, topic, Duration.ofSeconds(15));
+        assertThat(ilert.events()).extracting(r -> r.summary())
+            .containsExactlyInAnyOrder("after ready 0", "after ready 1", "after ready 2");
+        agent.sigterm();
+        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
+      }
+    }
+  }
 }
