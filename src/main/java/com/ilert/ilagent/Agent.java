@@ -7,6 +7,7 @@ import com.ilert.ilagent.kafka.ConsumerVerticle;
 import com.ilert.ilagent.util.Logging;
 import com.ilert.ilagent.util.Version;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayDeque;
@@ -29,13 +30,14 @@ public final class Agent {
   public static final int EXIT_FAILURE = 1;
 
   private final AgentConfig config;
-  private final CompletableFuture<Integer> stopRequested = new CompletableFuture<>();
+  /** Completed once with the exit code: by a delivery failure, a start-up failure or a signal. */
+  private final Promise<Integer> stopRequested = Promise.promise();
   private final CompletableFuture<Integer> stopped = new CompletableFuture<>();
   private final Deque<String> deployments = new ArrayDeque<>();
-  private volatile boolean hookRunning;
   private Vertx vertx;
   private IlertClient client;
   private long failedAtMs;
+  private volatile boolean startupFailed;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -58,27 +60,22 @@ public final class Agent {
             Addresses.DELIVERY_FAILED,
             msg -> {
               failedAtMs = System.currentTimeMillis();
-              stopRequested.complete(EXIT_FAILURE);
+              stopRequested.tryComplete(EXIT_FAILURE);
             });
     LOG.info("ilagent {} starting", Version.get());
     try {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
     } catch (Exception e) {
-      LOG.error("Start-up failed: {}", e.toString());
-      stopRequested.complete(EXIT_FAILURE);
+      LOG.error("Start-up failed: {}", e.getMessage() == null ? e.toString() : e.getMessage());
+      startupFailed = true;
+      stopRequested.tryComplete(EXIT_FAILURE);
     }
-    int code = stopRequested.join();
+    int code = stopRequested.future().await(); // the main thread, never an event loop
     shutDown(code);
     stopped.complete(code);
-    if (hookRunning) {
-      // The JVM is already exiting: the hook ends the process with this code.
-      try {
-        Thread.currentThread().join();
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    // After a signal the JVM is already exiting: Main's System.exit then waits for the hook, which
+    // ends the process with this code.
     return code;
   }
 
@@ -104,7 +101,7 @@ public final class Agent {
 
   /** Runs on the main thread: stops the verticles in reverse order, then Vert.x. */
   private void shutDown(int code) {
-    LOG.info(code == EXIT_OK ? "Shutting down" : "Stopping after a delivery failure");
+    LOG.info(code == EXIT_OK ? "Shutting down" : startupFailed ? "Stopping after a start-up failure" : "Stopping after a delivery failure");
     vertx.eventBus().publish(Addresses.SHUTDOWN, code);
     Future<Void> chain = Future.succeededFuture();
     while (!deployments.isEmpty()) {
@@ -141,8 +138,7 @@ public final class Agent {
     if (stopped.isDone()) {
       return; // normal exit after shutDown: nothing left to do
     }
-    hookRunning = true;
-    stopRequested.complete(EXIT_OK);
+    stopRequested.tryComplete(EXIT_OK);
     int code;
     try {
       code = stopped.get(Math.max(config.shutdownTimeoutMs(), config.exitDelayMs()) + 20_000, TimeUnit.MILLISECONDS);

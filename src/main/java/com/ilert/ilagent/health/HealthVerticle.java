@@ -60,7 +60,8 @@ public final class HealthVerticle extends VerticleBase {
     server = vertx.createHttpServer().requestHandler(router);
     return server
         .listen(port, host)
-        .onSuccess(s -> LOG.info("HTTP server listening on port {}", s.actualPort()));
+        .onSuccess(s -> LOG.info("HTTP server listening on port {}", s.actualPort()))
+        .recover(err -> Future.failedFuture("--port " + port + ": cannot listen (" + err.getMessage() + ")"));
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,13 +33,23 @@ final class Agents {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /**
+   * A port that is free now, chosen below Linux's ephemeral range (32768-60999): the agent binds it
+   * a second later, and in between the Kafka clients' outgoing connections take ephemeral ports.
+   */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int i = 0; i < 100; i++) {
+      int port = 20_000 + RANDOM.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port)) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port in 20000-32000"));
   }
+
+  private static final Random RANDOM = new Random();
 
   /** The seed's sample command, pointed at the test broker and the ilert stand-in. */
   static List<String> daemon(String group, IlertStandIn ilert, String... extra) {
