@@ -7,6 +7,7 @@ import com.ilert.ilagent.util.Mask;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,6 +60,7 @@ public final class EventMapper {
   private final String filterKey;
   private final String filterVal;
   private final boolean forwardPayload;
+  private final boolean forwardHeaders;
 
   /**
    * Blank options count as not given.
@@ -84,6 +86,7 @@ public final class EventMapper {
       throw new IllegalArgumentException("filter value given without a filter key");
     }
     this.forwardPayload = config.forwardMessagePayload();
+    this.forwardHeaders = config.forwardHeaders();
   }
 
   private static String given(String option) {
@@ -111,8 +114,14 @@ public final class EventMapper {
    * @param value the record value, may be null (tombstone)
    */
   public MappingResult map(String topic, int partition, long offset, byte[] key, byte[] value) {
+    return map(topic, partition, offset, key, value, List.of());
+  }
+
+  /** As {@link #map(String, int, long, byte[], byte[])}, with the record's headers for --forward_headers. */
+  public MappingResult map(
+      String topic, int partition, long offset, byte[] key, byte[] value, List<RecordHeader> headers) {
     try {
-      return mapOrThrow(topic, partition, offset, key, value);
+      return mapOrThrow(topic, partition, offset, key, value, headers);
     } catch (Rejection r) {
       return r.toSkip();
     } catch (RuntimeException | JsonProcessingException e) {
@@ -123,7 +132,7 @@ public final class EventMapper {
   }
 
   private MappingResult mapOrThrow(
-      String topic, int partition, long offset, byte[] key, byte[] value)
+      String topic, int partition, long offset, byte[] key, byte[] value, List<RecordHeader> headers)
       throws JsonProcessingException {
     ObjectNode payload = JsonRecords.parseObject(value);
     filter(payload);
@@ -157,7 +166,7 @@ public final class EventMapper {
     for (String field : ARRAY_FIELDS) {
       setIfPresent(body, field, array(payload, field));
     }
-    body.set("customDetails", customDetails(payload, topic, partition, offset, key));
+    body.set("customDetails", withHeaders(customDetails(payload, topic, partition, offset, key), headers));
     putIfPresent(body, "routingKey", text(payload, "routingKey"));
     setIfPresent(body, "labels", labels(payload));
     for (String field : TRAILING_ARRAY_FIELDS) {
@@ -353,6 +362,23 @@ public final class EventMapper {
     meta.put("partition", partition);
     meta.put("offset", offset);
     return meta;
+  }
+
+  /**
+   * With --forward_headers: customDetails.headers holds the record headers, values decoded as UTF-8
+   * (invalid bytes replaced); of a repeated header the last value wins. The given customDetails are
+   * copied, never changed in place, since they may be the payload itself.
+   */
+  private JsonNode withHeaders(JsonNode details, List<RecordHeader> headers) {
+    if (!forwardHeaders || headers.isEmpty()) {
+      return details;
+    }
+    ObjectNode copy = ((ObjectNode) details).deepCopy();
+    ObjectNode map = copy.putObject("headers");
+    for (RecordHeader h : headers) {
+      map.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+    }
+    return copy;
   }
 
   private static Rejection invalidType(String field, String expected, JsonNode node) {

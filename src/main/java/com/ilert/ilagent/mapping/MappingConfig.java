@@ -1,8 +1,8 @@
 package com.ilert.ilagent.mapping;
 
 /**
- * The event-mapping options (reference.md, "Event mapping"). Every string may be null, meaning the
- * option was not given.
+ * The event-mapping options. Every string may be null, meaning the option was not given.
+ * forwardHeaders puts the Kafka record headers under customDetails.headers.
  */
 public record MappingConfig(
     String eventKey,
@@ -14,8 +14,25 @@ public record MappingConfig(
     String mapValEtypeResolve,
     String filterKey,
     String filterVal,
-    boolean forwardMessagePayload) {
+    boolean forwardMessagePayload,
+    boolean forwardHeaders) {
 
   public static final MappingConfig DEFAULT =
-      new MappingConfig(null, null, null, null, null, null, null, null, null, false);
+      new MappingConfig(null, null, null, null, null, null, null, null, null, false, false);
+
+  /** Without --forward_headers. */
+  public MappingConfig(
+      String eventKey,
+      String mapKeyAlertKey,
+      String mapKeySummary,
+      String mapKeyEtype,
+      String mapValEtypeAlert,
+      String mapValEtypeAccept,
+      String mapValEtypeResolve,
+      String filterKey,
+      String filterVal,
+      boolean forwardMessagePayload) {
+    this(eventKey, mapKeyAlertKey, mapKeySummary, mapKeyEtype, mapValEtypeAlert, mapValEtypeAccept,
+        mapValEtypeResolve, filterKey, filterVal, forwardMessagePayload, false);
+  }
 }
