@@ -45,7 +45,7 @@ public final class Agent {
 
   /** Blocks the calling (main) thread until the agent has stopped; returns the exit code. */
   public static int run(AgentConfig config) {
-    Logging.configure(config.verbosity());
+    Logging.configure(config.verbosity(), config.logFormat());
     return new Agent(config).runUntilStopped();
   }
 

@@ -15,7 +15,8 @@ public final class Cli {
   private Cli() {}
 
   /**
-   * @param env the environment to read ILAGENT_* settings from ({@code System.getenv()} in
+   * @param env the environment to read ILAGENT_* settings (and, for the one-shot commands,
+   *     ILERT_INTEGRATION_KEY, ILERT_API_URL, ILERT_HEARTBEAT_URL) from ({@code System.getenv()} in
    *     production, a plain map in tests)
    * @param daemonRunner runs the daemon with the validated config and returns the exit code
    *     ({@code Agent::run} in production)
@@ -24,6 +25,8 @@ public final class Cli {
       Map<String, String> env, ToIntFunction<AgentConfig> daemonRunner) {
     CommandLine root = new CommandLine(new IlagentCommand());
     root.addSubcommand(DaemonCommand.commandLine(env, daemonRunner));
+    root.addSubcommand(new CommandLine(new EventCommand(env)));
+    root.addSubcommand(new CommandLine(new HeartbeatCommand(env)));
     // Set after adding subcommands: picocli copies these settings only to existing subcommands.
     // "@file" expansion would read arguments from a file nobody expects to be read.
     root.setExpandAtFiles(false);

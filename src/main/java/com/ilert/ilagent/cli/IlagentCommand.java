@@ -6,8 +6,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The root command. It only holds subcommands: {@code daemon} now, the one-shot {@code event} and
- * {@code heartbeat} commands later (add them in {@link Cli#commandLine}).
+ * The root command. It only holds subcommands (added in {@link Cli#commandLine}): {@code daemon},
+ * and the one-shot {@code event} and {@code heartbeat} commands.
  */
 @Command(
     name = "ilagent",

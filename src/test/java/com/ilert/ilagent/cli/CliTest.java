@@ -42,7 +42,7 @@ class CliTest {
   void missingCommandIsAUsageError() {
     Result r = CliRun.run();
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.errLines()).containsExactly("ilagent: missing command; one of: daemon", "Try 'ilagent --help'.");
+    assertThat(r.errLines()).containsExactly("ilagent: missing command; one of: daemon, event, heartbeat", "Try 'ilagent --help'.");
   }
 
   @Test

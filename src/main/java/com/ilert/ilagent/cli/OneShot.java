@@ -1,0 +1,110 @@
+package com.ilert.ilagent.cli;
+
+import com.ilert.ilagent.ilert.IlertAnswer;
+import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.util.Mask;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.PrintWriter;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import picocli.CommandLine;
+
+/**
+ * Sends one request to ilert for a one-shot command: a Vert.x of its own for this one request,
+ * the calling (main) thread blocked until the answer, no retries; the caller decides whether to
+ * try again. Exit codes: 0 accepted (202), 1 any other answer or no answer.
+ */
+final class OneShot {
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILED = 1;
+
+  /** Slack on top of the request timeout for connecting and closing; the await never hangs. */
+  private static final long AWAIT_SLACK_MS = 5_000;
+
+  private OneShot() {}
+
+  /**
+   * @param what what was sent, for the messages ("event", "heartbeat ping")
+   * @param target method and URL for the messages, with the key already masked
+   */
+  static int send(
+      CommandLine cmd,
+      OneShotOptions.Resolved options,
+      String what,
+      String target,
+      Function<IlertClient, Future<IlertAnswer>> request) {
+    PrintWriter out = cmd.getOut();
+    PrintWriter err = cmd.getErr();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    IlertClient client =
+        new IlertClient(vertx, options.apiUrl(), options.heartbeatUrl(), 1, options.requestTimeoutMs());
+    try {
+      IlertAnswer answer;
+      try {
+        answer = request.apply(client)
+            .await(options.requestTimeoutMs() * 2 + AWAIT_SLACK_MS, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        // await() rethrows the failure as it is, checked exceptions included.
+        Throwable cause = unwrap(e);
+        String problem = cause instanceof TimeoutException
+            ? "no answer from ilert within " + options.requestTimeoutMs() + " ms"
+            : "cannot reach ilert: " + describe(cause, options.key());
+        return failed(err, target + ": " + problem);
+      }
+      if (answer.status() == 202) {
+        String id = answer.correlationId();
+        out.println("ilert accepted the " + what + (id == null || id.isBlank() ? "" : " (correlation-id " + id + ")"));
+        out.flush();
+        return EXIT_OK;
+      }
+      String body = answer.body().isEmpty() ? "(empty answer)" : masked(answer.body(), options.key());
+      return failed(err, target + ": ilert answered " + answer.status() + hint(answer.status()) + ": " + body);
+    } finally {
+      client.close();
+      try {
+        vertx.close().await(AWAIT_SLACK_MS, TimeUnit.MILLISECONDS);
+      } catch (Exception ignored) {
+        // The answer is what matters; the process ends anyway.
+      }
+    }
+  }
+
+  private static int failed(PrintWriter err, String message) {
+    err.println(Cli.PREFIX + message);
+    err.flush();
+    return EXIT_FAILED;
+  }
+
+  /** What the status usually means; the body that follows says the rest. */
+  private static String hint(int status) {
+    return switch (status) {
+      case 400 -> " (the event was rejected)";
+      case 401, 403, 404 -> " (is the key right, and does it belong to the right kind of alert source?)";
+      case 429 -> " (rate limited; try again later)";
+      default -> status >= 500 ? " (ilert-side error; try again later)" : "";
+    };
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The network error's own message, which may quote the request URI: key masked. */
+  private static String describe(Throwable t, String key) {
+    String msg = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    return masked(msg.replace('\n', ' ').replace('\r', ' ').strip(), key);
+  }
+
+  static String masked(String text, String key) {
+    return key == null || key.isEmpty() ? text : text.replace(key, Mask.key(key));
+  }
+}
