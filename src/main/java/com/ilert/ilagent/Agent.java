@@ -4,6 +4,16 @@ import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.health.HealthVerticle;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.kafka.ConsumerVerticle;
+import com.ilert.ilagent.metrics.AgentMetrics;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.ilert.ilagent.util.Logging;
 import com.ilert.ilagent.util.Version;
 import io.vertx.core.Future;
@@ -36,6 +46,8 @@ public final class Agent {
   private final Deque<String> deployments = new ArrayDeque<>();
   private Vertx vertx;
   private IlertClient client;
+  private final PrometheusMeterRegistry registry = newRegistry();
+  private final AgentMetrics metrics = new AgentMetrics(registry);
   private long failedAtMs;
   private volatile boolean startupFailed;
 
@@ -79,15 +91,32 @@ public final class Agent {
     return code;
   }
 
+  /** Prometheus registry: every series named ilagent_*, the JVM's own included. */
+  private static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().startsWith("ilagent.") ? id : id.withName("ilagent." + id.getName());
+      }
+    });
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return registry;
+  }
+
   /** Probes first so they answer from the start, then the consumer, then the own heartbeat. */
   private Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
     if (config.port() != null) {
-      chain = chain.compose(v -> deploy(new HealthVerticle("0.0.0.0", config.port())));
+      chain = chain.compose(v -> deploy(new HealthVerticle("0.0.0.0", config.port(), registry)));
     }
-    chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client)));
+    chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));
     if (config.heartbeatKey() != null) {
-      chain = chain.compose(v -> deploy(new HeartbeatVerticle(config.heartbeatKey(), client)));
+      chain = chain.compose(v -> deploy(new HeartbeatVerticle(config.heartbeatKey(), client, metrics)));
     }
     return chain;
   }

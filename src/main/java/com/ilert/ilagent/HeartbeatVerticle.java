@@ -1,6 +1,8 @@
 package com.ilert.ilagent;
 
 import com.ilert.ilagent.ilert.Deliverer;
+import com.ilert.ilagent.ilert.DeliveryResult;
+import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.util.Mask;
 import io.vertx.core.Future;
@@ -19,17 +21,19 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   private final String key;
   private final IlertClient client;
+  private final AgentMetrics metrics;
   private Deliverer deliverer;
   private long timer = -1;
 
-  public HeartbeatVerticle(String key, IlertClient client) {
+  public HeartbeatVerticle(String key, IlertClient client, AgentMetrics metrics) {
     this.key = key;
     this.client = client;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    deliverer = new Deliverer(vertx, client, RETRY_BUDGET_MS, RETRY_BUDGET_MS);
+    deliverer = new Deliverer(vertx, client, RETRY_BUDGET_MS, RETRY_BUDGET_MS, metrics);
     ping();
     timer = vertx.setPeriodic(INTERVAL_MS, id -> ping());
     return Future.succeededFuture();
@@ -47,11 +51,12 @@ public final class HeartbeatVerticle extends VerticleBase {
         .ping(key, "own heartbeat")
         .onSuccess(
             result -> {
-              if (result.kind() == com.ilert.ilagent.ilert.DeliveryResult.Kind.DELIVERED) {
+              if (result.kind() == DeliveryResult.Kind.DELIVERED) {
                 LOG.debug("Own heartbeat {} pinged", Mask.key(key));
               } else {
                 LOG.warn("Own heartbeat {} not pinged: {}", Mask.key(key), result.describe());
               }
+              metrics.ping("own", result.kind().name().toLowerCase(java.util.Locale.ROOT));
             });
   }
 }

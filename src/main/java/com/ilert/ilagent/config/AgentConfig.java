@@ -12,6 +12,7 @@ import java.util.Map;
  * @param verbosity number of -v flags (0-1 warn, 2 info, 3+ debug)
  * @param kafkaProperties extra Kafka client properties (TLS, SASL, tuning); may hold secrets
  * @param heartbeatKey the agent's own heartbeat key (-b), or null
+ * @param deadLetterTopic where bad and rejected records are written, or null
  */
 public record AgentConfig(
     List<String> kafkaBrokers,
@@ -33,7 +34,8 @@ public record AgentConfig(
     long requestTimeoutMs,
     String heartbeatKey,
     LogFormat logFormat,
-    MappingConfig mapping) {
+    MappingConfig mapping,
+    String deadLetterTopic) {
 
   public enum LogFormat {
     TEXT,

@@ -29,6 +29,7 @@ final class ConfigBuilder {
     List<String> eventTopics = topics(EVENT_TOPIC);
     List<String> heartbeatTopics = topics(HEARTBEAT_TOPIC);
     checkTopics(eventTopics, heartbeatTopics);
+    String deadLetterTopic = deadLetterTopic(eventTopics, heartbeatTopics);
     Integer port = raw.get(PORT) == null ? null : Values.port(raw.get(PORT));
     return new AgentConfig(
         brokers,
@@ -51,7 +52,24 @@ final class ConfigBuilder {
         key(HEARTBEAT),
         LogFormat.valueOf(
             Values.oneOf(required(LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT)),
-        mapping());
+        mapping(),
+        deadLetterTopic);
+  }
+
+  private String deadLetterTopic(List<String> events, List<String> heartbeats) throws ConfigException {
+    RawValue v = raw.get(DEAD_LETTER_TOPIC);
+    if (v == null) {
+      return null;
+    }
+    List<String> topic = Values.topics(v);
+    if (topic.size() != 1) {
+      throw v.problem("expected one topic");
+    }
+    if (events.contains(topic.get(0)) || heartbeats.contains(topic.get(0))) {
+      // The agent would consume its own dead letters and write them again, forever.
+      throw v.problem("\"" + topic.get(0) + "\" is also a consumed topic");
+    }
+    return topic.get(0);
   }
 
   private MappingConfig mapping() throws ConfigException {
@@ -71,7 +89,8 @@ final class ConfigBuilder {
         optionalText(MAP_VAL_ETYPE_RESOLVE),
         filterKey,
         filterVal,
-        forward != null && Values.bool(forward));
+        forward != null && Values.bool(forward),
+        raw.get(FORWARD_HEADERS) != null && Values.bool(raw.get(FORWARD_HEADERS)));
   }
 
   private RawValue required(Setting s) throws ConfigException {

@@ -63,7 +63,11 @@ public enum Setting {
   FILTER_VAL("filter_val", null, Kind.STRING, null, "VALUE",
       "With --filter_key: keep only payloads whose value at the key is this string."),
   FORWARD_MESSAGE_PAYLOAD("forward_message_payload", null, Kind.FLAG, null, null,
-      "Put the whole record payload into customDetails.");
+      "Put the whole record payload into customDetails."),
+  FORWARD_HEADERS("forward_headers", null, Kind.FLAG, null, null,
+      "Put the Kafka record headers into customDetails.headers."),
+  DEAD_LETTER_TOPIC("dead_letter_topic", null, Kind.STRING, null, "TOPIC",
+      "Topic that receives every record skipped as bad or rejected by ilert, with headers naming why.");
 
   /** How a setting is given; decides the flag's arity and the JSON type the file must use. */
   public enum Kind {

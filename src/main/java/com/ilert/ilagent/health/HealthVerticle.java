@@ -2,6 +2,7 @@ package com.ilert.ilagent.health;
 
 import com.ilert.ilagent.Addresses;
 import com.ilert.ilagent.util.Version;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves /health (liveness), /ready (readiness) and / on the -p port. It learns the consumer's state
+ * Serves /health (liveness), /ready (readiness), /metrics (Prometheus) and / on the -p port. It learns the consumer's state
  * and the start of shutdown over the event bus, so it never touches the consumer itself.
  */
 public final class HealthVerticle extends VerticleBase {
@@ -22,6 +23,7 @@ public final class HealthVerticle extends VerticleBase {
 
   private final int port;
   private final String host;
+  private final PrometheusMeterRegistry registry;
   private JsonObject consumerState =
       new JsonObject()
           .put("component", "kafka")
@@ -33,9 +35,10 @@ public final class HealthVerticle extends VerticleBase {
   private HealthChecks readiness;
   private HttpServer server;
 
-  public HealthVerticle(String host, int port) {
+  public HealthVerticle(String host, int port, PrometheusMeterRegistry registry) {
     this.host = host;
     this.port = port;
+    this.registry = registry;
   }
 
   @Override
@@ -56,6 +59,7 @@ public final class HealthVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(this::metrics);
     router.get("/").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end(Version.userAgent()));
     server = vertx.createHttpServer().requestHandler(router);
     return server
@@ -67,6 +71,16 @@ public final class HealthVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** Prometheus text; rendering walks every meter, so it runs off the event loop. */
+  private void metrics(RoutingContext rc) {
+    vertx
+        .executeBlocking(registry::scrape, false)
+        .onSuccess(text -> rc.response()
+            .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(text))
+        .onFailure(rc::fail);
   }
 
   private void health(RoutingContext rc) {

@@ -1,5 +1,6 @@
 package com.ilert.ilagent.ilert;
 
+import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.util.Mask;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,14 +21,16 @@ public final class Deliverer {
   private static final Logger LOG = LoggerFactory.getLogger(Deliverer.class);
 
   private final Vertx vertx;
+  private final AgentMetrics metrics;
   private final IlertClient client;
   private final RetryPolicy eventPolicy;
   private final RetryPolicy pingPolicy;
   private final KeyBackoff keyBackoff = new KeyBackoff();
   private final Set<Attempt> waiting = new HashSet<>();
 
-  public Deliverer(Vertx vertx, IlertClient client, long eventBudgetMs, long pingBudgetMs) {
+  public Deliverer(Vertx vertx, IlertClient client, long eventBudgetMs, long pingBudgetMs, AgentMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.client = client;
     this.eventPolicy = RetryPolicy.withDefaults(eventBudgetMs, () -> ThreadLocalRandom.current().nextDouble());
     this.pingPolicy = RetryPolicy.withDefaults(pingBudgetMs, () -> ThreadLocalRandom.current().nextDouble());
@@ -115,6 +118,7 @@ public final class Deliverer {
         return;
       }
       LOG.info("{}: attempt {} failed ({}), retrying in {} ms", where, attempts, last, delay);
+      metrics.retry();
       later(delay);
     }
 

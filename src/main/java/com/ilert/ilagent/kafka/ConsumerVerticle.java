@@ -5,7 +5,11 @@ import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.Ordering;
 import com.ilert.ilagent.ilert.Deliverer;
 import com.ilert.ilagent.ilert.DeliveryResult;
+import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.mapping.RecordHeader;
+import com.ilert.ilagent.mapping.SkipReason;
+import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.HeartbeatMapper;
 import com.ilert.ilagent.mapping.MappingResult;
@@ -28,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +49,18 @@ public final class ConsumerVerticle extends VerticleBase {
 
   private static final long PAUSE_BYTES = 16L * 1024 * 1024;
 
+  /** How often the consumer lag metric asks the broker for the end offsets. */
+  private static final long LAG_INTERVAL_MS = 5_000;
+
   /** A failing ping is retried briefly: the heartbeat's interval is at least 25 s. */
   private static final long PING_BUDGET_MS = 10_000;
 
   private final AgentConfig config;
   private final IlertClient client;
+  private final AgentMetrics metrics;
+  private DeadLetters deadLetters;
+  private int deadLettersPending;
+  private long lagTimer = -1;
 
   private KafkaReadStream<byte[], byte[]> stream;
   private Deliverer deliverer;
@@ -70,9 +82,10 @@ public final class ConsumerVerticle extends VerticleBase {
   private boolean commitInProgress;
   private Promise<Void> drained;
 
-  public ConsumerVerticle(AgentConfig config, IlertClient client) {
+  public ConsumerVerticle(AgentConfig config, IlertClient client, AgentMetrics metrics) {
     this.config = config;
     this.client = client;
+    this.metrics = metrics;
   }
 
   @Override
@@ -81,13 +94,19 @@ public final class ConsumerVerticle extends VerticleBase {
     heartbeatMapper = new HeartbeatMapper();
     lanes = new OrderingLanes<>(config.maxInFlight());
     heartbeatTopics = new HashSet<>(config.heartbeatTopics());
-    deliverer = new Deliverer(vertx, client, config.retryMaxMs(), Math.min(config.retryMaxMs(), PING_BUDGET_MS));
+    deliverer = new Deliverer(vertx, client, config.retryMaxMs(), Math.min(config.retryMaxMs(), PING_BUDGET_MS), metrics);
     Set<String> topics = new LinkedHashSet<>(config.eventTopics());
     topics.addAll(config.heartbeatTopics());
 
+    Future<Void> deadLettersReady = config.deadLetterTopic() == null
+        ? Future.succeededFuture()
+        : DeadLetters.create(vertx, config).map(d -> {
+          deadLetters = d;
+          return null;
+        });
     // Creating the Kafka client resolves broker names: keep it off the event loop.
-    return vertx
-        .executeBlocking(() -> KafkaSettings.createConsumer(config))
+    return deadLettersReady
+        .compose(v -> vertx.executeBlocking(() -> KafkaSettings.createConsumer(config)))
         .compose(
             consumer -> {
               stream = KafkaReadStream.create(vertx, consumer);
@@ -103,6 +122,7 @@ public final class ConsumerVerticle extends VerticleBase {
               subscribed = true;
               LOG.info("Subscribed to {} as group {}", topics, config.kafkaGroupId());
               commitTimer = vertx.setPeriodic(config.commitIntervalMs(), id -> commit());
+              lagTimer = vertx.setPeriodic(LAG_INTERVAL_MS, id -> updateLag());
               publishState();
             });
   }
@@ -132,6 +152,7 @@ public final class ConsumerVerticle extends VerticleBase {
         continue; // fetched twice within one assignment: the first copy is already on its way
       }
       ps.offsets.add(record.offset());
+      metrics.consumed(record.topic());
       accept(ps, record);
       touched.add(tp);
     }
@@ -144,19 +165,65 @@ public final class ConsumerVerticle extends VerticleBase {
     MappingResult result =
         heartbeatTopics.contains(topic)
             ? heartbeatMapper.map(topic, record.partition(), record.offset(), record.key(), record.value())
-            : eventMapper.map(topic, record.partition(), record.offset(), record.key(), record.value());
+            : eventMapper.map(topic, record.partition(), record.offset(), record.key(), record.value(), headers(record));
     if (result instanceof MappingResult.Skip skip) {
-      LOG.warn(
-          "topic={} partition={} offset={}: skipped ({}): {}",
-          topic, record.partition(), record.offset(), skip.reason().label(), skip.detail());
-      ps.offsets.complete(record.offset());
+      skipped(ps, record, skip);
       return;
     }
     int bytes = record.value() == null ? 0 : record.value().length;
-    Work work = new Work(ps, record.offset(), result, orderingKey(ps, record, result), bytes);
+    // The record itself is kept only when a dead letter may have to be written from it.
+    Work work = new Work(ps, record.offset(), result, orderingKey(ps, record, result), bytes,
+        deadLetters == null ? null : record);
     ps.buffered++;
     ps.bufferedBytes += bytes;
     lanes.submit(work.orderingKey, work);
+  }
+
+  private void skipped(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult.Skip skip) {
+    metrics.skipped(skip.reason());
+    if (skip.reason() == SkipReason.FILTERED) {
+      // Filtering is the configured, normal case (often most records): no warning per record.
+      LOG.debug("topic={} partition={} offset={}: filtered out: {}", record.topic(), record.partition(), record.offset(), skip.detail());
+      ps.offsets.complete(record.offset());
+      return;
+    }
+    LOG.warn("topic={} partition={} offset={}: skipped ({}): {}",
+        record.topic(), record.partition(), record.offset(), skip.reason().label(), skip.detail());
+    completeOrDeadLetter(ps, record, skip.reason().label(), skip.detail(), null);
+  }
+
+  /** Completes a record given up on, after writing it to the dead-letter topic when there is one. */
+  private void completeOrDeadLetter(
+      PartitionState ps, ConsumerRecord<byte[], byte[]> record, String reason, String detail, IlertAnswer answer) {
+    if (deadLetters == null) {
+      ps.offsets.complete(record.offset());
+      return;
+    }
+    deadLettersPending++;
+    deadLetters
+        .send(record, reason, detail, answer)
+        .onComplete((v, err) -> {
+          deadLettersPending--;
+          if (err == null) {
+            metrics.deadLettered();
+            ps.offsets.complete(record.offset());
+          } else {
+            fail("topic=" + record.topic() + " partition=" + record.partition() + " offset=" + record.offset()
+                + ": cannot write to dead-letter topic " + config.deadLetterTopic() + " (" + err + ")");
+          }
+          checkDrained();
+        });
+  }
+
+  private List<RecordHeader> headers(ConsumerRecord<byte[], byte[]> record) {
+    if (!config.mapping().forwardHeaders()) {
+      return List.of();
+    }
+    List<RecordHeader> headers = new ArrayList<>();
+    for (Header h : record.headers()) {
+      headers.add(new RecordHeader(h.key(), h.value()));
+    }
+    return headers;
   }
 
   private Object orderingKey(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult result) {
@@ -183,6 +250,7 @@ public final class ConsumerVerticle extends VerticleBase {
     while ((work = lanes.next()) != null) {
       deliver(work);
     }
+    metrics.inFlight(lanes.inFlight());
   }
 
   private void deliver(Work work) {
@@ -197,31 +265,50 @@ public final class ConsumerVerticle extends VerticleBase {
 
   private void finished(Work work, DeliveryResult result) {
     lanes.complete(work);
+    metrics.inFlight(lanes.inFlight());
     PartitionState ps = work.partition;
     ps.buffered--;
     ps.bufferedBytes -= work.bytes;
     boolean heartbeat = work.result instanceof MappingResult.Heartbeat;
+    String what = heartbeat ? "ping" : "event";
     String key = heartbeat
         ? ((MappingResult.Heartbeat) work.result).integrationKey()
         : ((MappingResult.Event) work.result).integrationKey();
     switch (result.kind()) {
       case DELIVERED -> {
         if (LOG.isDebugEnabled()) {
-          LOG.debug("{}: {} for key {} delivered ({})", work.where(), heartbeat ? "ping" : "event", Mask.key(key), result.describe());
+          LOG.debug("{}: {} for key {} delivered ({})", work.where(), what, Mask.key(key), result.describe());
+        }
+        if (heartbeat) {
+          metrics.ping("topic", "delivered");
+        } else {
+          metrics.delivered(work.receivedNanos);
         }
         ps.offsets.complete(work.offset);
       }
       case REJECTED -> {
-        LOG.warn("{}: {} for key {} rejected, skipped: {}", work.where(), heartbeat ? "ping" : "event", Mask.key(key), result.describe());
-        ps.offsets.complete(work.offset);
+        LOG.warn("{}: {} for key {} rejected, skipped: {}", work.where(), what, Mask.key(key), result.describe());
+        metrics.skipped(SkipReason.REJECTED);
+        if (heartbeat) {
+          metrics.ping("topic", "rejected");
+        }
+        if (work.record != null) {
+          completeOrDeadLetter(ps, work.record, SkipReason.REJECTED.label(), result.describe(), result.answer());
+        } else {
+          ps.offsets.complete(work.offset);
+        }
       }
       case FAILED -> {
         if (heartbeat) {
           // A ping that keeps failing must never hold back the events behind it.
           LOG.warn("{}: ping for key {} failed after {} attempts, skipped: {}", work.where(), Mask.key(key), result.attempts(), result.describe());
+          metrics.ping("topic", "failed");
           ps.offsets.complete(work.offset);
         } else {
-          deliveryFailed(work, key, result);
+          metrics.deliveryFailure();
+          fail(String.format(
+              "%s: event for key %s not delivered after %d attempts within --retry_max_ms=%d (%s)",
+              work.where(), Mask.key(key), result.attempts(), config.retryMaxMs(), result.describe()));
         }
       }
       case ABANDONED -> {
@@ -229,23 +316,26 @@ public final class ConsumerVerticle extends VerticleBase {
       }
     }
     resumeIfDrained(ps);
-    if (drained != null && lanes.inFlight() == 0 && lanes.queued() == 0) {
-      drained.tryComplete();
-    }
+    checkDrained();
     dispatch();
   }
 
-  private void deliveryFailed(Work work, String key, DeliveryResult result) {
+  private void checkDrained() {
+    if (drained != null && lanes.inFlight() == 0 && lanes.queued() == 0 && deadLettersPending == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  /** A record cannot be finished: stop taking records, keep it uncommitted, and have the agent exit 1. */
+  private void fail(String why) {
     if (failed) {
       return;
     }
     failed = true;
-    LOG.error(
-        "{}: event for key {} not delivered after {} attempts within --retry_max_ms={} ({}); its offset stays uncommitted, exiting with code 1 in {} ms",
-        work.where(), Mask.key(key), result.attempts(), config.retryMaxMs(), result.describe(), config.exitDelayMs());
+    LOG.error("{}; its offset stays uncommitted, exiting with code 1 in {} ms", why, config.exitDelayMs());
     stopTakingWork();
     publishState();
-    vertx.eventBus().publish(Addresses.DELIVERY_FAILED, work.where());
+    vertx.eventBus().publish(Addresses.DELIVERY_FAILED, why);
   }
 
   // ---------------------------------------------------------------------------------- backpressure
@@ -294,7 +384,7 @@ public final class ConsumerVerticle extends VerticleBase {
     stopping = true;
     publishState();
     stopTakingWork();
-    if (lanes.inFlight() == 0 && lanes.queued() == 0) {
+    if (lanes.inFlight() == 0 && lanes.queued() == 0 && deadLettersPending == 0) {
       return Future.succeededFuture();
     }
     LOG.info("Waiting up to {} ms for {} deliveries in flight and {} before them", boundMs, lanes.inFlight(), lanes.queued());
@@ -342,6 +432,7 @@ public final class ConsumerVerticle extends VerticleBase {
                 PartitionState ps = partitions.get(tp);
                 if (ps != null) {
                   ps.positionKnown = true;
+                  ps.startPosition = pos;
                   LOG.info("topic={} partition={}: starting at offset {}", tp.topic(), tp.partition(), pos);
                   publishState();
                 }
@@ -358,6 +449,7 @@ public final class ConsumerVerticle extends VerticleBase {
         continue;
       }
       ps.revoked = true;
+      metrics.forgetLag(tp.topic(), tp.partition());
       List<Work> dropped = lanes.removeQueued(w -> w.partition == ps);
       ps.buffered -= dropped.size();
       dropped.forEach(w -> ps.bufferedBytes -= w.bytes);
@@ -431,13 +523,31 @@ public final class ConsumerVerticle extends VerticleBase {
   }
 
   private Future<Void> closeStream() {
-    if (commitTimer >= 0) {
-      vertx.cancelTimer(commitTimer);
+    vertx.cancelTimer(commitTimer);
+    vertx.cancelTimer(lagTimer);
+    if (deadLetters != null) {
+      deadLetters.close();
     }
     if (stream == null) {
       return Future.succeededFuture();
     }
     return stream.close().onFailure(err -> LOG.warn("Closing the Kafka consumer: {}", err.toString()));
+  }
+
+  /** Consumer lag per partition: the broker's end offset minus the completed prefix. */
+  private void updateLag() {
+    if (partitions.isEmpty() || stopping) {
+      return;
+    }
+    stream.endOffsets(new HashSet<>(partitions.keySet())).onSuccess(ends -> ends.forEach((tp, end) -> {
+      PartitionState ps = partitions.get(tp);
+      if (ps != null && end != null) {
+        long done = ps.offsets.committable() >= 0 ? ps.offsets.committable() : ps.startPosition;
+        if (done >= 0) {
+          metrics.lag(tp.topic(), tp.partition(), Math.max(0, end - done));
+        }
+      }
+    }));
   }
 
   // ---------------------------------------------------------------------------------- state

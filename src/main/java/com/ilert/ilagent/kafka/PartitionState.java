@@ -13,6 +13,8 @@ final class PartitionState {
   /** The highest offset whose delivery started, or -1. */
   long maxStarted = -1;
   boolean positionKnown;
+  /** Where consumption started (committed offset or reset), once known; -1 before. */
+  long startPosition = -1;
   /** Set once the partition is revoked: its records may finish but are never committed again. */
   boolean revoked;
 

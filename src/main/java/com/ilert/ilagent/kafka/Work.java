@@ -1,6 +1,7 @@
 package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.mapping.MappingResult;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** One record on its way to ilert. */
 final class Work {
@@ -10,14 +11,18 @@ final class Work {
   final Object orderingKey;
   final int bytes;
   final long receivedNanos;
+  /** The Kafka record, kept only when a dead letter may be written from it; else null. */
+  final ConsumerRecord<byte[], byte[]> record;
 
-  Work(PartitionState partition, long offset, MappingResult result, Object orderingKey, int bytes) {
+  Work(PartitionState partition, long offset, MappingResult result, Object orderingKey, int bytes,
+      ConsumerRecord<byte[], byte[]> record) {
     this.partition = partition;
     this.offset = offset;
     this.result = result;
     this.orderingKey = orderingKey;
     this.bytes = bytes;
     this.receivedNanos = System.nanoTime();
+    this.record = record;
   }
 
   /** Names the record in log lines: topic, partition and offset. */

@@ -70,6 +70,8 @@ class DaemonValidationTest {
         Arguments.of(List.of("--map_val_etype_resolve", " "), "ilagent: --map_val_etype_resolve: must not be empty"),
         Arguments.of(List.of("--filter_key", " "), "ilagent: --filter_key: must not be empty"),
         Arguments.of(List.of("--filter_val", "x"), "ilagent: --filter_val: needs --filter_key"),
+        Arguments.of(List.of("--dead_letter_topic", "bad topic"), "ilagent: --dead_letter_topic: \"bad topic\" is not a valid Kafka topic name"),
+        Arguments.of(List.of("--dead_letter_topic", "a,b"), "ilagent: --dead_letter_topic: expected one topic"),
         Arguments.of(List.of("--event_key", "il1 key/with?bad"), "ilagent: --event_key: the key has characters other than"),
         Arguments.of(List.of("-b", "a/b"), "ilagent: --heartbeat: the key has characters other than"),
         Arguments.of(List.of("--kafka_property", "bootstrap.servers=h:1"), "ilagent: --kafka_property: Kafka property \"bootstrap.servers\" is set by the agent; use --kafka_brokers"),
@@ -86,6 +88,13 @@ class DaemonValidationTest {
   @MethodSource("badFlags")
   void badFlagValueIsReportedWithTheOption(List<String> extra, String expected) {
     assertThat(errorOf(Map.of(), extra.toArray(String[]::new))).contains(expected);
+  }
+
+  @Test
+  void deadLetterTopicMustNotBeConsumed() {
+    Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "alerts", "--dead_letter_topic", "alerts");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.errLines().get(0)).isEqualTo("ilagent: --dead_letter_topic: \"alerts\" is also a consumed topic");
   }
 
   @Test

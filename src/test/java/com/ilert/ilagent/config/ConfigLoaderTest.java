@@ -122,6 +122,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void deadLetterTopicAndForwardHeadersComeFromEverySource() throws Exception {
+    Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"dead_letter_topic\": \"dlq-file\","
+        + " \"forward_headers\": true}");
+    AgentConfig fromFile = ConfigLoader.load(new FlagValues().configFile(f), Map.of());
+    assertThat(fromFile.deadLetterTopic()).isEqualTo("dlq-file");
+    assertThat(fromFile.mapping().forwardHeaders()).isTrue();
+
+    Map<String, String> env = Map.of("ILAGENT_DEAD_LETTER_TOPIC", "dlq-env", "ILAGENT_FORWARD_HEADERS", "false");
+    AgentConfig fromEnv = ConfigLoader.load(new FlagValues().configFile(f), env);
+    assertThat(fromEnv.deadLetterTopic()).isEqualTo("dlq-env");
+    assertThat(fromEnv.mapping().forwardHeaders()).isFalse();
+
+    AgentConfig none = ConfigLoader.load(minimalFlags(), Map.of());
+    assertThat(none.deadLetterTopic()).isNull();
+    assertThat(none.mapping().forwardHeaders()).isFalse();
+  }
+
+  @Test
   void ilagentUrlVariablesWinOverIlertOnesAndTrailingSlashIsStripped() throws Exception {
     Map<String, String> both = Map.of(
         "ILERT_API_URL", "https://ilert.example/api/",

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -462,6 +463,31 @@ class EventMapperTest {
       MappingConfig forward = new MappingConfig(null, null, null, null, null, null, null, null, null, true);
       assertThat(body(map(forward, withKey("\"customDetails\":{}"))).get("customDetails"))
           .isEqualTo(JSON.readTree("{}"));
+    }
+
+    @Test
+    void forwardHeadersPutsTheRecordHeadersUnderCustomDetails() throws Exception {
+      MappingConfig headersOn = new MappingConfig(null, null, null, null, null, null, null, null, null, false, true);
+      List<RecordHeader> headers = List.of(
+          new RecordHeader("trace-id", "abc-123".getBytes(StandardCharsets.UTF_8)),
+          new RecordHeader("bad-bytes", new byte[] {(byte) 0xff}),
+          new RecordHeader("empty", null),
+          new RecordHeader("trace-id", "last-wins".getBytes(StandardCharsets.UTF_8)));
+      EventMapper mapper = new EventMapper(headersOn);
+
+      JsonNode meta = body(mapper.map(TOPIC, 3, 42L, null, withKey("").getBytes(StandardCharsets.UTF_8), headers))
+          .get("customDetails");
+      assertThat(meta.get("topic").asText()).isEqualTo(TOPIC);
+      assertThat(meta.get("headers")).isEqualTo(
+          JSON.readTree("{\"trace-id\":\"last-wins\",\"bad-bytes\":\"\uFFFD\",\"empty\":null}"));
+
+      byte[] given = withKey("\"customDetails\":{\"a\":1}").getBytes(StandardCharsets.UTF_8);
+      assertThat(body(mapper.map(TOPIC, 3, 42L, null, given, headers)).get("customDetails").get("a").asInt())
+          .as("the payload's own customDetails are kept beside the headers").isEqualTo(1);
+      assertThat(body(new EventMapper(config()).map(TOPIC, 3, 42L, null, given, headers)).get("customDetails"))
+          .as("without --forward_headers nothing is added").isEqualTo(JSON.readTree("{\"a\":1}"));
+      assertThat(body(mapper.map(TOPIC, 3, 42L, null, given, List.of())).get("customDetails").has("headers"))
+          .as("a record without headers gets none").isFalse();
     }
 
     @Test

@@ -1,0 +1,90 @@
+package com.ilert.ilagent.kafka;
+
+import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.ilert.IlertAnswer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes records the agent gives up on (bad input, rejected by ilert) to the dead-letter topic: the
+ * original key, value and headers, plus headers naming the reason and where the record came from.
+ */
+final class DeadLetters {
+  static final String REASON = "ilagent.reason";
+  static final String DETAIL = "ilagent.detail";
+  static final String TOPIC = "ilagent.topic";
+  static final String PARTITION = "ilagent.partition";
+  static final String OFFSET = "ilagent.offset";
+  static final String ILERT_STATUS = "ilagent.ilert.status";
+  static final String ILERT_ANSWER = "ilagent.ilert.answer";
+
+  private final String topic;
+  private final KafkaWriteStream<byte[], byte[]> producer;
+
+  private DeadLetters(String topic, KafkaWriteStream<byte[], byte[]> producer) {
+    this.topic = topic;
+    this.producer = producer;
+  }
+
+  /** Creates the producer off the event loop (it resolves broker names). */
+  static Future<DeadLetters> create(Vertx vertx, AgentConfig config) {
+    return vertx
+        .executeBlocking(() -> new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer()))
+        .map(p -> new DeadLetters(config.deadLetterTopic(), KafkaWriteStream.create(vertx, p)));
+  }
+
+  /**
+   * The user's --kafka_property settings that a producer knows (TLS, SASL, ...); consumer-only ones
+   * would only make the producer warn.
+   */
+  static Map<String, Object> producerProperties(AgentConfig config) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "ilagent-dead-letters");
+    config.kafkaProperties().forEach((k, v) -> {
+      if (ProducerConfig.configNames().contains(k)) {
+        props.put(k, v);
+      }
+    });
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBrokers()));
+    // A dead letter replaces a commit: it must be written for sure, and once.
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return props;
+  }
+
+  Future<Void> send(ConsumerRecord<byte[], byte[]> record, String reason, String detail, IlertAnswer answer) {
+    Headers headers = new RecordHeaders(record.headers().toArray());
+    header(headers, REASON, reason);
+    header(headers, DETAIL, detail);
+    header(headers, TOPIC, record.topic());
+    header(headers, PARTITION, Integer.toString(record.partition()));
+    header(headers, OFFSET, Long.toString(record.offset()));
+    if (answer != null) {
+      header(headers, ILERT_STATUS, Integer.toString(answer.status()));
+      header(headers, ILERT_ANSWER, answer.body());
+    }
+    return producer
+        .send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers))
+        .mapEmpty();
+  }
+
+  Future<Void> close() {
+    return producer.close(5_000);
+  }
+
+  private static void header(Headers headers, String key, String value) {
+    headers.remove(key);
+    headers.add(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,127 @@
+package com.ilert.ilagent.metrics;
+
+import com.ilert.ilagent.mapping.SkipReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's metrics, all prefixed {@code ilagent_} in Prometheus. Meters are looked up once and
+ * cached, so counting a record costs a map lookup and an add. README lists every series.
+ */
+public final class AgentMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
+  private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
+  private final Map<String, Counter> pings = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
+  private final Counter delivered;
+  private final Counter retries;
+  private final Counter failures;
+  private final Counter deadLettered;
+  private final Timer latency;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  public AgentMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    for (SkipReason reason : SkipReason.values()) {
+      skipped.put(reason, Counter.builder("ilagent.records.skipped")
+          .description("Records not forwarded, by reason (bad input, filtered, rejected by ilert)")
+          .tag("reason", reason.label()).register(registry));
+    }
+    delivered = Counter.builder("ilagent.events.delivered")
+        .description("Events ilert accepted").register(registry);
+    retries = Counter.builder("ilagent.delivery.retries")
+        .description("Requests to ilert repeated after a network error, timeout, 429 or 5xx").register(registry);
+    failures = Counter.builder("ilagent.delivery.failures")
+        .description("Events whose retry budget was spent (the agent exits 1)").register(registry);
+    deadLettered = Counter.builder("ilagent.records.dead.lettered")
+        .description("Records written to the dead-letter topic").register(registry);
+    latency = Timer.builder("ilagent.delivery.latency")
+        .description("From a record's arrival in the agent to ilert accepting it")
+        .serviceLevelObjectives(
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(60))
+        .register(registry);
+    Gauge.builder("ilagent.deliveries.in.flight", inFlight, AtomicInteger::get)
+        .description("Requests to ilert under way or waiting for a retry").register(registry);
+  }
+
+  /** For tests and the one-shot commands: counts into a registry nobody reads. */
+  public static AgentMetrics noop() {
+    return new AgentMetrics(new SimpleMeterRegistry());
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void consumed(String topic) {
+    consumed.computeIfAbsent(topic, t -> Counter.builder("ilagent.records.consumed")
+        .description("Records received from Kafka, by topic").tag("topic", t).register(registry))
+        .increment();
+  }
+
+  public void skipped(SkipReason reason) {
+    skipped.get(reason).increment();
+  }
+
+  public void delivered(long sinceNanos) {
+    delivered.increment();
+    latency.record(System.nanoTime() - sinceNanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void retry() {
+    retries.increment();
+  }
+
+  public void deliveryFailure() {
+    failures.increment();
+  }
+
+  public void deadLettered() {
+    deadLettered.increment();
+  }
+
+  /** A heartbeat ping; source is "topic" (from a heartbeat topic) or "own" (-b). */
+  public void ping(String source, String result) {
+    pings.computeIfAbsent(source + '/' + result, k -> Counter.builder("ilagent.heartbeat.pings")
+        .description("Heartbeat pings sent to ilert, by source and result")
+        .tag("source", source).tag("result", result).register(registry))
+        .increment();
+  }
+
+  public void inFlight(int n) {
+    inFlight.set(n);
+  }
+
+  /** Records of a partition not yet done: the end offset minus the completed prefix. */
+  public void lag(String topic, int partition, long records) {
+    lag.computeIfAbsent(topic + '/' + partition, k -> {
+      AtomicLong value = new AtomicLong();
+      Gauge.builder("ilagent.consumer.lag", value, AtomicLong::get)
+          .description("Records of an assigned partition not yet delivered or skipped")
+          .tag("topic", topic).tag("partition", Integer.toString(partition)).register(registry);
+      return value;
+    }).set(records);
+  }
+
+  /** A partition left this agent: its lag is another member's to report. */
+  public void forgetLag(String topic, int partition) {
+    if (lag.remove(topic + '/' + partition) != null) {
+      registry.find("ilagent.consumer.lag").tag("topic", topic)
+          .tag("partition", Integer.toString(partition)).meters().forEach(registry::remove);
+    }
+  }
+}
