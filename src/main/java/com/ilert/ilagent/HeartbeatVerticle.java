@@ -5,6 +5,7 @@ import com.ilert.ilagent.ilert.DeliveryResult;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.util.RecordRef;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
@@ -18,6 +19,8 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   /** A ping must land well inside the 30 s period: retry for a few seconds only. */
   private static final long RETRY_BUDGET_MS = 5_000;
+
+  private static final RecordRef OWN = RecordRef.label("own heartbeat");
 
   private final String key;
   private final IlertClient client;
@@ -48,7 +51,7 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   private void ping() {
     deliverer
-        .ping(key, "own heartbeat")
+        .ping(key, () -> OWN)
         .onSuccess(
             result -> {
               if (result.kind() == DeliveryResult.Kind.DELIVERED) {

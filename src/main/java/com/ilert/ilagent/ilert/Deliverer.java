@@ -2,6 +2,7 @@ package com.ilert.ilagent.ilert;
 
 import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.util.RecordRef;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,6 +10,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,14 +39,14 @@ public final class Deliverer {
   }
 
   /** Delivers an event, retrying until it is accepted, rejected or the budget is spent. */
-  public Future<DeliveryResult> deliverEvent(String integrationKey, byte[] body, String where) {
+  public Future<DeliveryResult> deliverEvent(String integrationKey, byte[] body, Supplier<RecordRef> where) {
     Attempt a = new Attempt(integrationKey, where, eventPolicy, k -> client.sendEvent(k, body));
     a.run();
     return a.promise.future();
   }
 
   /** Pings a heartbeat, retrying briefly. */
-  public Future<DeliveryResult> ping(String key, String where) {
+  public Future<DeliveryResult> ping(String key, Supplier<RecordRef> where) {
     Attempt a = new Attempt(key, where, pingPolicy, client::ping);
     a.run();
     return a.promise.future();
@@ -64,7 +66,7 @@ public final class Deliverer {
 
   private final class Attempt {
     final String key;
-    final String where;
+    final Supplier<RecordRef> where;
     final RetryPolicy policy;
     final Function<String, Future<IlertAnswer>> send;
     final Promise<DeliveryResult> promise = Promise.promise();
@@ -72,7 +74,7 @@ public final class Deliverer {
     int attempts;
     long timerId = -1;
 
-    Attempt(String key, String where, RetryPolicy policy, Function<String, Future<IlertAnswer>> send) {
+    Attempt(String key, Supplier<RecordRef> where, RetryPolicy policy, Function<String, Future<IlertAnswer>> send) {
       this.key = key;
       this.where = where;
       this.policy = policy;
@@ -117,7 +119,10 @@ public final class Deliverer {
         finish(DeliveryResult.Kind.FAILED, answer, error);
         return;
       }
-      LOG.info("{}: attempt {} failed ({}), retrying in {} ms", where, attempts, last, delay);
+      if (LOG.isInfoEnabled()) {
+        RecordRef ref = where.get();
+        ref.log(() -> LOG.info("{}: attempt {} failed ({}), retrying in {} ms", ref, attempts, last, delay));
+      }
       metrics.retry();
       later(delay);
     }

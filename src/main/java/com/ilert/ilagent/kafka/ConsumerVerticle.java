@@ -14,6 +14,7 @@ import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.HeartbeatMapper;
 import com.ilert.ilagent.mapping.MappingResult;
 import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.util.RecordRef;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -187,8 +188,8 @@ public final class ConsumerVerticle extends VerticleBase {
       ps.offsets.complete(record.offset());
       return;
     }
-    LOG.warn("topic={} partition={} offset={}: skipped ({}): {}",
-        record.topic(), record.partition(), record.offset(), skip.reason().label(), skip.detail());
+    RecordRef ref = RecordRef.of(record.topic(), record.partition(), record.offset());
+    ref.log(() -> LOG.warn("{}: skipped ({}): {}", ref, skip.reason().label(), skip.detail()));
     completeOrDeadLetter(ps, record, skip.reason().label(), skip.detail(), null);
   }
 
@@ -208,8 +209,8 @@ public final class ConsumerVerticle extends VerticleBase {
             metrics.deadLettered();
             ps.offsets.complete(record.offset());
           } else {
-            fail("topic=" + record.topic() + " partition=" + record.partition() + " offset=" + record.offset()
-                + ": cannot write to dead-letter topic " + config.deadLetterTopic() + " (" + err + ")");
+            RecordRef ref = RecordRef.of(record.topic(), record.partition(), record.offset());
+            fail(ref, ref + ": cannot write to dead-letter topic " + config.deadLetterTopic() + " (" + err + ")");
           }
           checkDrained();
         });
@@ -257,8 +258,8 @@ public final class ConsumerVerticle extends VerticleBase {
     work.partition.maxStarted = Math.max(work.partition.maxStarted, work.offset);
     Future<DeliveryResult> delivery =
         work.result instanceof MappingResult.Event event
-            ? deliverer.deliverEvent(event.integrationKey(), event.body(), work.where())
-            : deliverer.ping(((MappingResult.Heartbeat) work.result).integrationKey(), work.where());
+            ? deliverer.deliverEvent(event.integrationKey(), event.body(), work::where)
+            : deliverer.ping(((MappingResult.Heartbeat) work.result).integrationKey(), work::where);
     delivery.onComplete(
         (result, err) -> finished(work, err == null ? result : new DeliveryResult(DeliveryResult.Kind.FAILED, 0, null, err.toString())));
   }
@@ -277,7 +278,8 @@ public final class ConsumerVerticle extends VerticleBase {
     switch (result.kind()) {
       case DELIVERED -> {
         if (LOG.isDebugEnabled()) {
-          LOG.debug("{}: {} for key {} delivered ({})", work.where(), what, Mask.key(key), result.describe());
+          RecordRef ref = work.where();
+          ref.log(() -> LOG.debug("{}: {} for key {} delivered ({})", ref, what, Mask.key(key), result.describe()));
         }
         if (heartbeat) {
           metrics.ping("topic", "delivered");
@@ -287,7 +289,8 @@ public final class ConsumerVerticle extends VerticleBase {
         ps.offsets.complete(work.offset);
       }
       case REJECTED -> {
-        LOG.warn("{}: {} for key {} rejected, skipped: {}", work.where(), what, Mask.key(key), result.describe());
+        RecordRef ref = work.where();
+        ref.log(() -> LOG.warn("{}: {} for key {} rejected, skipped: {}", ref, what, Mask.key(key), result.describe()));
         metrics.skipped(SkipReason.REJECTED);
         if (heartbeat) {
           metrics.ping("topic", "rejected");
@@ -301,12 +304,13 @@ public final class ConsumerVerticle extends VerticleBase {
       case FAILED -> {
         if (heartbeat) {
           // A ping that keeps failing must never hold back the events behind it.
-          LOG.warn("{}: ping for key {} failed after {} attempts, skipped: {}", work.where(), Mask.key(key), result.attempts(), result.describe());
+          RecordRef ref = work.where();
+          ref.log(() -> LOG.warn("{}: ping for key {} failed after {} attempts, skipped: {}", ref, Mask.key(key), result.attempts(), result.describe()));
           metrics.ping("topic", "failed");
           ps.offsets.complete(work.offset);
         } else {
           metrics.deliveryFailure();
-          fail(String.format(
+          fail(work.where(), String.format(
               "%s: event for key %s not delivered after %d attempts within --retry_max_ms=%d (%s)",
               work.where(), Mask.key(key), result.attempts(), config.retryMaxMs(), result.describe()));
         }
@@ -327,12 +331,12 @@ public final class ConsumerVerticle extends VerticleBase {
   }
 
   /** A record cannot be finished: stop taking records, keep it uncommitted, and have the agent exit 1. */
-  private void fail(String why) {
+  private void fail(RecordRef ref, String why) {
     if (failed) {
       return;
     }
     failed = true;
-    LOG.error("{}; its offset stays uncommitted, exiting with code 1 in {} ms", why, config.exitDelayMs());
+    ref.log(() -> LOG.error("{}; its offset stays uncommitted, exiting with code 1 in {} ms", why, config.exitDelayMs()));
     stopTakingWork();
     publishState();
     vertx.eventBus().publish(Addresses.DELIVERY_FAILED, why);

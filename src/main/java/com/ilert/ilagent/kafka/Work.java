@@ -1,6 +1,7 @@
 package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.mapping.MappingResult;
+import com.ilert.ilagent.util.RecordRef;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** One record on its way to ilert. */
@@ -25,8 +26,8 @@ final class Work {
     this.record = record;
   }
 
-  /** Names the record in log lines: topic, partition and offset. */
-  String where() {
-    return "topic=" + partition.tp.topic() + " partition=" + partition.tp.partition() + " offset=" + offset;
+  /** Names the record in log lines: topic, partition and offset. Built only when something is logged. */
+  RecordRef where() {
+    return RecordRef.of(partition.tp.topic(), partition.tp.partition(), offset);
   }
 }
