@@ -675,4 +675,24 @@ class EventMapperTest {
     }
     return b;
   }
+
+  @Test
+  void theReadmeMappingExampleWorksAsDocumented() throws Exception {
+    MappingConfig readme = new MappingConfig("il1api1234567890abcd", "id", "check.output", "state",
+        "CRITICAL", null, "OK", "source", "nagios", false);
+    EventMapper mapper = new EventMapper(readme);
+    String critical = "{\"source\": \"nagios\", \"state\": \"CRITICAL\", \"check\": {\"host\": \"db1\","
+        + " \"output\": \"Disk 95% full\"}, \"id\": \"db1-disk\"}";
+    JsonNode alert = body(mapper.map(TOPIC, 0, 1L, null, critical.getBytes(StandardCharsets.UTF_8)));
+    assertThat(alert.get("integrationKey").asText()).isEqualTo("il1api1234567890abcd");
+    assertThat(alert.get("eventType").asText()).isEqualTo("ALERT");
+    assertThat(alert.get("summary").asText()).isEqualTo("Disk 95% full");
+    assertThat(alert.get("alertKey").asText()).isEqualTo("db1-disk");
+    JsonNode resolve = body(mapper.map(TOPIC, 0, 2L, null,
+        critical.replace("CRITICAL", "OK").getBytes(StandardCharsets.UTF_8)));
+    assertThat(resolve.get("eventType").asText()).isEqualTo("RESOLVE");
+    assertThat(resolve.get("alertKey").asText()).isEqualTo("db1-disk");
+    skip(mapper.map(TOPIC, 0, 3L, null, critical.replace("nagios", "zabbix").getBytes(StandardCharsets.UTF_8)),
+        SkipReason.FILTERED);
+  }
 }
