@@ -30,7 +30,8 @@ public final class HealthVerticle extends VerticleBase {
           .put("ready", false)
           .put("consumer_started", false)
           .put("subscribed", false)
-          .put("assigned", false);
+          .put("assigned", false)
+          .put("error", null);
   private boolean shuttingDown;
   private HealthChecks readiness;
   private HttpServer server;

@@ -143,6 +143,11 @@ public final class Deliverer {
     }
 
     void finish(DeliveryResult.Kind kind, IlertAnswer answer, String error) {
+      if (answer != null && answer.body().contains(key)) {
+        // ilert's error text may quote the request path: the answer is logged, the key must not be.
+        answer = new IlertAnswer(answer.status(), answer.retryAfter(), answer.correlationId(),
+            answer.body().replace(key, Mask.key(key)));
+      }
       promise.tryComplete(new DeliveryResult(kind, attempts, answer, error));
     }
 

@@ -579,10 +579,8 @@ public final class ConsumerVerticle extends VerticleBase {
             .put("assigned", assigned && positionsKnown)
             .put("partitions", partitions.size())
             .put("stopping", stopping)
-            .put("delivery_failed", failed);
-    if (lastError != null) {
-      json.put("error", lastError);
-    }
+            .put("delivery_failed", failed)
+            .put("error", lastError);
     return json;
   }
 

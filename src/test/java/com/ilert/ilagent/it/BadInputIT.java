@@ -25,6 +25,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -131,6 +133,29 @@ class BadInputIT {
             .containsPattern("ilagent_records_consumed_total\\{topic=\"" + topic + "\"} " + records.size() + "\\.0");
         agent.sigterm();
         assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aDeadLetterThatCannotBeWrittenLeavesTheRecordUncommittedAndExitsOne() {
+    String topic = unique("dlq-down");
+    String group = unique("dlq-down");
+    kafka().createTopic(topic, 1);
+    String missing = unique("no-such-dlq"); // the broker does not create topics on demand
+    try (IlertStandIn ilert = new IlertStandIn().start()) {
+      int port = freePort();
+      try (AgentProcess agent = startReady("dlq-down", daemon(group, ilert, "-e", topic, "-p", String.valueOf(port),
+          "--dead_letter_topic", missing, "--kafka_property", "max.block.ms=2000", "--exit_delay_ms", "500"), port)) {
+        RecordMetadata good = kafka().send(topic, "good", event(KEY, "ALERT", "before the bad one", null));
+        ilert.awaitEvents(1, Duration.ofSeconds(20));
+        kafka().awaitNoLag(group, topic, Duration.ofSeconds(10));
+        RecordMetadata bad = kafka().send(topic, "bad", "not json at all");
+        assertThat(agent.awaitExit(Duration.ofSeconds(30))).as("exit code").isEqualTo(1);
+        assertThat(agent.log()).contains("offset=" + bad.offset() + ": cannot write to dead-letter topic " + missing);
+        assertThat(kafka().committedOffsets(group).get(new TopicPartition(topic, 0)))
+            .as("the bad record stays uncommitted").isEqualTo(bad.offset());
+        assertThat(good.offset()).isLessThan(bad.offset());
       }
     }
   }
