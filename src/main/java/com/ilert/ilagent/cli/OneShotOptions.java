@@ -2,7 +2,9 @@ package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigException;
+import com.ilert.ilagent.config.RawValue;
 import com.ilert.ilagent.config.Setting;
+import com.ilert.ilagent.config.Values;
 import com.ilert.ilagent.mapping.EventMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -114,20 +116,9 @@ final class OneShotOptions {
     }
   }
 
-  /** An absolute http(s) base URL without query or fragment; trailing slashes removed. */
+  /** The daemon's URL rule, so both commands accept and refuse the same URLs. */
   static String baseUrl(String text, String source) throws ConfigException {
-    String s = text.trim();
-    if (!isHttpUrl(s)) {
-      throw new ConfigException(source + ": expected an absolute http or https URL, got \"" + text + "\"");
-    }
-    URI uri = URI.create(s);
-    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw new ConfigException(source + ": expected a base URL without query or fragment");
-    }
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return s;
+    return Values.baseUrl(new RawValue(text, source, false));
   }
 
   /** Whether {@code s} is an absolute http or https URL with a host. */

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Converts raw text into typed values, the same way for every source. Each method throws a {@link
  * ConfigException} that names the source of the bad value.
  */
-final class Values {
+public final class Values {
   // Kafka's own rule for topic names; checking it here turns a typo into a clear start-up error
   // instead of a consumer that silently waits on a topic that can never exist.
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -85,7 +85,8 @@ final class Values {
    * An absolute http(s) base URL without trailing slash, because clients append paths such as
    * {@code /v1/events} to it.
    */
-  static String baseUrl(RawValue v) throws ConfigException {
+  /** An absolute http(s) base URL without query or fragment; trailing slashes removed. */
+  public static String baseUrl(RawValue v) throws ConfigException {
     String s = v.text().trim();
     URI uri;
     try {

@@ -243,7 +243,7 @@ class OneShotCommandsTest {
         Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "--api_url", "ftp://example.com"),
             "ilagent: --api_url: expected an absolute http or https URL, got \"ftp://example.com\""),
         Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "--api_url", "https://api.example/api?x=1"),
-            "ilagent: --api_url: expected a base URL without query or fragment"),
+            "ilagent: --api_url: expected a base URL without query or fragment, got \"https://api.example/api?x=1\""),
         Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "--heartbeat_url", "not a url"),
             "ilagent: --heartbeat_url: expected an absolute http or https URL, got \"not a url\""),
         Arguments.of(Map.of("ILERT_HEARTBEAT_URL", "beat.example"), List.of("-k", KEY, "-s", "x"),
