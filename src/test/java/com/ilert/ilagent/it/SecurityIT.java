@@ -37,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka security through the agent's pass-through client properties, against a real broker: SASL
- * (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), TLS with server authentication and mutual TLS. One broker
- * serves all of them on separate listeners; the testkit's own clients use its PLAINTEXT listener.
- * Each mode is set by another of the three ways (flags, config file, environment).
+ * (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), TLS with server authentication, mutual TLS, and SASL over
+ * TLS. One broker serves all of them on separate listeners; the testkit's own clients use its
+ * PLAINTEXT listener. The modes are set in each of the three ways (flags, config file, environment).
  *
  * <p>Every agent runs with {@code -v -v -v -v}, so the Kafka client prints its whole configuration
  * (the ConsumerConfig dump): each log is checked for every password of this test.
@@ -48,6 +48,7 @@ class SecurityIT {
   private static final String SASL = "SASL";
   private static final String TLS = "TLS";
   private static final String MTLS = "MTLS";
+  private static final String SASL_TLS = "SASL_TLS";
 
   private static final String PLAIN_USER = "alice";
   private static final String SCRAM256_USER = "bob";
@@ -74,8 +75,12 @@ class SecurityIT {
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     server.put("listener.name.sasl.scram-sha-512.sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    // SASL over TLS, as managed Kafka services offer it: SCRAM-SHA-512 only.
+    server.put("listener.name.sasl_tls.sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    server.put("listener.name.sasl_tls.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     // TLS: the broker proves who it is; MTLS: the client must too.
-    for (String listener : List.of("tls", "mtls")) {
+    for (String listener : List.of("tls", "mtls", "sasl_tls")) {
       server.put("listener.name." + listener + ".ssl.keystore.type", "PKCS12");
       server.put("listener.name." + listener + ".ssl.keystore.location", certs.brokerKeyStore().toString());
       server.put("listener.name." + listener + ".ssl.keystore.password", certs.brokerKeyStorePassword());
@@ -88,6 +93,7 @@ class SecurityIT {
         .withListener(new KafkaBroker.Listener(SASL, "SASL_PLAINTEXT", 0))
         .withListener(new KafkaBroker.Listener(TLS, "SSL", 0))
         .withListener(new KafkaBroker.Listener(MTLS, "SSL", 0))
+        .withListener(new KafkaBroker.Listener(SASL_TLS, "SASL_SSL", 0))
         .withServerProperties(server)
         .withScramUser("SCRAM-SHA-256", SCRAM256_USER, SCRAM256_PASSWORD)
         .withScramUser("SCRAM-SHA-512", SCRAM512_USER, SCRAM512_PASSWORD));
@@ -129,6 +135,24 @@ class SecurityIT {
         "ILAGENT_KAFKA_PROPERTY_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
         "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM", "SCRAM-SHA-512",
         "ILAGENT_KAFKA_PROPERTY_SASL_JAAS_CONFIG", jaas("scram.ScramLoginModule", SCRAM512_USER, SCRAM512_PASSWORD)),
+        "sasl.jaas.config = [hidden]");
+  }
+
+  /**
+   * SASL_SSL with SCRAM-SHA-512, the usual managed-Kafka setup, split as in the Kubernetes example:
+   * the non-secret settings in the config file, the JAAS config and the trust store password from
+   * the environment (a Secret).
+   */
+  @Test
+  void saslSslScramSha512ByConfigFileAndEnvironment() throws IOException {
+    Path config = configFile("sasl-ssl", new JsonObject()
+        .put("security.protocol", "SASL_SSL")
+        .put("sasl.mechanism", "SCRAM-SHA-512")
+        .put("ssl.truststore.type", "PKCS12")
+        .put("ssl.truststore.location", certs.trustStore().toString()));
+    deliversThrough("sasl-ssl-scram-512", SASL_TLS, List.of("--config", config.toString()), Map.of(
+        "ILAGENT_KAFKA_PROPERTY_SASL_JAAS_CONFIG", jaas("scram.ScramLoginModule", SCRAM512_USER, SCRAM512_PASSWORD),
+        "ILAGENT_KAFKA_PROPERTY_SSL_TRUSTSTORE_PASSWORD", certs.trustStorePassword()),
         "sasl.jaas.config = [hidden]");
   }
 
