@@ -101,46 +101,65 @@ public final class KafkaBroker implements AutoCloseable {
   /**
    * What to start. {@code port}/{@code controllerPort} 0 pick free loopback ports; {@code dataDir}
    * null uses a temporary folder that {@link #close()} deletes. {@code serverProperties} override
-   * the generated server.properties entries.
+   * the generated server.properties entries. {@code formatArguments} are added to the {@code
+   * StorageTool format} command that prepares a new data dir, e.g. SCRAM users ({@link
+   * #withScramUser}).
    */
   public record Settings(
       int port,
       int controllerPort,
       Path dataDir,
       List<Listener> extraListeners,
-      Map<String, String> serverProperties) {
+      Map<String, String> serverProperties,
+      List<String> formatArguments) {
 
     public Settings {
       extraListeners = List.copyOf(extraListeners);
       serverProperties = Map.copyOf(serverProperties);
+      formatArguments = List.copyOf(formatArguments);
     }
 
     public static Settings defaults() {
-      return new Settings(0, 0, null, List.of(), Map.of());
+      return new Settings(0, 0, null, List.of(), Map.of(), List.of());
     }
 
     public Settings withPort(int port) {
-      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties);
+      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
     }
 
     public Settings withControllerPort(int controllerPort) {
-      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties);
+      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
     }
 
     public Settings withDataDir(Path dataDir) {
-      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties);
+      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
     }
 
     public Settings withListener(Listener listener) {
       List<Listener> listeners = new ArrayList<>(extraListeners);
       listeners.add(listener);
-      return new Settings(port, controllerPort, dataDir, listeners, serverProperties);
+      return new Settings(port, controllerPort, dataDir, listeners, serverProperties, formatArguments);
     }
 
     public Settings withServerProperties(Map<String, String> props) {
       Map<String, String> merged = new HashMap<>(serverProperties);
       merged.putAll(props);
-      return new Settings(port, controllerPort, dataDir, extraListeners, merged);
+      return new Settings(port, controllerPort, dataDir, extraListeners, merged, formatArguments);
+    }
+
+    /**
+     * A SCRAM user ({@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}) written into the metadata when
+     * the data dir is formatted, so it exists before the broker accepts its first connection (no
+     * Admin call, no wait for the credential to propagate). A reused data dir keeps its users.
+     */
+    public Settings withScramUser(String mechanism, String name, String password) {
+      if (name.contains(",") || name.contains("]") || password.contains(",") || password.contains("]")) {
+        throw new IllegalArgumentException("StorageTool's --add-scram cannot take ',' or ']' in a name or password");
+      }
+      List<String> args = new ArrayList<>(formatArguments);
+      args.add("--add-scram");
+      args.add(mechanism + "=[name=" + name + ",password=" + password + "]");
+      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties, args);
     }
   }
 
@@ -456,8 +475,11 @@ public final class KafkaBroker implements AutoCloseable {
     command.add(randomClusterId());
     command.add("-c");
     command.add(serverProperties.toString());
+    command.addAll(settings.formatArguments());
     try {
-      appendToLog("---- formatting: " + String.join(" ", command));
+      // The format arguments may hold passwords (SCRAM users): only the base command is logged.
+      appendToLog("---- formatting: " + String.join(" ", command.subList(0, command.size() - settings.formatArguments().size()))
+          + (settings.formatArguments().isEmpty() ? "" : " (+" + settings.formatArguments().size() + " more arguments)"));
       Process p = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
