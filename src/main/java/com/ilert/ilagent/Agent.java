@@ -15,11 +15,13 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.ilert.ilagent.util.Logging;
+import com.ilert.ilagent.util.Secrets;
 import com.ilert.ilagent.util.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
@@ -63,7 +65,13 @@ public final class Agent {
 
   private int runUntilStopped() {
     Runtime.getRuntime().addShutdownHook(new Thread(this::onSignal, "ilagent-shutdown"));
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4));
+    try {
+      vertx = Vertx.vertx(vertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4));
+    } catch (RuntimeException e) {
+      LOG.error("Start-up failed: cannot start Vert.x: {}", e.getMessage());
+      stopped.complete(EXIT_FAILURE);
+      return EXIT_FAILURE;
+    }
     client =
         new IlertClient(vertx, config.apiUrl(), config.heartbeatUrl(), config.maxInFlight(), config.requestTimeoutMs());
     vertx
@@ -79,7 +87,7 @@ public final class Agent {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
     } catch (Exception e) {
-      LOG.error("Start-up failed: {}", e.getMessage() == null ? e.toString() : e.getMessage());
+      LOG.error("Start-up failed: {}", Secrets.redact(describe(e), config.kafkaProperties()));
       startupFailed = true;
       stopRequested.tryComplete(EXIT_FAILURE);
     }
@@ -89,6 +97,27 @@ public final class Agent {
     // After a signal the JVM is already exiting: Main's System.exit then waits for the hook, which
     // ends the process with this code.
     return code;
+  }
+
+  /**
+   * Vert.x without its file cache and class-path file resolving: the agent serves no files, and a
+   * read-only root file system (a hardened container) must not stop it from starting.
+   */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setFileSystemOptions(
+        new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
+  }
+
+  /** The failure and its causes, one line: "Failed to construct kafka consumer" alone says little. */
+  private static String describe(Throwable e) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t = e; t != null && text.length() < 1_000; t = t.getCause() == t ? null : t.getCause()) {
+      if (text.length() > 0) {
+        text.append(": ");
+      }
+      text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+    return text.toString();
   }
 
   /** Prometheus registry: every series named ilagent_*, the JVM's own included. */

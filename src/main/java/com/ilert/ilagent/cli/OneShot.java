@@ -1,11 +1,11 @@
 package com.ilert.ilagent.cli;
 
+import com.ilert.ilagent.Agent;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.util.Mask;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +40,7 @@ final class OneShot {
       Function<IlertClient, Future<IlertAnswer>> request) {
     PrintWriter out = cmd.getOut();
     PrintWriter err = cmd.getErr();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    Vertx vertx = Vertx.vertx(Agent.vertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     IlertClient client =
         new IlertClient(vertx, options.apiUrl(), options.heartbeatUrl(), 1, options.requestTimeoutMs());
     try {

@@ -15,6 +15,7 @@ import com.ilert.ilagent.mapping.HeartbeatMapper;
 import com.ilert.ilagent.mapping.MappingResult;
 import com.ilert.ilagent.util.Mask;
 import com.ilert.ilagent.util.RecordRef;
+import com.ilert.ilagent.util.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -50,6 +51,9 @@ public final class ConsumerVerticle extends VerticleBase {
 
   private static final long PAUSE_BYTES = 16L * 1024 * 1024;
 
+  /** A repeated Kafka error is warned about again after this long. */
+  private static final long ERROR_REPEAT_MS = 60_000;
+
   /** How often the consumer lag metric asks the broker for the end offsets. */
   private static final long LAG_INTERVAL_MS = 5_000;
 
@@ -78,6 +82,7 @@ public final class ConsumerVerticle extends VerticleBase {
   /** The drain's bound has passed: nothing more is started. */
   private boolean halted;
   private String lastError;
+  private long lastErrorWarnedAt;
   private long commitTimer = -1;
   private Future<Void> lastCommit = Future.succeededFuture();
   private boolean commitInProgress;
@@ -556,9 +561,20 @@ public final class ConsumerVerticle extends VerticleBase {
 
   // ---------------------------------------------------------------------------------- state
 
+  /**
+   * A broker that is down or refuses our credentials reports the same error on every reconnect:
+   * warn once, then again only when it changes or a minute has passed.
+   */
   private void onKafkaError(Throwable err) {
-    lastError = err.toString();
-    LOG.warn("Kafka consumer: {}", lastError);
+    String error = Secrets.redact(err.toString(), config.kafkaProperties());
+    long now = System.currentTimeMillis();
+    if (!error.equals(lastError) || now - lastErrorWarnedAt > ERROR_REPEAT_MS) {
+      LOG.warn("Kafka consumer: {}", error);
+      lastErrorWarnedAt = now;
+    } else {
+      LOG.debug("Kafka consumer: {}", error);
+    }
+    lastError = error;
     publishState();
   }
 
