@@ -107,6 +107,47 @@ class OrderingIT {
     }
   }
 
+  @Test
+  void keyModeKeepsTheOrderOfEachRecordKey() {
+    String topic = unique("order-key");
+    String group = unique("order-key");
+    kafka().createTopic(topic, 3);
+    List<ProducerRecord<String, String>> records = new ArrayList<>();
+    Map<String, Integer> seq = new HashMap<>();
+    Random random = new Random(11);
+    for (int i = 0; i < EVENTS; i++) {
+      String recordKey = "device-" + random.nextInt(ALERTS);
+      int n = seq.merge(recordKey, 1, Integer::sum);
+      // No alertKey at all: only the record key orders these events.
+      String payload = new JsonObject().put("integrationKey", KEY).put("summary", recordKey + " #" + n).encode();
+      records.add(new ProducerRecord<>(topic, recordKey, payload));
+    }
+    produce(topic, records);
+
+    try (IlertStandIn ilert = new IlertStandIn().start()) {
+      ilert.latency(0, 20);
+      int port = freePort();
+      try (AgentProcess agent = startReady("order-key",
+          daemon(group, ilert, "-e", topic, "-p", String.valueOf(port), "--ordering", "key"), port)) {
+        List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(60));
+        Map<String, List<Integer>> byKey = new HashMap<>();
+        for (Received r : events) {
+          String summary = r.summary();
+          byKey.computeIfAbsent(summary.substring(0, summary.indexOf(' ')), k -> new ArrayList<>()).add(sequence(r));
+        }
+        byKey.forEach((key, got) -> assertThat(got)
+            .as("events of record key %s in offset order", key)
+            .isSortedAccordingTo(Integer::compare)
+            .doesNotHaveDuplicates()
+            .hasSize(seq.get(key)));
+        assertThat(concurrency(events)).as("different keys were delivered concurrently").isGreaterThan(1);
+        kafka().awaitNoLag(group, topic, Duration.ofSeconds(15));
+        agent.sigterm();
+        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
+      }
+    }
+  }
+
   private static String payload(String alert, int n, String type) {
     return new JsonObject().put("integrationKey", KEY).put("eventType", type).put("alertKey", alert)
         .put("summary", alert + " #" + n).encode();
