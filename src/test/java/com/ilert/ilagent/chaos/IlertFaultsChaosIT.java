@@ -1,0 +1,151 @@
+package com.ilert.ilagent.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.ilert.ilagent.testkit.AgentProcess;
+import com.ilert.ilagent.testkit.Fault;
+import com.ilert.ilagent.testkit.KafkaBroker;
+import com.ilert.ilagent.testkit.Received;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ilert misbehaving while the agent is busy: 503 bursts, 429 storms with and without Retry-After,
+ * answers slower than the request timeout, dropped connections, and an outage longer than the retry
+ * budget. Each case: nothing lost, per-alert order kept, duplicates reported.
+ */
+class IlertFaultsChaosIT {
+  private static final int EVENTS = 5_000;
+
+  private static Predicate<Received> percent(int p) {
+    return r -> ThreadLocalRandom.current().nextInt(100) < p;
+  }
+
+  /** The fast case in `mvn verify`: 503 bursts, dropped connections and timeouts at once. */
+  @Test
+  void flakyIlertBurstsDropsAndTimeouts() {
+    try (Scenario s = new Scenario("ilert-flaky", KafkaBroker.shared(), 6, EVENTS, 200);
+        Injector injector = new Injector()) {
+      s.produce(0, EVENTS);
+      s.ilert.latency(1, 5);
+      s.ilert.fault(Fault.drop().matching(percent(3)));
+      s.ilert.fault(Fault.delay(1_500).matching(percent(2)));
+      AgentProcess agent = s.startAgent("1", "--request_timeout_ms", "500");
+      injector.every(Duration.ofMillis(2_000), () -> s.ilert.fault(Fault.status(503).times(150)));
+      s.awaitAll(Duration.ofSeconds(120));
+      injector.close();
+      assertThat(agent.isAlive()).isTrue();
+      s.stopAgents();
+      s.verdict(faultCounts(s));
+    }
+  }
+
+  @Tag("chaos-full")
+  @Test
+  void bursts503() {
+    try (Scenario s = new Scenario("ilert-503-bursts", KafkaBroker.shared(), 6, EVENTS, 200);
+        Injector injector = new Injector()) {
+      s.produce(0, EVENTS);
+      s.ilert.latency(1, 5);
+      s.startAgent("1");
+      // Every 1.5 s ilert answers the next 300 requests with 503: a burst of a few hundred ms.
+      injector.every(Duration.ofMillis(1_500), () -> s.ilert.fault(Fault.status(503).times(300)));
+      s.awaitAll(Duration.ofSeconds(120));
+      injector.close();
+      s.stopAgents();
+      s.verdict(faultCounts(s));
+    }
+  }
+
+  @Tag("chaos-full")
+  @Test
+  void storm429WithRetryAfter() {
+    try (Scenario s = new Scenario("ilert-429-retry-after", KafkaBroker.shared(), 6, EVENTS, 200)) {
+      s.produce(0, EVENTS);
+      s.ilert.latency(1, 5);
+      // ilert's per-key rate limit, tightened: 150 requests per key per 2 s, then 429 with Retry-After: 1.
+      s.ilert.fault(Fault.rateLimit(150, Duration.ofSeconds(2)).header("Retry-After", "1"));
+      s.startAgent("1");
+      s.awaitAll(Duration.ofSeconds(150));
+      s.stopAgents();
+      s.verdict(faultCounts(s));
+    }
+  }
+
+  @Tag("chaos-full")
+  @Test
+  void storm429WithoutRetryAfter() {
+    try (Scenario s = new Scenario("ilert-429-no-retry-after", KafkaBroker.shared(), 6, EVENTS, 200)) {
+      s.produce(0, EVENTS);
+      s.ilert.latency(1, 5);
+      // Two of four keys get 429s without Retry-After: each backs off 10-30 s, the others keep flowing.
+      s.ilert.fault(Fault.status(429).forKey(Scenario.KEYS[0]).times(40));
+      s.ilert.fault(Fault.status(429).forKey(Scenario.KEYS[1]).times(40));
+      s.startAgent("1");
+      s.awaitAll(Duration.ofSeconds(180));
+      s.stopAgents();
+      s.verdict(faultCounts(s));
+    }
+  }
+
+  @Tag("chaos-full")
+  @Test
+  void answersSlowerThanTheRequestTimeout() {
+    try (Scenario s = new Scenario("ilert-slow", KafkaBroker.shared(), 6, EVENTS, 200)) {
+      s.produce(0, EVENTS);
+      s.ilert.latency(1, 5);
+      // One request in ten is answered after 1.5 s, three times the client's timeout.
+      s.ilert.fault(Fault.delay(1_500).matching(percent(10)));
+      s.startAgent("1", "--request_timeout_ms", "500");
+      s.awaitAll(Duration.ofSeconds(150));
+      s.stopAgents();
+      s.verdict(faultCounts(s));
+    }
+  }
+
+  @Tag("chaos-full")
+  @Test
+  void droppedConnections() {
+    try (Scenario s = new Scenario("ilert-drops", KafkaBroker.shared(), 6, EVENTS, 200)) {
+      s.produce(0, EVENTS);
+      s.ilert.latency(1, 5);
+      // One request in ten: the connection is closed without an answer, half of them after 200 ms.
+      s.ilert.fault(Fault.drop().matching(percent(5)));
+      s.ilert.fault(Fault.drop().delayed(200).matching(percent(5)));
+      s.startAgent("1");
+      s.awaitAll(Duration.ofSeconds(150));
+      s.stopAgents();
+      s.verdict(faultCounts(s));
+    }
+  }
+
+  @Tag("chaos-full")
+  @Test
+  void outageLongerThanTheRetryBudgetExitsOneAndARestartDeliversEverything() {
+    try (Scenario s = new Scenario("ilert-outage", KafkaBroker.shared(), 6, EVENTS, 200)) {
+      s.produce(0, EVENTS);
+      s.ilert.latency(1, 5);
+      String[] opts = {"--retry_max_ms", "3000", "--exit_delay_ms", "1000"};
+      AgentProcess first = s.startAgent("1", opts);
+      s.awaitDelivered(EVENTS / 4, Duration.ofSeconds(90));
+      s.ilert.fault(Fault.status(503));
+      long outage = System.nanoTime();
+      assertThat(first.awaitExit(Duration.ofSeconds(30))).as("exit code once the retry budget is spent").isEqualTo(1);
+      long exitedAfterMs = (System.nanoTime() - outage) / 1_000_000;
+      assertThat(first.log()).contains("not delivered after");
+      int atExit = s.ledger.distinct();
+      s.ilert.clearFaults();
+      s.startAgent("2", opts);
+      s.awaitAll(Duration.ofSeconds(120));
+      s.stopAgents();
+      s.verdict("exited_1_after_ms=" + exitedAfterMs + " delivered_at_exit=" + atExit + " " + s.answers());
+    }
+  }
+
+  private static String faultCounts(Scenario s) {
+    return s.answers();
+  }
+}
