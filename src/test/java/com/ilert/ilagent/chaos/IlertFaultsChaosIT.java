@@ -27,7 +27,7 @@ class IlertFaultsChaosIT {
   /** The fast case in `mvn verify`: 503 bursts, dropped connections and timeouts at once. */
   @Test
   void flakyIlertBurstsDropsAndTimeouts() {
-    try (Scenario s = new Scenario("ilert-flaky", KafkaBroker.shared(), 6, EVENTS, 200);
+    try (Scenario s = new Scenario("ilert-flaky", KafkaBroker.shared(), 6, 3_000, 200);
         Injector injector = new Injector()) {
       s.produce(0, EVENTS);
       s.ilert.latency(1, 5);
