@@ -29,7 +29,7 @@ class IlertFaultsChaosIT {
   void flakyIlertBurstsDropsAndTimeouts() {
     try (Scenario s = new Scenario("ilert-flaky", KafkaBroker.shared(), 6, 3_000, 200);
         Injector injector = new Injector()) {
-      s.produce(0, EVENTS);
+      s.produce(0, s.ids);
       s.ilert.latency(1, 5);
       s.ilert.fault(Fault.drop().matching(percent(3)));
       s.ilert.fault(Fault.delay(1_500).matching(percent(2)));
