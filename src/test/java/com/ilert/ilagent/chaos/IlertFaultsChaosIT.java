@@ -89,10 +89,20 @@ class IlertFaultsChaosIT {
       // Two of four keys get 429s without Retry-After: each backs off 10-30 s, the others keep flowing.
       s.ilert.fault(Fault.status(429).forKey(Scenario.KEYS[0]).times(40));
       s.ilert.fault(Fault.status(429).forKey(Scenario.KEYS[1]).times(40));
-      s.startAgent("1");
-      s.awaitAll(Duration.ofSeconds(180));
+      // A record that waits out two or three 10-30 s backoffs can spend the 60 s budget: the agent
+      // then exits 1 as documented, and the test is the restart policy.
+      AgentProcess[] agent = {s.startAgent("1")};
+      int[] restarts = {0};
+      s.await("every id delivered, restarting the agent after an exit 1", Duration.ofSeconds(240), () -> {
+        if (!agent[0].isAlive()) {
+          assertThat(agent[0].awaitExit(Duration.ofSeconds(1))).as("exit code").isEqualTo(1);
+          agent[0] = s.startAgent(String.valueOf(2 + restarts[0]++));
+        }
+        return s.ledger.all();
+      });
+      s.awaitAll(Duration.ofSeconds(30));
       s.stopAgents();
-      s.verdict(faultCounts(s));
+      s.verdict(faultCounts(s) + " restarts_after_exit_1=" + restarts[0]);
     }
   }
 
