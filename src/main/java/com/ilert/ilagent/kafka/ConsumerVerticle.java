@@ -353,7 +353,7 @@ public final class ConsumerVerticle extends VerticleBase {
     Set<TopicPartition> toPause = new HashSet<>();
     for (TopicPartition tp : touched) {
       PartitionState ps = partitions.get(tp);
-      if (ps != null && !ps.paused && (ps.buffered >= PAUSE_RECORDS || ps.bufferedBytes >= PAUSE_BYTES)) {
+      if (ps != null && !ps.paused && full(ps)) {
         ps.paused = true;
         toPause.add(tp);
       }
@@ -364,9 +364,21 @@ public final class ConsumerVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Too much held for this partition: records waiting or in flight, or records that cannot be
+   * committed yet because an older one is still pending. The latter bounds what a crash delivers
+   * twice: a record that keeps failing must not let the rest of its partition run ahead unbounded.
+   */
+  private static boolean full(PartitionState ps) {
+    return ps.buffered >= PAUSE_RECORDS
+        || ps.bufferedBytes >= PAUSE_BYTES
+        || ps.offsets.uncommittable() >= PAUSE_RECORDS;
+  }
+
   private void resumeIfDrained(PartitionState ps) {
     if (ps.paused && !ps.revoked && !stopping && !failed
-        && ps.buffered <= PAUSE_RECORDS / 2 && ps.bufferedBytes <= PAUSE_BYTES / 2) {
+        && ps.buffered <= PAUSE_RECORDS / 2 && ps.bufferedBytes <= PAUSE_BYTES / 2
+        && ps.offsets.uncommittable() <= PAUSE_RECORDS / 2) {
       ps.paused = false;
       stream.resume(Set.of(ps.tp));
     }

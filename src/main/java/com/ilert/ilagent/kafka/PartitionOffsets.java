@@ -99,12 +99,21 @@ public final class PartitionOffsets {
     return lastCommitted;
   }
 
-  /** Records added and not yet completed. */
+  /**
+   * Records from the lowest pending one up: pending records plus the completed ones above the
+   * lowest pending record. None of them can be committed yet, so all of them are delivered again
+   * after a crash.
+   */
+  public int uncommittable() {
+    return size;
+  }
+
   /** The highest offset added so far, or -1. */
   public long lastAdded() {
     return lastAdded;
   }
 
+  /** Records added and not yet completed. */
   public int pending() {
     return pending;
   }

@@ -21,6 +21,26 @@ class PartitionOffsetsTest {
   }
 
   @Test
+  void uncommittableCountsEverythingFromTheLowestPendingRecordUp() {
+    PartitionOffsets p = new PartitionOffsets();
+    for (long o = 0; o < 100; o++) {
+      p.add(o);
+    }
+    // Everything but offset 3 done: 96 completed records wait behind it, plus itself.
+    for (long o = 0; o < 100; o++) {
+      if (o != 3) {
+        p.complete(o);
+      }
+    }
+    assertThat(p.pending()).isEqualTo(1);
+    assertThat(p.uncommittable()).isEqualTo(97);
+    assertThat(p.committable()).isEqualTo(3);
+    p.complete(3);
+    assertThat(p.uncommittable()).isZero();
+    assertThat(p.committable()).isEqualTo(100);
+  }
+
+  @Test
   void committableIsLowestPendingThenLastPlusOne() {
     PartitionOffsets p = new PartitionOffsets();
     p.add(10);

@@ -87,6 +87,7 @@ public final class IlertStandIn implements AutoCloseable {
   private volatile long latencyMinMs;
   private volatile long latencyMaxMs;
   private volatile boolean validateEvents = true;
+  private volatile boolean keepRecordings = true;
 
   /** On a random port, with a Vert.x of its own. */
   public IlertStandIn() {
@@ -177,6 +178,16 @@ public final class IlertStandIn implements AutoCloseable {
   /** With false, any event body gets a 202 (ilert would answer 400 to some). */
   public IlertStandIn validateEvents(boolean validate) {
     validateEvents = validate;
+    return this;
+  }
+
+  /**
+   * With false, requests are no longer kept in {@link #attempts()} and {@link #received()}; only
+   * {@link #onOutcome} listeners see them. For runs of millions of requests, where the recordings
+   * would fill the test JVM's heap.
+   */
+  public IlertStandIn keepRecordings(boolean keep) {
+    keepRecordings = keep;
     return this;
   }
 
@@ -290,7 +301,9 @@ public final class IlertStandIn implements AutoCloseable {
     req.headers().names().forEach(n -> headers.put(n, String.join(",", req.headers().getAll(n))));
     Received request = new Received(sequence.getAndIncrement(), kind, req.method().name(), path, key,
         json, raw, Collections.unmodifiableMap(headers), receivedAt, Received.NOT_ANSWERED, null);
-    attempts.put(request.sequence(), request);
+    if (keepRecordings) {
+      attempts.put(request.sequence(), request);
+    }
 
     Fault fault = firstApplying(request);
     if (fault != null && fault.kind() == Fault.Kind.HANG) {
@@ -357,6 +370,9 @@ public final class IlertStandIn implements AutoCloseable {
 
   private Received takeBack(Received answer) {
     Received undone = answer.withStatus(Received.NOT_ANSWERED, null);
+    if (!keepRecordings) {
+      return undone;
+    }
     synchronized (answered) {
       answered.remove(answer);
       attempts.replace(answer.sequence(), undone);
@@ -366,6 +382,9 @@ public final class IlertStandIn implements AutoCloseable {
 
   private Received update(Received request, int status, String correlationId) {
     Received done = request.withStatus(status, correlationId);
+    if (!keepRecordings) {
+      return done;
+    }
     synchronized (answered) {
       // clearRecordings() may have run meanwhile; don't resurrect a forgotten request.
       if (attempts.replace(request.sequence(), done) != null && status == 202) {
