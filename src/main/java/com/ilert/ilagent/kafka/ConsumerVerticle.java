@@ -213,6 +213,7 @@ public final class ConsumerVerticle extends VerticleBase {
           if (err == null) {
             metrics.deadLettered();
             ps.offsets.complete(record.offset());
+            resumeIfDrained(ps); // it may have been the record that held the partition's commits back
           } else {
             RecordRef ref = RecordRef.of(record.topic(), record.partition(), record.offset());
             fail(ref, ref + ": cannot write to dead-letter topic " + config.deadLetterTopic() + " (" + err + ")");
