@@ -500,8 +500,13 @@ public final class ConsumerVerticle extends VerticleBase {
     return lastCommit;
   }
 
-  /** At the end: after any commit under way, one more with everything completed by now. */
+  /**
+   * At the end: after any commit under way, one more with everything completed by now. The periodic
+   * commit stops first: one started beside the final one would still be queued when close() wakes
+   * the consumer up, and fail.
+   */
   private Future<Void> finalCommit() {
+    vertx.cancelTimer(commitTimer);
     return lastCommit.transform(ar -> commitNow());
   }
 

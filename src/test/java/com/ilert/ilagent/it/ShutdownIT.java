@@ -74,6 +74,7 @@ class ShutdownIT {
         System.out.printf("SIGTERM under load: %d of %d delivered before the restart, %d duplicates%n",
             deliveredBeforeRestart, EVENTS, duplicates);
         assertThat(duplicates).as("a graceful stop commits what it delivered: no redelivery").isZero();
+        assertThat(first.log()).as("the final commit is the last one and succeeds").doesNotContain("Commit of");
         second.sigterm();
         assertThat(second.awaitExit(Duration.ofSeconds(30))).isZero();
       }
