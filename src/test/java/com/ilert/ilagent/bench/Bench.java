@@ -70,6 +70,7 @@ public final class Bench {
 
   // results
   private final Map<String, Stats> main = new LinkedHashMap<>();
+  private final Set<String> only = new LinkedHashSet<>();
   private final List<String[]> fRows = new ArrayList<>();
   private final List<String[]> gRows = new ArrayList<>();
   private final long[] chartLatencies = {0, 5, 20, 50};
@@ -88,22 +89,27 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     int reps = 3;
+    String onlyArg = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--only" -> onlyArg = args[++i];
         default -> {
-          System.err.println("usage: scripts/bench [--quick] [--reps N]");
+          System.err.println("usage: scripts/bench [--quick] [--reps N] [--only main,filter,yardstick,variants,ratelimit]");
           System.exit(2);
         }
       }
     }
-    if (quick) {
+    if (quick && !Arrays.asList(args).contains("--reps")) {
       reps = 1;
     }
     ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("ROOT").setLevel(Level.WARN);
     int code = 0;
     Bench bench = new Bench(quick, reps);
+    if (onlyArg != null) {
+      bench.only.addAll(Arrays.asList(onlyArg.split(",")));
+    }
     try {
       bench.run();
     } catch (Throwable e) {
@@ -127,11 +133,25 @@ public final class Bench {
     tx = producer(true);
     plain = producer(false);
 
-    defaultAgent();
-    filterAgent();
-    yardstick();
-    variants();
-    rateLimit();
+    if (wanted("main")) {
+      defaultAgent();
+    }
+    if (wanted("filter")) {
+      filterAgent();
+    }
+    if (wanted("yardstick")) {
+      yardstick();
+    }
+    if (wanted("variants") && main.containsKey("A")) {
+      variants();
+    }
+    if (wanted("ratelimit")) {
+      rateLimit();
+    }
+    if (!only.isEmpty()) {
+      say("--only: no table, no files written");
+      return;
+    }
 
     String loadAfter = load();
     long minutes = (System.nanoTime() - began) / 1_000_000_000L;
@@ -144,6 +164,10 @@ public final class Bench {
     System.out.println(table());
     System.out.println("Wrote " + root.relativize(outDir.resolve("benchmarks.md")) + " and "
         + root.relativize(outDir.resolve("benchmark-latency.png")));
+  }
+
+  private boolean wanted(String scenario) {
+    return only.isEmpty() || only.contains(scenario);
   }
 
   // ------------------------------------------------------------------------------ scenarios
@@ -162,11 +186,25 @@ public final class Bench {
       int bEvents = quick ? 10000 : 20000;
       Stats b = new Stats();
       RssSampler sampler = new RssSampler(agent);
+      Stats cpu = new Stats();
       for (int r = 0; r < reps; r++) {
+        Map<String, Long> threads0 = agent.threadCpuMs();
+        long cpu0 = agent.cpuMs();
         Result res = burst(topic, group, bEvents, 1000, 120);
+        cpu.add((agent.cpuMs() - cpu0) * 1000.0 / bEvents);
         b.add(res.rate());
-        say("B: " + res);
+        say("B: " + res + String.format(Locale.ROOT, ", agent CPU %.1f µs/event", cpu.values.get(r)));
+        Map<String, Long> threads1 = agent.threadCpuMs();
+        StringBuilder per = new StringBuilder();
+        threads1.forEach((name, ms) -> {
+          long d = ms - threads0.getOrDefault(name, 0L);
+          if (d >= 20) {
+            per.append(name).append('=').append(d).append("ms ");
+          }
+        });
+        say("   agent threads' CPU in this run: " + per);
       }
+      main.put("Bcpu", cpu);
       loadRss.add(sampler.stop());
       main.put("B", b);
       BenchAgent.sleep(3000);
@@ -218,12 +256,17 @@ public final class Bench {
       int n = quick ? 100_000 : 200_000;
       filteredBurst(topic, group, 50_000); // warm-up
       Stats c = new Stats();
+      Stats cpu = new Stats();
       for (int r = 0; r < reps; r++) {
+        Map<String, Long> threads0 = agent.threadCpuMs();
+        long cpu0 = agent.cpuMs();
         Result res = filteredBurst(topic, group, n);
+        cpu.add((agent.cpuMs() - cpu0) * 1000.0 / n);
         c.add(res.rate());
-        say("C: " + res);
+        say("C: " + res + String.format(Locale.ROOT, ", agent CPU %.2f µs/record", cpu.values.get(r)));
       }
       main.put("C", c);
+      main.put("Ccpu", cpu);
       agent.stop();
     }
   }
@@ -596,6 +639,9 @@ public final class Bench {
     Stats c = main.get("C");
     t.append(row("C", "records/s consumed and committed, --filter_key drops all of 200,000", c.fmt(Bench::fmtRate), "",
         "≥ 150,000/s", c.median() >= 150000));
+    t.append(row("B/C", "agent CPU time (user + system) per event in B / per record in C: less load-sensitive than rates",
+        main.get("Bcpu").fmt(v -> String.format(Locale.ROOT, "%.0f µs", v)) + " / "
+            + main.get("Ccpu").fmt(v -> String.format(Locale.ROOT, "%.1f µs", v)), "", "", true).replace("| yes |", "| – |"));
     Stats d50 = main.get("D50");
     Stats d99 = main.get("D99");
     t.append(row("D", "produce-to-ilert latency at a steady 100 events/s, 0 ms: p50 / p99",

@@ -109,6 +109,38 @@ final class BenchAgent implements AutoCloseable {
     return -1;
   }
 
+  /** CPU time (user + system) the agent JVM used so far, in ms, from /proc/<pid>/stat; -1 if unreadable. */
+  long cpuMs() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name; clock ticks of 10 ms
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** CPU ms per thread name (digits folded), from /proc/<pid>/task/<tid>/stat. */
+  java.util.Map<String, Long> threadCpuMs() {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // thread ended
+        }
+      }
+    } catch (IOException e) {
+      // gone
+    }
+    return out;
+  }
+
   /** SIGTERM, then waits for the exit code. */
   int stop() {
     process.destroy();
