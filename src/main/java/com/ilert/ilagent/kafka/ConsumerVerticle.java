@@ -49,6 +49,9 @@ public final class ConsumerVerticle extends VerticleBase {
 
   private static final long PAUSE_BYTES = 16L * 1024 * 1024;
 
+  /** The consumer's poll timeout; see start(). */
+  private static final long POLL_TIMEOUT_MS = 50;
+
   /** How often the consumer lag metric asks the broker for the end offsets. */
   private static final long LAG_INTERVAL_MS = 5_000;
 
@@ -110,7 +113,9 @@ public final class ConsumerVerticle extends VerticleBase {
         .compose(
             consumer -> {
               stream = KafkaReadStream.create(vertx, consumer);
-              stream.pollTimeout(Duration.ofMillis(200));
+              // Commits queue behind the poll on the consumer's one thread: a short poll keeps
+              // the commit of the last records of a burst from waiting up to a whole poll.
+              stream.pollTimeout(Duration.ofMillis(POLL_TIMEOUT_MS));
               stream.exceptionHandler(this::onKafkaError);
               stream.partitionsAssignedHandler(this::onAssigned);
               stream.partitionsRevokedHandler(this::onRevoked);
