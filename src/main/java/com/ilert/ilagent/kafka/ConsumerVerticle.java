@@ -145,21 +145,27 @@ public final class ConsumerVerticle extends VerticleBase {
   // ---------------------------------------------------------------------------------- records
 
   private void onBatch(ConsumerRecords<byte[], byte[]> records) {
+    // Partition by partition: one state lookup per partition, not a TopicPartition per record.
     Set<TopicPartition> touched = new HashSet<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    for (TopicPartition tp : records.partitions()) {
       PartitionState ps = partitions.get(tp);
       if (ps == null || stopping || failed) {
         // Not ours any more, or we are stopping: left uncommitted for the next owner.
         continue;
       }
-      if (record.offset() <= ps.offsets.lastAdded()) {
-        continue; // fetched twice within one assignment: the first copy is already on its way
+      int taken = 0;
+      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+        if (record.offset() <= ps.offsets.lastAdded()) {
+          continue; // fetched twice within one assignment: the first copy is already on its way
+        }
+        ps.offsets.add(record.offset());
+        taken++;
+        accept(ps, record);
       }
-      ps.offsets.add(record.offset());
-      metrics.consumed(record.topic());
-      accept(ps, record);
-      touched.add(tp);
+      if (taken > 0) {
+        metrics.consumed(tp.topic(), taken);
+        touched.add(tp);
+      }
     }
     dispatch();
     pauseIfFull(touched);
@@ -187,8 +193,11 @@ public final class ConsumerVerticle extends VerticleBase {
   private void skipped(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult.Skip skip) {
     metrics.skipped(skip.reason());
     if (skip.reason() == SkipReason.FILTERED) {
-      // Filtering is the configured, normal case (often most records): no warning per record.
-      LOG.debug("topic={} partition={} offset={}: filtered out: {}", record.topic(), record.partition(), record.offset(), skip.detail());
+      // Filtering is the configured, normal case (often most records): no warning per record, and
+      // no argument array or boxing either unless debug is on.
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("topic={} partition={} offset={}: filtered out: {}", record.topic(), record.partition(), record.offset(), skip.detail());
+      }
       ps.offsets.complete(record.offset());
       return;
     }
