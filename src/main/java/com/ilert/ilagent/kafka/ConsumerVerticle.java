@@ -332,6 +332,12 @@ public final class ConsumerVerticle extends VerticleBase {
     resumeIfDrained(ps);
     checkDrained();
     dispatch();
+    if (lanes.inFlight() == 0 && lanes.queued() == 0 && !stopping && !failed) {
+      // Everything received is done: commit now rather than at the next tick, so the end of a
+      // burst is committed at once (a smaller redelivery window after a crash). Coalesced with a
+      // commit already under way, which the periodic tick then follows up.
+      commit();
+    }
   }
 
   private void checkDrained() {
