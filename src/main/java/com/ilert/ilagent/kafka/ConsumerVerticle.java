@@ -49,6 +49,9 @@ public final class ConsumerVerticle extends VerticleBase {
 
   private static final long PAUSE_BYTES = 16L * 1024 * 1024;
 
+  /** Bounds the work of one dispatch() that skips records of rate-limited keys. */
+  private static final int MAX_DEFERRALS_PER_DISPATCH = 256;
+
   /** The consumer's poll timeout; see start(). */
   private static final long POLL_TIMEOUT_MS = 50;
 
@@ -81,6 +84,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private boolean halted;
   private String lastError;
   private long commitTimer = -1;
+  private long redispatchTimer = -1;
   private Future<Void> lastCommit = Future.succeededFuture();
   private boolean commitInProgress;
   private Promise<Void> drained;
@@ -260,11 +264,38 @@ public final class ConsumerVerticle extends VerticleBase {
     if (failed || halted) {
       return;
     }
+    // A record whose integration key is backed off after a 429 would hold an in-flight slot while
+    // it waits, and with enough of them no other key could be sent. Such records stay queued and
+    // let the ones behind them go first (their key's order is kept); a timer dispatches again
+    // when the back-off ends.
+    int deferrable = Math.min(lanes.readyCount(), MAX_DEFERRALS_PER_DISPATCH);
     Work work;
-    while ((work = lanes.next()) != null) {
-      deliver(work);
+    while ((work = lanes.peek()) != null) {
+      long backedOffMs = backedOffMs(work);
+      if (backedOffMs > 0) {
+        if (deferrable-- > 0) {
+          lanes.deferFirst();
+          continue;
+        }
+        redispatchIn(backedOffMs);
+        break;
+      }
+      deliver(lanes.next());
     }
     metrics.inFlight(lanes.inFlight());
+  }
+
+  private long backedOffMs(Work work) {
+    return work.result instanceof MappingResult.Event event ? deliverer.backedOffMs(event.integrationKey()) : 0;
+  }
+
+  private void redispatchIn(long delayMs) {
+    if (redispatchTimer < 0) {
+      redispatchTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+        redispatchTimer = -1;
+        dispatch();
+      });
+    }
   }
 
   private void deliver(Work work) {
@@ -545,6 +576,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private Future<Void> closeStream() {
     vertx.cancelTimer(commitTimer);
     vertx.cancelTimer(lagTimer);
+    vertx.cancelTimer(redispatchTimer);
     if (deadLetters != null) {
       deadLetters.close();
     }
