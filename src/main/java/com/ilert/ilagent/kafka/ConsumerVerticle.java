@@ -49,6 +49,9 @@ public final class ConsumerVerticle extends VerticleBase {
 
   private static final long PAUSE_BYTES = 16L * 1024 * 1024;
 
+  /** Least time between a commit and one made because the agent went idle; see commitWhenIdle(). */
+  private static final long IDLE_COMMIT_GAP_MS = 25;
+
   /** Bounds the work of one dispatch() that skips records of rate-limited keys. */
   private static final int MAX_DEFERRALS_PER_DISPATCH = 256;
 
@@ -85,6 +88,8 @@ public final class ConsumerVerticle extends VerticleBase {
   private String lastError;
   private long commitTimer = -1;
   private long redispatchTimer = -1;
+  private long idleCommitTimer = -1;
+  private long lastCommitStartedMs;
   private Future<Void> lastCommit = Future.succeededFuture();
   private boolean commitInProgress;
   private Promise<Void> drained;
@@ -364,10 +369,28 @@ public final class ConsumerVerticle extends VerticleBase {
     checkDrained();
     dispatch();
     if (lanes.inFlight() == 0 && lanes.queued() == 0 && !stopping && !failed) {
-      // Everything received is done: commit now rather than at the next tick, so the end of a
-      // burst is committed at once (a smaller redelivery window after a crash). Coalesced with a
-      // commit already under way, which the periodic tick then follows up.
+      commitWhenIdle();
+    }
+  }
+
+  /**
+   * Everything received is done: commit soon rather than at the next tick, so the end of a burst
+   * is committed at once (a smaller redelivery window after a crash). At most one such commit per
+   * IDLE_COMMIT_GAP_MS: the client commits synchronously on the consumer's thread, and a commit
+   * after every event of a slow stream would hold up the polls.
+   */
+  private void commitWhenIdle() {
+    if (idleCommitTimer >= 0) {
+      return;
+    }
+    long wait = lastCommitStartedMs + IDLE_COMMIT_GAP_MS - System.currentTimeMillis();
+    if (wait <= 0) {
       commit();
+    } else {
+      idleCommitTimer = vertx.setTimer(wait, id -> {
+        idleCommitTimer = -1;
+        commit();
+      });
     }
   }
 
@@ -525,6 +548,7 @@ public final class ConsumerVerticle extends VerticleBase {
       return lastCommit;
     }
     commitInProgress = true;
+    lastCommitStartedMs = System.currentTimeMillis();
     lastCommit = commitNow().onComplete(ar -> commitInProgress = false);
     return lastCommit;
   }
@@ -577,6 +601,7 @@ public final class ConsumerVerticle extends VerticleBase {
     vertx.cancelTimer(commitTimer);
     vertx.cancelTimer(lagTimer);
     vertx.cancelTimer(redispatchTimer);
+    vertx.cancelTimer(idleCommitTimer);
     if (deadLetters != null) {
       deadLetters.close();
     }
