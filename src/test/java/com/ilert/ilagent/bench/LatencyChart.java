@@ -20,7 +20,7 @@ final class LatencyChart {
     int w = 900;
     int h = 560;
     int left = 90;
-    int right = 40;
+    int right = 80;
     int top = 70;
     int bottom = 70;
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
