@@ -45,6 +45,11 @@ public final class Deliverer {
     return a.promise.future();
   }
 
+  /** How long requests for this key must still wait after a 429, 0 if they may be sent now. */
+  public long backedOffMs(String key) {
+    return keyBackoff.remainingMs(key, System.currentTimeMillis());
+  }
+
   /** Pings a heartbeat, retrying briefly. */
   public Future<DeliveryResult> ping(String key, Supplier<RecordRef> where) {
     Attempt a = new Attempt(key, where, pingPolicy, client::ping);

@@ -4,19 +4,26 @@ import com.ilert.ilagent.util.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends single requests to ilert: events and heartbeat pings. One instance (one keep-alive pool)
  * serves the whole agent. A network error or timeout fails the returned future; every HTTP answer,
  * whatever its status, succeeds it, so callers classify answers in one place.
+ *
+ * <p>Uses the Vert.x core HTTP client with the base URLs parsed once: the WebClient parsed the
+ * absolute URL and ran its interceptor chain on every request, a large part of the agent's CPU per
+ * event.
  */
 public final class IlertClient {
   /** Answer bodies are logged; a proxy's HTML error page must not flood the log. */
@@ -24,48 +31,61 @@ public final class IlertClient {
 
   private static final String LEGACY_HEARTBEAT_PREFIX = "il1hbt";
 
-  private final WebClient client;
-  private final String apiUrl;
-  private final String heartbeatUrl;
+  /** Bounds the per-key path cache; ilert keys are few, a flood of made-up ones just resets it. */
+  private static final int MAX_CACHED_PATHS = 10_000;
+
+  private final HttpClientAgent client;
+  private final Base api;
+  private final Base heartbeat;
   private final long requestTimeoutMs;
+  private final String userAgent = Version.userAgent();
+  private final Map<String, String> eventPaths = new ConcurrentHashMap<>();
+
+  /** Scheme, host, port and path prefix of a base URL, parsed once. */
+  private record Base(String host, int port, boolean ssl, String path) {
+    static Base parse(String url) {
+      URI uri = URI.create(stripSlash(url));
+      boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
+      if (!ssl && !"http".equalsIgnoreCase(uri.getScheme())) {
+        throw new IllegalArgumentException("not an http(s) URL: " + url);
+      }
+      int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+      String path = uri.getRawPath() == null ? "" : stripSlash(uri.getRawPath());
+      return new Base(uri.getHost(), port, ssl, path);
+    }
+  }
 
   public IlertClient(
       Vertx vertx, String apiUrl, String heartbeatUrl, int maxConnections, long requestTimeoutMs) {
-    this.apiUrl = stripSlash(apiUrl);
-    this.heartbeatUrl = stripSlash(heartbeatUrl);
+    this.api = Base.parse(apiUrl);
+    this.heartbeat = Base.parse(heartbeatUrl);
     this.requestTimeoutMs = requestTimeoutMs;
-    WebClientOptions options =
-        new WebClientOptions()
-            .setUserAgent(Version.userAgent())
+    HttpClientOptions options =
+        new HttpClientOptions()
             .setKeepAlive(true)
             .setTcpNoDelay(true)
             .setConnectTimeout((int) Math.min(requestTimeoutMs, Integer.MAX_VALUE))
-            .setFollowRedirects(false)
             .setDecompressionSupported(true);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(Math.max(1, maxConnections));
-    this.client = WebClient.create(vertx, options, pool);
+    this.client = vertx.createHttpClient(options, pool);
   }
 
   /** POST {api}/v1/events/kafka/{integrationKey} with the event JSON as body. */
   public Future<IlertAnswer> sendEvent(String integrationKey, byte[] body) {
-    HttpRequest<Buffer> request =
-        client
-            .postAbs(apiUrl + "/v1/events/kafka/" + encode(integrationKey))
-            .putHeader("Content-Type", "application/json")
-            .putHeader("Accept", "application/json")
-            .timeout(requestTimeoutMs);
-    return request.sendBuffer(Buffer.buffer(body)).map(IlertClient::answer);
+    String path = eventPaths.get(integrationKey);
+    if (path == null) {
+      if (eventPaths.size() >= MAX_CACHED_PATHS) {
+        eventPaths.clear();
+      }
+      path = api.path() + "/v1/events/kafka/" + encode(integrationKey);
+      eventPaths.put(integrationKey, path);
+    }
+    return send(request(HttpMethod.POST, api, path, true), Buffer.buffer(body));
   }
 
   /** POST {api}/events with the key in the body: the generic endpoint of the one-shot command. */
   public Future<IlertAnswer> sendGenericEvent(byte[] body) {
-    return client
-        .postAbs(apiUrl + "/events")
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Accept", "application/json")
-        .timeout(requestTimeoutMs)
-        .sendBuffer(Buffer.buffer(body))
-        .map(IlertClient::answer);
+    return send(request(HttpMethod.POST, api, api.path() + "/events", true), Buffer.buffer(body));
   }
 
   /**
@@ -73,19 +93,41 @@ public final class IlertClient {
    * keys with HEAD {heartbeat}/pings/{key}.
    */
   public Future<IlertAnswer> ping(String key) {
-    HttpRequest<Buffer> request =
+    RequestOptions request =
         key.startsWith(LEGACY_HEARTBEAT_PREFIX)
-            ? client.requestAbs(HttpMethod.GET, apiUrl + "/heartbeats/" + encode(key))
-            : client.requestAbs(HttpMethod.HEAD, heartbeatUrl + "/pings/" + encode(key));
-    return request.timeout(requestTimeoutMs).send().map(IlertClient::answer);
+            ? request(HttpMethod.GET, api, api.path() + "/heartbeats/" + encode(key), false)
+            : request(HttpMethod.HEAD, heartbeat, heartbeat.path() + "/pings/" + encode(key), false);
+    return send(request, null);
   }
 
   public void close() {
     client.close();
   }
 
-  private static IlertAnswer answer(HttpResponse<Buffer> response) {
-    Buffer buffer = response.body();
+  private RequestOptions request(HttpMethod method, Base base, String path, boolean json) {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost(base.host())
+            .setPort(base.port())
+            .setSsl(base.ssl())
+            .setURI(path)
+            .setTimeout(requestTimeoutMs)
+            .putHeader("User-Agent", userAgent);
+    if (json) {
+      options.putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
+    }
+    return options;
+  }
+
+  private Future<IlertAnswer> send(RequestOptions options, Buffer body) {
+    return client
+        .request(options)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(response -> response.body().map(buffer -> answer(response, buffer)));
+  }
+
+  private static IlertAnswer answer(HttpClientResponse response, Buffer buffer) {
     String body = "";
     if (buffer != null && buffer.length() > 0) {
       body = buffer.toString(StandardCharsets.UTF_8);

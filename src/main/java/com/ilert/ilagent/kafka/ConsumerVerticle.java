@@ -54,6 +54,15 @@ public final class ConsumerVerticle extends VerticleBase {
   /** A repeated Kafka error is warned about again after this long. */
   private static final long ERROR_REPEAT_MS = 60_000;
 
+  /** Least time between a commit and one made because the agent went idle; see commitWhenIdle(). */
+  private static final long IDLE_COMMIT_GAP_MS = 25;
+
+  /** Bounds the work of one dispatch() that skips records of rate-limited keys. */
+  private static final int MAX_DEFERRALS_PER_DISPATCH = 256;
+
+  /** The consumer's poll timeout; see start(). */
+  private static final long POLL_TIMEOUT_MS = 50;
+
   /** How often the consumer lag metric asks the broker for the end offsets. */
   private static final long LAG_INTERVAL_MS = 5_000;
 
@@ -84,8 +93,13 @@ public final class ConsumerVerticle extends VerticleBase {
   private String lastError;
   private long lastErrorWarnedAt;
   private long commitTimer = -1;
+  private long redispatchTimer = -1;
+  private long idleCommitTimer = -1;
+  private long lastCommitStartedMs;
   private Future<Void> lastCommit = Future.succeededFuture();
   private boolean commitInProgress;
+  /** No other commit may start once the final one has: close() would fail it. */
+  private boolean finalCommitStarted;
   private Promise<Void> drained;
 
   public ConsumerVerticle(AgentConfig config, IlertClient client, AgentMetrics metrics) {
@@ -116,7 +130,9 @@ public final class ConsumerVerticle extends VerticleBase {
         .compose(
             consumer -> {
               stream = KafkaReadStream.create(vertx, consumer);
-              stream.pollTimeout(Duration.ofMillis(200));
+              // Commits queue behind the poll on the consumer's one thread: a short poll keeps
+              // the commit of the last records of a burst from waiting up to a whole poll.
+              stream.pollTimeout(Duration.ofMillis(POLL_TIMEOUT_MS));
               stream.exceptionHandler(this::onKafkaError);
               stream.partitionsAssignedHandler(this::onAssigned);
               stream.partitionsRevokedHandler(this::onRevoked);
@@ -146,21 +162,27 @@ public final class ConsumerVerticle extends VerticleBase {
   // ---------------------------------------------------------------------------------- records
 
   private void onBatch(ConsumerRecords<byte[], byte[]> records) {
+    // Partition by partition: one state lookup per partition, not a TopicPartition per record.
     Set<TopicPartition> touched = new HashSet<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    for (TopicPartition tp : records.partitions()) {
       PartitionState ps = partitions.get(tp);
       if (ps == null || stopping || failed) {
         // Not ours any more, or we are stopping: left uncommitted for the next owner.
         continue;
       }
-      if (record.offset() <= ps.offsets.lastAdded()) {
-        continue; // fetched twice within one assignment: the first copy is already on its way
+      int taken = 0;
+      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+        if (record.offset() <= ps.offsets.lastAdded()) {
+          continue; // fetched twice within one assignment: the first copy is already on its way
+        }
+        ps.offsets.add(record.offset());
+        taken++;
+        accept(ps, record);
       }
-      ps.offsets.add(record.offset());
-      metrics.consumed(record.topic());
-      accept(ps, record);
-      touched.add(tp);
+      if (taken > 0) {
+        metrics.consumed(tp.topic(), taken);
+        touched.add(tp);
+      }
     }
     dispatch();
     pauseIfFull(touched);
@@ -188,8 +210,11 @@ public final class ConsumerVerticle extends VerticleBase {
   private void skipped(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult.Skip skip) {
     metrics.skipped(skip.reason());
     if (skip.reason() == SkipReason.FILTERED) {
-      // Filtering is the configured, normal case (often most records): no warning per record.
-      LOG.debug("topic={} partition={} offset={}: filtered out: {}", record.topic(), record.partition(), record.offset(), skip.detail());
+      // Filtering is the configured, normal case (often most records): no warning per record, and
+      // no argument array or boxing either unless debug is on.
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("topic={} partition={} offset={}: filtered out: {}", record.topic(), record.partition(), record.offset(), skip.detail());
+      }
       ps.offsets.complete(record.offset());
       return;
     }
@@ -253,11 +278,38 @@ public final class ConsumerVerticle extends VerticleBase {
     if (failed || halted) {
       return;
     }
+    // A record whose integration key is backed off after a 429 would hold an in-flight slot while
+    // it waits, and with enough of them no other key could be sent. Such records stay queued and
+    // let the ones behind them go first (their key's order is kept); a timer dispatches again
+    // when the back-off ends.
+    int deferrable = Math.min(lanes.readyCount(), MAX_DEFERRALS_PER_DISPATCH);
     Work work;
-    while ((work = lanes.next()) != null) {
-      deliver(work);
+    while ((work = lanes.peek()) != null) {
+      long backedOffMs = backedOffMs(work);
+      if (backedOffMs > 0) {
+        if (deferrable-- > 0) {
+          lanes.deferFirst();
+          continue;
+        }
+        redispatchIn(backedOffMs);
+        break;
+      }
+      deliver(lanes.next());
     }
     metrics.inFlight(lanes.inFlight());
+  }
+
+  private long backedOffMs(Work work) {
+    return work.result instanceof MappingResult.Event event ? deliverer.backedOffMs(event.integrationKey()) : 0;
+  }
+
+  private void redispatchIn(long delayMs) {
+    if (redispatchTimer < 0) {
+      redispatchTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+        redispatchTimer = -1;
+        dispatch();
+      });
+    }
   }
 
   private void deliver(Work work) {
@@ -328,6 +380,30 @@ public final class ConsumerVerticle extends VerticleBase {
     resumeIfDrained(ps);
     checkDrained();
     dispatch();
+    if (lanes.inFlight() == 0 && lanes.queued() == 0 && !stopping && !failed) {
+      commitWhenIdle();
+    }
+  }
+
+  /**
+   * Everything received is done: commit soon rather than at the next tick, so the end of a burst
+   * is committed at once (a smaller redelivery window after a crash). At most one such commit per
+   * IDLE_COMMIT_GAP_MS: the client commits synchronously on the consumer's thread, and a commit
+   * after every event of a slow stream would hold up the polls.
+   */
+  private void commitWhenIdle() {
+    if (idleCommitTimer >= 0) {
+      return;
+    }
+    long wait = lastCommitStartedMs + IDLE_COMMIT_GAP_MS - System.currentTimeMillis();
+    if (wait <= 0) {
+      commit();
+    } else {
+      idleCommitTimer = vertx.setTimer(wait, id -> {
+        idleCommitTimer = -1;
+        commit();
+      });
+    }
   }
 
   private void checkDrained() {
@@ -492,10 +568,11 @@ public final class ConsumerVerticle extends VerticleBase {
 
   /** Periodic: commits every partition's completed prefix, skipped while a commit is under way. */
   private Future<Void> commit() {
-    if (commitInProgress) {
+    if (commitInProgress || finalCommitStarted) {
       return lastCommit;
     }
     commitInProgress = true;
+    lastCommitStartedMs = System.currentTimeMillis();
     lastCommit = commitNow().onComplete(ar -> commitInProgress = false);
     return lastCommit;
   }
@@ -506,7 +583,9 @@ public final class ConsumerVerticle extends VerticleBase {
    * the consumer up, and fail.
    */
   private Future<Void> finalCommit() {
+    finalCommitStarted = true;
     vertx.cancelTimer(commitTimer);
+    vertx.cancelTimer(idleCommitTimer);
     return lastCommit.transform(ar -> commitNow());
   }
 
@@ -552,6 +631,8 @@ public final class ConsumerVerticle extends VerticleBase {
   private Future<Void> closeStream() {
     vertx.cancelTimer(commitTimer);
     vertx.cancelTimer(lagTimer);
+    vertx.cancelTimer(redispatchTimer);
+    vertx.cancelTimer(idleCommitTimer);
     if (deadLetters != null) {
       deadLetters.close();
     }

@@ -117,6 +117,43 @@ public final class OrderingLanes<T> {
   }
 
   /**
+   * The item {@link #next()} would hand out now, without starting it; null when the in-flight
+   * limit is reached or no item is ready.
+   */
+  @SuppressWarnings("unchecked")
+  public T peek() {
+    if (running.size() >= maxInFlight) {
+      return null;
+    }
+    Object entry = ready.peekFirst();
+    if (entry == null) {
+      return null;
+    }
+    return entry instanceof Lane ? ((Lane<T>) entry).waiting.peekFirst() : (T) entry;
+  }
+
+  /**
+   * Moves the item {@link #peek()} shows to the back of the ready queue, so the items behind it
+   * may start first. Its key's order is untouched: the whole lane moves, its items stay in
+   * submission order behind their first one.
+   *
+   * @return false if nothing is ready
+   */
+  public boolean deferFirst() {
+    Object entry = ready.pollFirst();
+    if (entry == null) {
+      return false;
+    }
+    ready.addLast(entry);
+    return true;
+  }
+
+  /** Keys (or unordered items) with an item ready to start. */
+  public int readyCount() {
+    return ready.size();
+  }
+
+  /**
    * Marks an item handed out by {@link #next()} as finished: frees its in-flight slot and makes
    * the next item of its key ready.
    *

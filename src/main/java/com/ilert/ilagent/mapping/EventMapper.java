@@ -61,6 +61,9 @@ public final class EventMapper {
   private final String filterVal;
   private final boolean forwardPayload;
   private final boolean forwardHeaders;
+  // Skip details of the filter, built once: the filter may drop almost every record.
+  private final String filterMissingDetail;
+  private final String filterMismatchDetail;
 
   /**
    * Blank options count as not given.
@@ -85,6 +88,9 @@ public final class EventMapper {
     if (filterVal != null && filterKey == null) {
       throw new IllegalArgumentException("filter value given without a filter key");
     }
+    this.filterMissingDetail = filterKey == null ? null : "no top-level key " + JsonRecords.quote(filterKey);
+    this.filterMismatchDetail = filterVal == null ? null
+        : JsonRecords.quote(filterKey) + " is not " + JsonRecords.quote(filterVal);
     this.forwardPayload = config.forwardMessagePayload();
     this.forwardHeaders = config.forwardHeaders();
   }
@@ -182,12 +188,10 @@ public final class EventMapper {
     }
     JsonNode v = payload.get(filterKey);
     if (v == null) {
-      throw new Rejection(SkipReason.FILTERED, "no top-level key " + JsonRecords.quote(filterKey));
+      throw new Rejection(SkipReason.FILTERED, filterMissingDetail);
     }
     if (filterVal != null && !(v.isTextual() && filterVal.equals(v.textValue()))) {
-      throw new Rejection(
-          SkipReason.FILTERED,
-          JsonRecords.quote(filterKey) + " is not " + JsonRecords.quote(filterVal));
+      throw new Rejection(SkipReason.FILTERED, filterMismatchDetail);
     }
   }
 

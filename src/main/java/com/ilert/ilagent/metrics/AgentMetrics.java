@@ -68,9 +68,14 @@ public final class AgentMetrics {
   }
 
   public void consumed(String topic) {
+    consumed(topic, 1);
+  }
+
+  /** {@code n} records of one topic at once: one meter lookup per poll and partition. */
+  public void consumed(String topic, int n) {
     consumed.computeIfAbsent(topic, t -> Counter.builder("ilagent.records.consumed")
         .description("Records received from Kafka, by topic").tag("topic", t).register(registry))
-        .increment();
+        .increment(n);
   }
 
   public void skipped(SkipReason reason) {

@@ -336,4 +336,37 @@ class OrderingLanesTest {
       assertThat(lanes.inFlight()).isZero();
     }
   }
+
+  @Test
+  void deferFirstLetsOtherKeysGoFirstAndKeepsTheDeferredKeysOrder() {
+    OrderingLanes<Item> lanes = new OrderingLanes<>(10);
+    Item a1 = item("a", 1);
+    Item a2 = item("a", 2);
+    Item b1 = item("b", 1);
+    Item n1 = item(null, 1);
+    lanes.submit("a", a1);
+    lanes.submit("a", a2);
+    lanes.submit("b", b1);
+    lanes.submit(null, n1);
+    assertThat(lanes.readyCount()).isEqualTo(3);
+    assertThat(lanes.peek()).isSameAs(a1);
+    assertThat(lanes.inFlight()).isZero();
+    assertThat(lanes.deferFirst()).isTrue();
+    assertThat(lanes.peek()).isSameAs(b1);
+    assertThat(drain(lanes)).containsExactly(b1, n1, a1);
+    lanes.complete(a1);
+    assertThat(drain(lanes)).containsExactly(a2);
+  }
+
+  @Test
+  void peekShowsNothingAtTheInFlightLimitOrWhenNothingIsReady() {
+    OrderingLanes<Item> lanes = new OrderingLanes<>(1);
+    assertThat(lanes.peek()).isNull();
+    assertThat(lanes.deferFirst()).isFalse();
+    lanes.submit("a", item("a", 1));
+    lanes.submit("b", item("b", 1));
+    assertThat(lanes.next()).isNotNull();
+    assertThat(lanes.peek()).isNull();
+    assertThat(lanes.queued()).isEqualTo(1);
+  }
 }
