@@ -1,8 +1,9 @@
 package com.ilert.ilagent.bench;
 
+import static com.ilert.ilagent.testkit.Ports.freePort;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -159,14 +160,6 @@ final class BenchAgent implements AutoCloseable {
   public void close() {
     if (process.isAlive()) {
       stop();
-    }
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,5 +1,7 @@
 package com.ilert.ilagent.chaos;
 
+import static com.ilert.ilagent.testkit.Ports.freePort;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import org.awaitility.Awaitility;
 
@@ -9,7 +11,6 @@ import com.ilert.ilagent.testkit.KafkaBroker;
 import com.ilert.ilagent.testkit.Received;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -50,7 +50,6 @@ final class Scenario implements AutoCloseable {
   static final String[] KEYS = {
     "il1apichaos000000000a", "il1apichaos000000001b", "il1apichaos000000002c", "il1apichaos000000003d"
   };
-  private static final Random RANDOM = new Random();
 
   final String name;
   final KafkaBroker kafka;
@@ -321,18 +320,5 @@ final class Scenario implements AutoCloseable {
       a.close();
     }
     ilert.close();
-  }
-
-  /** A free port below the ephemeral range (see the ITs' Agents.freePort). */
-  static int freePort() {
-    for (int i = 0; i < 100; i++) {
-      int port = 20_000 + RANDOM.nextInt(12_000);
-      try (ServerSocket s = new ServerSocket(port)) {
-        return s.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new UncheckedIOException(new IOException("no free port in 20000-32000"));
   }
 }

@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.IlertStandIn;
 import com.ilert.ilagent.testkit.KafkaBroker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import com.ilert.ilagent.testkit.Ports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,23 +30,10 @@ final class Agents {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /**
-   * A port that is free now, chosen below Linux's ephemeral range (32768-60999): the agent binds it
-   * a second later, and in between the Kafka clients' outgoing connections take ephemeral ports.
-   */
   static int freePort() {
-    for (int i = 0; i < 100; i++) {
-      int port = 20_000 + RANDOM.nextInt(12_000);
-      try (ServerSocket s = new ServerSocket(port)) {
-        return s.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new UncheckedIOException(new IOException("no free port in 20000-32000"));
+    return Ports.freePort();
   }
 
-  private static final Random RANDOM = new Random();
 
   /** The seed's sample command, pointed at the test broker and the ilert stand-in. */
   static List<String> daemon(String group, IlertStandIn ilert, String... extra) {

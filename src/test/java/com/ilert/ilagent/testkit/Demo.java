@@ -3,10 +3,8 @@ package com.ilert.ilagent.testkit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import com.ilert.ilagent.util.Mask;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +83,7 @@ public final class Demo {
       kafka.createTopic(HEARTBEATS_TOPIC, 1);
       done(EVENTS_TOPIC + " (3 partitions), " + HEARTBEATS_TOPIC + " (1)");
 
-      int httpPort = freePort();
+      int httpPort = Ports.freePort();
       List<String> args = List.of("daemon", "-v", "-v",
           "--kafka_brokers", kafka.bootstrapServers(), "--kafka_group_id", GROUP,
           "-e", EVENTS_TOPIC, "-r", HEARTBEATS_TOPIC, "-p", Integer.toString(httpPort),
@@ -260,24 +258,6 @@ public final class Demo {
   }
 
   // ---- helpers ----
-
-  /** Polls every 100 ms until the condition holds; fails at the deadline. */
-  private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress("127.0.0.1", 0));
-      return socket.getLocalPort();
-    }
-  }
 
   /** The demo's console is for the story; Kafka's and Vert.x's own chatter stays out of it. */
   private static void quietLibraries() {
