@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import com.ilert.ilagent.util.Mask;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -264,6 +263,17 @@ public final class Demo {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
       context.getLogger("org.apache.kafka").setLevel(Level.ERROR);
+    }
+  }
+
+  /** Polls every 100 ms until the condition holds; fails at the deadline. */
+  private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+      }
+      Thread.sleep(100);
     }
   }
 }
