@@ -202,8 +202,7 @@ public final class ConsumerVerticle extends VerticleBase {
     // The record itself is kept only when a dead letter may have to be written from it.
     Work work = new Work(ps, record.offset(), result, orderingKey(ps, record, result), bytes,
         deadLetters == null ? null : record);
-    ps.buffered++;
-    ps.bufferedBytes += bytes;
+    ps.hold(bytes);
     lanes.submit(work.orderingKey, work);
   }
 
@@ -326,8 +325,7 @@ public final class ConsumerVerticle extends VerticleBase {
     lanes.complete(work);
     metrics.inFlight(lanes.inFlight());
     PartitionState ps = work.partition;
-    ps.buffered--;
-    ps.bufferedBytes -= work.bytes;
+    ps.release(work.bytes);
     boolean heartbeat = work.result instanceof MappingResult.Heartbeat;
     String what = heartbeat ? "ping" : "event";
     String key = heartbeat
@@ -467,11 +465,7 @@ public final class ConsumerVerticle extends VerticleBase {
    * the committed prefix reaches everything delivered and a restart sends nothing twice.
    */
   private void stopTakingWork() {
-    List<Work> dropped = lanes.removeQueued(w -> failed || w.offset > w.partition.maxStarted);
-    for (Work w : dropped) {
-      w.partition.buffered--;
-      w.partition.bufferedBytes -= w.bytes;
-    }
+    lanes.removeQueued(w -> failed || w.offset > w.partition.maxStarted).forEach(w -> w.partition.release(w.bytes));
     if (stream != null && !partitions.isEmpty()) {
       partitions.values().forEach(ps -> ps.paused = true);
       stream.pause(new HashSet<>(partitions.keySet()));
@@ -548,9 +542,7 @@ public final class ConsumerVerticle extends VerticleBase {
       }
       ps.revoked = true;
       metrics.forgetLag(tp.topic(), tp.partition());
-      List<Work> dropped = lanes.removeQueued(w -> w.partition == ps);
-      ps.buffered -= dropped.size();
-      dropped.forEach(w -> ps.bufferedBytes -= w.bytes);
+      lanes.removeQueued(w -> w.partition == ps).forEach(w -> ps.release(w.bytes));
       if (ps.offsets.needsCommit()) {
         last.put(tp, new OffsetAndMetadata(ps.offsets.committable()));
       }

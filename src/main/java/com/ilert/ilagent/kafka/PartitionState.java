@@ -21,4 +21,16 @@ final class PartitionState {
   PartitionState(TopicPartition tp) {
     this.tp = tp;
   }
+
+  /** A record of this partition is queued for delivery. */
+  void hold(int bytes) {
+    buffered++;
+    bufferedBytes += bytes;
+  }
+
+  /** A held record finished, or was dropped from the queue. */
+  void release(int bytes) {
+    buffered--;
+    bufferedBytes -= bytes;
+  }
 }
