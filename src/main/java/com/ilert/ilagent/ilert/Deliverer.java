@@ -89,12 +89,14 @@ public final class Deliverer {
     void run() {
       long now = System.currentTimeMillis();
       long backedOff = keyBackoff.remainingMs(key, now);
-      if (backedOff > 0) {
+      long remainingBudget = policy.budgetMs() - (now - startedAt);
+      if (backedOff > 0 && remainingBudget > 0) {
         // Another record of this key hit 429: wait with it, but never past this record's budget.
-        long remainingBudget = Math.max(0, policy.budgetMs() - (now - startedAt));
         later(Math.min(backedOff, remainingBudget));
         return;
       }
+      // Budget spent while waiting: one last attempt, as at the end of any budget (waiting with a
+      // zero delay here would spin the event loop until the back-off ends).
       attempts++;
       send.apply(key)
           .onSuccess(this::answered)
