@@ -1,13 +1,15 @@
 package com.ilert.ilagent;
 
-import com.ilert.ilagent.ilert.Deliverer;
-import com.ilert.ilagent.ilert.DeliveryResult;
-import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.ilert.Outcome;
+import com.ilert.ilagent.ilert.Reply;
+import com.ilert.ilagent.ilert.RetryPolicy;
+import com.ilert.ilagent.ilert.Retrying;
+import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.util.Mask;
-import com.ilert.ilagent.util.RecordRef;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +22,13 @@ public final class HeartbeatVerticle extends VerticleBase {
   /** A ping must land well inside the 30 s period: retry for a few seconds only. */
   private static final long RETRY_BUDGET_MS = 5_000;
 
-  private static final RecordRef OWN = RecordRef.label("own heartbeat");
-
   private final String key;
   private final IlertClient client;
   private final AgentMetrics metrics;
-  private Deliverer deliverer;
+  private final RetryPolicy policy =
+      RetryPolicy.withDefaults(RETRY_BUDGET_MS, () -> ThreadLocalRandom.current().nextDouble());
   private long timer = -1;
+  private volatile boolean stopped;
 
   public HeartbeatVerticle(String key, IlertClient client, AgentMetrics metrics) {
     this.key = key;
@@ -36,7 +38,6 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    deliverer = new Deliverer(vertx, client, RETRY_BUDGET_MS, RETRY_BUDGET_MS, metrics);
     ping();
     timer = vertx.setPeriodic(INTERVAL_MS, id -> ping());
     return Future.succeededFuture();
@@ -44,22 +45,25 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     vertx.cancelTimer(timer);
-    deliverer.abandonWaiting();
     return Future.succeededFuture();
   }
 
   private void ping() {
-    deliverer
-        .ping(key, () -> OWN)
-        .onSuccess(
-            result -> {
-              if (result.kind() == DeliveryResult.Kind.DELIVERED) {
-                LOG.debug("Own heartbeat {} pinged", Mask.key(key));
-              } else {
-                LOG.warn("Own heartbeat {} not pinged: {}", Mask.key(key), result.describe());
-              }
-              metrics.ping("own", result.kind().name().toLowerCase(java.util.Locale.ROOT));
-            });
+    Retrying.send(vertx, policy, () -> stopped, () -> Reply.of(client.ping(key), key))
+        .onSuccess(reply -> {
+          String result = switch (reply.outcome()) {
+            case DELIVERED -> "delivered";
+            case PERMANENT -> "rejected";
+            default -> stopped ? "abandoned" : "failed";
+          };
+          if (reply.outcome() == Outcome.DELIVERED) {
+            LOG.debug("Own heartbeat {} pinged", Mask.key(key));
+          } else {
+            LOG.warn("Own heartbeat {} not pinged: {}", Mask.key(key), reply.describe());
+          }
+          metrics.ping("own", result);
+        });
   }
 }

@@ -63,6 +63,10 @@ final class DeadLetters {
     return props;
   }
 
+  String topic() {
+    return topic;
+  }
+
   Future<Void> send(ConsumerRecord<byte[], byte[]> record, String reason, String detail, IlertAnswer answer) {
     Headers headers = new RecordHeaders(record.headers().toArray());
     header(headers, REASON, reason);

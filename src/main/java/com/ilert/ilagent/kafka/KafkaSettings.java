@@ -1,13 +1,10 @@
 package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.config.AgentConfig;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The Kafka client settings the agent runs with. */
@@ -34,24 +31,7 @@ public final class KafkaSettings {
   }
 
   /** Creates the consumer; may resolve broker names, so not on an event loop. */
-  public static Consumer<byte[], byte[]> createConsumer(AgentConfig config) {
-    return new BoundedCloseConsumer(consumerProperties(config));
-  }
-
-  /**
-   * The Vert.x stream closes its consumer with the plain close(), which may wait 30 s for an absent
-   * broker; a shutdown must fit in Kubernetes' grace period, and the final commit is done by then.
-   */
-  private static final class BoundedCloseConsumer extends KafkaConsumer<byte[], byte[]> {
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-
-    BoundedCloseConsumer(Map<String, Object> props) {
-      super(props);
-    }
-
-    @Override
-    public void close() {
-      close(CLOSE_TIMEOUT);
-    }
+  static ManagedConsumer createConsumer(AgentConfig config) {
+    return new ManagedConsumer(consumerProperties(config));
   }
 }

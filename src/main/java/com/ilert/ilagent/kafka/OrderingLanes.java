@@ -12,35 +12,38 @@ import java.util.function.Predicate;
 /**
  * Decides which work item may start next: items with the same ordering key run strictly one after
  * another in submission order, items with different keys (or a null key, meaning unordered) run
- * concurrently, and at most {@code maxInFlight} run at once in total. Items become startable in
- * FIFO order of readiness.
+ * concurrently, and at most {@code maxInFlight} run at once in total.
  *
- * <p>Items are tracked by identity while in flight, so {@link #complete(Object)} can only release
- * an item that {@link #next()} handed out, and only once: a wrong or repeated completion cannot
- * free a slot or unblock a lane by mistake. Each submitted item must therefore be a distinct
- * instance. Not thread-safe: used on one event loop.
+ * <p>An item's life: submitted (queued) → started by {@link #next()} (in flight, holding one of the
+ * slots) → {@link #complete}d. An item that must wait for a retry is {@link #suspend}ed: it gives
+ * its slot back but keeps its key's lane blocked, so nothing of its key overtakes it; {@link
+ * #resume} makes it startable again, ahead of items never started. The caller may {@link
+ * #holdFirst hold} the next startable entry aside under a gate (e.g. an integration key that is
+ * backed off after a 429) and {@link #releaseHeld release} the gate later: held entries are not
+ * looked at again meanwhile, so other keys flow however many entries wait behind a closed gate.
+ *
+ * <p>Items are tracked by identity, so each submitted item must be a distinct instance. Not
+ * thread-safe: used on one event loop.
  *
  * @param <T> the work item, e.g. a record on its way to ilert
  */
 public final class OrderingLanes<T> {
-  // Reused lanes save three allocations per new key (most alert keys carry one or two records).
-  private static final int LANE_POOL_MAX = 256;
-  // A lane that held more items than this keeps a big array; let it go instead of pooling it.
-  private static final int POOLABLE_PEAK = 16;
   private static final Lane<Object> UNORDERED = new Lane<>();
 
   private final int maxInFlight;
   private final HashMap<Object, Lane<T>> lanes = new HashMap<>();
-  // Entries are a Lane (its first waiting item is ready) or a null-key item itself. Lane is
-  // private, so no caller's item can be mistaken for one.
+  // Entries: a Lane (its first waiting item may start) or a null-key item itself.
   private final ArrayDeque<Object> ready = new ArrayDeque<>();
+  // Resumed items, started before the ready ones: they were first in line already.
+  private final ArrayDeque<Resumed<T>> retries = new ArrayDeque<>();
+  private final HashMap<Object, ArrayDeque<Object>> held = new HashMap<>();
   private final IdentityHashMap<T, Lane<T>> running;
-  private final ArrayDeque<Lane<T>> lanePool = new ArrayDeque<>();
+  // Suspended (and resumed but not yet restarted) items, with their lane.
+  private final IdentityHashMap<T, Lane<T>> parked = new IdentityHashMap<>();
+  private final IdentityHashMap<T, Resumed<T>> resumed = new IdentityHashMap<>();
   private int queued;
 
-  /**
-   * @param maxInFlight the total number of items that may run at once, at least 1
-   */
+  /** @param maxInFlight the total number of items that may run at once, at least 1 */
   public OrderingLanes(int maxInFlight) {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
@@ -53,7 +56,6 @@ public final class OrderingLanes<T> {
    * Queues an item behind the earlier items of the same key.
    *
    * @param key the ordering key (compared with equals), or null for no ordering
-   * @param item the work item, not null
    */
   public void submit(Object key, T item) {
     Objects.requireNonNull(item, "item");
@@ -62,113 +64,139 @@ public final class OrderingLanes<T> {
       ready.addLast(item);
       return;
     }
-    Lane<T> lane = lanes.get(key);
-    if (lane == null) {
-      lane = newLane(key);
-      lanes.put(key, lane);
-    }
+    Lane<T> lane = lanes.computeIfAbsent(key, k -> new Lane<>());
+    lane.key = key;
     lane.waiting.addLast(item);
-    int n = lane.waiting.size();
-    if (n > lane.peak) {
-      lane.peak = n;
-    }
-    // A lane is in the ready queue exactly when nothing of it runs and something of it waits.
-    if (!lane.active && n == 1) {
+    // A lane is in a queue exactly when nothing of it is started and something of it waits.
+    if (!lane.active && lane.waiting.size() == 1) {
       ready.addLast(lane);
     }
   }
 
-  /**
-   * The next item allowed to start now, which is then counted as in flight; or null when the
-   * in-flight limit is reached or no item is ready.
-   *
-   * @throws IllegalStateException if the item to start is the same instance as one in flight
-   */
+  /** The item {@link #next()} would start now; null when every slot is taken or none may start. */
+  public T peek() {
+    if (running.size() >= maxInFlight) {
+      return null;
+    }
+    Object entry = first();
+    return entry == null ? null : itemOf(entry);
+  }
+
+  /** Starts the item {@link #peek()} shows, which then holds a slot; null if there is none. */
   @SuppressWarnings("unchecked")
   public T next() {
     if (running.size() >= maxInFlight) {
       return null;
     }
-    Object entry = ready.peekFirst();
+    Object entry = first();
     if (entry == null) {
       return null;
     }
-    Lane<T> lane;
+    if (running.containsKey(itemOf(entry))) {
+      // Checked before changing anything: identity tracking needs distinct instances.
+      throw new IllegalStateException("the same item instance was submitted twice: " + itemOf(entry));
+    }
+    pollFirst(entry);
     T item;
-    if (entry instanceof Lane) {
+    Lane<T> lane;
+    if (entry instanceof Resumed) {
+      item = ((Resumed<T>) entry).item;
+      resumed.remove(item);
+      lane = parked.remove(item);
+    } else if (entry instanceof Lane) {
       lane = (Lane<T>) entry;
-      item = lane.waiting.peekFirst();
-    } else {
-      lane = (Lane<T>) UNORDERED;
-      item = (T) entry;
-    }
-    // Checked before changing anything: identity tracking needs distinct instances.
-    if (running.containsKey(item)) {
-      throw new IllegalStateException("the same item instance was submitted twice: " + item);
-    }
-    ready.pollFirst();
-    if (lane != UNORDERED) {
-      lane.waiting.pollFirst();
+      item = lane.waiting.pollFirst();
       lane.active = true;
+      queued--;
+    } else {
+      item = (T) entry;
+      lane = (Lane<T>) UNORDERED;
+      queued--;
     }
     running.put(item, lane);
-    queued--;
     return item;
   }
 
-  /**
-   * The item {@link #next()} would hand out now, without starting it; null when the in-flight
-   * limit is reached or no item is ready.
-   */
-  @SuppressWarnings("unchecked")
-  public T peek() {
-    if (running.size() >= maxInFlight) {
-      return null;
-    }
-    Object entry = ready.peekFirst();
-    if (entry == null) {
-      return null;
-    }
-    return entry instanceof Lane ? ((Lane<T>) entry).waiting.peekFirst() : (T) entry;
-  }
-
-  /**
-   * Moves the item {@link #peek()} shows to the back of the ready queue, so the items behind it
-   * may start first. Its key's order is untouched: the whole lane moves, its items stay in
-   * submission order behind their first one.
-   *
-   * @return false if nothing is ready
-   */
-  public boolean deferFirst() {
-    Object entry = ready.pollFirst();
+  /** Sets the entry {@link #peek()} shows aside under {@code gate}; false if nothing may start. */
+  public boolean holdFirst(Object gate) {
+    Object entry = first();
     if (entry == null) {
       return false;
     }
-    ready.addLast(entry);
+    pollFirst(entry);
+    held.computeIfAbsent(gate, g -> new ArrayDeque<>()).addLast(entry);
     return true;
   }
 
-  /** Keys (or unordered items) with an item ready to start. */
-  public int readyCount() {
-    return ready.size();
+  /** Puts the entries held under {@code gate} back in line. */
+  public void releaseHeld(Object gate) {
+    ArrayDeque<Object> entries = held.remove(gate);
+    if (entries == null) {
+      return;
+    }
+    for (Object entry : entries) {
+      if (entry instanceof Resumed<?> r) {
+        if (!r.cancelled) {
+          retries.addLast(cast(r));
+        }
+      } else if (!(entry instanceof Lane<?> lane) || !lane.waiting.isEmpty()) {
+        ready.addLast(entry);
+      }
+    }
+  }
+
+  /** Gates with held entries. */
+  public int heldGates() {
+    return held.size();
   }
 
   /**
-   * Marks an item handed out by {@link #next()} as finished: frees its in-flight slot and makes
-   * the next item of its key ready.
+   * An item in flight gives its slot back to wait (for a retry) while its lane stays blocked.
    *
-   * @return false, changing nothing, if the item is not in flight (never started, or completed
-   *     already)
+   * @return false if the item is not in flight
+   */
+  public boolean suspend(T item) {
+    Lane<T> lane = running.remove(item);
+    if (lane == null) {
+      return false;
+    }
+    parked.put(item, lane);
+    return true;
+  }
+
+  /** A suspended item may start again, before items never started. False if it is not suspended. */
+  public boolean resume(T item) {
+    if (!parked.containsKey(item) || resumed.containsKey(item)) {
+      return false;
+    }
+    Resumed<T> r = new Resumed<>(item);
+    resumed.put(item, r);
+    retries.addLast(r);
+    return true;
+  }
+
+  /**
+   * Marks a started item (in flight, suspended or resumed) as finished: frees its slot if it held
+   * one and lets the next item of its key go.
+   *
+   * @return false, changing nothing, if the item was not started or is finished already
    */
   public boolean complete(T item) {
     Lane<T> lane = running.remove(item);
+    if (lane == null) {
+      lane = parked.remove(item);
+      Resumed<T> r = resumed.remove(item);
+      if (r != null) {
+        r.cancelled = true; // dropped lazily from its queue
+      }
+    }
     if (lane == null) {
       return false;
     }
     if (lane != UNORDERED) {
       lane.active = false;
       if (lane.waiting.isEmpty()) {
-        releaseLane(lane);
+        lanes.remove(lane.key);
       } else {
         ready.addLast(lane);
       }
@@ -177,13 +205,11 @@ public final class OrderingLanes<T> {
   }
 
   /**
-   * Drops queued (not started) items that match, e.g. the records of revoked partitions or
-   * everything on shutdown. In-flight items are untouched and must still be completed. A lane
-   * whose first waiting item is removed moves on to its next remaining one.
+   * Drops queued (never started) items that match, e.g. the records of a revoked partition. Started
+   * items are untouched and must still be completed.
    *
    * @return the removed items: per key in submission order, no particular order across keys
    */
-  @SuppressWarnings("unchecked")
   public List<T> removeQueued(Predicate<? super T> filter) {
     List<T> removed = new ArrayList<>();
     if (queued == 0) {
@@ -198,77 +224,96 @@ public final class OrderingLanes<T> {
         }
       }
     }
-    // Lanes left with nothing waiting leave the ready queue; null-key items are filtered here.
-    for (Iterator<Object> it = ready.iterator(); it.hasNext(); ) {
-      Object entry = it.next();
-      if (entry instanceof Lane) {
-        if (((Lane<T>) entry).waiting.isEmpty()) {
-          it.remove();
-        }
-      } else if (filter.test((T) entry)) {
+    prune(ready, filter, removed);
+    for (Iterator<ArrayDeque<Object>> it = held.values().iterator(); it.hasNext(); ) {
+      ArrayDeque<Object> entries = it.next();
+      prune(entries, filter, removed);
+      if (entries.isEmpty()) {
         it.remove();
-        removed.add((T) entry);
       }
     }
-    // Free idle empty lanes so the key map does not keep them.
-    for (Iterator<Lane<T>> it = lanes.values().iterator(); it.hasNext(); ) {
-      Lane<T> lane = it.next();
-      if (!lane.active && lane.waiting.isEmpty()) {
-        it.remove();
-        recycle(lane);
-      }
-    }
+    lanes.values().removeIf(lane -> !lane.active && lane.waiting.isEmpty());
     queued -= removed.size();
     return removed;
   }
 
-  /** Items started by {@link #next()} and not yet completed. */
+  /** Items started and holding a slot. */
   public int inFlight() {
     return running.size();
   }
 
-  /** Items submitted and not yet started (nor removed). */
+  /** Items started that wait for their next attempt (suspended or resumed), holding no slot. */
+  public int waiting() {
+    return parked.size();
+  }
+
+  /** Items submitted and never started (nor removed). */
   public int queued() {
     return queued;
   }
 
-  /** Keys with an item in flight or waiting; 0 once everything is done. */
-  public int activeKeys() {
-    return lanes.size();
-  }
-
-  /** The limit given to the constructor. */
   public int maxInFlight() {
     return maxInFlight;
   }
 
-  private Lane<T> newLane(Object key) {
-    Lane<T> lane = lanePool.pollFirst();
-    if (lane == null) {
-      lane = new Lane<>();
-    }
-    lane.key = key;
-    return lane;
-  }
-
-  private void releaseLane(Lane<T> lane) {
-    lanes.remove(lane.key);
-    recycle(lane);
-  }
-
-  private void recycle(Lane<T> lane) {
-    lane.key = null;
-    if (lane.peak <= POOLABLE_PEAK && lanePool.size() < LANE_POOL_MAX) {
-      lane.peak = 0;
-      lanePool.addLast(lane);
+  /** Lanes with nothing left waiting leave the queue; null-key items that match are removed. */
+  @SuppressWarnings("unchecked")
+  private void prune(ArrayDeque<Object> entries, Predicate<? super T> filter, List<T> removed) {
+    for (Iterator<Object> it = entries.iterator(); it.hasNext(); ) {
+      Object entry = it.next();
+      if (entry instanceof Lane<?> lane) {
+        if (lane.waiting.isEmpty()) {
+          it.remove();
+        }
+      } else if (!(entry instanceof Resumed) && filter.test((T) entry)) {
+        it.remove();
+        removed.add((T) entry);
+      }
     }
   }
 
-  /** The items of one key: at most one in flight, the rest waiting in submission order. */
+  private Object first() {
+    while (!retries.isEmpty() && retries.peekFirst().cancelled) {
+      retries.pollFirst();
+    }
+    return retries.isEmpty() ? ready.peekFirst() : retries.peekFirst();
+  }
+
+  private void pollFirst(Object entry) {
+    if (entry instanceof Resumed) {
+      retries.pollFirst();
+    } else {
+      ready.pollFirst();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private T itemOf(Object entry) {
+    if (entry instanceof Resumed) {
+      return ((Resumed<T>) entry).item;
+    }
+    return entry instanceof Lane ? ((Lane<T>) entry).waiting.peekFirst() : (T) entry;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Resumed<T> cast(Resumed<?> r) {
+    return (Resumed<T>) r;
+  }
+
+  /** The items of one key: at most one started, the rest waiting in submission order. */
   private static final class Lane<T> {
     Object key;
     final ArrayDeque<T> waiting = new ArrayDeque<>(4);
     boolean active;
-    int peak;
+  }
+
+  /** A suspended item that may start again. */
+  private static final class Resumed<T> {
+    final T item;
+    boolean cancelled;
+
+    Resumed(T item) {
+      this.item = item;
+    }
   }
 }

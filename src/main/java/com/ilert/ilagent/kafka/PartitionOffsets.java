@@ -1,5 +1,8 @@
 package com.ilert.ilagent.kafka;
 
+import java.util.Arrays;
+import java.util.function.LongConsumer;
+
 /**
  * Tracks the records of one assigned partition from hand-out to completion and tells which offset
  * may be committed: never one past a record that is still pending, so a crash or a delivery
@@ -7,10 +10,13 @@ package com.ilert.ilagent.kafka;
  *
  * <p>Offsets are kept in a growable ring buffer in increasing order, with a done flag each; the
  * completed prefix is popped as soon as its head completes. In-order completion is O(1),
- * out-of-order completion is a binary search. Not thread-safe: used on one event loop.
+ * out-of-order completion is a binary search. Offsets known to be done before they arrive (read
+ * back from a commit's metadata after a restart) wait in a sorted array until their record comes.
+ * Not thread-safe: used on one event loop.
  */
 public final class PartitionOffsets {
   private static final int MIN_CAPACITY = 16;
+  private static final long[] NONE = new long[0];
 
   // Capacity is always a power of two so a physical index is (head + i) & mask.
   private long[] offsets = new long[MIN_CAPACITY];
@@ -21,28 +27,68 @@ public final class PartitionOffsets {
   private int pending;
   private long lastAdded = -1;
   private long lastCommitted = -1;
+  // Offsets above lastAdded known done already, ascending; those from knownDoneNext on are live.
+  private long[] knownDone = NONE;
+  private int knownDoneNext;
+  private int knownDoneEnd;
+
+  /**
+   * Where consumption of the partition starts: nothing below {@code position} is tracked, and with
+   * nothing received {@link #committable()} is the position itself, so a start position that was
+   * never committed gets committed (else a restart on 'latest' would skip what arrived meanwhile).
+   *
+   * @param committed the group's committed offset as read at assignment, or -1 if it has none
+   */
+  public void start(long position, long committed) {
+    if (size > 0 || position < 0) {
+      throw new IllegalStateException("start(" + position + ") after records were added");
+    }
+    lastAdded = position - 1;
+    lastCommitted = committed;
+  }
+
+  /**
+   * Offsets above the start that completed before a restart (see {@link OffsetMetadata}): their
+   * records are reported by {@link #add} as done already. Offsets at or below the last added one
+   * are ignored.
+   */
+  public void knownDone(long[] ascending) {
+    long[] kept = Arrays.stream(ascending).filter(o -> o > lastAdded).sorted().distinct().toArray();
+    knownDone = kept;
+    knownDoneNext = 0;
+    knownDoneEnd = kept.length;
+  }
 
   /**
    * Records a newly received record.
    *
+   * @return true if the record was known done before it arrived: it is tracked as complete already
+   *     and must not be delivered again
    * @throws IllegalArgumentException if the offset is negative or not greater than every offset
-   *     added before (Kafka hands out a partition's records in increasing order; anything else is
-   *     a bug that would make the commit position wrong)
+   *     added before (the caller detects a position that moved back and calls {@link #rewind})
    */
-  public void add(long offset) {
-    if (offset <= lastAdded) {
+  public boolean add(long offset) {
+    if (offset <= lastAdded || offset < 0) {
       throw new IllegalArgumentException(
           "offset " + offset + " is not greater than the last added offset " + lastAdded);
+    }
+    boolean doneAlready = takeKnownDone(offset);
+    if (doneAlready && size == 0) {
+      lastAdded = offset; // nothing pending below it: it simply moves the committable offset on
+      return true;
     }
     if (size == offsets.length) {
       resize(offsets.length << 1);
     }
     int i = (head + size) & (offsets.length - 1);
     offsets[i] = offset;
-    done[i] = false;
+    done[i] = doneAlready;
     size++;
-    pending++;
+    if (!doneAlready) {
+      pending++;
+    }
     lastAdded = offset;
+    return doneAlready;
   }
 
   /**
@@ -67,8 +113,32 @@ public final class PartitionOffsets {
   }
 
   /**
+   * The fetch position moved back to {@code from} (log truncation after an unclean leader
+   * election, or an offset reset): records at and above it are new records, whatever was tracked
+   * there is forgotten, and the lower position must be committed again.
+   */
+  public void rewind(long from) {
+    int mask = offsets.length - 1;
+    while (size > 0 && offsets[(head + size - 1) & mask] >= from) {
+      int last = (head + size - 1) & mask;
+      if (!done[last]) {
+        pending--;
+      }
+      size--;
+    }
+    while (knownDoneEnd > knownDoneNext && knownDone[knownDoneEnd - 1] >= from) {
+      knownDoneEnd--;
+    }
+    lastAdded = Math.min(lastAdded, from - 1);
+    lastCommitted = Math.min(lastCommitted, from - 1);
+    if (size > 0 && done[head]) {
+      popCompletedPrefix();
+    }
+  }
+
+  /**
    * The offset to commit (Kafka's "next record to read"): the lowest pending offset, or the last
-   * added offset + 1 when nothing is pending, or -1 if nothing was ever added.
+   * added offset + 1 when nothing is pending, or -1 if nothing was ever added nor a start given.
    */
   public long committable() {
     if (size > 0) {
@@ -85,8 +155,8 @@ public final class PartitionOffsets {
   }
 
   /**
-   * Records that {@code offset} was committed (or a commit of it was sent). Keeps the highest value
-   * seen, so an acknowledgement arriving late for an older commit does not move it back.
+   * Records that {@code offset} was committed. Keeps the highest value seen, so an acknowledgement
+   * arriving late for an older commit does not move it back.
    */
   public void markCommitted(long offset) {
     if (offset > lastCommitted) {
@@ -94,28 +164,51 @@ public final class PartitionOffsets {
     }
   }
 
-  /** The highest offset given to {@link #markCommitted}, or -1. */
+  /** The highest offset given to {@link #markCommitted} (or {@link #start}), or -1. */
   public long lastCommitted() {
     return lastCommitted;
   }
 
   /**
    * Records from the lowest pending one up: pending records plus the completed ones above the
-   * lowest pending record. None of them can be committed yet, so all of them are delivered again
-   * after a crash.
+   * lowest pending record. None of them can be committed as an offset yet.
    */
   public int uncommittable() {
     return size;
   }
 
-  /** The highest offset added so far, or -1. */
+  /** The highest offset added (or below the start), or -1. */
   public long lastAdded() {
     return lastAdded;
   }
 
-  /** Records added and not yet completed. */
-  public int pending() {
-    return pending;
+  /**
+   * Calls {@code action} with every offset above {@link #committable()} known to be done, in
+   * increasing order: completed records behind the pending head, then offsets known done that have
+   * not arrived yet.
+   */
+  public void forEachDoneAboveCommittable(LongConsumer action) {
+    int mask = offsets.length - 1;
+    for (int i = 0; i < size; i++) {
+      int p = (head + i) & mask;
+      if (done[p]) {
+        action.accept(offsets[p]);
+      }
+    }
+    for (int i = knownDoneNext; i < knownDoneEnd; i++) {
+      action.accept(knownDone[i]);
+    }
+  }
+
+  private boolean takeKnownDone(long offset) {
+    while (knownDoneNext < knownDoneEnd && knownDone[knownDoneNext] < offset) {
+      knownDoneNext++; // never arrived (compacted away): nothing to skip
+    }
+    if (knownDoneNext < knownDoneEnd && knownDone[knownDoneNext] == offset) {
+      knownDoneNext++;
+      return true;
+    }
+    return false;
   }
 
   /** Binary search over the logical (sorted) order of the ring; physical index or -1. */

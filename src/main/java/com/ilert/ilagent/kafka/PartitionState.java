@@ -1,36 +1,67 @@
 package com.ilert.ilagent.kafka;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 
-/** What the consumer knows of one partition while it is assigned. */
+/**
+ * One assignment of one partition: a new object each time the partition is assigned, so work that
+ * outlives a revoke still points at the old object and can tell that its outcome no longer counts.
+ */
 final class PartitionState {
   final TopicPartition tp;
   final PartitionOffsets offsets = new PartitionOffsets();
-  /** Records received and not finished (queued or in flight). */
+  /** Records received and not finished (queued, waiting for a retry or in flight). */
   int buffered;
+
   long bufferedBytes;
+  /** Deliveries on the wire plus dead-letter writes under way: what a revoke waits for. */
+  int active;
+
   boolean paused;
   /** The highest offset whose delivery started, or -1. */
   long maxStarted = -1;
-  boolean positionKnown;
   /** Where consumption started (committed offset or reset), once known; -1 before. */
   long startPosition = -1;
-  /** Set once the partition is revoked: its records may finish but are never committed again. */
+  /** Being revoked: nothing of it starts any more; what is on the wire may still complete. */
+  boolean leaving;
+  /** Set once revoked or lost: nothing of it starts or is committed any more. */
   boolean revoked;
+  /** Bumped when the fetch position moves back; see {@link #stale}. */
+  int epoch;
+
+  private final List<long[]> rewinds = new ArrayList<>(0);
 
   PartitionState(TopicPartition tp) {
     this.tp = tp;
   }
 
-  /** A record of this partition is queued for delivery. */
-  void hold(int bytes) {
-    buffered++;
-    bufferedBytes += bytes;
+  boolean startKnown() {
+    return startPosition >= 0;
   }
 
-  /** A held record finished, or was dropped from the queue. */
-  void release(int bytes) {
-    buffered--;
-    bufferedBytes -= bytes;
+  /** The position moved back to {@code from}: work of earlier epochs at or above it is stale. */
+  void rewind(long from) {
+    epoch++;
+    rewinds.add(new long[] {epoch, from});
+    offsets.rewind(from);
+    maxStarted = Math.min(maxStarted, from - 1);
+  }
+
+  /**
+   * Whether a record of this partition taken in {@code workEpoch} at {@code offset} no longer
+   * counts: the partition was revoked, or the position moved back over it since (a new record may
+   * now hold that offset).
+   */
+  boolean stale(int workEpoch, long offset) {
+    if (revoked) {
+      return true;
+    }
+    for (long[] r : rewinds) {
+      if (r[0] > workEpoch && offset >= r[1]) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -17,4 +17,12 @@ public final class Mask {
     }
     return key.substring(0, 4) + "****" + key.substring(key.length() - 2);
   }
+
+  /** {@code text} with every occurrence of {@code key} masked as by {@link #key}. */
+  public static String keyIn(String text, String key) {
+    if (text == null || key == null || key.isEmpty() || !text.contains(key)) {
+      return text;
+    }
+    return text.replace(key, key(key));
+  }
 }

@@ -37,6 +37,12 @@ class OrderingLanesTest {
     return new Item(key, seq, 0);
   }
 
+  private static List<Item> concat(List<Item> a, List<Item> b) {
+    List<Item> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   private static List<Item> drain(OrderingLanes<Item> lanes) {
     List<Item> started = new ArrayList<>();
     Item i;
@@ -63,7 +69,6 @@ class OrderingLanesTest {
     assertThat(lanes.complete(a1)).isTrue();
     assertThat(drain(lanes)).containsExactly(a2);
     lanes.complete(a2);
-    assertThat(lanes.activeKeys()).isZero();
   }
 
   @Test
@@ -77,7 +82,6 @@ class OrderingLanesTest {
     }
     assertThat(drain(lanes)).containsExactlyElementsOf(items);
     assertThat(lanes.inFlight()).isEqualTo(5);
-    assertThat(lanes.activeKeys()).isZero();
   }
 
   @Test
@@ -177,7 +181,6 @@ class OrderingLanesTest {
     List<Item> removed = lanes.removeQueued(i -> i.partition == 1);
     assertThat(removed).containsExactlyInAnyOrder(a2, b1, c1, n1);
     assertThat(lanes.queued()).isEqualTo(3);
-    assertThat(lanes.activeKeys()).as("c freed").isEqualTo(2);
     // b advanced to b2; a still waits for a1; n2 is ready.
     assertThat(drain(lanes)).containsExactly(b2, n2);
     lanes.complete(a1);
@@ -185,7 +188,6 @@ class OrderingLanesTest {
     lanes.complete(a3);
     lanes.complete(b2);
     lanes.complete(n2);
-    assertThat(lanes.activeKeys()).isZero();
     assertThat(lanes.inFlight()).isZero();
     assertThat(lanes.queued()).isZero();
     assertThat(lanes.next()).isNull();
@@ -202,12 +204,10 @@ class OrderingLanesTest {
     assertThat(lanes.next()).isSameAs(a1);
     assertThat(lanes.removeQueued(i -> true)).hasSize(3);
     assertThat(lanes.queued()).isZero();
-    assertThat(lanes.activeKeys()).isEqualTo(1);
     assertThat(lanes.next()).isNull();
     lanes.complete(a1);
-    assertThat(lanes.activeKeys()).isZero();
     assertThat(lanes.next()).isNull();
-    // Still usable afterwards (pooled lanes are clean).
+    // Still usable afterwards.
     Item a9 = item("a", 9);
     lanes.submit("a", a9);
     assertThat(lanes.next()).isSameAs(a9);
@@ -228,7 +228,6 @@ class OrderingLanesTest {
     }
     assertThat(lanes.queued()).isZero();
     assertThat(lanes.inFlight()).isZero();
-    assertThat(lanes.activeKeys()).isZero();
   }
 
   /**
@@ -248,6 +247,8 @@ class OrderingLanesTest {
       List<Item> queuedNull = new ArrayList<>();
       Set<String> runningKeys = new HashSet<>();
       List<Item> running = new ArrayList<>();
+      List<Item> suspended = new ArrayList<>();
+      List<Item> resumedQueue = new ArrayList<>();
       Map<String, Integer> lastStartedSeq = new HashMap<>();
       int seq = 0;
       int ops = 200 + rnd.nextInt(2000);
@@ -264,9 +265,15 @@ class OrderingLanesTest {
           }
         } else if (r < 70) {
           Item it = lanes.next();
+          if (it != null && !resumedQueue.isEmpty()) {
+            assertThat(it).as("seed %d: resumed items first, in resume order", seed).isSameAs(resumedQueue.remove(0));
+            running.add(it);
+            continue;
+          }
           if (it == null) {
             boolean anyStartable =
-                !queuedNull.isEmpty()
+                !resumedQueue.isEmpty()
+                    || !queuedNull.isEmpty()
                     || queuedByKey.entrySet().stream()
                         .anyMatch(e -> !e.getValue().isEmpty() && !runningKeys.contains(e.getKey()));
             assertThat(running.size() >= max || !anyStartable)
@@ -287,9 +294,26 @@ class OrderingLanesTest {
             }
             running.add(it);
           }
-        } else if (r < 95) {
+        } else if (r < 80) {
           if (!running.isEmpty()) {
             Item it = running.remove(rnd.nextInt(running.size()));
+            assertThat(lanes.suspend(it)).isTrue();
+            suspended.add(it);
+          }
+        } else if (r < 85) {
+          if (!suspended.isEmpty()) {
+            Item it = suspended.remove(rnd.nextInt(suspended.size()));
+            assertThat(lanes.resume(it)).isTrue();
+            assertThat(lanes.resume(it)).isFalse();
+            resumedQueue.add(it);
+          }
+        } else if (r < 95) {
+          // Completes a started item: in flight, suspended or resumed.
+          List<List<Item>> pools = new ArrayList<>(List.of(running, suspended, resumedQueue));
+          pools.removeIf(List::isEmpty);
+          if (!pools.isEmpty()) {
+            List<Item> pool = pools.get(rnd.nextInt(pools.size()));
+            Item it = pool.remove(rnd.nextInt(pool.size()));
             assertThat(lanes.complete(it)).isTrue();
             assertThat(lanes.complete(it)).isFalse();
             if (it.key != null) {
@@ -312,14 +336,14 @@ class OrderingLanesTest {
             queuedNull.size() + queuedByKey.values().stream().mapToInt(List::size).sum();
         assertThat(lanes.queued()).as("seed %d", seed).isEqualTo(modelQueued);
         assertThat(lanes.inFlight()).as("seed %d", seed).isEqualTo(running.size());
-        long modelKeys =
-            queuedByKey.entrySet().stream()
-                .filter(e -> !e.getValue().isEmpty() || runningKeys.contains(e.getKey()))
-                .count();
-        assertThat(lanes.activeKeys()).as("seed %d", seed).isEqualTo((int) modelKeys);
+        assertThat(lanes.waiting()).as("seed %d", seed).isEqualTo(suspended.size() + resumedQueue.size());
       }
       // Drain: everything still queued runs, in order, and the lanes end empty.
       Map<String, Integer> drainedLast = new LinkedHashMap<>(lastStartedSeq);
+      for (Item it : concat(suspended, resumedQueue)) {
+        assertThat(lanes.complete(it)).as("seed %d", seed).isTrue();
+      }
+      assertThat(lanes.waiting()).isZero();
       while (!running.isEmpty() || lanes.queued() > 0) {
         Item it;
         while ((it = lanes.next()) != null) {
@@ -332,13 +356,12 @@ class OrderingLanesTest {
         assertThat(running).as("seed %d: stalled", seed).isNotEmpty();
         assertThat(lanes.complete(running.remove(rnd.nextInt(running.size())))).isTrue();
       }
-      assertThat(lanes.activeKeys()).as("seed %d", seed).isZero();
       assertThat(lanes.inFlight()).isZero();
     }
   }
 
   @Test
-  void deferFirstLetsOtherKeysGoFirstAndKeepsTheDeferredKeysOrder() {
+  void heldEntriesStayAsideUntilTheirGateIsReleasedAndOthersFlowMeanwhile() {
     OrderingLanes<Item> lanes = new OrderingLanes<>(10);
     Item a1 = item("a", 1);
     Item a2 = item("a", 2);
@@ -348,21 +371,86 @@ class OrderingLanesTest {
     lanes.submit("a", a2);
     lanes.submit("b", b1);
     lanes.submit(null, n1);
-    assertThat(lanes.readyCount()).isEqualTo(3);
     assertThat(lanes.peek()).isSameAs(a1);
     assertThat(lanes.inFlight()).isZero();
-    assertThat(lanes.deferFirst()).isTrue();
-    assertThat(lanes.peek()).isSameAs(b1);
-    assertThat(drain(lanes)).containsExactly(b1, n1, a1);
+    assertThat(lanes.holdFirst("gate-a")).isTrue();
+    assertThat(lanes.heldGates()).isEqualTo(1);
+    assertThat(drain(lanes)).containsExactly(b1, n1);
+    lanes.releaseHeld("gate-a");
+    assertThat(lanes.heldGates()).isZero();
+    assertThat(drain(lanes)).containsExactly(a1);
     lanes.complete(a1);
     assertThat(drain(lanes)).containsExactly(a2);
+  }
+
+  @Test
+  void removeQueuedAlsoRemovesHeldEntries() {
+    OrderingLanes<Item> lanes = new OrderingLanes<>(10);
+    Item a1 = new Item("a", 1, 1);
+    Item n1 = new Item(null, 1, 1);
+    Item b1 = new Item("b", 1, 2);
+    lanes.submit("a", a1);
+    lanes.submit(null, n1);
+    lanes.submit("b", b1);
+    lanes.holdFirst("g");
+    lanes.holdFirst("g");
+    assertThat(lanes.removeQueued(i -> i.partition == 1)).containsExactlyInAnyOrder(a1, n1);
+    lanes.releaseHeld("g");
+    assertThat(drain(lanes)).containsExactly(b1);
+    assertThat(lanes.queued()).isZero();
+  }
+
+  @Test
+  void aSuspendedItemGivesItsSlotBackButKeepsItsKeyBlocked() {
+    OrderingLanes<Item> lanes = new OrderingLanes<>(1);
+    Item a1 = item("a", 1);
+    Item a2 = item("a", 2);
+    Item b1 = item("b", 1);
+    lanes.submit("a", a1);
+    lanes.submit("a", a2);
+    lanes.submit("b", b1);
+    assertThat(lanes.next()).isSameAs(a1);
+    assertThat(lanes.next()).as("the only slot is taken").isNull();
+    assertThat(lanes.suspend(a1)).isTrue();
+    assertThat(lanes.inFlight()).isZero();
+    assertThat(lanes.waiting()).isEqualTo(1);
+    assertThat(lanes.next()).as("b takes the slot; a2 stays behind a1").isSameAs(b1);
+    assertThat(lanes.resume(a1)).isTrue();
+    assertThat(lanes.next()).as("slot still taken by b1").isNull();
+    lanes.complete(b1);
+    assertThat(lanes.next()).as("a resumed item goes before queued ones").isSameAs(a1);
+    assertThat(lanes.waiting()).isZero();
+    assertThat(lanes.next()).isNull();
+    lanes.complete(a1);
+    assertThat(lanes.next()).isSameAs(a2);
+  }
+
+  @Test
+  void completingASuspendedOrResumedItemReleasesItsKey() {
+    OrderingLanes<Item> lanes = new OrderingLanes<>(4);
+    Item a1 = item("a", 1);
+    Item a2 = item("a", 2);
+    Item n1 = item(null, 1);
+    lanes.submit("a", a1);
+    lanes.submit("a", a2);
+    lanes.submit(null, n1);
+    assertThat(drain(lanes)).containsExactly(a1, n1);
+    lanes.suspend(a1);
+    lanes.suspend(n1);
+    lanes.resume(n1);
+    assertThat(lanes.complete(a1)).as("dropped while waiting").isTrue();
+    assertThat(lanes.complete(n1)).as("dropped once resumed").isTrue();
+    assertThat(lanes.waiting()).isZero();
+    assertThat(drain(lanes)).as("the resumed n1 is not started after being completed").containsExactly(a2);
+    assertThat(lanes.resume(a1)).isFalse();
+    assertThat(lanes.suspend(a1)).isFalse();
   }
 
   @Test
   void peekShowsNothingAtTheInFlightLimitOrWhenNothingIsReady() {
     OrderingLanes<Item> lanes = new OrderingLanes<>(1);
     assertThat(lanes.peek()).isNull();
-    assertThat(lanes.deferFirst()).isFalse();
+    assertThat(lanes.holdFirst("g")).isFalse();
     lanes.submit("a", item("a", 1));
     lanes.submit("b", item("b", 1));
     assertThat(lanes.next()).isNotNull();

@@ -16,7 +16,6 @@ class PartitionOffsetsTest {
     PartitionOffsets p = new PartitionOffsets();
     assertThat(p.committable()).isEqualTo(-1);
     assertThat(p.needsCommit()).isFalse();
-    assertThat(p.pending()).isZero();
     assertThat(p.complete(0)).isFalse();
   }
 
@@ -32,7 +31,6 @@ class PartitionOffsetsTest {
         p.complete(o);
       }
     }
-    assertThat(p.pending()).isEqualTo(1);
     assertThat(p.uncommittable()).isEqualTo(97);
     assertThat(p.committable()).isEqualTo(3);
     p.complete(3);
@@ -51,10 +49,8 @@ class PartitionOffsetsTest {
     assertThat(p.committable()).isEqualTo(10);
     assertThat(p.complete(10)).isTrue();
     assertThat(p.committable()).isEqualTo(15);
-    assertThat(p.pending()).isEqualTo(1);
     assertThat(p.complete(15)).isTrue();
     assertThat(p.committable()).isEqualTo(16);
-    assertThat(p.pending()).isZero();
   }
 
   @Test
@@ -84,7 +80,6 @@ class PartitionOffsetsTest {
     assertThat(p.complete(3)).as("twice, not at head").isFalse();
     assertThat(p.complete(1)).isTrue();
     assertThat(p.complete(1)).as("twice, already popped").isFalse();
-    assertThat(p.pending()).isEqualTo(1);
     assertThat(p.committable()).isEqualTo(5);
   }
 
@@ -115,7 +110,6 @@ class PartitionOffsetsTest {
     for (int i = 0; i < n; i++) {
       p.add(2L * i);
     }
-    assertThat(p.pending()).isEqualTo(n);
     // Reverse order: every completion is a binary search, the head moves only at the very end.
     for (int i = n - 1; i >= 1; i--) {
       assertThat(p.complete(2L * i)).isTrue();
@@ -123,7 +117,6 @@ class PartitionOffsetsTest {
     assertThat(p.committable()).isZero();
     p.complete(0);
     assertThat(p.committable()).isEqualTo(2L * (n - 1) + 1);
-    assertThat(p.pending()).isZero();
     // Shrunk and reusable after the burst.
     p.add(2L * n);
     assertThat(p.committable()).isEqualTo(2L * n);
@@ -145,7 +138,87 @@ class PartitionOffsetsTest {
         assertThat(p.complete(lowest++)).isTrue();
       }
     }
-    assertThat(p.pending()).isEqualTo((int) (next - lowest));
+  }
+
+  @Test
+  void aStartPositionNeverCommittedIsCommittable() {
+    PartitionOffsets p = new PartitionOffsets();
+    p.start(42, -1);
+    assertThat(p.committable()).isEqualTo(42);
+    assertThat(p.needsCommit()).as("the group has no offset for it yet").isTrue();
+    PartitionOffsets q = new PartitionOffsets();
+    q.start(42, 42);
+    assertThat(q.needsCommit()).as("committed already").isFalse();
+    q.add(42);
+    q.complete(42);
+    assertThat(q.committable()).isEqualTo(43);
+    assertThat(q.needsCommit()).isTrue();
+  }
+
+  @Test
+  void rewindForgetsWhatWasTakenAtAndAboveAndCommitsTheLowerPositionAgain() {
+    PartitionOffsets p = new PartitionOffsets();
+    p.start(0, -1);
+    for (long o = 0; o < 10; o++) {
+      p.add(o);
+    }
+    for (long o = 0; o < 8; o++) {
+      p.complete(o);
+    }
+    p.markCommitted(8);
+    // The log was truncated to 6: records 6.. are new records at reused offsets.
+    p.rewind(6);
+    assertThat(p.lastAdded()).isEqualTo(5);
+    assertThat(p.committable()).isEqualTo(6);
+    assertThat(p.needsCommit()).as("6 is below the committed 8: committed again").isTrue();
+    assertThat(p.complete(8)).as("the old record 8 is forgotten").isFalse();
+    assertThat(p.add(6)).isFalse();
+    p.add(7);
+    assertThat(p.committable()).isEqualTo(6);
+    p.complete(6);
+    p.complete(7);
+    assertThat(p.committable()).isEqualTo(8);
+  }
+
+  @Test
+  void rewindKeepsPendingRecordsBelowTheNewPosition() {
+    PartitionOffsets p = new PartitionOffsets();
+    for (long o = 0; o < 6; o++) {
+      p.add(o);
+    }
+    p.complete(0);
+    p.complete(2);
+    p.rewind(4);
+    assertThat(p.committable()).isEqualTo(1);
+    assertThat(p.uncommittable()).as("1, 2 (done), 3").isEqualTo(3);
+    p.complete(1);
+    p.complete(3);
+    assertThat(p.committable()).isEqualTo(4);
+  }
+
+  @Test
+  void offsetsKnownDoneAreReportedAsDoneWhenTheyArrive() {
+    PartitionOffsets p = new PartitionOffsets();
+    p.start(10, 10);
+    p.knownDone(new long[] {12, 13, 16, 9});
+    assertThat(p.add(10)).isFalse();
+    assertThat(p.add(11)).isFalse();
+    assertThat(p.add(12)).as("done before the restart").isTrue();
+    List<Long> done = new ArrayList<>();
+    p.forEachDoneAboveCommittable(done::add);
+    assertThat(done).as("12 tracked done, 13 and 16 still to come").containsExactly(12L, 13L, 16L);
+    p.complete(10);
+    p.complete(11);
+    assertThat(p.committable()).isEqualTo(13);
+    assertThat(p.add(13)).isTrue();
+    assertThat(p.committable()).as("nothing pending: done record moves it on").isEqualTo(14);
+    assertThat(p.add(15)).as("14 never came (compacted)").isFalse();
+    assertThat(p.add(16)).isTrue();
+    done.clear();
+    p.forEachDoneAboveCommittable(done::add);
+    assertThat(done).containsExactly(16L);
+    p.complete(15);
+    assertThat(p.committable()).isEqualTo(17);
   }
 
   /** Random adds and completions against a TreeSet model of the pending offsets. */
@@ -188,7 +261,6 @@ class PartitionOffsetsTest {
         if (!pendingModel.isEmpty()) {
           assertThat(p.committable()).isLessThanOrEqualTo(pendingModel.first());
         }
-        assertThat(p.pending()).isEqualTo(pendingModel.size());
         assertThat(p.needsCommit()).isEqualTo(expected >= 0 && expected > committed);
       }
     }

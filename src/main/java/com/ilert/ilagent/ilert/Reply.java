@@ -1,0 +1,68 @@
+package com.ilert.ilagent.ilert;
+
+import com.ilert.ilagent.util.Mask;
+import io.vertx.core.Future;
+
+/**
+ * What one attempt to reach ilert amounted to: its {@link Outcome}, ilert's answer (null when there
+ * was none) and, for a network error or timeout, the error text. Never holds a key in clear.
+ */
+public record Reply(Outcome outcome, IlertAnswer answer, String error) {
+
+  /** The outcome of an HTTP answer, whatever its status. */
+  public static Reply of(IlertAnswer answer) {
+    return new Reply(ResponseClassifier.classify(answer.status()), answer, null);
+  }
+
+  /** No answer at all (connection refused or reset, DNS, TLS, timeout): worth another attempt. */
+  public static Reply networkError(String error) {
+    return new Reply(Outcome.RETRYABLE, null, error);
+  }
+
+  /**
+   * Turns one request to ilert into a reply that never fails. {@code key} (an integration or
+   * heartbeat key, which is part of the request path) is masked wherever the error or ilert's
+   * answer quotes it.
+   */
+  public static Future<Reply> of(Future<IlertAnswer> request, String key) {
+    return request.transform(ar -> {
+      if (ar.succeeded()) {
+        return Future.succeededFuture(of(maskIn(ar.result(), key)));
+      }
+      Throwable err = ar.cause();
+      String msg = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+      return Future.succeededFuture(networkError(Mask.keyIn(msg, key)));
+    });
+  }
+
+  /** The answer's Retry-After in ms (see {@link RetryPolicy#parseRetryAfter}), or -1. */
+  public long retryAfterMs(long nowEpochMs) {
+    return answer == null
+        ? RetryPolicy.NO_RETRY_AFTER
+        : RetryPolicy.parseRetryAfter(answer.retryAfter(), nowEpochMs);
+  }
+
+  /** The answer or error, for a log line. */
+  public String describe() {
+    if (answer != null) {
+      String text = "ilert answered " + answer.status();
+      if (answer.correlationId() != null) {
+        text += " (correlation-id " + answer.correlationId() + ")";
+      }
+      if (!answer.body().isEmpty()) {
+        text += ": " + answer.body();
+      }
+      return text;
+    }
+    return error == null ? "no answer" : error;
+  }
+
+  private static IlertAnswer maskIn(IlertAnswer answer, String key) {
+    if (key == null || !answer.body().contains(key)) {
+      return answer;
+    }
+    // ilert's error text may quote the request path: the answer is logged, the key must not be.
+    return new IlertAnswer(answer.status(), answer.retryAfter(), answer.correlationId(),
+        Mask.keyIn(answer.body(), key));
+  }
+}

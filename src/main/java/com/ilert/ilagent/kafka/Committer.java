@@ -1,0 +1,176 @@
+package com.ilert.ilagent.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits each partition's completed prefix. One commit is in flight at a time; progress made
+ * meanwhile is committed as soon as it returns (at most one commit per {@link #MIN_GAP_MS}), so a
+ * crash delivers again little more than what was in flight. A periodic commit backs this up. The
+ * final commit at shutdown is retried, e.g. through a rebalance, until the shutdown's deadline.
+ * Runs on one event loop.
+ */
+final class Committer {
+  private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
+
+  /** Least time between the start of two commits: each one runs on the consumer's one thread. */
+  static final long MIN_GAP_MS = 10;
+
+  /** Wait between attempts of the final commit. */
+  static final long FINAL_RETRY_MS = 250;
+
+  /** Sends a commit: the consumer's commitSync on its own thread in production. */
+  interface Port {
+    Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets);
+  }
+
+  private final Vertx vertx;
+  private final Port port;
+  private final Partitions partitions;
+  private final long intervalMs;
+  private final Runnable onSuccess;
+  private Future<Void> inFlight = Future.succeededFuture();
+  private boolean committing;
+  private boolean dirty;
+  private boolean closed;
+  private boolean failing;
+  private long lastStartMs;
+  private long periodicTimer = -1;
+  private long soonTimer = -1;
+
+  /**
+   * @param onSuccess called after every successful commit (the Kafka connection is healthy)
+   */
+  Committer(Vertx vertx, Port port, Partitions partitions, long intervalMs, Runnable onSuccess) {
+    this.vertx = vertx;
+    this.port = port;
+    this.partitions = partitions;
+    this.intervalMs = intervalMs;
+    this.onSuccess = onSuccess;
+  }
+
+  void start() {
+    periodicTimer = vertx.setPeriodic(intervalMs, id -> commit());
+  }
+
+  /** Something completed: commit it soon. */
+  void kick() {
+    if (closed) {
+      return;
+    }
+    if (committing) {
+      dirty = true;
+    } else if (soonTimer < 0) {
+      long wait = Math.max(1, lastStartMs + MIN_GAP_MS - System.currentTimeMillis());
+      soonTimer = vertx.setTimer(wait, id -> {
+        soonTimer = -1;
+        commit();
+      });
+    }
+  }
+
+  /** Commits what completed, unless a commit is in flight (then right after it). */
+  Future<Void> commit() {
+    if (closed) {
+      return inFlight;
+    }
+    if (committing) {
+      dirty = true;
+      return inFlight;
+    }
+    List<PartitionState> states = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states);
+    if (offsets.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    committing = true;
+    dirty = false;
+    lastStartMs = System.currentTimeMillis();
+    inFlight = send(offsets, states).recover(err -> Future.succeededFuture()).onComplete(ar -> {
+      committing = false;
+      if (dirty) {
+        kick();
+      }
+    });
+    return inFlight;
+  }
+
+  /**
+   * The last commit: after the one in flight, with everything completed by now, retried until
+   * {@code deadlineMs} (a rebalance under way fails it). No other commit starts afterwards.
+   */
+  Future<Void> commitFinal(long deadlineMs) {
+    closed = true;
+    vertx.cancelTimer(periodicTimer);
+    vertx.cancelTimer(soonTimer);
+    return inFlight.transform(ar -> finalAttempt(deadlineMs));
+  }
+
+  /**
+   * What to commit for these partitions, or nothing for those already committed; {@code states}
+   * receives the partitions included, in the same order.
+   */
+  static Map<TopicPartition, OffsetAndMetadata> offsetsFor(
+      Collection<PartitionState> candidates, List<PartitionState> states) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (PartitionState ps : candidates) {
+      if (!ps.revoked && ps.offsets.needsCommit()) {
+        offsets.put(ps.tp, new OffsetAndMetadata(ps.offsets.committable()));
+        states.add(ps);
+      }
+    }
+    return offsets;
+  }
+
+  private Future<Void> finalAttempt(long deadlineMs) {
+    List<PartitionState> states = new ArrayList<>();
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states);
+    if (offsets.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return send(offsets, states).recover(err -> {
+      if (System.currentTimeMillis() + FINAL_RETRY_MS < deadlineMs) {
+        LOG.info("Final commit failed ({}); trying again", err.toString());
+        return vertx.timer(FINAL_RETRY_MS).compose(v -> finalAttempt(deadlineMs));
+      }
+      LOG.warn("Final commit of {} failed ({}); what completed since the last commit is delivered again after a restart",
+          offsets.keySet(), err.toString());
+      return Future.failedFuture(err);
+    });
+  }
+
+  private Future<Void> send(Map<TopicPartition, OffsetAndMetadata> offsets, List<PartitionState> states) {
+    return port.commit(offsets)
+        .onSuccess(v -> {
+          for (PartitionState ps : states) {
+            ps.offsets.markCommitted(offsets.get(ps.tp).offset());
+          }
+          if (failing) {
+            LOG.info("Commits succeed again");
+            failing = false;
+          }
+          if (LOG.isDebugEnabled()) {
+            LOG.debug("Committed {}", offsets);
+          }
+          onSuccess.run();
+        })
+        .onFailure(err -> {
+          // A rebalance or a coordinator move fails commits for a while; say so once, not per commit.
+          if (!failing && !closed) {
+            LOG.warn("Commit of {} failed ({}); will retry", offsets.keySet(), err.toString());
+          } else {
+            LOG.debug("Commit of {} failed ({})", offsets.keySet(), err.toString());
+          }
+          failing = true;
+        });
+  }
+}

@@ -1,0 +1,222 @@
+package com.ilert.ilagent.kafka;
+
+import com.ilert.ilagent.ilert.KeyBackoff;
+import com.ilert.ilagent.ilert.Outcome;
+import com.ilert.ilagent.ilert.Reply;
+import com.ilert.ilagent.ilert.RetryPolicy;
+import com.ilert.ilagent.metrics.AgentMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts deliveries in ordering-lane order, up to the in-flight limit, and routes each attempt's
+ * reply: done, rejected, retried later, or given up. A delivery slot is held only while a request
+ * is on the wire: a record waiting for its retry gives its slot back (its alert's lane stays
+ * blocked), and records of an integration key backed off after a 429 are held aside until the
+ * back-off ends, so healthy keys keep flowing whatever other keys wait for. Runs on one event loop.
+ */
+final class Dispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** What becomes of a record once the dispatcher is done with it. */
+  interface Listener {
+    void delivered(Work work, Reply reply);
+
+    /** ilert refused it for good (4xx other than 408/429). */
+    void rejected(Work work, Reply reply);
+
+    /** The retry budget is spent. */
+    void failed(Work work, Reply reply);
+
+    /** Dropped unfinished (revoked, rewound or stopping): it stays uncommitted. */
+    void dropped(Work work);
+  }
+
+  private final Vertx vertx;
+  private final OrderingLanes<Work> lanes;
+  private final Function<Work, Future<Reply>> send;
+  private final RetryPolicy eventPolicy;
+  private final RetryPolicy pingPolicy;
+  private final KeyBackoff backoff = new KeyBackoff();
+  private final Listener listener;
+  private final AgentMetrics metrics;
+  private final Map<Object, Long> gateTimers = new HashMap<>();
+  private final Set<Work> suspended = Collections.newSetFromMap(new IdentityHashMap<>());
+  private boolean halted;
+
+  Dispatcher(Vertx vertx, int maxInFlight, Function<Work, Future<Reply>> send,
+      RetryPolicy eventPolicy, RetryPolicy pingPolicy, Listener listener, AgentMetrics metrics) {
+    this.vertx = vertx;
+    this.lanes = new OrderingLanes<>(maxInFlight);
+    this.send = send;
+    this.eventPolicy = eventPolicy;
+    this.pingPolicy = pingPolicy;
+    this.listener = listener;
+    this.metrics = metrics;
+  }
+
+  void submit(Work work) {
+    lanes.submit(work.orderingKey, work);
+  }
+
+  /** Starts whatever may start now. */
+  void dispatch() {
+    if (halted) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Work work;
+    while ((work = lanes.peek()) != null) {
+      long wait = backoff.remainingMs(work.key(), now);
+      if (wait > 0) {
+        // A record whose budget ends before its key's back-off does makes its last attempt when
+        // its budget ends, held under a gate of its own until then.
+        long budgetLeft = work.attempts == 0 ? Long.MAX_VALUE : work.firstAttemptMs + policy(work).budgetMs() - now;
+        Object gate = budgetLeft < wait ? work : work.key();
+        if (budgetLeft > 0) {
+          lanes.holdFirst(gate);
+          releaseLater(gate, Math.min(wait, budgetLeft));
+          continue;
+        }
+      }
+      start(lanes.next(), now);
+    }
+    metrics.inFlight(lanes.inFlight() + lanes.waiting());
+  }
+
+  /**
+   * Drops unfinished records that match: queued ones and those waiting for a retry (their timers
+   * are cancelled). Requests on the wire finish, and their outcome is dropped if the record is
+   * stale by then.
+   */
+  void drop(Predicate<Work> which) {
+    for (Work w : lanes.removeQueued(which)) {
+      listener.dropped(w);
+    }
+    for (Work w : List.copyOf(suspended)) {
+      if (which.test(w)) {
+        suspended.remove(w);
+        vertx.cancelTimer(w.retryTimer);
+        lanes.complete(w);
+        listener.dropped(w);
+      }
+    }
+    metrics.inFlight(lanes.inFlight() + lanes.waiting());
+  }
+
+  /** Nothing starts any more; everything queued or waiting is dropped (the stop's bound passed). */
+  void halt() {
+    halted = true;
+    drop(w -> true);
+    gateTimers.values().forEach(vertx::cancelTimer);
+    gateTimers.clear();
+  }
+
+  /** Records on the wire. */
+  int inFlight() {
+    return lanes.inFlight();
+  }
+
+  /** Records started and waiting for their next attempt. */
+  int waiting() {
+    return lanes.waiting();
+  }
+
+  int queued() {
+    return lanes.queued();
+  }
+
+  boolean idle() {
+    return lanes.inFlight() == 0 && lanes.waiting() == 0 && lanes.queued() == 0;
+  }
+
+  /** How long requests for this key must still wait after a 429, 0 if none. */
+  long backedOffMs(String key) {
+    return backoff.remainingMs(key, System.currentTimeMillis());
+  }
+
+  private void start(Work work, long now) {
+    suspended.remove(work);
+    PartitionState ps = work.partition;
+    ps.active++;
+    ps.maxStarted = Math.max(ps.maxStarted, work.offset);
+    if (work.attempts++ == 0) {
+      work.firstAttemptMs = now;
+    }
+    send.apply(work).onComplete((reply, err) ->
+        answered(work, err == null ? reply : Reply.networkError(String.valueOf(err.getMessage()))));
+  }
+
+  private void answered(Work work, Reply reply) {
+    work.partition.active--;
+    if (halted || work.stale()) {
+      lanes.complete(work);
+      listener.dropped(work);
+    } else if (reply.outcome() == Outcome.DELIVERED) {
+      lanes.complete(work);
+      listener.delivered(work, reply);
+    } else if (reply.outcome() == Outcome.PERMANENT) {
+      lanes.complete(work);
+      listener.rejected(work, reply);
+    } else if (work.partition.leaving) {
+      lanes.complete(work); // no retry for a partition on its way to another member
+      listener.dropped(work);
+    } else {
+      retryOrGiveUp(work, reply);
+    }
+    dispatch();
+  }
+
+  private void retryOrGiveUp(Work work, Reply reply) {
+    long now = System.currentTimeMillis();
+    long retryAfter = reply.retryAfterMs(now);
+    long delay = policy(work).nextDelayMs(work.attempts, now - work.firstAttemptMs, reply.outcome(), retryAfter);
+    if (reply.outcome() == Outcome.RATE_LIMITED) {
+      backoff.backOff(work.key(), now + Math.max(delay, Math.max(retryAfter, 0)));
+    }
+    if (delay < 0) {
+      lanes.complete(work);
+      listener.failed(work, reply);
+      return;
+    }
+    if (LOG.isInfoEnabled()) {
+      var ref = work.where();
+      ref.log(() -> LOG.info("{}: attempt {} failed ({}), retrying in {} ms",
+          ref, work.attempts, reply.answer() != null ? "ilert answered " + reply.answer().status() : reply.error(), delay));
+    }
+    metrics.retry();
+    lanes.suspend(work);
+    suspended.add(work);
+    work.retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
+      work.retryTimer = -1;
+      if (lanes.resume(work)) {
+        dispatch();
+      }
+    });
+  }
+
+  private RetryPolicy policy(Work work) {
+    return work.heartbeat() ? pingPolicy : eventPolicy;
+  }
+
+  private void releaseLater(Object gate, long waitMs) {
+    if (gateTimers.containsKey(gate)) {
+      return;
+    }
+    gateTimers.put(gate, vertx.setTimer(Math.max(1, waitMs), id -> {
+      gateTimers.remove(gate);
+      lanes.releaseHeld(gate);
+      dispatch();
+    }));
+  }
+}

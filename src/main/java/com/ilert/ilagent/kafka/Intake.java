@@ -1,0 +1,140 @@
+package com.ilert.ilagent.kafka;
+
+import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.config.Ordering;
+import com.ilert.ilagent.mapping.EventMapper;
+import com.ilert.ilagent.mapping.HeartbeatMapper;
+import com.ilert.ilagent.mapping.MappingResult;
+import com.ilert.ilagent.mapping.RecordHeader;
+import com.ilert.ilagent.metrics.AgentMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a polled batch in: tracks each record's offset, maps it (event, ping or a reason to skip),
+ * gives it an ordering key and hands it to the dispatcher; then pauses partitions that hold too
+ * much. Records of partitions no longer assigned, or arriving while the agent stops, are left
+ * alone (uncommitted, for the next owner or start). Runs on one event loop.
+ */
+final class Intake {
+  private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+
+  private final AgentConfig config;
+  private final EventMapper eventMapper;
+  private final HeartbeatMapper heartbeatMapper = new HeartbeatMapper();
+  private final Set<String> heartbeatTopics;
+  private final Partitions partitions;
+  private final Dispatcher dispatcher;
+  private final Outcomes outcomes;
+  private final AgentMetrics metrics;
+  private final boolean keepRecords;
+
+  /** @param keepRecords whether records are kept for a dead letter (a dead-letter topic is set) */
+  Intake(AgentConfig config, Partitions partitions, Dispatcher dispatcher, Outcomes outcomes,
+      AgentMetrics metrics, boolean keepRecords) {
+    this.config = config;
+    this.eventMapper = new EventMapper(config.mapping());
+    this.heartbeatTopics = new HashSet<>(config.heartbeatTopics());
+    this.partitions = partitions;
+    this.dispatcher = dispatcher;
+    this.outcomes = outcomes;
+    this.metrics = metrics;
+    this.keepRecords = keepRecords;
+  }
+
+  void accept(ConsumerRecords<byte[], byte[]> records) {
+    List<PartitionState> touched = new ArrayList<>();
+    for (TopicPartition tp : records.partitions()) {
+      PartitionState ps = partitions.get(tp);
+      if (ps == null || ps.leaving) {
+        continue; // not ours any more: left uncommitted for the next owner
+      }
+      if (!ps.startKnown()) {
+        ps.startPosition = records.records(tp).get(0).offset(); // its records tell where it starts
+      }
+      int taken = 0;
+      for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+        if (record.offset() <= ps.offsets.lastAdded()) {
+          rewind(ps, record.offset());
+        }
+        if (ps.offsets.add(record.offset())) {
+          continue; // completed before a restart (commit metadata): not sent twice
+        }
+        taken++;
+        take(ps, record);
+      }
+      if (taken > 0) {
+        metrics.consumed(tp.topic(), taken);
+        touched.add(ps);
+      }
+    }
+    partitions.pauseIfFull(touched);
+    dispatcher.dispatch();
+  }
+
+  /**
+   * The fetch position moved back inside one assignment (log truncation after an unclean leader
+   * election, an offset reset): the records from there on are new records at reused offsets. What
+   * was taken at and above it no longer counts; the lower position is committed again.
+   */
+  private void rewind(PartitionState ps, long from) {
+    long last = ps.offsets.lastAdded();
+    LOG.warn("topic={} partition={}: fetch position moved back from {} to {} (log truncated?); tracking again from {}",
+        ps.tp.topic(), ps.tp.partition(), last + 1, from, from);
+    int before = ps.epoch;
+    ps.rewind(from);
+    dispatcher.drop(w -> w.partition == ps && w.epoch <= before && w.offset >= from);
+  }
+
+  private void take(PartitionState ps, ConsumerRecord<byte[], byte[]> record) {
+    String topic = record.topic();
+    MappingResult result = heartbeatTopics.contains(topic)
+        ? heartbeatMapper.map(topic, record.partition(), record.offset(), record.key(), record.value())
+        : eventMapper.map(topic, record.partition(), record.offset(), record.key(), record.value(), headers(record));
+    if (result instanceof MappingResult.Skip skip) {
+      outcomes.skipped(ps, record, skip);
+      return;
+    }
+    int bytes = record.value() == null ? 0 : record.value().length;
+    Work work = new Work(ps, record.offset(), result, orderingKey(ps, record, result), bytes,
+        keepRecords ? record : null);
+    partitions.hold(ps, bytes);
+    dispatcher.submit(work);
+  }
+
+  private List<RecordHeader> headers(ConsumerRecord<byte[], byte[]> record) {
+    if (!config.mapping().forwardHeaders()) {
+      return List.of();
+    }
+    List<RecordHeader> headers = new ArrayList<>();
+    for (Header h : record.headers()) {
+      headers.add(new RecordHeader(h.key(), h.value()));
+    }
+    return headers;
+  }
+
+  private Object orderingKey(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult result) {
+    Ordering ordering = config.ordering();
+    if (ordering == Ordering.PARTITION) {
+      return ps.tp;
+    }
+    if (ordering == Ordering.KEY) {
+      // ISO-8859-1 maps every byte to one char: a lossless, cheap key. A null key is its own lane.
+      String key = record.key() == null ? "\u0000" : "k" + new String(record.key(), StandardCharsets.ISO_8859_1);
+      return ps.tp.toString() + '\u0000' + key;
+    }
+    if (result instanceof MappingResult.Event event && event.alertKey() != null) {
+      return event.integrationKey() + '\u0000' + event.alertKey();
+    }
+    return null;
+  }
+}

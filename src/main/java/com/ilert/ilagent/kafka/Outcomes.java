@@ -1,0 +1,151 @@
+package com.ilert.ilagent.kafka;
+
+import com.ilert.ilagent.ilert.IlertAnswer;
+import com.ilert.ilagent.ilert.Reply;
+import com.ilert.ilagent.mapping.MappingResult;
+import com.ilert.ilagent.mapping.SkipReason;
+import com.ilert.ilagent.metrics.AgentMetrics;
+import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.util.RecordRef;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a finished record means for its offset: delivered or skipped records are done; records
+ * given up on (bad input, rejected by ilert) go to the dead-letter topic first when there is one;
+ * an event whose retry budget is spent, or a dead letter that cannot be written, fails the agent
+ * and stays uncommitted. A ping that keeps failing is logged and done: it never holds events back.
+ */
+final class Outcomes implements Dispatcher.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(Outcomes.class);
+
+  private final DeadLetters deadLetters;
+  private final Partitions partitions;
+  private final AgentMetrics metrics;
+  private final long retryMaxMs;
+  private final BiConsumer<RecordRef, String> fail;
+  private final Runnable progress;
+  private int deadLettersPending;
+
+  /**
+   * @param deadLetters the dead-letter topic's writer, or null without one
+   * @param fail stops the agent with exit code 1: the record and the reason for the log
+   * @param progress called after an offset completed (commit soon) or a record finished, once
+   *     the state is updated
+   */
+  Outcomes(DeadLetters deadLetters, Partitions partitions, AgentMetrics metrics, long retryMaxMs,
+      BiConsumer<RecordRef, String> fail, Runnable progress) {
+    this.deadLetters = deadLetters;
+    this.partitions = partitions;
+    this.metrics = metrics;
+    this.retryMaxMs = retryMaxMs;
+    this.fail = fail;
+    this.progress = progress;
+  }
+
+  /** Dead-letter writes under way. */
+  int deadLettersPending() {
+    return deadLettersPending;
+  }
+
+  /** A record that is not sent (see {@link MappingResult.Skip}). */
+  void skipped(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult.Skip skip) {
+    metrics.skipped(skip.reason());
+    if (skip.reason() == SkipReason.FILTERED) {
+      // Filtering is the configured, normal case (often most records): no warning per record.
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("topic={} partition={} offset={}: filtered out: {}", record.topic(), record.partition(), record.offset(), skip.detail());
+      }
+      complete(ps, ps.epoch, record.offset());
+      return;
+    }
+    RecordRef ref = RecordRef.of(record.topic(), record.partition(), record.offset());
+    ref.log(() -> LOG.warn("{}: skipped ({}): {}", ref, skip.reason().label(), skip.detail()));
+    giveUp(ps, ps.epoch, record.offset(), record, skip.reason().label(), skip.detail(), null);
+  }
+
+  @Override
+  public void delivered(Work work, Reply reply) {
+    if (LOG.isDebugEnabled()) {
+      RecordRef ref = work.where();
+      ref.log(() -> LOG.debug("{}: {} for key {} delivered ({})", ref, what(work), Mask.key(work.key()), reply.describe()));
+    }
+    if (work.heartbeat()) {
+      metrics.ping("topic", "delivered");
+    } else {
+      metrics.delivered(work.receivedNanos);
+    }
+    partitions.release(work.partition, work.bytes);
+    complete(work.partition, work.epoch, work.offset);
+  }
+
+  @Override
+  public void rejected(Work work, Reply reply) {
+    RecordRef ref = work.where();
+    ref.log(() -> LOG.warn("{}: {} for key {} rejected, skipped: {}", ref, what(work), Mask.key(work.key()), reply.describe()));
+    metrics.skipped(SkipReason.REJECTED);
+    if (work.heartbeat()) {
+      metrics.ping("topic", "rejected");
+    }
+    partitions.release(work.partition, work.bytes);
+    giveUp(work.partition, work.epoch, work.offset, work.record, SkipReason.REJECTED.label(), reply.describe(), reply.answer());
+  }
+
+  @Override
+  public void failed(Work work, Reply reply) {
+    partitions.release(work.partition, work.bytes);
+    RecordRef ref = work.where();
+    if (work.heartbeat()) {
+      ref.log(() -> LOG.warn("{}: ping for key {} failed after {} attempts, skipped: {}", ref, Mask.key(work.key()), work.attempts, reply.describe()));
+      metrics.ping("topic", "failed");
+      complete(work.partition, work.epoch, work.offset);
+      return;
+    }
+    metrics.deliveryFailure();
+    fail.accept(ref, String.format("%s: event for key %s not delivered after %d attempts within --retry_max_ms=%d (%s)",
+        ref, Mask.key(work.key()), work.attempts, retryMaxMs, reply.describe()));
+    progress.run();
+  }
+
+  @Override
+  public void dropped(Work work) {
+    partitions.release(work.partition, work.bytes);
+    progress.run();
+  }
+
+  /** Completes a record given up on, after writing it to the dead-letter topic when there is one. */
+  private void giveUp(PartitionState ps, int epoch, long offset, ConsumerRecord<byte[], byte[]> record,
+      String reason, String detail, IlertAnswer answer) {
+    if (deadLetters == null || record == null) {
+      complete(ps, epoch, offset);
+      return;
+    }
+    deadLettersPending++;
+    ps.active++;
+    deadLetters.send(record, reason, detail, answer).onComplete((v, err) -> {
+      deadLettersPending--;
+      ps.active--;
+      if (err == null) {
+        metrics.deadLettered();
+        complete(ps, epoch, offset);
+      } else {
+        RecordRef ref = RecordRef.of(record.topic(), record.partition(), record.offset());
+        fail.accept(ref, ref + ": cannot write to dead-letter topic " + deadLetters.topic() + " (" + err + ")");
+        progress.run();
+      }
+    });
+  }
+
+  private void complete(PartitionState ps, int epoch, long offset) {
+    if (!ps.stale(epoch, offset) && ps.offsets.complete(offset)) {
+      partitions.progressed(ps); // it may have been the record that held the partition's commits back
+    }
+    progress.run();
+  }
+
+  private static String what(Work work) {
+    return work.heartbeat() ? "ping" : "event";
+  }
+}

@@ -1,0 +1,170 @@
+package com.ilert.ilagent.kafka;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The partitions assigned to this agent, what they hold, and which of them are paused. Pauses are
+ * applied to Kafka as they are decided here, so this view and Kafka's stay the same: a partition
+ * new to the assignment is paused at once when the agent is stopping or holds too much already.
+ * Runs on one event loop.
+ */
+final class Partitions {
+  /** Pausing and resuming fetches of single partitions; the poll loop itself keeps running. */
+  interface Fetching {
+    void pause(Set<TopicPartition> partitions);
+
+    void resume(Set<TopicPartition> partitions);
+  }
+
+  private final Map<TopicPartition, PartitionState> assigned = new HashMap<>();
+  private final Backpressure bounds;
+  private final Fetching kafka;
+  private long records;
+  private long bytes;
+  /** Set by a stop: everything stays paused. */
+  private boolean frozen;
+  /** Partitions were paused for the process-wide bound: resume them once below it. */
+  private boolean processPaused;
+
+  Partitions(Backpressure bounds, Fetching kafka) {
+    this.bounds = bounds;
+    this.kafka = kafka;
+  }
+
+  /** The live state of an assigned partition, or null. */
+  PartitionState get(TopicPartition tp) {
+    return assigned.get(tp);
+  }
+
+  Collection<PartitionState> all() {
+    return assigned.values();
+  }
+
+  int size() {
+    return assigned.size();
+  }
+
+  /** Whether every assigned partition knows where it starts. */
+  boolean startsKnown() {
+    for (PartitionState ps : assigned.values()) {
+      if (!ps.startKnown()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A partition joins the assignment; paused at once if the agent is stopping or full. */
+  PartitionState add(TopicPartition tp) {
+    PartitionState ps = new PartitionState(tp);
+    PartitionState before = assigned.put(tp, ps);
+    if (before != null) {
+      before.revoked = true; // assigned again without a revoke in between (a lost partition)
+    }
+    if (frozen || bounds.processFull(records, bytes)) {
+      ps.paused = true;
+      processPaused |= !frozen;
+      kafka.pause(Set.of(tp));
+    }
+    return ps;
+  }
+
+  /** Partitions leave the assignment: marked revoked, so nothing of them counts any more. */
+  List<PartitionState> remove(Collection<TopicPartition> tps) {
+    List<PartitionState> removed = new ArrayList<>();
+    for (TopicPartition tp : tps) {
+      PartitionState ps = assigned.remove(tp);
+      if (ps != null) {
+        ps.revoked = true;
+        removed.add(ps);
+      }
+    }
+    return removed;
+  }
+
+  /** A record of {@code ps} is taken in. */
+  void hold(PartitionState ps, int recordBytes) {
+    ps.buffered++;
+    ps.bufferedBytes += recordBytes;
+    records++;
+    bytes += recordBytes;
+  }
+
+  /** A held record is finished or dropped; the partition may resume. */
+  void release(PartitionState ps, int recordBytes) {
+    ps.buffered--;
+    ps.bufferedBytes -= recordBytes;
+    records--;
+    bytes -= recordBytes;
+    progressed(ps);
+  }
+
+  /** Records held in all partitions. */
+  long heldRecords() {
+    return records;
+  }
+
+  long heldBytes() {
+    return bytes;
+  }
+
+  /** After records of these partitions were taken in: pause what holds too much. */
+  void pauseIfFull(Collection<PartitionState> touched) {
+    Set<TopicPartition> toPause = new HashSet<>();
+    boolean processFull = bounds.processFull(records, bytes);
+    for (PartitionState ps : processFull ? assigned.values() : touched) {
+      if (!ps.paused && !ps.revoked && bounds.full(ps, records, bytes)) {
+        ps.paused = true;
+        toPause.add(ps.tp);
+      }
+    }
+    if (!toPause.isEmpty()) {
+      processPaused |= processFull;
+      kafka.pause(toPause);
+    }
+  }
+
+  /** Something of {@code ps} finished: resume it, or every partition, if now below the bounds. */
+  void progressed(PartitionState ps) {
+    if (frozen) {
+      return;
+    }
+    Set<TopicPartition> toResume = new HashSet<>();
+    if (ps.paused && !ps.revoked && bounds.relieved(ps, records, bytes)) {
+      ps.paused = false;
+      toResume.add(ps.tp);
+    }
+    if (processPaused && bounds.processRelieved(records, bytes)) {
+      processPaused = false;
+      for (PartitionState other : assigned.values()) {
+        if (other.paused && bounds.relieved(other, records, bytes)) {
+          other.paused = false;
+          toResume.add(other.tp);
+        }
+      }
+    }
+    if (!toResume.isEmpty()) {
+      kafka.resume(toResume);
+    }
+  }
+
+  /** Stopping: every partition is paused and stays so. */
+  void freeze() {
+    frozen = true;
+    Set<TopicPartition> toPause = new HashSet<>();
+    for (PartitionState ps : assigned.values()) {
+      ps.paused = true;
+      toPause.add(ps.tp);
+    }
+    if (!toPause.isEmpty()) {
+      kafka.pause(toPause);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package com.ilert.ilagent.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event loop's side of a rebalance (see {@link RebalanceBridge}): partitions join with their
+ * start positions; revoked partitions stop starting work at once, drop what waits, finish what is on
+ * the wire within a bound and hand back the offsets to commit; lost partitions are dropped. After a
+ * revoke nothing of the partition is sent or committed by this agent again: a retry waiting for a
+ * 429's back-off must not re-send an ALERT the new owner already followed with its RESOLVE.
+ */
+final class Rebalances {
+  private static final Logger LOG = LoggerFactory.getLogger(Rebalances.class);
+  private static final long RESOLVE_RETRY_MS = 1_000;
+
+  private final Vertx vertx;
+  private final Partitions partitions;
+  private final Dispatcher dispatcher;
+  private final Waiters waiters;
+  private final LagReporter lag;
+  private final long revokeWaitMs;
+  private final Function<TopicPartition, Future<Long>> position;
+  private final Runnable changed;
+  private boolean assignedOnce;
+  private boolean resolving;
+
+  /**
+   * @param position asks the consumer for a partition's position (for starts not read at assignment)
+   * @param changed called when what /ready reports may have changed
+   */
+  Rebalances(Vertx vertx, Partitions partitions, Dispatcher dispatcher, Waiters waiters, LagReporter lag,
+      long revokeWaitMs, Function<TopicPartition, Future<Long>> position, Runnable changed) {
+    this.vertx = vertx;
+    this.partitions = partitions;
+    this.dispatcher = dispatcher;
+    this.waiters = waiters;
+    this.lag = lag;
+    this.revokeWaitMs = revokeWaitMs;
+    this.position = position;
+    this.changed = changed;
+  }
+
+  /** Whether an assignment (possibly empty) arrived since subscribing. */
+  boolean assignedOnce() {
+    return assignedOnce;
+  }
+
+  void assigned(Map<TopicPartition, RebalanceBridge.Start> starts) {
+    assignedOnce = true;
+    starts.forEach((tp, start) -> {
+      PartitionState ps = partitions.add(tp);
+      if (start.position() >= 0) {
+        started(ps, start.position(), start.committed() == null ? -1 : start.committed().offset());
+      }
+    });
+    if (!starts.isEmpty()) {
+      LOG.info("Assigned {}", starts.keySet());
+    }
+    resolveStarts();
+    changed.run();
+  }
+
+  /** Completes with the offsets to commit for the partitions, once their requests finished. */
+  Future<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> tps) {
+    List<PartitionState> leaving = new ArrayList<>();
+    for (TopicPartition tp : tps) {
+      PartitionState ps = partitions.get(tp);
+      if (ps != null) {
+        ps.leaving = true;
+        leaving.add(ps);
+      }
+    }
+    Set<PartitionState> set = new HashSet<>(leaving);
+    dispatcher.drop(w -> set.contains(w.partition));
+    return waiters.until(() -> leaving.stream().allMatch(ps -> ps.active == 0), revokeWaitMs)
+        .recover(err -> {
+          LOG.warn("Revoking {}: requests still under way after {} ms are delivered again by the next owner", tps, revokeWaitMs);
+          return Future.succeededFuture();
+        })
+        .map(v -> {
+          Map<TopicPartition, OffsetAndMetadata> offsets = Committer.offsetsFor(leaving, new ArrayList<>());
+          forget(tps);
+          LOG.info("Revoked {}", tps);
+          return offsets;
+        });
+  }
+
+  void lost(Set<TopicPartition> tps) {
+    Set<PartitionState> states = new HashSet<>(partitions.remove(tps));
+    dispatcher.drop(w -> states.contains(w.partition));
+    tps.forEach(lag::forget);
+    changed.run();
+  }
+
+  private void forget(Set<TopicPartition> tps) {
+    partitions.remove(tps);
+    tps.forEach(lag::forget);
+    changed.run();
+    dispatcher.dispatch();
+  }
+
+  private void started(PartitionState ps, long position, long committed) {
+    ps.startPosition = position;
+    ps.offsets.start(position, committed);
+    LOG.info("topic={} partition={}: starting at offset {}", ps.tp.topic(), ps.tp.partition(), position);
+  }
+
+  /**
+   * Starts that could not be read at assignment are asked for again, one partition at a time; the
+   * committer then commits them (nothing committed is known for them).
+   */
+  private void resolveStarts() {
+    if (resolving) {
+      return;
+    }
+    for (PartitionState ps : partitions.all()) {
+      if (!ps.startKnown()) {
+        resolving = true;
+        position.apply(ps.tp).onComplete((pos, err) -> {
+          resolving = false;
+          if (err != null) {
+            vertx.setTimer(RESOLVE_RETRY_MS, id -> resolveStarts());
+            return;
+          }
+          if (!ps.revoked && !ps.startKnown()) {
+            started(ps, pos, -1);
+            changed.run();
+          }
+          resolveStarts();
+        });
+        return;
+      }
+    }
+  }
+}
