@@ -53,6 +53,7 @@ final class Dispatcher {
   private final Map<Object, Long> gateTimers = new HashMap<>();
   private final Set<Work> suspended = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean halted;
+  private boolean dispatching;
 
   Dispatcher(Vertx vertx, int maxInFlight, Function<Work, Future<Reply>> send,
       RetryPolicy eventPolicy, RetryPolicy pingPolicy, Listener listener, AgentMetrics metrics) {
@@ -71,12 +72,22 @@ final class Dispatcher {
 
   /** Starts whatever may start now. */
   void dispatch() {
-    if (halted) {
-      return;
+    if (halted || dispatching) {
+      return; // called again from a reply that came at once: the loop below goes on by itself
     }
+    dispatching = true;
+    try {
+      startReady();
+    } finally {
+      dispatching = false;
+    }
+    metrics.inFlight(lanes.inFlight() + lanes.waiting());
+  }
+
+  private void startReady() {
     long now = System.currentTimeMillis();
     Work work;
-    while ((work = lanes.peek()) != null) {
+    while (!halted && (work = lanes.peek()) != null) {
       long wait = backoff.remainingMs(work.key(), now);
       if (wait > 0) {
         // A record whose budget ends before its key's back-off does makes its last attempt when
@@ -91,7 +102,6 @@ final class Dispatcher {
       }
       start(lanes.next(), now);
     }
-    metrics.inFlight(lanes.inFlight() + lanes.waiting());
   }
 
   /**

@@ -1,0 +1,100 @@
+package com.ilert.ilagent.kafka;
+
+import static com.ilert.ilagent.kafka.CoreHarness.event;
+import static com.ilert.ilagent.kafka.CoreHarness.tp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Commits: one in flight, the next right after it, and a final commit that outlasts a rebalance. */
+class CommitterTest {
+  private static final String KEY = "il1apicommitter000001";
+
+  private final CoreHarness core = new CoreHarness();
+
+  @AfterEach
+  void close() {
+    core.close();
+  }
+
+  private CompletableFuture<Void> commitFinal(long withinMs) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    core.run(() -> core.committer.commitFinal(System.currentTimeMillis() + withinMs)
+        .onComplete((v, err) -> {
+          if (err == null) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(err);
+          }
+        }));
+    return done;
+  }
+
+  @Test
+  void theFinalCommitIsRetriedThroughARebalanceUntilItSucceeds() {
+    core.assign(0, 0);
+    core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null));
+    AtomicInteger attempts = new AtomicInteger();
+    core.commitResult.set(() -> attempts.incrementAndGet() <= 2
+        ? Future.failedFuture(new RebalanceInProgressException("rebalancing"))
+        : Future.succeededFuture());
+    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 2);
+    core.commits.clear();
+    attempts.set(0);
+
+    commitFinal(10_000).join();
+
+    assertThat(attempts.get()).isEqualTo(3);
+    assertThat(core.commits).allSatisfy(c -> assertThat(c).containsEntry(tp(0), new OffsetAndMetadata(2)));
+    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.needsCommit())).isFalse();
+  }
+
+  @Test
+  void theFinalCommitGivesUpAtItsDeadline() {
+    core.assign(0, 0);
+    core.commitResult.set(() -> Future.failedFuture(new RebalanceInProgressException("rebalancing")));
+    core.poll(event(0, 0, KEY, null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 1);
+    long started = System.nanoTime();
+
+    CompletableFuture<Void> result = commitFinal(1_000);
+
+    assertThat(result).failsWithin(Duration.ofSeconds(5));
+    assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 3_000L);
+  }
+
+  @Test
+  void oneCommitIsInFlightAndProgressMeanwhileIsCommittedRightAfterIt() {
+    Promise<Void> first = Promise.promise();
+    AtomicInteger calls = new AtomicInteger();
+    core.commitResult.set(() -> calls.incrementAndGet() == 1 ? first.future() : Future.succeededFuture());
+    core.assign(0, 0);
+    core.poll(event(0, 0, KEY, null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 1);
+    core.poll(event(0, 1, KEY, null), event(0, 2, KEY, null));
+    core.poll(event(0, 3, KEY, null));
+    assertThat(calls.get()).as("nothing else while the first commit is out").isEqualTo(1);
+
+    core.run(() -> first.complete());
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 2);
+    assertThat(core.commits.get(1)).isEqualTo(Map.of(tp(0), new OffsetAndMetadata(4)));
+  }
+
+  @Test
+  void aStartPositionTheGroupHasNoOffsetForIsCommittedWithoutAnyRecord() {
+    core.run(() -> core.rebalances.assigned(Map.of(tp(3), new RebalanceBridge.Start(17, null))));
+    core.run(() -> core.committer.commit());
+    assertThat(core.commits).containsExactly(Map.of(tp(3), new OffsetAndMetadata(17)));
+  }
+}

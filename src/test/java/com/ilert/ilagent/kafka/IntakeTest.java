@@ -1,0 +1,69 @@
+package com.ilert.ilagent.kafka;
+
+import static com.ilert.ilagent.kafka.CoreHarness.event;
+import static com.ilert.ilagent.kafka.CoreHarness.tp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Records taken in: tracked, mapped, handed on; positions that move. */
+class IntakeTest {
+  private static final String KEY = "il1apiintake000000001";
+
+  private final CoreHarness core = new CoreHarness();
+
+  @AfterEach
+  void close() {
+    core.close();
+  }
+
+  @Test
+  void aFetchPositionThatMovesBackIsTrackedAgainAndItsNewRecordsAreDelivered() {
+    core.assign(0, 0);
+    core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null), event(0, 2, KEY, null), event(0, 3, KEY, null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 4);
+    core.run(() -> core.partitions.get(tp(0)).offsets.markCommitted(4));
+
+    // The log was truncated to 2 (unclean leader election): 2 and 3 are new records now.
+    core.poll(event(0, 2, KEY, null), event(0, 3, KEY, null), event(0, 4, KEY, null));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> core.sent.size() == 7);
+    assertThat(core.sentOffsets(0)).containsExactly(0L, 1L, 2L, 3L, 2L, 3L, 4L);
+    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable())).isEqualTo(5);
+  }
+
+  @Test
+  void theLowerPositionIsCommittedAgainAfterARewind() {
+    core.assign(0, 0);
+    core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null), event(0, 2, KEY, null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 3);
+    core.run(() -> core.partitions.get(tp(0)).offsets.markCommitted(3));
+    core.ilert.set((w, n) -> io.vertx.core.Promise.<com.ilert.ilagent.ilert.Reply>promise().future()); // hangs
+
+    core.poll(event(0, 1, KEY, null));
+
+    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable())).isEqualTo(1);
+    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.needsCommit()))
+        .as("committed 3 is past the new record 1: 1 is committed, so a crash does not skip it").isTrue();
+  }
+
+  @Test
+  void recordsOfPartitionsNotAssignedAreLeftAlone() {
+    core.assign(0, 0);
+    core.poll(event(1, 0, KEY, null));
+    assertThat(core.sent).isEmpty();
+    assertThat(core.onLoop(() -> core.partitions.heldRecords())).isZero();
+  }
+
+  @Test
+  void aBadRecordIsSkippedAndCompleted() {
+    core.assign(0, 0);
+    core.poll(new org.apache.kafka.clients.consumer.ConsumerRecord<>(CoreHarness.TOPIC, 0, 0L, null,
+        "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)), event(0, 1, KEY, null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 2);
+    assertThat(core.sentOffsets(0)).containsExactly(1L);
+  }
+}

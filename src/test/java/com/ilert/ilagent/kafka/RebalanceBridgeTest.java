@@ -1,0 +1,181 @@
+package com.ilert.ilagent.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.junit.jupiter.api.Test;
+
+/** The rebalance callbacks on the consumer's thread, against Kafka's own MockConsumer. */
+class RebalanceBridgeTest {
+  private static final TopicPartition P0 = new TopicPartition("events", 0);
+  private static final TopicPartition P1 = new TopicPartition("events", 1);
+
+  /** Records what the event loop would have been told, and answers revokes as configured. */
+  static final class Recorder implements RebalanceBridge.Lifecycle {
+    final List<Map<TopicPartition, RebalanceBridge.Start>> assigned = new ArrayList<>();
+    final List<Set<TopicPartition>> revoked = new ArrayList<>();
+    final List<Set<TopicPartition>> lost = new ArrayList<>();
+    CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revokeAnswer =
+        CompletableFuture.completedFuture(Map.of());
+
+    @Override
+    public void assigned(Map<TopicPartition, RebalanceBridge.Start> starts) {
+      assigned.add(starts);
+    }
+
+    @Override
+    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> partitions) {
+      revoked.add(partitions);
+      return revokeAnswer;
+    }
+
+    @Override
+    public void lost(Set<TopicPartition> partitions) {
+      lost.add(partitions);
+    }
+  }
+
+  /** MockConsumer answers 0 for the committed offset of a partition it no longer holds: keep the commits. */
+  static final class RecordingConsumer extends MockConsumer<byte[], byte[]> {
+    final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
+
+    RecordingConsumer() {
+      super(OffsetResetStrategy.LATEST);
+    }
+
+    @Override
+    public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+      commits.add(Map.copyOf(offsets));
+      super.commitSync(offsets);
+    }
+
+    long lastCommitted(TopicPartition tp) {
+      for (int i = commits.size() - 1; i >= 0; i--) {
+        if (commits.get(i).containsKey(tp)) {
+          return commits.get(i).get(tp).offset();
+        }
+      }
+      return -1;
+    }
+  }
+
+  private final RecordingConsumer consumer = new RecordingConsumer();
+  private final Recorder events = new Recorder();
+  private final RebalanceBridge bridge =
+      new RebalanceBridge(consumer, events, Duration.ofSeconds(1), Duration.ofMillis(300));
+
+  @Test
+  void aStartPositionNeverCommittedIsCommittedAtAssignment() {
+    consumer.subscribe(List.of("events"), bridge);
+    consumer.updateEndOffsets(Map.of(P0, 7L, P1, 3L));
+    consumer.commitSync(Map.of(P1, new OffsetAndMetadata(2)));
+
+    consumer.rebalance(List.of(P0, P1));
+
+    // A restart on 'latest' before P0 saw a record must not reset it to the end again.
+    assertThat(consumer.committed(Set.of(P0)).get(P0).offset()).isEqualTo(7);
+    assertThat(consumer.committed(Set.of(P1)).get(P1).offset()).as("untouched").isEqualTo(2);
+    Map<TopicPartition, RebalanceBridge.Start> starts = events.assigned.get(0);
+    assertThat(starts.get(P0).position()).isEqualTo(7);
+    assertThat(starts.get(P0).committed().offset()).isEqualTo(7);
+    assertThat(starts.get(P1).position()).isEqualTo(2);
+    assertThat(starts.get(P1).committed().offset()).isEqualTo(2);
+  }
+
+  @Test
+  void anEmptyAssignmentIsReportedToo() {
+    consumer.subscribe(List.of("events"), bridge);
+    consumer.rebalance(List.of());
+    assertThat(events.assigned).containsExactly(Map.of());
+  }
+
+  @Test
+  void revokedPartitionsAreCommittedWithWhatTheEventLoopHandsBack() {
+    consumer.subscribe(List.of("events"), bridge);
+    consumer.updateEndOffsets(Map.of(P0, 0L, P1, 0L));
+    consumer.rebalance(List.of(P0, P1));
+    events.revokeAnswer = CompletableFuture.completedFuture(Map.of(P0, new OffsetAndMetadata(5)));
+
+    consumer.rebalance(List.of(P1));
+
+    assertThat(events.revoked).containsExactly(Set.of(P0));
+    assertThat(consumer.lastCommitted(P0)).isEqualTo(5);
+  }
+
+  @Test
+  void aRevokeWaitsForTheEventLoopOnlyWithinItsBound() {
+    consumer.subscribe(List.of("events"), bridge);
+    consumer.updateEndOffsets(Map.of(P0, 4L));
+    consumer.rebalance(List.of(P0));
+    events.revokeAnswer = new CompletableFuture<>(); // never answers
+
+    long started = System.nanoTime();
+    consumer.rebalance(List.of());
+    long ms = (System.nanoTime() - started) / 1_000_000;
+
+    assertThat(ms).as("bounded by the revoke wait (+1 s)").isBetween(300L, 5_000L);
+    assertThat(consumer.lastCommitted(P0)).as("only the start").isEqualTo(4);
+  }
+
+  @Test
+  void aFailedRevokeCommitIsLoggedNotThrown() {
+    MockConsumer<byte[], byte[]> failing = new MockConsumer<>(OffsetResetStrategy.LATEST) {
+      @Override
+      public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        throw new RebalanceInProgressException("rebalancing");
+      }
+    };
+    RebalanceBridge b = new RebalanceBridge(failing, events, Duration.ofSeconds(1), Duration.ofMillis(300));
+    failing.subscribe(List.of("events"), b);
+    failing.updateEndOffsets(Map.of(P0, 0L));
+    failing.rebalance(List.of(P0));
+    events.revokeAnswer = CompletableFuture.completedFuture(Map.of(P0, new OffsetAndMetadata(9)));
+
+    failing.rebalance(List.of());
+
+    assertThat(events.revoked).hasSize(1);
+    assertThat(events.assigned.get(0).get(P0).committed()).as("the start commit failed too").isNull();
+    assertThat(events.assigned.get(0).get(P0).position()).isZero();
+  }
+
+  @Test
+  void nothingHappensOnceClosing() {
+    consumer.subscribe(List.of("events"), bridge);
+    consumer.updateEndOffsets(Map.of(P0, 3L));
+    consumer.rebalance(List.of(P0));
+    events.revokeAnswer = CompletableFuture.completedFuture(Map.of(P0, new OffsetAndMetadata(8)));
+    bridge.closing();
+
+    // close() leaves the group and calls the listener after the final commit was made.
+    bridge.onPartitionsRevoked(List.of(P0));
+    bridge.onPartitionsLost(List.of(P0));
+
+    assertThat(events.revoked).isEmpty();
+    assertThat(events.lost).isEmpty();
+    assertThat(consumer.lastCommitted(P0)).isEqualTo(3);
+  }
+
+  @Test
+  void lostPartitionsAreReportedWithoutACommit() {
+    consumer.subscribe(List.of("events"), bridge);
+    consumer.updateEndOffsets(Map.of(P0, 2L));
+    consumer.rebalance(List.of(P0));
+    events.revokeAnswer = CompletableFuture.completedFuture(Map.of(P0, new OffsetAndMetadata(8)));
+
+    bridge.onPartitionsLost(List.of(P0));
+
+    assertThat(events.lost).containsExactly(Set.of(P0));
+    assertThat(events.revoked).isEmpty();
+    assertThat(consumer.lastCommitted(P0)).isEqualTo(2);
+  }
+}
