@@ -2,10 +2,11 @@ package com.ilert.ilagent.kafka;
 
 /**
  * When a partition must be paused because the agent holds too much, and when it may resume. Two
- * bounds apply: one per partition (records and bytes waiting, and records it cannot commit yet
- * because an older one is still pending) and one for the whole process, so that many partitions
- * together cannot fill the heap while ilert is down. A partition resumes below half of every bound
- * (hysteresis, so it does not flap). Pure: the caller passes the counts.
+ * bounds apply: one per partition (records and bytes waiting; records tracked behind a pending one,
+ * whose completion a crash keeps only while a commit's metadata can list them all) and one for the
+ * whole process, so that many partitions together cannot fill the heap while ilert is down. A
+ * partition resumes below half of every bound (hysteresis, so it does not flap). Pure: the caller
+ * passes the counts.
  *
  * @param partitionRecords records waiting or in flight in one partition
  * @param partitionBytes bytes of those records
@@ -16,15 +17,19 @@ package com.ilert.ilagent.kafka;
 record Backpressure(
     int partitionRecords, long partitionBytes, int uncommittable, int totalRecords, long totalBytes) {
 
-  /** The agent's bounds: 2,000 records / 16 MiB per partition, 10,000 records / 48 MiB in all. */
+  /**
+   * The agent's bounds: 2,000 records / 16 MiB waiting per partition, 20,000 tracked behind a
+   * pending record, 10,000 records / 48 MiB waiting in all.
+   */
   static final Backpressure DEFAULT =
-      new Backpressure(2_000, 16L << 20, 2_000, 10_000, 48L << 20);
+      new Backpressure(2_000, 16L << 20, 20_000, 10_000, 48L << 20);
 
   /** Whether {@code ps} must be paused with {@code records}/{@code bytes} held in all partitions. */
   boolean full(PartitionState ps, long records, long bytes) {
     return ps.buffered >= partitionRecords
         || ps.bufferedBytes >= partitionBytes
         || ps.offsets.uncommittable() >= uncommittable
+        || ps.metadataFull
         || processFull(records, bytes);
   }
 
@@ -43,6 +48,7 @@ record Backpressure(
     return ps.buffered <= partitionRecords / 2
         && ps.bufferedBytes <= partitionBytes / 2
         && ps.offsets.uncommittable() <= uncommittable / 2
+        && !ps.metadataFull
         && processRelieved(records, bytes);
   }
 }

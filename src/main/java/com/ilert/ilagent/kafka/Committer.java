@@ -89,6 +89,11 @@ final class Committer {
     }
     List<PartitionState> states = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states);
+    for (PartitionState ps : partitions.all()) {
+      if (ps.paused && !ps.metadataFull) {
+        partitions.progressed(ps); // paused while its completions did not fit: maybe they do now
+      }
+    }
     if (offsets.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -123,8 +128,9 @@ final class Committer {
       Collection<PartitionState> candidates, List<PartitionState> states) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (PartitionState ps : candidates) {
-      if (!ps.revoked && ps.offsets.needsCommit()) {
-        offsets.put(ps.tp, new OffsetAndMetadata(ps.offsets.committable()));
+      OffsetAndMetadata point = ps.revoked ? null : ps.commitPoint();
+      if (point != null) {
+        offsets.put(ps.tp, point);
         states.add(ps);
       }
     }
@@ -152,7 +158,7 @@ final class Committer {
     return port.commit(offsets)
         .onSuccess(v -> {
           for (PartitionState ps : states) {
-            ps.offsets.markCommitted(offsets.get(ps.tp).offset());
+            ps.committed(offsets.get(ps.tp));
           }
           if (failing) {
             LOG.info("Commits succeed again");

@@ -62,18 +62,24 @@ final class Intake {
         ps.startPosition = records.records(tp).get(0).offset(); // its records tell where it starts
       }
       int taken = 0;
+      int done = 0;
       for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
         if (record.offset() <= ps.offsets.lastAdded()) {
           rewind(ps, record.offset());
         }
         if (ps.offsets.add(record.offset())) {
-          continue; // completed before a restart (commit metadata): not sent twice
+          done++; // completed before a restart or hand-over (commit metadata): not sent twice
+          continue;
         }
         taken++;
         take(ps, record);
       }
-      if (taken > 0) {
-        metrics.consumed(tp.topic(), taken);
+      if (done > 0) {
+        metrics.alreadyDone(done);
+        LOG.debug("topic={} partition={}: {} records completed before skipped", tp.topic(), tp.partition(), done);
+      }
+      if (taken + done > 0) {
+        metrics.consumed(tp.topic(), taken + done);
         touched.add(ps);
       }
     }

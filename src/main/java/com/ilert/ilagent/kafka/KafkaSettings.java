@@ -5,10 +5,21 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The Kafka client settings the agent runs with. */
 public final class KafkaSettings {
+  /**
+   * Cooperative-sticky first, so a group of agents only moves the partitions that change owner;
+   * range after it, so the agent can join a group whose other members speak only range (the Rust
+   * ilagent's librdkafka defaults to range,roundrobin) during a rolling migration. While range is in
+   * the list the client rebalances eagerly; README "Migrating from the Rust ilagent" says how to
+   * drop it once the group is all agents.
+   */
+  public static final String DEFAULT_ASSIGNORS =
+      CooperativeStickyAssignor.class.getName() + "," + RangeAssignor.class.getName();
+
   private KafkaSettings() {}
 
   /**
@@ -17,8 +28,7 @@ public final class KafkaSettings {
    */
   public static Map<String, Object> consumerProperties(AgentConfig config) {
     Map<String, Object> props = new HashMap<>();
-    // Cooperative rebalancing moves only the partitions that change owner: fewer redeliveries.
-    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, DEFAULT_ASSIGNORS);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ilagent");
     props.putAll(config.kafkaProperties());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBrokers()));

@@ -1,7 +1,9 @@
 package com.ilert.ilagent.kafka;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -29,11 +31,64 @@ final class PartitionState {
   boolean revoked;
   /** Bumped when the fetch position moves back; see {@link #stale}. */
   int epoch;
+  /**
+   * The completed offsets above the committed one no longer all fit in a commit's metadata (at the
+   * last commit): more would be delivered again after a crash, so the partition pauses.
+   */
+  boolean metadataFull;
 
   private final List<long[]> rewinds = new ArrayList<>(0);
+  /** The metadata of the last commit (completed offsets above it), "" when none. */
+  private String committedMetadata = "";
+  private long[] doneScratch = new long[64];
 
   PartitionState(TopicPartition tp) {
     this.tp = tp;
+  }
+
+  /** Where consumption starts, and what the group committed for it (its metadata included). */
+  void start(long position, OffsetAndMetadata committed, long[] knownDone) {
+    startPosition = position;
+    offsets.start(position, committed == null ? -1 : committed.offset());
+    if (committed != null && committed.offset() == position && committed.metadata() != null) {
+      committedMetadata = committed.metadata();
+    }
+    if (knownDone.length > 0) {
+      offsets.knownDone(knownDone);
+    }
+  }
+
+  /**
+   * What to commit now: the completed prefix, with the completed offsets above it in the metadata;
+   * null if that is what was committed last.
+   */
+  OffsetAndMetadata commitPoint() {
+    long committable = offsets.committable();
+    if (committable < 0 || committable < offsets.lastCommitted()) {
+      return null;
+    }
+    int[] n = {0};
+    offsets.forEachDoneAboveCommittable(o -> {
+      if (n[0] == doneScratch.length) {
+        doneScratch = Arrays.copyOf(doneScratch, n[0] * 2);
+      }
+      doneScratch[n[0]++] = o;
+    });
+    OffsetMetadata.Encoded encoded = OffsetMetadata.encode(committable, doneScratch, n[0]);
+    metadataFull = !encoded.complete();
+    String metadata = encoded.metadata();
+    if (committable == offsets.lastCommitted() && metadata.equals(committedMetadata)) {
+      return null;
+    }
+    return new OffsetAndMetadata(committable, metadata);
+  }
+
+  /** A commit of {@code point} succeeded. */
+  void committed(OffsetAndMetadata point) {
+    if (point.offset() >= offsets.lastCommitted()) {
+      offsets.markCommitted(point.offset());
+      committedMetadata = point.metadata();
+    }
   }
 
   boolean startKnown() {

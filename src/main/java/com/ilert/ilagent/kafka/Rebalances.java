@@ -61,7 +61,7 @@ final class Rebalances {
     starts.forEach((tp, start) -> {
       PartitionState ps = partitions.add(tp);
       if (start.position() >= 0) {
-        started(ps, start.position(), start.committed() == null ? -1 : start.committed().offset());
+        started(ps, start.position(), start.committed());
       }
     });
     if (!starts.isEmpty()) {
@@ -110,10 +110,23 @@ final class Rebalances {
     dispatcher.dispatch();
   }
 
-  private void started(PartitionState ps, long position, long committed) {
-    ps.startPosition = position;
-    ps.offsets.start(position, committed);
-    LOG.info("topic={} partition={}: starting at offset {}", ps.tp.topic(), ps.tp.partition(), position);
+  private void started(PartitionState ps, long position, OffsetAndMetadata committed) {
+    long[] done = new long[0];
+    if (committed != null) {
+      done = OffsetMetadata.decode(committed.offset(), committed.metadata());
+      if (done == null) {
+        LOG.info("topic={} partition={}: the committed offset's metadata was not written by this agent; records from offset {} on are delivered again",
+            ps.tp.topic(), ps.tp.partition(), committed.offset());
+        done = new long[0];
+      }
+    }
+    ps.start(position, committed, done);
+    if (done.length > 0) {
+      LOG.info("topic={} partition={}: starting at offset {}; {} records above it were completed before and are skipped",
+          ps.tp.topic(), ps.tp.partition(), position, done.length);
+    } else {
+      LOG.info("topic={} partition={}: starting at offset {}", ps.tp.topic(), ps.tp.partition(), position);
+    }
   }
 
   /**
@@ -134,7 +147,7 @@ final class Rebalances {
             return;
           }
           if (!ps.revoked && !ps.startKnown()) {
-            started(ps, pos, -1);
+            started(ps, pos, null);
             changed.run();
           }
           resolveStarts();

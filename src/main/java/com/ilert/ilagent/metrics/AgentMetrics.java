@@ -28,6 +28,7 @@ public final class AgentMetrics {
   private final Counter retries;
   private final Counter failures;
   private final Counter deadLettered;
+  private final Counter alreadyDone;
   private final Timer latency;
   private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -46,6 +47,9 @@ public final class AgentMetrics {
         .description("Events whose retry budget was spent (the agent exits 1)").register(registry);
     deadLettered = Counter.builder("ilagent.records.dead.lettered")
         .description("Records written to the dead-letter topic").register(registry);
+    alreadyDone = Counter.builder("ilagent.records.already.done")
+        .description("Records not sent again after a restart or hand-over: a commit's metadata lists them as done")
+        .register(registry);
     latency = Timer.builder("ilagent.delivery.latency")
         .description("From a record's arrival in the agent to ilert accepting it")
         .serviceLevelObjectives(
@@ -97,6 +101,11 @@ public final class AgentMetrics {
 
   public void deadLettered() {
     deadLettered.increment();
+  }
+
+  /** Records skipped because they were completed before a restart (see kafka.OffsetMetadata). */
+  public void alreadyDone(int n) {
+    alreadyDone.increment(n);
   }
 
   /** A heartbeat ping; source is "topic" (from a heartbeat topic) or "own" (-b). */

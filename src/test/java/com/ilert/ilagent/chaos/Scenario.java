@@ -5,6 +5,7 @@ import static com.ilert.ilagent.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import org.awaitility.Awaitility;
 
+import com.ilert.ilagent.kafka.OffsetMetadata;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.IlertStandIn;
 import com.ilert.ilagent.testkit.KafkaBroker;
@@ -20,8 +21,11 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -30,6 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -238,16 +243,26 @@ final class Scenario implements AutoCloseable {
   }
 
   /**
-   * Delivered ids whose offset is at or above their partition's committed offset now: what a
-   * restart of the group will deliver again.
+   * Delivered ids whose offset is at or above their partition's committed offset now and not listed
+   * done in the commit's metadata: what a restart of the group will deliver again.
    */
   long deliveredButUncommitted() {
-    Map<TopicPartition, Long> committed = kafka.committedOffsets(group);
+    Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(group);
+    Map<TopicPartition, Set<Long>> knownDone = new HashMap<>();
+    committed.forEach((tp, om) -> {
+      long[] done = OffsetMetadata.decode(om.offset(), om.metadata());
+      Set<Long> set = new HashSet<>();
+      if (done != null) {
+        Arrays.stream(done).forEach(set::add);
+      }
+      knownDone.put(tp, set);
+    });
     long n = 0;
     for (int id = 0; id < ids; id++) {
       if (offsetOf[id] >= 0 && ledger.delivered(id)) {
-        long c = committed.getOrDefault(new TopicPartition(topic, partitionOf[id]), 0L);
-        if (offsetOf[id] >= c) {
+        TopicPartition tp = new TopicPartition(topic, partitionOf[id]);
+        OffsetAndMetadata c = committed.get(tp);
+        if ((c == null || offsetOf[id] >= c.offset()) && !knownDone.getOrDefault(tp, Set.of()).contains(offsetOf[id])) {
           n++;
         }
       }

@@ -112,6 +112,14 @@ public final class AgentProcess implements AutoCloseable {
     }
   }
 
+  /** Starts another process of the test kit (e.g. a stand-in group member), handled as an agent is. */
+  static AgentProcess wrap(ProcessBuilder builder, List<String> command) throws IOException {
+    Process process = builder.start();
+    RUNNING.add(process);
+    process.onExit().thenRun(() -> RUNNING.remove(process));
+    return new AgentProcess(process, builder.redirectOutput().file().toPath(), command);
+  }
+
   /**
    * Waits until the log has a match for {@code regex} (multi-line mode: {@code ^}/{@code $} match at
    * line ends) and returns the matched text. Fails at the timeout, or at once if the process exits

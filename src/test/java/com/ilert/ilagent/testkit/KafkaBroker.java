@@ -355,12 +355,19 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** The group's committed offsets (the next offset to read); partitions never committed are absent. */
   public Map<TopicPartition, Long> committedOffsets(String groupId) {
+    Map<TopicPartition, Long> result = new HashMap<>();
+    committed(groupId).forEach((tp, om) -> result.put(tp, om.offset()));
+    return result;
+  }
+
+  /** The group's commits with their metadata; partitions never committed are absent. */
+  public Map<TopicPartition, OffsetAndMetadata> committed(String groupId) {
     Map<TopicPartition, OffsetAndMetadata> offsets =
         get(admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
-    Map<TopicPartition, Long> result = new HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
     offsets.forEach((tp, om) -> {
       if (om != null) {
-        result.put(tp, om.offset());
+        result.put(tp, om);
       }
     });
     return result;
