@@ -1,5 +1,7 @@
 package com.ilert.ilagent.ilert;
 
+import com.ilert.ilagent.proxy.Proxies;
+import com.ilert.ilagent.proxy.ProxyUrl;
 import com.ilert.ilagent.util.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,6 +14,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -47,9 +51,12 @@ public final class IlertClient {
   private final String userAgent = Version.userAgent();
   private final Map<String, String> eventPaths = new ConcurrentHashMap<>();
 
-  /** Scheme, host, port and path prefix of a base URL, parsed once. */
-  private record Base(String host, int port, boolean ssl, String path) {
-    static Base parse(String url) {
+  /**
+   * Scheme, host, port and path prefix of a base URL, and the proxy its requests go through (null:
+   * direct), decided once: both depend only on the base URL.
+   */
+  private record Base(String host, int port, boolean ssl, String path, ProxyOptions proxy) {
+    static Base parse(String url, Proxies proxies) {
       URI uri = URI.create(stripSlash(url));
       boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
       if (!ssl && !"http".equalsIgnoreCase(uri.getScheme())) {
@@ -57,15 +64,38 @@ public final class IlertClient {
       }
       int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
       String path = uri.getRawPath() == null ? "" : stripSlash(uri.getRawPath());
-      return new Base(uri.getHost(), port, ssl, path);
+      return new Base(uri.getHost(), port, ssl, path, proxyOptions(proxies.forTarget(ssl, uri.getHost())));
+    }
+
+    /**
+     * An HTTP proxy: Vert.x tunnels https requests with CONNECT and sends http requests in absolute
+     * form; either way the proxy resolves ilert's host name, and gets the credentials as {@code
+     * Proxy-Authorization: Basic}.
+     */
+    private static ProxyOptions proxyOptions(ProxyUrl proxy) {
+      if (proxy == null) {
+        return null;
+      }
+      ProxyOptions options = new ProxyOptions().setType(ProxyType.HTTP).setHost(proxy.host()).setPort(proxy.port());
+      if (proxy.hasCredentials()) {
+        options.setUsername(proxy.username()).setPassword(proxy.password());
+      }
+      return options;
     }
   }
 
+  /** A client that reaches ilert directly. */
   public IlertClient(
       Vertx vertx, String apiUrl, String heartbeatUrl, int maxConnections, long requestTimeoutMs) {
+    this(vertx, apiUrl, heartbeatUrl, maxConnections, requestTimeoutMs, Proxies.NONE);
+  }
+
+  /** A client that reaches ilert through the proxies that apply to its URLs. */
+  public IlertClient(Vertx vertx, String apiUrl, String heartbeatUrl, int maxConnections,
+      long requestTimeoutMs, Proxies proxies) {
     this.vertx = vertx;
-    this.api = Base.parse(apiUrl);
-    this.heartbeat = Base.parse(heartbeatUrl);
+    this.api = Base.parse(apiUrl, proxies);
+    this.heartbeat = Base.parse(heartbeatUrl, proxies);
     this.requestTimeoutMs = requestTimeoutMs;
     HttpClientOptions options =
         new HttpClientOptions()
@@ -119,6 +149,7 @@ public final class IlertClient {
             .setPort(base.port())
             .setSsl(base.ssl())
             .setURI(path)
+            .setProxyOptions(base.proxy())
             .putHeader("User-Agent", userAgent);
     if (json) {
       options.putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
