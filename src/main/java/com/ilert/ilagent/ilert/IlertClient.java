@@ -137,6 +137,18 @@ public final class IlertClient {
     return send(request, null);
   }
 
+  /**
+   * A request to {@code {api}{pathAndQuery}} with a JSON body (or none) and the given Authorization
+   * header, on the same pool as events; the answer keeps its body (up to the cap) for parsing. For
+   * {@link PolicyClient}.
+   */
+  Future<HttpAnswer> api(HttpMethod method, String pathAndQuery, String authorization, Buffer jsonBody) {
+    RequestOptions options = request(method, api, api.path() + pathAndQuery, jsonBody != null)
+        .putHeader("Accept", "application/json")
+        .putHeader("Authorization", authorization);
+    return exchange(options, jsonBody);
+  }
+
   public void close() {
     client.close();
   }
