@@ -4,6 +4,7 @@ import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigException;
 import com.ilert.ilagent.config.ConfigLoader;
 import com.ilert.ilagent.config.FlagValues;
+import com.ilert.ilagent.config.Setting;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,7 +26,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    description = "Consume Kafka topics and forward the records to ilert.",
+    description = {
+      "Consume Kafka topics and forward the records to ilert; ping the agent's own heartbeat (-b);",
+      "serve /health, /ready and /metrics (-p). Without --kafka_brokers only -b and -p run."
+    },
     footer = {
       "",
       "Every option can also be set in the --config JSON file (key = long name without dashes;",
@@ -33,6 +37,8 @@ import picocli.CommandLine.Spec;
       "ILAGENT_<LONG_NAME>, e.g. ILAGENT_KAFKA_BROKERS, ILAGENT_VERBOSE, and",
       "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM for sasl.mechanism.",
       "Precedence: defaults < config file < environment < command line.",
+      "Also read: ILERT_API_KEY (ilert API token of the policy topic), ILERT_API_URL,",
+      "ILERT_HEARTBEAT_URL, and HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (or lower case).",
       "Exit codes: 0 stopped cleanly, 1 delivery failure, 2 usage or configuration error."
     })
 final class DaemonCommand implements Callable<Integer> {
@@ -60,6 +66,9 @@ final class DaemonCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FlagValues flags = new FlagValues().configFile(configFile);
+    for (int i = IlagentCommand.verbosity(spec); i > 0; i--) {
+      flags.add(Setting.VERBOSE, "");
+    }
     settingOptions.collect(spec.commandLine().getParseResult().matchedOptions(), flags);
     AgentConfig config;
     try {
