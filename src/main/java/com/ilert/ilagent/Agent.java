@@ -82,8 +82,6 @@ public final class Agent {
     }
     client = new IlertClient(vertx, config.apiUrl(), config.heartbeatUrl(), config.maxInFlight(),
         config.requestTimeoutMs(), config.proxies());
-    logRoute("ilert API", config.apiUrl());
-    logRoute("ilert heartbeats", config.heartbeatUrl());
     vertx
         .eventBus()
         .consumer(
@@ -93,6 +91,8 @@ public final class Agent {
               stopRequested.tryComplete(EXIT_FAILURE);
             });
     LOG.info("ilagent {} starting", Version.get());
+    logRoute("ilert API", config.apiUrl());
+    logRoute("ilert heartbeats", config.heartbeatUrl());
     try {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());

@@ -157,12 +157,13 @@ public final class ForwardProxy implements AutoCloseable {
         return;
       }
       NetSocket upstream = ar.result();
+      // Recorded before the client gets its 200: what a client saw answered must be recorded.
+      proxied.add(new Proxied("CONNECT", target, true, 200));
       req.toNetSocket().onComplete(down -> {
         if (down.failed()) {
           upstream.close();
           return;
         }
-        proxied.add(new Proxied("CONNECT", target, true, 200));
         NetSocket downstream = down.result();
         downstream.pipeTo(upstream);
         upstream.pipeTo(downstream);
@@ -183,17 +184,12 @@ public final class ForwardProxy implements AutoCloseable {
     req.body().compose(body -> client.request(new RequestOptions().setMethod(req.method())
             .setHost(address).setPort(port).setURI(path).setHeaders(headers))
         .compose(upstream -> upstream.send(body))
-        .compose(response -> response.body().map(b -> copy(req, response, b))))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            answer(req, target, true, 502);
-          } else {
-            proxied.add(new Proxied(req.method().name(), target, true, ar.result()));
-          }
-        });
+        .compose(response -> response.body().map(b -> copy(req, target, response, b))))
+        .onFailure(err -> answer(req, target, true, 502));
   }
 
-  private static int copy(HttpServerRequest req, HttpClientResponse response, Buffer body) {
+  private int copy(HttpServerRequest req, String target, HttpClientResponse response, Buffer body) {
+    proxied.add(new Proxied(req.method().name(), target, true, response.statusCode()));
     req.response().setStatusCode(response.statusCode());
     response.headers().forEach((name, value) -> {
       if (!HOP_BY_HOP.contains(name) && !name.equalsIgnoreCase("Content-Length")) {

@@ -147,7 +147,7 @@ public final class IlertStandIn implements AutoCloseable {
 
   /**
    * Serves HTTPS instead of HTTP, with the key and certificate of a PKCS12 key store (e.g. {@link
-   * TestCertificates#serverKeyStore}). Call before {@link #start()}.
+   * TestCertificates#server}). Call before {@link #start()}.
    */
   public IlertStandIn tls(java.nio.file.Path keyStore, String password) {
     tls = new HttpServerOptions().setSsl(true)
