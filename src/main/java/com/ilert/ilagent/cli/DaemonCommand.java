@@ -26,20 +26,19 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    description = {
-      "Consume Kafka topics and forward the records to ilert; ping the agent's own heartbeat (-b);",
-      "serve /health, /ready and /metrics (-p). Without --kafka_brokers only -b and -p run."
-    },
+    description = "Consume Kafka topics and forward the records to ilert, ping the agent's own"
+        + " heartbeat (-b), serve /health, /ready and /metrics (-p). Without --kafka_brokers only -b"
+        + " and -p run.",
     footer = {
       "",
-      "Every option can also be set in the --config JSON file (key = long name without dashes;",
-      "\"verbose\": N for -v; Kafka properties in a \"kafka\" object) and as environment variable",
-      "ILAGENT_<LONG_NAME>, e.g. ILAGENT_KAFKA_BROKERS, ILAGENT_VERBOSE, and",
-      "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM for sasl.mechanism.",
+      "Every option can also be set in the --config JSON file (key = long name",
+      "without dashes; \"verbose\": N for -v; Kafka properties in a \"kafka\" object)",
+      "and as environment variable ILAGENT_<LONG_NAME>, e.g. ILAGENT_KAFKA_BROKERS,",
+      "ILAGENT_VERBOSE, and ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM for sasl.mechanism.",
       "Precedence: defaults < config file < environment < command line.",
       "Also read: ILERT_API_KEY (ilert API token of the policy topic), ILERT_API_URL,",
-      "ILERT_HEARTBEAT_URL, and HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (or lower case).",
-      "Exit codes: 0 stopped cleanly, 1 delivery failure, 2 usage or configuration error."
+      "ILERT_HEARTBEAT_URL, HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (or lower",
+      "case). Exit codes: 0 stopped cleanly, 1 delivery failure, 2 usage/config error."
     })
 final class DaemonCommand implements Callable<Integer> {
   private final Map<String, String> env;

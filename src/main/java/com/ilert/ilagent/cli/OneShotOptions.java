@@ -48,7 +48,8 @@ final class OneShotOptions {
   @Option(
       names = "--request_timeout_ms",
       paramLabel = "MS",
-      description = "Timeout of the request to ilert, 1-" + MAX_TIMEOUT_MS + ". Default: 10000.")
+      description = "Bound on the whole request to ilert (connect, send, answer), 1-" + MAX_TIMEOUT_MS
+          + ". Default: 10000.")
   String requestTimeoutMs;
 
   @Option(

@@ -47,7 +47,7 @@ public enum Setting {
   COMMIT_INTERVAL_MS("commit_interval_ms", null, Kind.NUMBER, "100", "MS",
       "How often completed offsets are committed, 1-60000."),
   REQUEST_TIMEOUT_MS("request_timeout_ms", null, Kind.NUMBER, "10000", "MS",
-      "Timeout of one HTTP request to ilert, 1-600000."),
+      "Bound on one whole HTTP request to ilert (connect, send, answer), 1-600000."),
   HEARTBEAT("heartbeat", "-b", Kind.STRING, null, "KEY",
       "The agent's own ilert heartbeat key, pinged every 30 s."),
   LOG_FORMAT("log_format", null, Kind.STRING, "text", "text|json", "Log line format."),
