@@ -57,7 +57,8 @@ class PolicyClientTest {
     assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.DELIVERED);
     assertThat(result.step()).isEqualTo(Step.UPDATE_LEVEL);
     assertThat(result.answer().status()).isEqualTo(200);
-    assertThat(result.detail()).isEqualTo("set user o***@example.com (id 99) on level 1 of escalation policy 42");
+    assertThat(result.detail()).isEqualTo("set user o***@example.com (id 99) on level 1 of escalation policy 42")
+        .doesNotContain(TOKEN);
     List<Received> requests = ilert.policyRequests();
     assertThat(requests).extracting(Received::method).containsExactly("POST", "GET", "PUT");
     assertThat(requests.get(0).path()).isEqualTo("/api/users/search-email");
@@ -166,6 +167,7 @@ class PolicyClientTest {
     PolicyResult hung = apply(EMAIL, 1, ROUTING_KEY);
     assertThat(hung.outcome()).isEqualTo(Outcome.RETRYABLE);
     assertThat(hung.detail()).isEqualTo("find user o***@example.com: no complete answer within 2000 ms");
+    assertThat(List.of(dropped.detail(), hung.detail())).noneMatch(d -> d.contains(TOKEN));
   }
 
   @Test
