@@ -144,8 +144,10 @@ public final class IlertClient {
    */
   Future<HttpAnswer> api(HttpMethod method, String pathAndQuery, String authorization, Buffer jsonBody) {
     RequestOptions options = request(method, api, api.path() + pathAndQuery, jsonBody != null)
-        .putHeader("Accept", "application/json")
         .putHeader("Authorization", authorization);
+    if (jsonBody == null) {
+      options.putHeader("Accept", "application/json");
+    }
     return exchange(options, jsonBody);
   }
 

@@ -70,6 +70,8 @@ class PolicyClientTest {
     assertThat(put.body()).isEqualTo(new JsonObject().put("escalationTimeout", 5)
         .put("users", new JsonArray().add(new JsonObject().put("id", 99))));
     assertThat(put.headers().get("Content-Type")).isEqualTo("application/json");
+    assertThat(requests).allSatisfy(r -> assertThat(r.headers().get("Accept")).isEqualTo("application/json"));
+    assertThat(requests.get(1).headers()).as("a GET has no body").doesNotContainKey("Content-Type");
   }
 
   @Test
