@@ -1,6 +1,7 @@
 package com.ilert.ilagent;
 
 import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.config.ConfigNote;
 import com.ilert.ilagent.health.HealthVerticle;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.kafka.ConsumerVerticle;
@@ -60,6 +61,13 @@ public final class Agent {
   /** Blocks the calling (main) thread until the agent has stopped; returns the exit code. */
   public static int run(AgentConfig config) {
     Logging.configure(config.verbosity(), config.logFormat());
+    for (ConfigNote note : config.notes()) {
+      if (note.level() == ConfigNote.Level.WARN) {
+        LOG.warn("{}", note.message());
+      } else {
+        LOG.debug("{}", note.message());
+      }
+    }
     return new Agent(config).runUntilStopped();
   }
 
@@ -72,8 +80,8 @@ public final class Agent {
       stopped.complete(EXIT_FAILURE);
       return EXIT_FAILURE;
     }
-    client =
-        new IlertClient(vertx, config.apiUrl(), config.heartbeatUrl(), config.maxInFlight(), config.requestTimeoutMs());
+    client = new IlertClient(vertx, config.apiUrl(), config.heartbeatUrl(), config.maxInFlight(),
+        config.requestTimeoutMs(), config.proxies());
     vertx
         .eventBus()
         .consumer(
@@ -83,6 +91,8 @@ public final class Agent {
               stopRequested.tryComplete(EXIT_FAILURE);
             });
     LOG.info("ilagent {} starting", Version.get());
+    logRoute("ilert API", config.apiUrl());
+    logRoute("ilert heartbeats", config.heartbeatUrl());
     try {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
@@ -137,13 +147,30 @@ public final class Agent {
     return registry;
   }
 
-  /** Probes first so they answer from the start, then the consumer, then the own heartbeat. */
+  /** The proxy a base URL's requests go through, if any, without its credentials. */
+  private void logRoute(String what, String url) {
+    if (config.proxies().isEmpty()) {
+      return;
+    }
+    java.net.URI uri = java.net.URI.create(url);
+    var proxy = config.proxies().forTarget("https".equalsIgnoreCase(uri.getScheme()), uri.getHost());
+    LOG.info("{} {}: {}", what, url, proxy == null ? "direct (NO_PROXY)" : "through proxy " + proxy);
+  }
+
+  /**
+   * Probes first so they answer from the start, then the consumer (only with Kafka: without it the
+   * agent pings its own heartbeat and is ready at once), then the own heartbeat.
+   */
   private Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
     if (config.port() != null) {
-      chain = chain.compose(v -> deploy(new HealthVerticle("0.0.0.0", config.port(), registry)));
+      chain = chain.compose(v -> deploy(new HealthVerticle("0.0.0.0", config.port(), registry, config.kafka())));
     }
-    chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));
+    if (config.kafka()) {
+      chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));
+    } else {
+      LOG.info("No --kafka_brokers: running without a Kafka consumer");
+    }
     if (config.heartbeatKey() != null) {
       chain = chain.compose(v -> deploy(new HeartbeatVerticle(config.heartbeatKey(), client, metrics)));
     }

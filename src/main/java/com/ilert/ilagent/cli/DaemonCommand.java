@@ -4,6 +4,7 @@ import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigException;
 import com.ilert.ilagent.config.ConfigLoader;
 import com.ilert.ilagent.config.FlagValues;
+import com.ilert.ilagent.config.Setting;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,15 +26,19 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    description = "Consume Kafka topics and forward the records to ilert.",
+    description = "Consume Kafka topics and forward the records to ilert, ping the agent's own"
+        + " heartbeat (-b), serve /health, /ready and /metrics (-p). Without --kafka_brokers only -b"
+        + " and -p run.",
     footer = {
       "",
-      "Every option can also be set in the --config JSON file (key = long name without dashes;",
-      "\"verbose\": N for -v; Kafka properties in a \"kafka\" object) and as environment variable",
-      "ILAGENT_<LONG_NAME>, e.g. ILAGENT_KAFKA_BROKERS, ILAGENT_VERBOSE, and",
-      "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM for sasl.mechanism.",
+      "Every option can also be set in the --config JSON file (key = long name",
+      "without dashes; \"verbose\": N for -v; Kafka properties in a \"kafka\" object)",
+      "and as environment variable ILAGENT_<LONG_NAME>, e.g. ILAGENT_KAFKA_BROKERS,",
+      "ILAGENT_VERBOSE, and ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM for sasl.mechanism.",
       "Precedence: defaults < config file < environment < command line.",
-      "Exit codes: 0 stopped cleanly, 1 delivery failure, 2 usage or configuration error."
+      "Also read: ILERT_API_KEY (ilert API token of the policy topic), ILERT_API_URL,",
+      "ILERT_HEARTBEAT_URL, HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (or lower",
+      "case). Exit codes: 0 stopped cleanly, 1 delivery failure, 2 usage/config error."
     })
 final class DaemonCommand implements Callable<Integer> {
   private final Map<String, String> env;
@@ -60,6 +65,9 @@ final class DaemonCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FlagValues flags = new FlagValues().configFile(configFile);
+    for (int i = IlagentCommand.verbosity(spec); i > 0; i--) {
+      flags.add(Setting.VERBOSE, "");
+    }
     settingOptions.collect(spec.commandLine().getParseResult().matchedOptions(), flags);
     AgentConfig config;
     try {

@@ -79,7 +79,7 @@ final class EventCommand implements Callable<Integer> {
     OneShotOptions.Resolved options;
     JsonObject event;
     try {
-      options = common.resolve(env);
+      options = common.resolve(env, IlagentCommand.verbosity(spec));
       event = event(options.key());
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
@@ -87,6 +87,7 @@ final class EventCommand implements Callable<Integer> {
       return Cli.EXIT_USAGE;
     }
     Logging.configureCommand(options.verbosity());
+    options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));
     String target = "POST " + options.apiUrl() + "/events";
     LOG.info("Sending {} event for key {}: {}", event.getString("eventType"), Mask.key(options.key()), target);
     byte[] body = event.encode().getBytes(StandardCharsets.UTF_8);

@@ -45,13 +45,14 @@ final class HeartbeatCommand implements Callable<Integer> {
   public Integer call() {
     OneShotOptions.Resolved options;
     try {
-      options = common.resolve(env);
+      options = common.resolve(env, IlagentCommand.verbosity(spec));
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
       spec.commandLine().getErr().flush();
       return Cli.EXIT_USAGE;
     }
     Logging.configureCommand(options.verbosity());
+    options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));
     String masked = Mask.key(options.key());
     // The same choice IlertClient.ping makes, for the messages.
     String target = options.key().startsWith("il1hbt")

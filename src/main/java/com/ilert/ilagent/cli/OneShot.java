@@ -42,7 +42,7 @@ final class OneShot {
     PrintWriter err = cmd.getErr();
     Vertx vertx = Vertx.vertx(Agent.vertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     IlertClient client =
-        new IlertClient(vertx, options.apiUrl(), options.heartbeatUrl(), 1, options.requestTimeoutMs());
+        new IlertClient(vertx, options.apiUrl(), options.heartbeatUrl(), 1, options.requestTimeoutMs(), options.proxies());
     try {
       IlertAnswer answer;
       try {

@@ -6,6 +6,8 @@ import com.ilert.ilagent.config.RawValue;
 import com.ilert.ilagent.config.Setting;
 import com.ilert.ilagent.config.Values;
 import com.ilert.ilagent.mapping.EventMapper;
+import com.ilert.ilagent.proxy.Proxies;
+import com.ilert.ilagent.proxy.ProxyUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -46,22 +48,52 @@ final class OneShotOptions {
   @Option(
       names = "--request_timeout_ms",
       paramLabel = "MS",
-      description = "Timeout of the request to ilert, 1-" + MAX_TIMEOUT_MS + ". Default: 10000.")
+      description = "Bound on the whole request to ilert (connect, send, answer), 1-" + MAX_TIMEOUT_MS
+          + ". Default: 10000.")
   String requestTimeoutMs;
 
-  @Option(names = "-v", description = "More log output on stderr; repeat for more.")
+  @Option(
+      names = "--proxy",
+      paramLabel = "URL",
+      description = "HTTP proxy, e.g. http://user:password@proxy:3128 (env: ILAGENT_PROXY); wins over"
+          + " HTTPS_PROXY, HTTP_PROXY and ALL_PROXY, which are read as well (NO_PROXY applies).")
+  String proxy;
+
+  @Option(names = {"-v", "--verbose"}, description = "More log output on stderr; repeat for more.")
   boolean[] verbose = new boolean[0];
 
-  /** The checked values. */
-  record Resolved(String key, String apiUrl, String heartbeatUrl, long requestTimeoutMs, int verbosity) {}
+  /**
+   * The checked values.
+   *
+   * @param proxies the proxies to use; their {@code problems()} are worth a warning
+   */
+  record Resolved(String key, String apiUrl, String heartbeatUrl, long requestTimeoutMs, int verbosity,
+      Proxies proxies) {}
 
-  Resolved resolve(Map<String, String> env) throws ConfigException {
+  /** @param globalVerbosity -v given before the command */
+  Resolved resolve(Map<String, String> env, int globalVerbosity) throws ConfigException {
     return new Resolved(
         key(env),
         url(apiUrl, "--api_url", Setting.API_URL, env),
         url(heartbeatUrl, "--heartbeat_url", Setting.HEARTBEAT_URL, env),
         timeout(),
-        verbose.length);
+        verbose.length + globalVerbosity,
+        proxies(env));
+  }
+
+  /** --proxy, else ILAGENT_PROXY, else the proxy variables; the value is never shown. */
+  private Proxies proxies(Map<String, String> env) throws ConfigException {
+    String source = "--proxy";
+    String text = proxy;
+    if (text == null && env.get(Setting.PROXY.envName()) != null) {
+      source = Setting.PROXY.envName();
+      text = env.get(source);
+    }
+    try {
+      return Proxies.resolve(text == null ? null : ProxyUrl.parse(text), env);
+    } catch (ProxyUrl.Invalid e) {
+      throw new ConfigException(source + ": " + e.getMessage());
+    }
   }
 
   private String key(Map<String, String> env) throws ConfigException {

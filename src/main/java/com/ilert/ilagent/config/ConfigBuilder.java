@@ -5,32 +5,58 @@ import static com.ilert.ilagent.config.Setting.*;
 import com.ilert.ilagent.config.AgentConfig.LogFormat;
 import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.MappingConfig;
+import com.ilert.ilagent.mapping.PolicyRules;
+import com.ilert.ilagent.proxy.Proxies;
+import com.ilert.ilagent.proxy.ProxyUrl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Converts the merged raw settings into the typed {@link AgentConfig} and checks the rules that
  * span several settings. This is the only place that knows the type and range of each option.
  */
 final class ConfigBuilder {
-  private final RawSettings raw;
+  /** The ilert API token of the escalation-policy requests; an ilert-wide name, like ILERT_API_URL. */
+  static final String API_KEY_ENV = "ILERT_API_KEY";
 
-  private ConfigBuilder(RawSettings raw) {
+  private final RawSettings raw;
+  private final Map<String, String> env;
+
+  private ConfigBuilder(RawSettings raw, Map<String, String> env) {
     this.raw = raw;
+    this.env = env;
   }
 
-  static AgentConfig build(RawSettings merged) throws ConfigException {
-    return new ConfigBuilder(merged).build();
+  /**
+   * @param merged every source merged
+   * @param env the process environment, for the variables that are not ILAGENT_ settings
+   *     (ILERT_API_KEY, the proxy variables)
+   */
+  static AgentConfig build(RawSettings merged, Map<String, String> env) throws ConfigException {
+    return new ConfigBuilder(merged, env).build();
   }
 
   private AgentConfig build() throws ConfigException {
-    List<String> brokers = Values.brokers(required(KAFKA_BROKERS));
+    RawValue brokersGiven = raw.get(KAFKA_BROKERS);
+    List<String> brokers = brokersGiven == null ? List.of() : Values.brokers(brokersGiven);
+    String heartbeatKey = key(HEARTBEAT);
+    if (brokers.isEmpty()) {
+      checkNoKafkaOptions(heartbeatKey);
+    }
     List<String> eventTopics = topics(EVENT_TOPIC);
     List<String> heartbeatTopics = topics(HEARTBEAT_TOPIC);
-    checkTopics(eventTopics, heartbeatTopics);
-    String deadLetterTopic = deadLetterTopic(eventTopics, heartbeatTopics);
+    String policyTopic = policyTopic(eventTopics, heartbeatTopics);
+    if (!brokers.isEmpty()) {
+      checkTopics(eventTopics, heartbeatTopics, policyTopic);
+    }
+    String deadLetterTopic = deadLetterTopic(eventTopics, heartbeatTopics, policyTopic);
     Integer port = raw.get(PORT) == null ? null : Values.port(raw.get(PORT));
+    MappingConfig mapping = mapping();
+    Proxies proxies = proxies();
+    List<ConfigNote> notes = new ArrayList<>(raw.notes());
+    proxies.problems().forEach(p -> notes.add(new ConfigNote(ConfigNote.Level.WARN, p)));
     return new AgentConfig(
         brokers,
         Values.nonBlank(required(KAFKA_GROUP_ID)),
@@ -49,25 +75,130 @@ final class ConfigBuilder {
         Values.longInRange(required(SHUTDOWN_TIMEOUT_MS), 0, Long.MAX_VALUE),
         Values.longInRange(required(COMMIT_INTERVAL_MS), 1, 60_000),
         Values.longInRange(required(REQUEST_TIMEOUT_MS), 1, 600_000),
-        key(HEARTBEAT),
+        heartbeatKey,
         LogFormat.valueOf(
             Values.oneOf(required(LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT)),
-        mapping(),
-        deadLetterTopic);
+        mapping,
+        deadLetterTopic,
+        policy(policyTopic, mapping),
+        proxies,
+        notes);
   }
 
-  private String deadLetterTopic(List<String> events, List<String> heartbeats) throws ConfigException {
+  /**
+   * Without --kafka_brokers the daemon runs only its own heartbeat (and the probes): a Kafka option
+   * then is a mistake worth naming, and without -b there is nothing to run at all.
+   */
+  private void checkNoKafkaOptions(String heartbeatKey) throws ConfigException {
+    for (Setting s : Setting.values()) {
+      RawValue v = s == KAFKA_PROPERTY ? null : raw.given(s);
+      if (s.needsKafka() && v != null) {
+        throw v.problem("needs --kafka_brokers (the Kafka cluster to consume from)");
+      }
+    }
+    if (!raw.kafkaProperties().isEmpty()) {
+      throw raw.kafkaProperties().values().iterator().next()
+          .problem("needs --kafka_brokers (the Kafka cluster to consume from)");
+    }
+    if (heartbeatKey == null) {
+      throw new ConfigException("nothing to run: give --kafka_brokers and topics to consume, and/or"
+          + " -b/--heartbeat KEY for the agent's own heartbeat (or set ILAGENT_KAFKA_BROKERS,"
+          + " ILAGENT_HEARTBEAT, or use the --config file)");
+    }
+  }
+
+  private String policyTopic(List<String> events, List<String> heartbeats) throws ConfigException {
+    RawValue v = raw.get(POLICY_TOPIC);
+    if (v == null) {
+      for (Setting s : new Setting[] {POLICY_ROUTING_KEYS, MAP_KEY_EMAIL, MAP_KEY_SHIFT, SHIFT_OFFSET}) {
+        if (raw.given(s) != null) {
+          throw raw.given(s).problem("needs --policy_topic (the topic of escalation-policy updates)");
+        }
+      }
+      return null;
+    }
+    String topic = oneTopic(v);
+    if (events.contains(topic) || heartbeats.contains(topic)) {
+      // A record cannot be both; guessing would page people or change who is on call.
+      throw v.problem("\"" + topic + "\" is also an event or heartbeat topic");
+    }
+    return topic;
+  }
+
+  private PolicyConfig policy(String topic, MappingConfig mapping) throws ConfigException {
+    if (topic == null) {
+      return null;
+    }
+    RawValue fields = raw.get(POLICY_ROUTING_KEYS);
+    List<String> routingKeyFields = fields == null ? List.of() : Values.list(fields);
+    if (routingKeyFields.isEmpty()) {
+      throw raw.get(POLICY_TOPIC).problem("needs --policy_routing_keys (the payload fields that make"
+          + " the routing key of the escalation policy)");
+    }
+    PolicyRules rules = new PolicyRules(
+        routingKeyFields,
+        Values.nonBlank(required(MAP_KEY_EMAIL)),
+        Values.nonBlank(required(MAP_KEY_SHIFT)),
+        Values.intInRange(required(SHIFT_OFFSET), -1000, 1000),
+        mapping.filterKey(),
+        mapping.filterVal());
+    return new PolicyConfig(topic, rules, apiToken());
+  }
+
+  /**
+   * ILERT_API_KEY, a leading "Bearer " dropped. It goes into an HTTP header as it is, so it must be
+   * one visible word; the messages never show it.
+   */
+  private String apiToken() throws ConfigException {
+    String value = env.get(API_KEY_ENV);
+    String token = value == null ? "" : value.trim();
+    if (token.equalsIgnoreCase("Bearer")) {
+      token = "";
+    } else if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = token.substring(7).trim();
+    }
+    if (token.isEmpty()) {
+      throw raw.get(POLICY_TOPIC).problem("needs an ilert API token in the environment variable "
+          + API_KEY_ENV);
+    }
+    if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+      throw new ConfigException(API_KEY_ENV + ": has characters that cannot go into an HTTP header"
+          + " (spaces, control or non-ASCII characters)");
+    }
+    return token;
+  }
+
+  private Proxies proxies() throws ConfigException {
+    RawValue v = raw.get(PROXY);
+    ProxyUrl explicit = null;
+    if (v != null) {
+      try {
+        explicit = ProxyUrl.parse(v.text());
+      } catch (ProxyUrl.Invalid e) {
+        throw v.problem(e.getMessage());
+      }
+    }
+    return Proxies.resolve(explicit, env);
+  }
+
+  private String deadLetterTopic(List<String> events, List<String> heartbeats, String policyTopic)
+      throws ConfigException {
     RawValue v = raw.get(DEAD_LETTER_TOPIC);
     if (v == null) {
       return null;
     }
+    String topic = oneTopic(v);
+    if (events.contains(topic) || heartbeats.contains(topic) || topic.equals(policyTopic)) {
+      // The agent would consume its own dead letters and write them again, forever.
+      throw v.problem("\"" + topic + "\" is also a consumed topic");
+    }
+    return topic;
+  }
+
+  private static String oneTopic(RawValue v) throws ConfigException {
     List<String> topic = Values.topics(v);
     if (topic.size() != 1) {
       throw v.problem("expected one topic");
-    }
-    if (events.contains(topic.get(0)) || heartbeats.contains(topic.get(0))) {
-      // The agent would consume its own dead letters and write them again, forever.
-      throw v.problem("\"" + topic.get(0) + "\" is also a consumed topic");
     }
     return topic.get(0);
   }
@@ -122,10 +253,12 @@ final class ConfigBuilder {
     return v == null ? List.of() : Values.topics(v);
   }
 
-  private void checkTopics(List<String> events, List<String> heartbeats) throws ConfigException {
-    if (events.isEmpty() && heartbeats.isEmpty()) {
-      throw new ConfigException("no topic to consume: give --event_topic (-e) or --heartbeat_topic"
-          + " (-r), set ILAGENT_EVENT_TOPIC or ILAGENT_HEARTBEAT_TOPIC, or use the --config file");
+  private void checkTopics(List<String> events, List<String> heartbeats, String policyTopic)
+      throws ConfigException {
+    if (events.isEmpty() && heartbeats.isEmpty() && policyTopic == null) {
+      throw new ConfigException("no topic to consume: give --event_topic (-e), --heartbeat_topic"
+          + " (-r) or --policy_topic, set ILAGENT_EVENT_TOPIC or ILAGENT_HEARTBEAT_TOPIC, or use the"
+          + " --config file");
     }
     List<String> both = new ArrayList<>(events);
     both.retainAll(heartbeats);

@@ -20,6 +20,6 @@ public final class ConfigLoader {
       merged = merged.overlay(ConfigFile.read(flags.configFile()));
     }
     merged = merged.overlay(EnvSettings.read(env)).overlay(flags.toRawSettings());
-    return ConfigBuilder.build(merged);
+    return ConfigBuilder.build(merged, env);
   }
 }

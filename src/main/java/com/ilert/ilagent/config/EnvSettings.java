@@ -1,13 +1,16 @@
 package com.ilert.ilagent.config;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Reads settings from environment variables. Every ILAGENT_ variable must be known: a typo in a
  * Kubernetes manifest would otherwise be ignored and the agent would run with a default nobody
- * asked for.
+ * asked for. The only exception are the variables Kubernetes itself injects for a Service named
+ * ilagent ({@link ServiceLinks}): they are recognised by their shape and ignored.
  */
 final class EnvSettings {
   private static final Map<String, Setting> BY_NAME = new HashMap<>();
@@ -25,6 +28,7 @@ final class EnvSettings {
   static RawSettings read(Map<String, String> env) throws ConfigException {
     RawSettings out = new RawSettings();
     readAliases(env, out);
+    List<String> serviceLinks = new ArrayList<>();
     // Sorted, so that with several mistakes the same one is reported on every start.
     for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
       String name = e.getKey();
@@ -35,12 +39,20 @@ final class EnvSettings {
         out.putKafkaProperty(KafkaProperties.fromEnvName(name), new RawValue(e.getValue(), name, true));
         continue;
       }
+      if (ServiceLinks.isServiceLink(name, e.getValue())) {
+        serviceLinks.add(name);
+        continue;
+      }
       Setting s = BY_NAME.get(name);
       if (s == null) {
         throw new ConfigException(name + ": unknown environment variable"
             + " (variables starting with ILAGENT_ must name a daemon option)");
       }
       out.put(s, new RawValue(e.getValue(), name, s.secret()));
+    }
+    if (!serviceLinks.isEmpty()) {
+      out.note(new ConfigNote(ConfigNote.Level.DEBUG, "Ignoring Kubernetes service-link variables "
+          + String.join(", ", serviceLinks)));
     }
     return out;
   }

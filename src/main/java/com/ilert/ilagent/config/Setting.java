@@ -1,5 +1,6 @@
 package com.ilert.ilagent.config;
 
+import com.ilert.ilagent.mapping.PolicyRules;
 import java.util.Locale;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Locale;
  */
 public enum Setting {
   KAFKA_BROKERS("kafka_brokers", null, Kind.LIST, null, "HOST:PORT[,...]",
-      "Kafka bootstrap servers, comma-separated (required)."),
+      "Kafka bootstrap servers, comma-separated. Without it the daemon runs no consumer, only its"
+          + " own heartbeat (-b) and the probes (-p)."),
   KAFKA_GROUP_ID("kafka_group_id", null, Kind.STRING, "ilagent", "GROUP",
       "Kafka consumer group id."),
   EVENT_TOPIC("event_topic", "-e", Kind.LIST, null, "TOPIC[,...]",
@@ -20,11 +22,14 @@ public enum Setting {
   PORT("port", "-p", Kind.NUMBER, null, "PORT",
       "Port of the HTTP server for /health, /ready and /metrics (off when not given)."),
   VERBOSE("verbose", "-v", Kind.COUNT, "0", null,
-      "More log output; repeat for more (-v warn, -vv info, -vvv debug)."),
+      "More log output; repeat for more (-v warn, -vv info, -vvv debug). Also before the command."),
   API_URL("api_url", null, Kind.STRING, AgentConfig.DEFAULT_API_URL, "URL",
       "Base URL of the ilert API."),
   HEARTBEAT_URL("heartbeat_url", null, Kind.STRING, AgentConfig.DEFAULT_HEARTBEAT_URL, "URL",
       "Base URL of the ilert heartbeat API."),
+  PROXY("proxy", null, Kind.STRING, null, "URL",
+      "HTTP proxy for requests to ilert, e.g. http://user:password@proxy:3128; wins over"
+          + " HTTPS_PROXY, HTTP_PROXY and ALL_PROXY (NO_PROXY still applies)."),
   KAFKA_OFFSET_RESET("kafka_offset_reset", null, Kind.STRING, "latest", "latest|earliest",
       "Where a new consumer group starts reading."),
   KAFKA_PROPERTY("kafka_property", null, Kind.PROPERTIES, null, "KEY=VALUE",
@@ -42,7 +47,7 @@ public enum Setting {
   COMMIT_INTERVAL_MS("commit_interval_ms", null, Kind.NUMBER, "100", "MS",
       "How often completed offsets are committed, 1-60000."),
   REQUEST_TIMEOUT_MS("request_timeout_ms", null, Kind.NUMBER, "10000", "MS",
-      "Timeout of one HTTP request to ilert, 1-600000."),
+      "Bound on one whole HTTP request to ilert (connect, send, answer), 1-600000."),
   HEARTBEAT("heartbeat", "-b", Kind.STRING, null, "KEY",
       "The agent's own ilert heartbeat key, pinged every 30 s."),
   LOG_FORMAT("log_format", null, Kind.STRING, "text", "text|json", "Log line format."),
@@ -67,7 +72,18 @@ public enum Setting {
   FORWARD_HEADERS("forward_headers", null, Kind.FLAG, null, null,
       "Put the Kafka record headers into customDetails.headers."),
   DEAD_LETTER_TOPIC("dead_letter_topic", null, Kind.STRING, null, "TOPIC",
-      "Topic that receives every record skipped as bad or rejected by ilert, with headers naming why.");
+      "Topic that receives every record skipped as bad or rejected by ilert, with headers naming why."),
+  POLICY_TOPIC("policy_topic", null, Kind.STRING, null, "TOPIC",
+      "Topic with escalation-policy updates (\"this person is on call at this level\"); needs"
+          + " --policy_routing_keys and an ilert API token in ILERT_API_KEY."),
+  POLICY_ROUTING_KEYS("policy_routing_keys", null, Kind.LIST, null, "FIELD[,...]",
+      "Top-level payload fields whose values, joined, are the routing key of the escalation policy."),
+  MAP_KEY_EMAIL("map_key_email", null, Kind.STRING, PolicyRules.DEFAULT_EMAIL_PATH, "PATH",
+      "Payload path of the on-call user's e-mail (policy topic)."),
+  MAP_KEY_SHIFT("map_key_shift", null, Kind.STRING, PolicyRules.DEFAULT_SHIFT_PATH, "PATH",
+      "Payload path of the shift, the escalation level (policy topic)."),
+  SHIFT_OFFSET("shift_offset", null, Kind.NUMBER, "0", "N",
+      "Added to the shift to get the 0-based level, e.g. -1 for shifts counted from 1; -1000-1000.");
 
   /** How a setting is given; decides the flag's arity and the JSON type the file must use. */
   public enum Kind {
@@ -129,11 +145,8 @@ public enum Setting {
     return description;
   }
 
-  /** Command-line names; -v has no long form, as in the Rust program. */
+  /** Command-line names. */
   public String[] cliNames() {
-    if (this == VERBOSE) {
-      return new String[] {shortName};
-    }
     return shortName == null
         ? new String[] {"--" + longName}
         : new String[] {shortName, "--" + longName};
@@ -181,8 +194,20 @@ public enum Setting {
     };
   }
 
-  /** Values of secret settings never appear in an error message. */
+  /** Values of secret settings never appear in an error message (a proxy URL may hold a password). */
   public boolean secret() {
-    return this == HEARTBEAT || this == EVENT_KEY || this == KAFKA_PROPERTY;
+    return this == HEARTBEAT || this == EVENT_KEY || this == KAFKA_PROPERTY || this == PROXY;
+  }
+
+  /**
+   * Settings that only mean something to the Kafka consumer: given without --kafka_brokers they are
+   * a mistake, not something to ignore.
+   */
+  public boolean needsKafka() {
+    return switch (this) {
+      case KAFKA_GROUP_ID, EVENT_TOPIC, HEARTBEAT_TOPIC, KAFKA_OFFSET_RESET, KAFKA_PROPERTY,
+          DEAD_LETTER_TOPIC, POLICY_TOPIC -> true;
+      default -> false;
+    };
   }
 }

@@ -24,6 +24,7 @@ public final class HealthVerticle extends VerticleBase {
   private final int port;
   private final String host;
   private final PrometheusMeterRegistry registry;
+  private final boolean consumer;
   private JsonObject consumerState =
       new JsonObject()
           .put("component", "kafka")
@@ -37,14 +38,28 @@ public final class HealthVerticle extends VerticleBase {
   private HttpServer server;
 
   public HealthVerticle(String host, int port, PrometheusMeterRegistry registry) {
+    this(host, port, registry, true);
+  }
+
+  /**
+   * @param consumer whether a Kafka consumer runs; without one the agent is ready from the start
+   *     (until shutdown), as there is nothing to wait for
+   */
+  public HealthVerticle(String host, int port, PrometheusMeterRegistry registry, boolean consumer) {
     this.host = host;
     this.port = port;
     this.registry = registry;
+    this.consumer = consumer;
+    if (!consumer) {
+      consumerState = new JsonObject().put("component", "agent").put("ready", true);
+    }
   }
 
   @Override
   public Future<?> start() {
-    vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMER_STATE, msg -> consumerState = msg.body());
+    if (consumer) {
+      vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMER_STATE, msg -> consumerState = msg.body());
+    }
     vertx.eventBus().consumer(Addresses.SHUTDOWN, msg -> shuttingDown = true);
 
     readiness = HealthChecks.create(vertx);

@@ -1,39 +1,49 @@
 package com.ilert.ilagent.ilert;
 
+import com.ilert.ilagent.proxy.Proxies;
+import com.ilert.ilagent.proxy.ProxyUrl;
 import com.ilert.ilagent.util.Version;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ProxyOptions;
+import io.vertx.core.net.ProxyType;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends single requests to ilert: events and heartbeat pings. One instance (one keep-alive pool)
  * serves the whole agent. A network error or timeout fails the returned future; every HTTP answer,
- * whatever its status, succeeds it, so callers classify answers in one place.
+ * whatever its status, succeeds it, so callers classify answers in one place. The request timeout
+ * bounds each whole exchange (connect, send, answer headers and body), and at most {@link
+ * #MAX_BODY_BYTES} of an answer body are read.
  *
  * <p>Uses the Vert.x core HTTP client with the base URLs parsed once: the WebClient parsed the
  * absolute URL and ran its interceptor chain on every request, a large part of the agent's CPU per
  * event.
  */
 public final class IlertClient {
-  /** Answer bodies are logged; a proxy's HTML error page must not flood the log. */
-  private static final int MAX_BODY_CHARS = 500;
+  /** Answer bodies kept in memory; more is not read (the connection is closed instead). */
+  static final int MAX_BODY_BYTES = 64 * 1024;
 
   private static final String LEGACY_HEARTBEAT_PREFIX = "il1hbt";
 
   /** Bounds the per-key path cache; ilert keys are few, a flood of made-up ones just resets it. */
   private static final int MAX_CACHED_PATHS = 10_000;
 
+  private final Vertx vertx;
   private final HttpClientAgent client;
   private final Base api;
   private final Base heartbeat;
@@ -41,9 +51,12 @@ public final class IlertClient {
   private final String userAgent = Version.userAgent();
   private final Map<String, String> eventPaths = new ConcurrentHashMap<>();
 
-  /** Scheme, host, port and path prefix of a base URL, parsed once. */
-  private record Base(String host, int port, boolean ssl, String path) {
-    static Base parse(String url) {
+  /**
+   * Scheme, host, port and path prefix of a base URL, and the proxy its requests go through (null:
+   * direct), decided once: both depend only on the base URL.
+   */
+  private record Base(String host, int port, boolean ssl, String path, ProxyOptions proxy) {
+    static Base parse(String url, Proxies proxies) {
       URI uri = URI.create(stripSlash(url));
       boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
       if (!ssl && !"http".equalsIgnoreCase(uri.getScheme())) {
@@ -51,14 +64,38 @@ public final class IlertClient {
       }
       int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
       String path = uri.getRawPath() == null ? "" : stripSlash(uri.getRawPath());
-      return new Base(uri.getHost(), port, ssl, path);
+      return new Base(uri.getHost(), port, ssl, path, proxyOptions(proxies.forTarget(ssl, uri.getHost())));
+    }
+
+    /**
+     * An HTTP proxy: Vert.x tunnels https requests with CONNECT and sends http requests in absolute
+     * form; either way the proxy resolves ilert's host name, and gets the credentials as {@code
+     * Proxy-Authorization: Basic}.
+     */
+    private static ProxyOptions proxyOptions(ProxyUrl proxy) {
+      if (proxy == null) {
+        return null;
+      }
+      ProxyOptions options = new ProxyOptions().setType(ProxyType.HTTP).setHost(proxy.host()).setPort(proxy.port());
+      if (proxy.hasCredentials()) {
+        options.setUsername(proxy.username()).setPassword(proxy.password());
+      }
+      return options;
     }
   }
 
+  /** A client that reaches ilert directly. */
   public IlertClient(
       Vertx vertx, String apiUrl, String heartbeatUrl, int maxConnections, long requestTimeoutMs) {
-    this.api = Base.parse(apiUrl);
-    this.heartbeat = Base.parse(heartbeatUrl);
+    this(vertx, apiUrl, heartbeatUrl, maxConnections, requestTimeoutMs, Proxies.NONE);
+  }
+
+  /** A client that reaches ilert through the proxies that apply to its URLs. */
+  public IlertClient(Vertx vertx, String apiUrl, String heartbeatUrl, int maxConnections,
+      long requestTimeoutMs, Proxies proxies) {
+    this.vertx = vertx;
+    this.api = Base.parse(apiUrl, proxies);
+    this.heartbeat = Base.parse(heartbeatUrl, proxies);
     this.requestTimeoutMs = requestTimeoutMs;
     HttpClientOptions options =
         new HttpClientOptions()
@@ -100,6 +137,20 @@ public final class IlertClient {
     return send(request, null);
   }
 
+  /**
+   * A request to {@code {api}{pathAndQuery}} with a JSON body (or none) and the given Authorization
+   * header, on the same pool as events; the answer keeps its body (up to the cap) for parsing. For
+   * {@link PolicyClient}.
+   */
+  Future<HttpAnswer> api(HttpMethod method, String pathAndQuery, String authorization, Buffer jsonBody) {
+    RequestOptions options = request(method, api, api.path() + pathAndQuery, jsonBody != null)
+        .putHeader("Authorization", authorization);
+    if (jsonBody == null) {
+      options.putHeader("Accept", "application/json");
+    }
+    return exchange(options, jsonBody);
+  }
+
   public void close() {
     client.close();
   }
@@ -112,7 +163,7 @@ public final class IlertClient {
             .setPort(base.port())
             .setSsl(base.ssl())
             .setURI(path)
-            .setTimeout(requestTimeoutMs)
+            .setProxyOptions(base.proxy())
             .putHeader("User-Agent", userAgent);
     if (json) {
       options.putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
@@ -121,26 +172,91 @@ public final class IlertClient {
   }
 
   private Future<IlertAnswer> send(RequestOptions options, Buffer body) {
-    return client
-        .request(options)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(response -> response.body().map(buffer -> answer(response, buffer)));
+    return exchange(options, body).map(HttpAnswer::toIlertAnswer);
   }
 
-  private static IlertAnswer answer(HttpClientResponse response, Buffer buffer) {
-    String body = "";
-    if (buffer != null && buffer.length() > 0) {
-      body = buffer.toString(StandardCharsets.UTF_8);
-      if (body.length() > MAX_BODY_CHARS) {
-        body = body.substring(0, MAX_BODY_CHARS) + "...";
-      }
-      body = body.replace('\n', ' ').replace('\r', ' ');
+  /** One request and its whole answer, bounded in time and size; see {@link Exchange}. */
+  Future<HttpAnswer> exchange(RequestOptions options, Buffer body) {
+    Exchange exchange = new Exchange();
+    exchange.start(options, body);
+    return exchange.promise.future();
+  }
+
+  /**
+   * One request from connecting to the last byte of the answer. A timer bounds the whole of it: a
+   * server (or proxy) that trickles its answer a byte at a time never counts as idle, so an idle
+   * timeout alone would let it hold a delivery slot forever. The answer body is kept up to {@link
+   * #MAX_BODY_BYTES}; beyond that the request is reset, which closes the connection, so a huge or
+   * endless body is never read, let alone buffered.
+   */
+  private final class Exchange {
+    final Promise<HttpAnswer> promise = Promise.promise();
+    // Set on the request's context, read by the timer: volatile, and each side checks after
+    // writing, so one of them always resets a request that outlived the bound.
+    private volatile HttpClientRequest request;
+    private long timer;
+
+    void start(RequestOptions options, Buffer body) {
+      timer = vertx.setTimer(requestTimeoutMs, id -> timedOut());
+      client.request(options).onComplete(ar -> {
+        if (ar.failed()) {
+          fail(ar.cause());
+          return;
+        }
+        HttpClientRequest req = ar.result();
+        request = req;
+        if (promise.future().isComplete()) {
+          req.reset(); // the bound passed while connecting
+          return;
+        }
+        (body == null ? req.send() : req.send(body)).onComplete(sent -> {
+          if (sent.failed()) {
+            fail(sent.cause());
+          } else {
+            read(sent.result());
+          }
+        });
+      });
     }
-    return new IlertAnswer(
-        response.statusCode(),
-        response.getHeader("Retry-After"),
-        response.getHeader("correlation-id"),
-        body);
+
+    private void read(HttpClientResponse response) {
+      Buffer kept = Buffer.buffer();
+      response.handler(chunk -> {
+        if (promise.future().isComplete()) {
+          return;
+        }
+        int room = MAX_BODY_BYTES - kept.length();
+        if (chunk.length() <= room) {
+          kept.appendBuffer(chunk);
+          return;
+        }
+        kept.appendBuffer(chunk, 0, room);
+        complete(response, kept);
+        request.reset();
+      });
+      response.exceptionHandler(this::fail);
+      response.endHandler(v -> complete(response, kept));
+    }
+
+    private void timedOut() {
+      if (promise.tryFail(new TimeoutException("no complete answer within " + requestTimeoutMs + " ms"))) {
+        HttpClientRequest req = request;
+        if (req != null) {
+          req.reset();
+        }
+      }
+    }
+
+    private void complete(HttpClientResponse response, Buffer body) {
+      vertx.cancelTimer(timer);
+      promise.tryComplete(new HttpAnswer(response.statusCode(), response.getHeader("Retry-After"),
+          response.getHeader("correlation-id"), body));
+    }
+
+    private void fail(Throwable err) {
+      vertx.cancelTimer(timer);
+      promise.tryFail(err);
+    }
   }
 
   private static String encode(String key) {

@@ -9,6 +9,9 @@ package com.ilert.ilagent.ilert;
  *       duplicate alert. The caller should log the unexpected status.
  *   <li>429: RATE_LIMITED.
  *   <li>408 and 5xx: RETRYABLE.
+ *   <li>407: RETRYABLE. ilert never asks for proxy credentials; a proxy does, when they are missing
+ *       or wrong. That is the agent's configuration, not the event: dropping every event as
+ *       rejected would lose alerts, retrying ends in a delivery failure an operator notices.
  *   <li>Other 4xx (400 bad event, 401/403, 404 unknown key or path, ...): PERMANENT.
  *   <li>1xx, 3xx and anything outside 100-599: RETRYABLE. These mean a proxy or a misconfigured
  *       URL (a POST is not redirected); treating them as permanent would silently drop every
@@ -28,7 +31,7 @@ public final class ResponseClassifier {
     if (httpStatus == 429) {
       return Outcome.RATE_LIMITED;
     }
-    if (httpStatus == 408) {
+    if (httpStatus == 408 || httpStatus == 407) {
       return Outcome.RETRYABLE;
     }
     if (httpStatus >= 400 && httpStatus < 500) {

@@ -13,8 +13,10 @@ import java.util.function.DoubleSupplier;
  *
  * <ul>
  *   <li>DELIVERED and PERMANENT: give up (-1), there is nothing to retry.
- *   <li>A Retry-After (>= 0) is honoured as the delay, for 429 and for any retryable answer (e.g. a
- *       503 with Retry-After).
+ *   <li>A Retry-After (>= 0) lengthens the delay, for 429 and for any retryable answer (e.g. a 503
+ *       with Retry-After), but never shortens it below the exponential backoff of that attempt:
+ *       "Retry-After: 0" or a date in the past from a struggling server must not turn the retries
+ *       into a tight loop.
  *   <li>RATE_LIMITED without Retry-After: a random delay in [rateLimitMinMs, rateLimitMaxMs]
  *       (ilert suggests backing off 10-30 s; the spread keeps keys from coming back in lockstep).
  *   <li>RETRYABLE without Retry-After: exponential backoff with "full jitter above a floor": a
@@ -119,7 +121,7 @@ public final class RetryPolicy {
     }
     long delay;
     if (retryAfterMs >= 0) {
-      delay = retryAfterMs;
+      delay = Math.max(retryAfterMs, between(initialDelayMs, backoffCeiling(failedAttempts)));
     } else if (outcome == Outcome.RATE_LIMITED) {
       delay = between(rateLimitMinMs, rateLimitMaxMs);
     } else {

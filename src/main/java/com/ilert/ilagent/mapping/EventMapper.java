@@ -57,13 +57,9 @@ public final class EventMapper {
   private final String valAlert;
   private final String valAccept;
   private final String valResolve;
-  private final String filterKey;
-  private final String filterVal;
+  private final PayloadFilter filter;
   private final boolean forwardPayload;
   private final boolean forwardHeaders;
-  // Skip details of the filter, built once: the filter may drop almost every record.
-  private final String filterMissingDetail;
-  private final String filterMismatchDetail;
 
   /**
    * Blank options count as not given.
@@ -83,19 +79,12 @@ public final class EventMapper {
     this.valAlert = given(config.mapValEtypeAlert());
     this.valAccept = given(config.mapValEtypeAccept());
     this.valResolve = given(config.mapValEtypeResolve());
-    this.filterKey = given(config.filterKey());
-    this.filterVal = given(config.filterVal());
-    if (filterVal != null && filterKey == null) {
-      throw new IllegalArgumentException("filter value given without a filter key");
-    }
-    this.filterMissingDetail = filterKey == null ? null : "no top-level key " + JsonRecords.quote(filterKey);
-    this.filterMismatchDetail = filterVal == null ? null
-        : JsonRecords.quote(filterKey) + " is not " + JsonRecords.quote(filterVal);
+    this.filter = new PayloadFilter(given(config.filterKey()), given(config.filterVal()));
     this.forwardPayload = config.forwardMessagePayload();
     this.forwardHeaders = config.forwardHeaders();
   }
 
-  private static String given(String option) {
+  static String given(String option) {
     return option == null || option.isBlank() ? null : option;
   }
 
@@ -141,7 +130,7 @@ public final class EventMapper {
       String topic, int partition, long offset, byte[] key, byte[] value, List<RecordHeader> headers)
       throws JsonProcessingException {
     ObjectNode payload = JsonRecords.parseObject(value);
-    filter(payload);
+    filter.apply(payload);
     String integrationKey = eventKey != null ? eventKey : JsonRecords.integrationKey(payload);
 
     String eventType = eventType(payload);
@@ -180,19 +169,6 @@ public final class EventMapper {
     }
     return new MappingResult.Event(
         integrationKey, alertKey, eventType, JsonRecords.WRITER.writeValueAsBytes(body));
-  }
-
-  private void filter(ObjectNode payload) {
-    if (filterKey == null) {
-      return;
-    }
-    JsonNode v = payload.get(filterKey);
-    if (v == null) {
-      throw new Rejection(SkipReason.FILTERED, filterMissingDetail);
-    }
-    if (filterVal != null && !(v.isTextual() && filterVal.equals(v.textValue()))) {
-      throw new Rejection(SkipReason.FILTERED, filterMismatchDetail);
-    }
   }
 
   private String eventType(ObjectNode payload) {
@@ -284,20 +260,8 @@ public final class EventMapper {
 
   /** Walks nested objects; anything but a string at the end counts as not found. */
   private static String stringAt(ObjectNode payload, String[] path) {
-    if (path == null) {
-      return null;
-    }
-    JsonNode node = payload;
-    for (String segment : path) {
-      if (!node.isObject()) {
-        return null;
-      }
-      node = node.get(segment);
-      if (node == null) {
-        return null;
-      }
-    }
-    return node.isTextual() ? node.textValue() : null;
+    JsonNode node = JsonRecords.at(payload, path);
+    return node != null && node.isTextual() ? node.textValue() : null;
   }
 
   /** A string field; numbers and booleans become their text, objects and arrays are refused. */

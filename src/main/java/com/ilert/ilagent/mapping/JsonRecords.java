@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.ilert.ilagent.util.Mask;
 import java.io.IOException;
 
-/** Parsing and key handling shared by {@link EventMapper} and {@link HeartbeatMapper}. */
+/** Parsing, paths and key handling shared by the mappers. */
 final class JsonRecords {
   private JsonRecords() {}
 
@@ -123,6 +123,27 @@ final class JsonRecords {
       return "";
     }
     return " at line " + loc.getLineNr() + " column " + loc.getColumnNr();
+  }
+
+  /**
+   * The node at {@code path} (segments of a dotted option such as {@code data.message}), walking
+   * nested objects; null when the path is null or leads nowhere.
+   */
+  static JsonNode at(ObjectNode payload, String[] path) {
+    if (path == null) {
+      return null;
+    }
+    JsonNode node = payload;
+    for (String segment : path) {
+      if (!node.isObject()) {
+        return null;
+      }
+      node = node.get(segment);
+      if (node == null) {
+        return null;
+      }
+    }
+    return node;
   }
 
   /**

@@ -12,7 +12,11 @@ public enum SkipReason {
   UNKNOWN_EVENT_TYPE("unknown_event_type"),
   UNKNOWN_PRIORITY("unknown_priority"),
   INVALID_FIELD("invalid_field"),
-  /** ilert answered with a 4xx other than 429. */
+  /** An escalation-policy record without an e-mail at --map_key_email. */
+  MISSING_EMAIL("missing_email"),
+  /** An escalation-policy record whose --policy_routing_keys fields give no routing key. */
+  MISSING_ROUTING_KEY("missing_routing_key"),
+  /** ilert answered with a 4xx other than 429 (for a policy record: in any of its requests). */
   REJECTED("rejected");
 
   private final String label;

@@ -23,6 +23,7 @@ public final class AgentMetrics {
   private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
   private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
   private final Map<String, Counter> pings = new ConcurrentHashMap<>();
+  private final Map<String, Counter> policyUpdates = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
   private final Counter delivered;
   private final Counter retries;
@@ -113,6 +114,16 @@ public final class AgentMetrics {
     pings.computeIfAbsent(source + '/' + result, k -> Counter.builder("ilagent.heartbeat.pings")
         .description("Heartbeat pings sent to ilert, by source and result")
         .tag("source", source).tag("result", result).register(registry))
+        .increment();
+  }
+
+  /**
+   * An escalation-policy record done: {@code result} e.g. {@code updated} (the level was set),
+   * {@code rejected} (ilert refused a step), {@code skipped} (no e-mail or routing key).
+   */
+  public void policyUpdate(String result) {
+    policyUpdates.computeIfAbsent(result, r -> Counter.builder("ilagent.policy.updates")
+        .description("Escalation-policy records, by result").tag("result", r).register(registry))
         .increment();
   }
 

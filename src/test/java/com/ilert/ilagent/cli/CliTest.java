@@ -92,6 +92,34 @@ class CliTest {
   }
 
   @Test
+  void verboseIsGlobalLongOrShortBeforeOrAfterTheCommandAndCountsAddUp() {
+    String[] tail = {"--kafka_brokers", "localhost:9092", "-e", "events"};
+    assertThat(CliRun.run(prepend(new String[] {"-v", "-v", "daemon"}, tail)).config().verbosity()).isEqualTo(2);
+    assertThat(CliRun.run(prepend(new String[] {"--verbose", "daemon"}, tail)).config().verbosity()).isEqualTo(1);
+    assertThat(CliRun.run(prepend(new String[] {"-vv", "daemon", "-v"}, tail)).config().verbosity()).isEqualTo(3);
+    assertThat(CliRun.run(append(MINIMAL, "--verbose", "--verbose")).config().verbosity()).isEqualTo(2);
+    assertThat(CliRun.run(append(MINIMAL, "-v", "--verbose")).config().verbosity()).isEqualTo(2);
+  }
+
+  @Test
+  void globalVerboseOverridesTheEnvironmentLikeAnyFlag() {
+    Map<String, String> env = Map.of("ILAGENT_VERBOSE", "4");
+    assertThat(CliRun.run(env, MINIMAL).config().verbosity()).isEqualTo(4);
+    assertThat(CliRun.run(env, prepend(new String[] {"-v"}, MINIMAL)).config().verbosity()).isEqualTo(1);
+  }
+
+  @Test
+  void helpShowsTheNewOptions() {
+    assertThat(CliRun.run("--help").out()).contains("-v, --verbose");
+    assertThat(CliRun.run("daemon", "--help").out()).contains("-v, --verbose", "--proxy=URL",
+        "--policy_topic=TOPIC", "--policy_routing_keys=FIELD[,...]", "--map_key_email=PATH",
+        "Default: data.email", "--map_key_shift=PATH", "Default: data.shift", "--shift_offset=N",
+        "ILERT_API_KEY", "HTTPS_PROXY");
+    assertThat(CliRun.run("event", "--help").out()).contains("-v, --verbose", "--proxy=URL");
+    assertThat(CliRun.run("heartbeat", "--help").out()).contains("-v, --verbose", "--proxy=URL");
+  }
+
+  @Test
   void repeatedTopicFlagsConcatenateWithCommaLists() {
     Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "a,b", "--event_topic", "c", "-r", "hb");
     assertThat(r.config().eventTopics()).containsExactly("a", "b", "c");
@@ -120,6 +148,10 @@ class CliTest {
     assertThat(r.errLines())
         .containsExactly("ilagent: --max_in_flight: expected an integer from 1 to 10000, got \"abc\"");
     assertThat(r.config()).isNull();
+  }
+
+  static String[] prepend(String[] first, String... rest) {
+    return append(first, rest);
   }
 
   static String[] append(String[] base, String... more) {

@@ -81,7 +81,24 @@ class DaemonValidationTest {
         Arguments.of(List.of("--kafka_property", "key.deserializer=x"), "\"key.deserializer\" is set by the agent"),
         Arguments.of(List.of("--kafka_property", "value.deserializer=x"), "\"value.deserializer\" is set by the agent"),
         Arguments.of(List.of("--kafka_property", "novalue"), "ilagent: --kafka_property: expected KEY=VALUE"),
-        Arguments.of(List.of("--kafka_property", "=value"), "ilagent: --kafka_property: expected KEY=VALUE, the key is empty"));
+        Arguments.of(List.of("--kafka_property", "=value"), "ilagent: --kafka_property: expected KEY=VALUE, the key is empty"),
+        Arguments.of(List.of("--proxy", "https://u:pw@proxy:443"), "ilagent: --proxy: a proxy reached over TLS (https://) is not supported"),
+        Arguments.of(List.of("--proxy", "http://proxy:99999"), "ilagent: --proxy: has no valid port (1-65535)"),
+        Arguments.of(List.of("--proxy", " "), "ilagent: --proxy: is empty"),
+        Arguments.of(List.of("--policy_routing_keys", "a"), "ilagent: --policy_routing_keys: needs --policy_topic"),
+        Arguments.of(List.of("--map_key_email", "x.mail"), "ilagent: --map_key_email: needs --policy_topic"),
+        Arguments.of(List.of("--map_key_shift", "x.shift"), "ilagent: --map_key_shift: needs --policy_topic"),
+        Arguments.of(List.of("--shift_offset", "-1"), "ilagent: --shift_offset: needs --policy_topic"),
+        Arguments.of(List.of("--policy_topic", "events", "--policy_routing_keys", "a"), "ilagent: --policy_topic: \"events\" is also an event or heartbeat topic"),
+        Arguments.of(List.of("--policy_topic", "a,b", "--policy_routing_keys", "a"), "ilagent: --policy_topic: expected one topic"),
+        Arguments.of(List.of("--policy_topic", "bad topic"), "ilagent: --policy_topic: \"bad topic\" is not a valid Kafka topic name"),
+        Arguments.of(List.of("--policy_topic", "p"), "ilagent: --policy_topic: needs --policy_routing_keys"),
+        Arguments.of(List.of("--policy_topic", "p", "--policy_routing_keys", ""), "ilagent: --policy_topic: needs --policy_routing_keys"),
+        Arguments.of(List.of("--policy_topic", "p", "--policy_routing_keys", "a,,b"), "ilagent: --policy_routing_keys: \"a,,b\" has an empty entry"),
+        Arguments.of(List.of("--policy_topic", "p", "--policy_routing_keys", "a", "--shift_offset", "x"), "ilagent: --shift_offset: expected an integer from -1000 to 1000, got \"x\""),
+        Arguments.of(List.of("--policy_topic", "p", "--policy_routing_keys", "a", "--shift_offset", "1001"), "ilagent: --shift_offset: expected an integer from -1000 to 1000"),
+        Arguments.of(List.of("--policy_topic", "p", "--policy_routing_keys", "a", "--map_key_email", " "), "ilagent: --map_key_email: must not be empty"),
+        Arguments.of(List.of("--policy_topic", "p", "--policy_routing_keys", "a", "--dead_letter_topic", "p"), "ilagent: --dead_letter_topic: \"p\" is also a consumed topic"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -105,10 +122,59 @@ class DaemonValidationTest {
   }
 
   @Test
-  void brokersAreRequired() {
-    Result r = CliRun.run("daemon", "-e", "events");
+  void withoutBrokersTheOwnHeartbeatIsEnough() {
+    Result r = CliRun.run("daemon", "-b", "il1hbt0123456789abcdef", "-p", "8977");
+    assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
+    assertThat(r.config().kafka()).isFalse();
+    assertThat(r.config().kafkaBrokers()).isEmpty();
+    assertThat(r.config().topics()).isEmpty();
+    assertThat(r.config().heartbeatKey()).isEqualTo("il1hbt0123456789abcdef");
+    assertThat(CliRun.run(Map.of("ILAGENT_HEARTBEAT", "il1hbt0123456789abcdef"), "daemon").config().kafka()).isFalse();
+  }
+
+  @Test
+  void withNeitherBrokersNorOwnHeartbeatThereIsNothingToRun() {
+    for (String[] args : new String[][] {{"daemon"}, {"daemon", "-p", "8977"}, {"daemon", "-v", "-v"}}) {
+      Result r = CliRun.run(args);
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.errLines()).singleElement().asString()
+          .startsWith("ilagent: nothing to run: give --kafka_brokers and topics to consume, and/or -b/--heartbeat KEY");
+    }
+  }
+
+  static Stream<Arguments> kafkaOptionsWithoutBrokers() {
+    return Stream.of(
+        Arguments.of(Map.of(), List.of("-e", "events"), "ilagent: --event_topic: needs --kafka_brokers"),
+        Arguments.of(Map.of(), List.of("-r", "beats"), "ilagent: --heartbeat_topic: needs --kafka_brokers"),
+        Arguments.of(Map.of(), List.of("--policy_topic", "p"), "ilagent: --policy_topic: needs --kafka_brokers"),
+        Arguments.of(Map.of(), List.of("--dead_letter_topic", "d"), "ilagent: --dead_letter_topic: needs --kafka_brokers"),
+        Arguments.of(Map.of(), List.of("--kafka_group_id", "g"), "ilagent: --kafka_group_id: needs --kafka_brokers"),
+        Arguments.of(Map.of(), List.of("--kafka_offset_reset", "earliest"), "ilagent: --kafka_offset_reset: needs --kafka_brokers"),
+        Arguments.of(Map.of(), List.of("--kafka_property", "security.protocol=SSL"), "ilagent: --kafka_property: needs --kafka_brokers"),
+        Arguments.of(Map.of("ILAGENT_EVENT_TOPIC", "events"), List.of(), "ilagent: ILAGENT_EVENT_TOPIC: needs --kafka_brokers"),
+        Arguments.of(Map.of("ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM", "PLAIN"), List.of(),
+            "ilagent: ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM: needs --kafka_brokers"));
+  }
+
+  @ParameterizedTest(name = "{1} {0}")
+  @MethodSource("kafkaOptionsWithoutBrokers")
+  void kafkaOptionsWithoutBrokersAreNamed(Map<String, String> env, List<String> extra, String expected) {
+    List<String> args = new ArrayList<>(List.of("daemon", "-b", "il1hbt0123456789abcdef"));
+    args.addAll(extra);
+    Result r = CliRun.run(env, args.toArray(String[]::new));
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.errLines()).singleElement().asString().startsWith("ilagent: --kafka_brokers: missing");
+    assertThat(r.errLines()).singleElement().asString().startsWith(expected);
+    // Without -b as well, the Kafka option is still what the message names.
+    List<String> noHeartbeat = new ArrayList<>(List.of("daemon"));
+    noHeartbeat.addAll(extra);
+    assertThat(CliRun.run(env, noHeartbeat.toArray(String[]::new)).errLines()).singleElement().asString()
+        .startsWith(expected);
+  }
+
+  @Test
+  void mappingOptionsAndDefaultsOfKafkaOptionsDoNotNeedBrokers() {
+    Result r = CliRun.run("daemon", "-b", "il1hbt0123456789abcdef", "--ordering", "key", "--event_key", "il1api0123456789abcdef");
+    assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
   }
 
   @Test
@@ -133,6 +199,9 @@ class DaemonValidationTest {
         Arguments.of(Map.of("ILAGENT_MAX_IN_FLIGHT", "many"), "ilagent: ILAGENT_MAX_IN_FLIGHT: expected an integer from 1 to 10000, got \"many\""),
         Arguments.of(Map.of("ILAGENT_HEARTBEAT_TOPIC", "events"), "is both an event topic (--event_topic) and a heartbeat topic (ILAGENT_HEARTBEAT_TOPIC)"),
         Arguments.of(Map.of("ILAGENT_KAFKA_BROKER", "h:1"), "ilagent: ILAGENT_KAFKA_BROKER: unknown environment variable"),
+        Arguments.of(Map.of("ILAGENT_SERVICE_HOSTS", "10.0.0.1"), "ilagent: ILAGENT_SERVICE_HOSTS: unknown environment variable"),
+        Arguments.of(Map.of("ILAGENT_PORT", "tcp:8977"), "ilagent: ILAGENT_PORT: expected a port 1-65535, got \"tcp:8977\""),
+        Arguments.of(Map.of("ILAGENT_PROXY", "socks5://u:hunter2@h:1"), "ilagent: ILAGENT_PROXY: SOCKS proxies are not supported"),
         Arguments.of(Map.of("ILAGENT_CONFIG", "/etc/ilagent.json"), "ilagent: ILAGENT_CONFIG: unknown environment variable"),
         Arguments.of(Map.of("ILAGENT_KAFKA_PROPERTY_", "x"), "ilagent: ILAGENT_KAFKA_PROPERTY_: expected ILAGENT_KAFKA_PROPERTY_<NAME>"),
         Arguments.of(Map.of("ILAGENT_KAFKA_PROPERTY_GROUP_ID", "g"), "ilagent: ILAGENT_KAFKA_PROPERTY_GROUP_ID: Kafka property \"group.id\" is set by the agent; use --kafka_group_id"));
@@ -142,6 +211,122 @@ class DaemonValidationTest {
   @MethodSource("badEnv")
   void badEnvironmentVariableIsNamed(Map<String, String> env, String expected) {
     assertThat(errorOf(env)).contains(expected);
+  }
+
+  private static final Map<String, String> SERVICE_LINKS = Map.of(
+      "ILAGENT_SERVICE_HOST", "10.0.0.1",
+      "ILAGENT_SERVICE_PORT", "8977",
+      "ILAGENT_SERVICE_PORT_HTTP", "8977",
+      "ILAGENT_PORT", "tcp://10.0.0.1:8977",
+      "ILAGENT_PORT_8977_TCP", "tcp://10.0.0.1:8977",
+      "ILAGENT_PORT_8977_TCP_PROTO", "tcp",
+      "ILAGENT_PORT_8977_TCP_PORT", "8977",
+      "ILAGENT_PORT_8977_TCP_ADDR", "10.0.0.1",
+      "ILAGENT_METRICS_SERVICE_HOST", "10.0.0.2",
+      "ILAGENT_METRICS_PORT", "udp://10.0.0.2:9000");
+
+  @Test
+  void kubernetesServiceLinksAreIgnoredAndNeverTakenAsThePort() {
+    Map<String, String> env = new HashMap<>(SERVICE_LINKS);
+    env.put("ILAGENT_KAFKA_BROKERS", "h:1");
+    Result r = CliRun.run(env, VALID.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isEqualTo(CliRun.RUNNER_EXIT);
+    assertThat(r.config().port()).as("tcp://... is a service link, not the probe port").isNull();
+    assertThat(r.config().notes()).singleElement().satisfies(note -> {
+      assertThat(note.level()).isEqualTo(com.ilert.ilagent.config.ConfigNote.Level.DEBUG);
+      assertThat(note.message()).startsWith("Ignoring Kubernetes service-link variables ")
+          .contains("ILAGENT_PORT,", "ILAGENT_SERVICE_HOST", "ILAGENT_PORT_8977_TCP_ADDR", "ILAGENT_METRICS_PORT");
+    });
+  }
+
+  @Test
+  void aPlainNumberInIlagentPortIsStillThePortBesideServiceLinks() {
+    Map<String, String> env = new HashMap<>(SERVICE_LINKS);
+    env.put("ILAGENT_KAFKA_BROKERS", "h:1");
+    env.put("ILAGENT_PORT", "9100");
+    assertThat(CliRun.run(env, VALID.toArray(String[]::new)).config().port()).isEqualTo(9100);
+  }
+
+  @Test
+  void thePolicyTopicNeedsTheApiKeyWhichIsNeverShown() {
+    List<String> args = List.of("daemon", "--kafka_brokers", "h:1", "--policy_topic", "shifts",
+        "--policy_routing_keys", "location,slot");
+    Result none = CliRun.run(Map.of(), args.toArray(String[]::new));
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.errLines()).containsExactly(
+        "ilagent: --policy_topic: needs an ilert API token in the environment variable ILERT_API_KEY");
+    assertThat(CliRun.run(Map.of("ILERT_API_KEY", "Bearer  "), args.toArray(String[]::new)).errLines())
+        .as("only the prefix").containsExactly(none.errLines().get(0));
+
+    Result bad = CliRun.run(Map.of("ILERT_API_KEY", "s3cret token"), args.toArray(String[]::new));
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.errLines()).singleElement().asString()
+        .startsWith("ilagent: ILERT_API_KEY: has characters that cannot go into an HTTP header")
+        .doesNotContain("s3cret");
+
+    Result ok = CliRun.run(Map.of("ILERT_API_KEY", "Bearer s3cret-token"), args.toArray(String[]::new));
+    assertThat(ok.code()).isEqualTo(CliRun.RUNNER_EXIT);
+    assertThat(ok.config().policy().apiToken()).as("the Bearer prefix dropped").isEqualTo("s3cret-token");
+    assertThat(ok.config().policy().toString()).doesNotContain("s3cret");
+    assertThat(ok.config().toString()).doesNotContain("s3cret");
+    assertThat(ok.config().topics()).containsExactly("shifts");
+  }
+
+  @Test
+  void thePolicyOptionsWithTheirDefaults() {
+    Result r = CliRun.run(Map.of("ILERT_API_KEY", "tok"), "daemon", "--kafka_brokers", "h:1", "-e", "events",
+        "--policy_topic", "shifts", "--policy_routing_keys", "location", "--policy_routing_keys", "slot",
+        "--filter_key", "kind", "--filter_val", "plan");
+    assertThat(r.code()).as(r.err()).isEqualTo(CliRun.RUNNER_EXIT);
+    var policy = r.config().policy();
+    assertThat(policy.topic()).isEqualTo("shifts");
+    assertThat(policy.rules().routingKeyFields()).containsExactly("location", "slot");
+    assertThat(policy.rules().emailPath()).isEqualTo("data.email");
+    assertThat(policy.rules().shiftPath()).isEqualTo("data.shift");
+    assertThat(policy.rules().shiftOffset()).isZero();
+    assertThat(policy.rules().filterKey()).isEqualTo("kind");
+    assertThat(policy.rules().filterVal()).isEqualTo("plan");
+    assertThat(r.config().topics()).containsExactly("events", "shifts");
+
+    Result custom = CliRun.run(Map.of("ILERT_API_KEY", "tok", "ILAGENT_SHIFT_OFFSET", "-1"), "daemon",
+        "--kafka_brokers", "h:1", "--policy_topic", "shifts", "--policy_routing_keys", "team",
+        "--map_key_email", "person.mail", "--map_key_shift", "rota.level");
+    assertThat(custom.config().policy().rules())
+        .extracting(p -> p.emailPath(), p -> p.shiftPath(), p -> p.shiftOffset())
+        .containsExactly("person.mail", "rota.level", -1);
+    assertThat(custom.config().eventTopics()).isEmpty();
+  }
+
+  @Test
+  void aProxyOptionWinsOverTheEnvironmentAndItsPasswordIsNeverShown() {
+    Map<String, String> env = new HashMap<>(BROKERS);
+    env.put("HTTPS_PROXY", "http://env-proxy:1");
+    env.put("NO_PROXY", "internal");
+    List<String> args = new ArrayList<>(VALID);
+    args.addAll(List.of("--proxy", "http://ops:hunter2@option-proxy:3128"));
+    Result r = CliRun.run(env, args.toArray(String[]::new));
+    assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
+    assertThat(r.config().proxies().forTarget(true, "api.ilert.com").toString())
+        .isEqualTo("http://****@option-proxy:3128");
+    assertThat(r.config().proxies().forTarget(true, "ilert.internal")).isNull();
+    assertThat(r.config().toString()).doesNotContain("hunter2");
+
+    Result fromEnv = CliRun.run(env, VALID.toArray(String[]::new));
+    assertThat(fromEnv.config().proxies().forTarget(true, "api.ilert.com").host()).isEqualTo("env-proxy");
+    assertThat(fromEnv.config().proxies().forTarget(false, "api.ilert.com")).as("no HTTP_PROXY").isNull();
+  }
+
+  @Test
+  void anUnusableProxyVariableIsIgnoredWithAWarning() {
+    Map<String, String> env = new HashMap<>(BROKERS);
+    env.put("https_proxy", "socks5://u:hunter2@socks:1080");
+    Result r = CliRun.run(env, VALID.toArray(String[]::new));
+    assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
+    assertThat(r.config().proxies().isEmpty()).isTrue();
+    assertThat(r.config().notes()).singleElement().satisfies(note -> {
+      assertThat(note.level()).isEqualTo(com.ilert.ilagent.config.ConfigNote.Level.WARN);
+      assertThat(note.message()).startsWith("https_proxy SOCKS proxies are not supported").doesNotContain("hunter2");
+    });
   }
 
   @Test

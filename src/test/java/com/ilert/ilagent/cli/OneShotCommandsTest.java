@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.ilert.ilagent.cli.CliRun.Result;
 import com.ilert.ilagent.config.AgentConfig.LogFormat;
 import com.ilert.ilagent.testkit.Fault;
+import com.ilert.ilagent.testkit.ForwardProxy;
 import com.ilert.ilagent.testkit.IlertStandIn;
 import com.ilert.ilagent.testkit.Received;
 import com.ilert.ilagent.util.Logging;
@@ -327,6 +328,50 @@ class OneShotCommandsTest {
     }
     String logged = console.toString(StandardCharsets.UTF_8);
     assertThat(logged).contains(Mask.key(KEY)).doesNotContain(KEY).doesNotContain(HB_KEY);
+  }
+
+  // ---- global options ----
+
+  @Test
+  void verboseBeforeTheCommandRaisesTheLogLevel() {
+    PrintStream err = System.err;
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(console, true, StandardCharsets.UTF_8));
+    String quiet;
+    String verbose;
+    try {
+      Result r = CliRun.run("event", "--api_url", ilert.apiUrl(), "-k", KEY, "-s", "quiet");
+      assertThat(r.code()).isZero();
+      quiet = console.toString(StandardCharsets.UTF_8);
+      console.reset();
+      r = CliRun.run("-v", "--verbose", "event", "--api_url", ilert.apiUrl(), "-k", KEY, "-s", "loud");
+      assertThat(r.code()).isZero();
+      verbose = console.toString(StandardCharsets.UTF_8);
+    } finally {
+      System.setErr(err);
+      Logging.configure(0, LogFormat.TEXT);
+    }
+    assertThat(quiet).doesNotContain("Sending ALERT event");
+    assertThat(verbose).contains("Sending ALERT event for key " + Mask.key(KEY));
+  }
+
+  @Test
+  void oneShotCommandsGoThroughTheProxyFromTheOptionOrTheEnvironment() {
+    try (ForwardProxy proxy = new ForwardProxy().resolve("ilert.invalid", "127.0.0.1").start()) {
+      Result event = CliRun.run(Map.of("HTTP_PROXY", "http://127.0.0.1:1"), "event", "--proxy", proxy.url(),
+          "--api_url", ilert.apiUrl("ilert.invalid"), "-k", KEY, "-s", "via proxy");
+      Result ping = CliRun.run(Map.of("http_proxy", proxy.url()), "heartbeat",
+          "--heartbeat_url", ilert.heartbeatUrl("ilert.invalid"), "-k", "hbmonitor0123456789ab");
+      Result badProxy = CliRun.run(Map.of(), "heartbeat", "--proxy", "socks5://u:hunter2@h:1", "-k", HB_KEY);
+
+      assertThat(event.code()).as(event.err()).isZero();
+      assertThat(ping.code()).as(ping.err()).isZero();
+      assertThat(proxy.proxied()).extracting(ForwardProxy.Proxied::method).containsExactly("POST", "HEAD");
+      assertThat(ilert.received()).hasSize(2);
+      assertThat(badProxy.code()).isEqualTo(2);
+      assertThat(badProxy.errLines()).containsExactly("ilagent: --proxy: SOCKS proxies are not supported;"
+          + " use an HTTP proxy (http://host:port)");
+    }
   }
 
   // ---- heartbeat ----

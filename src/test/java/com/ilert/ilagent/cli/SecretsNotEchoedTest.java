@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kafka properties, the heartbeat key and the event key may be credentials; error messages end up
- * in logs, so they must name the problem without the value.
+ * Kafka properties, the heartbeat key, the event key, the proxy URL and ILERT_API_KEY may be
+ * credentials; error messages end up in logs, so they must name the problem without the value.
  */
 class SecretsNotEchoedTest {
   private static final String SECRET = "s3cr3t-Value-4711";
@@ -63,6 +63,27 @@ class SecretsNotEchoedTest {
       Files.writeString(f, json);
       assertFailsWithoutSecret(CliRun.run("daemon", "--config", f.toString()));
     }
+  }
+
+  @Test
+  void proxyUrlsWithCredentialsAreNeverEchoed() throws IOException {
+    for (String bad : new String[] {
+        "http://ops:" + SECRET + "@proxy:99999", "https://ops:" + SECRET + "@proxy:443",
+        "socks5://ops:" + SECRET + "@proxy:1080", "http://ops:" + SECRET + "@", "ftp://" + SECRET}) {
+      assertFailsWithoutSecret(daemon(Map.of(), "--proxy", bad));
+      assertFailsWithoutSecret(daemon(Map.of("ILAGENT_PROXY", bad)));
+      Path f = dir.resolve("p.json");
+      Files.writeString(f, "{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"proxy\": \"" + bad + "\"}");
+      assertFailsWithoutSecret(CliRun.run("daemon", "--config", f.toString()));
+      assertFailsWithoutSecret(CliRun.run("heartbeat", "-k", "il1hbt0123456789abcdef", "--proxy", bad));
+    }
+  }
+
+  @Test
+  void theApiKeyIsNeverEchoed() {
+    String[] policy = {"--policy_topic", "p", "--policy_routing_keys", "a"};
+    assertFailsWithoutSecret(daemon(Map.of("ILERT_API_KEY", SECRET + " x"), policy));
+    assertFailsWithoutSecret(daemon(Map.of("ILERT_API_KEY", "Bearer " + SECRET + "\n"), CliTest.append(policy, "--shift_offset", "x")));
   }
 
   @Test

@@ -167,6 +167,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void policyAndProxyOptionsComeFromEverySource() throws Exception {
+    Path f = file("""
+        {"kafka_brokers": "h:1", "policy_topic": "shifts", "policy_routing_keys": ["location", "slot"],
+         "map_key_email": "who.mail", "map_key_shift": "who.shift", "shift_offset": -1,
+         "proxy": "http://file-proxy:3128"}
+        """);
+    Map<String, String> api = Map.of("ILERT_API_KEY", "tok");
+    AgentConfig fromFile = ConfigLoader.load(new FlagValues().configFile(f), api);
+    assertThat(fromFile.policy().topic()).isEqualTo("shifts");
+    assertThat(fromFile.policy().rules().routingKeyFields()).containsExactly("location", "slot");
+    assertThat(fromFile.policy().rules().emailPath()).isEqualTo("who.mail");
+    assertThat(fromFile.policy().rules().shiftPath()).isEqualTo("who.shift");
+    assertThat(fromFile.policy().rules().shiftOffset()).isEqualTo(-1);
+    assertThat(fromFile.proxies().forTarget(true, "api.ilert.com").host()).isEqualTo("file-proxy");
+
+    Map<String, String> env = Map.of("ILERT_API_KEY", "tok", "ILAGENT_POLICY_ROUTING_KEYS", "team",
+        "ILAGENT_SHIFT_OFFSET", "2", "ILAGENT_PROXY", "http://env-proxy:1", "HTTPS_PROXY", "http://ignored:2");
+    AgentConfig fromEnv = ConfigLoader.load(new FlagValues().configFile(f), env);
+    assertThat(fromEnv.policy().rules().routingKeyFields()).containsExactly("team");
+    assertThat(fromEnv.policy().rules().shiftOffset()).isEqualTo(2);
+    assertThat(fromEnv.proxies().forTarget(true, "api.ilert.com").host()).isEqualTo("env-proxy");
+
+    FlagValues flags = new FlagValues().configFile(f).add(Setting.SHIFT_OFFSET, "0")
+        .add(Setting.PROXY, "flag-proxy:8080");
+    AgentConfig fromFlags = ConfigLoader.load(flags, env);
+    assertThat(fromFlags.policy().rules().shiftOffset()).isZero();
+    assertThat(fromFlags.proxies().forTarget(false, "api.ilert.com").port()).isEqualTo(8080);
+  }
+
+  @Test
+  void withoutPolicyTopicOrProxyThereIsNeither() throws Exception {
+    AgentConfig c = ConfigLoader.load(minimalFlags(), Map.of("ILERT_API_KEY", "tok"));
+    assertThat(c.policy()).isNull();
+    assertThat(c.proxies().isEmpty()).isTrue();
+    assertThat(c.notes()).isEmpty();
+    assertThat(c.kafka()).isTrue();
+  }
+
+  @Test
   void jsonNullMeansNotSet() throws Exception {
     Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"port\": null, \"heartbeat\": null}");
     AgentConfig c = ConfigLoader.load(new FlagValues().configFile(f), Map.of());

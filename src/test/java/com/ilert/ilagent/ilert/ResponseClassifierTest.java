@@ -17,6 +17,7 @@ class ResponseClassifierTest {
     "299, DELIVERED",
     "429, RATE_LIMITED",
     "408, RETRYABLE",
+    "407, RETRYABLE",
     "500, RETRYABLE",
     "502, RETRYABLE",
     "503, RETRYABLE",

@@ -103,7 +103,23 @@ class RetryPolicyTest {
     assertThat(p.nextDelayMs(1, 0, Outcome.RETRYABLE, 45_000))
         .as("503 with Retry-After, beyond maxDelay")
         .isEqualTo(45_000);
-    assertThat(p.nextDelayMs(1, 0, Outcome.RATE_LIMITED, 0)).as("retry at once").isZero();
+  }
+
+  @Test
+  void retryAfterZeroOrInThePastNeverShortensTheBackoff() {
+    // Attempt 4 with HIGH: the backoff alone would wait 2000 ms; "Retry-After: 0" must not skip it.
+    assertThat(policy(60_000, HIGH).nextDelayMs(4, 0, Outcome.RETRYABLE, 0)).isEqualTo(2_000);
+    assertThat(policy(60_000, HIGH).nextDelayMs(4, 0, Outcome.RATE_LIMITED, 0)).isEqualTo(2_000);
+    assertThat(policy(60_000, LOW).nextDelayMs(1, 0, Outcome.RATE_LIMITED, 0))
+        .as("never below the initial delay").isEqualTo(250);
+    long now = Instant.parse("2015-10-21T07:28:00Z").toEpochMilli();
+    long past = RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:27:00 GMT", now);
+    assertThat(policy(60_000, HIGH).nextDelayMs(3, 0, Outcome.RETRYABLE, past)).isEqualTo(1_000);
+    // A Retry-After shorter than the backoff gives way to it, a longer one is honoured.
+    assertThat(policy(60_000, HIGH).nextDelayMs(5, 0, Outcome.RETRYABLE, 1_000)).isEqualTo(4_000);
+    assertThat(policy(60_000, HIGH).nextDelayMs(5, 0, Outcome.RETRYABLE, 7_000)).isEqualTo(7_000);
+    // The budget still caps the floor: the last attempt happens at the budget's end.
+    assertThat(policy(60_000, HIGH).nextDelayMs(7, 59_000, Outcome.RETRYABLE, 0)).isEqualTo(1_000);
   }
 
   @Test

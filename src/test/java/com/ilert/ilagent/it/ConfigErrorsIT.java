@@ -14,7 +14,10 @@ class ConfigErrorsIT {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "daemon -e t                                          | --kafka_brokers: missing",
+      "daemon -e t                                          | --event_topic: needs --kafka_brokers",
+      "-v daemon -p 8977                                    | nothing to run",
+      "daemon --kafka_brokers localhost:9092 --policy_topic p --policy_routing_keys a | needs an ilert API token in the environment variable ILERT_API_KEY",
+      "-v -v daemon --kafka_brokers localhost:9092 -e t --proxy socks5://u:pw@h:1 | --proxy: SOCKS proxies are not supported",
       "daemon --kafka_brokers localhost:9092                | no topic to consume",
       "daemon --kafka_brokers localhost:9092 -e t --max_in_flight abc | --max_in_flight",
       "daemon --kafka_brokers localhost:9092 -e t --ordering random   | --ordering",

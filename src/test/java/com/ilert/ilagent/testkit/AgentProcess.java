@@ -78,6 +78,15 @@ public final class AgentProcess implements AutoCloseable {
    * find. An env value of null removes that variable.
    */
   public static AgentProcess start(String name, List<String> args, Map<String, String> env) {
+    return start(name, List.of(), args, env);
+  }
+
+  /**
+   * Like {@link #start(String, List, Map)} with extra JVM options before {@code -jar}, e.g. a trust
+   * store for a test CA ({@code -Djavax.net.ssl.trustStore=...}), as an operator would give them
+   * in JAVA_OPTS of scripts/ilagent.
+   */
+  public static AgentProcess start(String name, List<String> jvmOptions, List<String> args, Map<String, String> env) {
     Path jar = Path.of(System.getProperty("ilagent.jar", "target/ilagent.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("agent jar not found: " + jar + "; run `mvn -B package` first");
@@ -85,6 +94,7 @@ public final class AgentProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(args);

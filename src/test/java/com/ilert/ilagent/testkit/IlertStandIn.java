@@ -12,7 +12,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PfxOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,6 +57,21 @@ import org.awaitility.core.ConditionTimeoutException;
  * key); {@code GET /api/heartbeats/{key}} and {@code HEAD /beat/pings/{key}} answer 202; anything
  * else 404.
  *
+ * <p>Escalation policies (the API token is checked when {@link #requireApiToken} set one: 401
+ * without {@code Authorization: Bearer <token>}):
+ *
+ * <pre>{@code
+ * ilert.requireApiToken("token-1").user("oncall@example.com", 99).policy("powerplantthree50", 42, 0, 5);
+ * // POST /api/users/search-email {"email":"oncall@example.com"}      -> 200 {"id":99,...}, unknown e-mail 404
+ * // GET  /api/escalation-policies/resolve?routing-key=powerplantthree50 -> 200 {"id":42,"escalationRules":
+ * //                                        [{"escalationTimeout":0,...},{"escalationTimeout":5,...}]}, unknown 404
+ * // PUT  /api/escalation-policies/42/levels/1 {"escalationTimeout":5,"users":[{"id":99}]} -> 200 the rule;
+ * //                                        unknown policy or a level it does not have 404
+ * List<Received> puts = ilert.awaitLevelUpdates(1, Duration.ofSeconds(10));
+ * }</pre>
+ *
+ * <p>Faults apply to these requests as to any other ({@code Fault.status(503).matching(Received::isPolicy)}).
+ *
  * <p>Faults ({@link Fault}) are consulted in the order installed, the first that applies wins; one
  * with {@link Fault#times(int)} stops applying when used up. A global {@link #latency(long, long)}
  * delays every answer on top of any fault delay. All methods are thread-safe; answers are delayed
@@ -62,8 +79,9 @@ import org.awaitility.core.ConditionTimeoutException;
  *
  * <p>Recordings: {@link #attempts()} every request in arrival order with the status answered (or
  * {@link Received#NOT_ANSWERED}/{@link Received#DROPPED}); {@link #received()} every request
- * answered 202, in answer order; {@link #events()} and {@link #pings()} the event and heartbeat part
- * of that.
+ * ilert accepted (202, or 200 for a policy request), in answer order; {@link #events()}, {@link
+ * #pings()} and {@link #levelUpdates()} the event, heartbeat and escalation-level part of that;
+ * {@link #policyRequests()} every policy request whatever its answer.
  */
 public final class IlertStandIn implements AutoCloseable {
 
@@ -71,6 +89,9 @@ public final class IlertStandIn implements AutoCloseable {
   private static final String EVENTS = "/api/events";
   private static final String LEGACY_HEARTBEATS = "/api/heartbeats/";
   private static final String PINGS = "/beat/pings/";
+  private static final String USERS_SEARCH = "/api/users/search-email";
+  private static final String POLICIES = "/api/escalation-policies/";
+  private static final String POLICY_RESOLVE = "/api/escalation-policies/resolve";
   private static final Set<String> EVENT_TYPES = Set.of("ALERT", "ACCEPT", "RESOLVE", "COMMENT");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
@@ -88,6 +109,20 @@ public final class IlertStandIn implements AutoCloseable {
   private volatile long latencyMaxMs;
   private volatile boolean validateEvents = true;
   private volatile boolean keepRecordings = true;
+  private final Map<String, Object> users = new ConcurrentHashMap<>();
+  private final Map<String, Policy> policies = new ConcurrentHashMap<>();
+  private volatile String apiToken;
+  private volatile HttpServerOptions tls;
+
+  /** An escalation policy: its id and the timeout of each rule (one rule per level). */
+  private record Policy(long id, String routingKey, List<Integer> timeouts) {
+    JsonObject toJson() {
+      JsonArray rules = new JsonArray();
+      timeouts.forEach(t -> rules.add(new JsonObject().put("escalationTimeout", t).put("users", new JsonArray())));
+      return new JsonObject().put("id", id).put("name", "policy " + id).put("routingKey", routingKey)
+          .put("escalationRules", rules);
+    }
+  }
 
   /** On a random port, with a Vert.x of its own. */
   public IlertStandIn() {
@@ -110,9 +145,20 @@ public final class IlertStandIn implements AutoCloseable {
     this.requestedPort = port;
   }
 
+  /**
+   * Serves HTTPS instead of HTTP, with the key and certificate of a PKCS12 key store (e.g. {@link
+   * TestCertificates#server}). Call before {@link #start()}.
+   */
+  public IlertStandIn tls(java.nio.file.Path keyStore, String password) {
+    tls = new HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(new PfxOptions().setPath(keyStore.toString()).setPassword(password));
+    return this;
+  }
+
   /** Starts listening on 127.0.0.1 and returns once it does. */
   public IlertStandIn start() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(requestedPort))
+    HttpServerOptions options = tls == null ? new HttpServerOptions() : new HttpServerOptions(tls);
+    server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(requestedPort))
         .requestHandler(this::handle);
     join(server.listen(), "start the ilert stand-in");
     return this;
@@ -132,14 +178,55 @@ public final class IlertStandIn implements AutoCloseable {
     return server.actualPort();
   }
 
-  /** The agent's ilert API URL: {@code http://127.0.0.1:<port>/api}. */
+  /** The agent's ilert API URL: {@code http://127.0.0.1:<port>/api} ({@code https} with {@link #tls}). */
   public String apiUrl() {
-    return "http://127.0.0.1:" + port() + "/api";
+    return apiUrl("127.0.0.1");
+  }
+
+  /** The API URL with another host name for this server, e.g. one only a proxy knows. */
+  public String apiUrl(String host) {
+    return scheme() + host + ":" + port() + "/api";
   }
 
   /** The agent's heartbeat URL: {@code http://127.0.0.1:<port>/beat}. */
   public String heartbeatUrl() {
-    return "http://127.0.0.1:" + port() + "/beat";
+    return heartbeatUrl("127.0.0.1");
+  }
+
+  /** The heartbeat URL with another host name for this server. */
+  public String heartbeatUrl(String host) {
+    return scheme() + host + ":" + port() + "/beat";
+  }
+
+  private String scheme() {
+    return tls == null ? "http://" : "https://";
+  }
+
+  // ---- escalation policies ----
+
+  /** A user that {@code POST /api/users/search-email} finds by this e-mail. */
+  public IlertStandIn user(String email, long id) {
+    users.put(email, id);
+    return this;
+  }
+
+  /**
+   * An escalation policy that {@code GET /api/escalation-policies/resolve} finds by this routing
+   * key, with one rule per timeout given (level 0 first).
+   */
+  public IlertStandIn policy(String routingKey, long id, int... escalationTimeouts) {
+    List<Integer> timeouts = new ArrayList<>();
+    for (int t : escalationTimeouts) {
+      timeouts.add(t);
+    }
+    policies.put(routingKey, new Policy(id, routingKey, List.copyOf(timeouts)));
+    return this;
+  }
+
+  /** Policy requests without {@code Authorization: Bearer <token>} are answered 401. */
+  public IlertStandIn requireApiToken(String token) {
+    apiToken = token;
+    return this;
   }
 
   // ---- faults ----
@@ -204,7 +291,7 @@ public final class IlertStandIn implements AutoCloseable {
     return new ArrayList<>(attempts.values());
   }
 
-  /** Requests answered 202 (events and pings), in the order they were answered. */
+  /** Requests ilert accepted (202, or 2xx for a policy request), in the order they were answered. */
   public List<Received> received() {
     synchronized (answered) {
       return new ArrayList<>(answered);
@@ -219,6 +306,21 @@ public final class IlertStandIn implements AutoCloseable {
   /** Heartbeat pings answered 202, in the order they were answered. */
   public List<Received> pings() {
     return received().stream().filter(Received::isPing).collect(Collectors.toList());
+  }
+
+  /** Every escalation-policy request, in arrival order, with what it was answered so far. */
+  public List<Received> policyRequests() {
+    return attempts().stream().filter(Received::isPolicy).collect(Collectors.toList());
+  }
+
+  /** Level updates answered 200, in the order they were answered. */
+  public List<Received> levelUpdates() {
+    return received().stream().filter(Received::isLevelUpdate).collect(Collectors.toList());
+  }
+
+  /** Waits until at least {@code n} level updates were answered 200; returns all of them. */
+  public List<Received> awaitLevelUpdates(int n, Duration timeout) {
+    return awaitList("at least " + n + " level update(s) answered 200", this::levelUpdates, l -> l.size() >= n, timeout);
   }
 
   /** Forgets every recorded request (faults and latency stay). */
@@ -297,9 +399,14 @@ public final class IlertStandIn implements AutoCloseable {
     if (kind != Received.Kind.OTHER && key == null && !path.equals(EVENTS)) {
       kind = Received.Kind.OTHER;
     }
+    if ((req.method() == HttpMethod.POST && path.equals(USERS_SEARCH))
+        || (req.method() == HttpMethod.GET && path.equals(POLICY_RESOLVE))
+        || (req.method() == HttpMethod.PUT && path.startsWith(POLICIES))) {
+      kind = Received.Kind.POLICY;
+    }
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     req.headers().names().forEach(n -> headers.put(n, String.join(",", req.headers().getAll(n))));
-    Received request = new Received(sequence.getAndIncrement(), kind, req.method().name(), path, key,
+    Received request = new Received(sequence.getAndIncrement(), kind, req.method().name(), path, req.query(), key,
         json, raw, Collections.unmodifiableMap(headers), receivedAt, Received.NOT_ANSWERED, null);
     if (keepRecordings) {
       attempts.put(request.sequence(), request);
@@ -345,8 +452,57 @@ public final class IlertStandIn implements AutoCloseable {
         }
       }
       case PING -> answer(req, request, 202, null, UUID.randomUUID().toString());
+      case POLICY -> policyAnswer(req, request);
       default -> answer(req, request, 404, error(404, "No such endpoint: " + req.method() + " " + request.path(),
           "NOT_FOUND"), null);
+    }
+  }
+
+  /** The escalation-policy endpoints, as ilert answers them. */
+  private void policyAnswer(HttpServerRequest req, Received request) {
+    String token = apiToken;
+    if (token != null && !("Bearer " + token).equals(request.authorization())) {
+      answer(req, request, 401, error(401, "Missing or invalid API token", "UNAUTHORIZED"), null);
+      return;
+    }
+    String path = request.path();
+    if (path.equals(USERS_SEARCH)) {
+      Object id = request.body() == null ? null : users.get(String.valueOf(request.body().getValue("email")));
+      if (id == null) {
+        answer(req, request, 404, error(404, "User not found", "NOT_FOUND"), null);
+      } else {
+        answer(req, request, 200, new JsonObject().put("id", id).put("email", request.body().getValue("email"))
+            .put("firstName", "On").put("lastName", "Call"), UUID.randomUUID().toString());
+      }
+      return;
+    }
+    if (path.equals(POLICY_RESOLVE)) {
+      Policy policy = policies.get(String.valueOf(request.queryParam("routing-key")));
+      if (policy == null) {
+        answer(req, request, 404, error(404, "No escalation policy for this routing key", "NOT_FOUND"), null);
+      } else {
+        answer(req, request, 200, policy.toJson(), UUID.randomUUID().toString());
+      }
+      return;
+    }
+    // PUT /api/escalation-policies/{id}/levels/{level}
+    String[] parts = path.substring(POLICIES.length()).split("/");
+    Policy policy = parts.length != 3 || !parts[1].equals("levels") ? null : policies.values().stream()
+        .filter(p -> String.valueOf(p.id()).equals(parts[0])).findFirst().orElse(null);
+    int level = policy == null ? -1 : parseLevel(parts[2]);
+    if (policy == null || level < 0 || level >= policy.timeouts().size()) {
+      answer(req, request, 404, error(404, "No such escalation policy or level", "NOT_FOUND"), null);
+      return;
+    }
+    JsonObject rule = request.body() == null ? new JsonObject() : request.body().copy();
+    answer(req, request, 200, rule, UUID.randomUUID().toString());
+  }
+
+  private static int parseLevel(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -387,7 +543,8 @@ public final class IlertStandIn implements AutoCloseable {
     }
     synchronized (answered) {
       // clearRecordings() may have run meanwhile; don't resurrect a forgotten request.
-      if (attempts.replace(request.sequence(), done) != null && status == 202) {
+      boolean accepted = status == 202 || (request.isPolicy() && status >= 200 && status < 300);
+      if (attempts.replace(request.sequence(), done) != null && accepted) {
         answered.add(done);
       }
     }

@@ -94,6 +94,50 @@ class IlertStandInTest {
   }
 
   @Test
+  void escalationPolicyRequestsNeedTheTokenAndAnswerLikeIlert() throws Exception {
+    ilert.requireApiToken("t0ken").user("a@example.com", 7).policy("rk", 42, 3, 9);
+    HttpRequest.Builder search = HttpRequest.newBuilder(uri(ilert.apiUrl() + "/users/search-email"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@example.com\"}"));
+
+    assertThat(send(search).statusCode()).as("no token").isEqualTo(401);
+    HttpResponse<String> user = send(search.header("Authorization", "Bearer t0ken"));
+    HttpResponse<String> policy = send(HttpRequest.newBuilder(
+        uri(ilert.apiUrl() + "/escalation-policies/resolve?routing-key=rk")).header("Authorization", "Bearer t0ken").GET());
+    HttpResponse<String> unknown = send(HttpRequest.newBuilder(
+        uri(ilert.apiUrl() + "/escalation-policies/resolve?routing-key=other")).header("Authorization", "Bearer t0ken").GET());
+    HttpResponse<String> put = send(HttpRequest.newBuilder(uri(ilert.apiUrl() + "/escalation-policies/42/levels/1"))
+        .header("Authorization", "Bearer t0ken")
+        .PUT(HttpRequest.BodyPublishers.ofString("{\"escalationTimeout\":9,\"users\":[{\"id\":7}]}")));
+    HttpResponse<String> noLevel = send(HttpRequest.newBuilder(uri(ilert.apiUrl() + "/escalation-policies/42/levels/2"))
+        .header("Authorization", "Bearer t0ken").PUT(HttpRequest.BodyPublishers.ofString("{}")));
+
+    assertThat(user.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(user.body()).getInteger("id")).isEqualTo(7);
+    assertThat(policy.statusCode()).isEqualTo(200);
+    JsonObject rules = new JsonObject(policy.body());
+    assertThat(rules.getInteger("id")).isEqualTo(42);
+    assertThat(rules.getJsonArray("escalationRules").getJsonObject(1).getInteger("escalationTimeout")).isEqualTo(9);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(put.statusCode()).isEqualTo(200);
+    assertThat(noLevel.statusCode()).isEqualTo(404);
+    assertThat(ilert.levelUpdates()).singleElement()
+        .satisfies(r -> assertThat(r.path()).isEqualTo("/api/escalation-policies/42/levels/1"));
+    assertThat(ilert.policyRequests()).extracting(Received::status).containsExactly(401, 200, 200, 404, 200, 404);
+    assertThat(ilert.policyRequests().get(3).queryParam("routing-key")).isEqualTo("other");
+    assertThat(ilert.events()).isEmpty();
+  }
+
+  @Test
+  void faultsApplyToPolicyRequestsToo() throws Exception {
+    ilert.user("a@example.com", 7).fault(Fault.status(503).matching(Received::isPolicy).times(1));
+    HttpRequest.Builder search = HttpRequest.newBuilder(uri(ilert.apiUrl() + "/users/search-email"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@example.com\"}"));
+
+    assertThat(send(search).statusCode()).isEqualTo(503);
+    assertThat(send(search).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void statusFaultForOneKeyWithRetryAfterAndErrorBody() throws Exception {
     ilert.fault(Fault.status(429).header("Retry-After", "1").forKey(KEY).times(1));
 

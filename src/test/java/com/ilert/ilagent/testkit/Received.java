@@ -1,6 +1,8 @@
 package com.ilert.ilagent.testkit;
 
 import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -8,6 +10,7 @@ import java.util.Map;
  *
  * @param sequence arrival order, from 0
  * @param kind what the path addresses
+ * @param query the raw query string, or null
  * @param integrationKey from the path, or from the body's {@code integrationKey}/{@code apiKey} for
  *     {@code POST /api/events}; null if none
  * @param body the body as a JSON object, or null if it is empty or not a JSON object
@@ -22,6 +25,7 @@ public record Received(
     Kind kind,
     String method,
     String path,
+    String query,
     String integrationKey,
     JsonObject body,
     String rawBody,
@@ -36,6 +40,11 @@ public record Received(
     EVENT,
     /** {@code HEAD /beat/pings/{key}} or {@code GET /api/heartbeats/{key}}. */
     PING,
+    /**
+     * {@code POST /api/users/search-email}, {@code GET /api/escalation-policies/resolve} or {@code
+     * PUT /api/escalation-policies/{id}/levels/{level}}.
+     */
+    POLICY,
     /** Anything else (answered 404). */
     OTHER
   }
@@ -49,6 +58,35 @@ public record Received(
 
   public boolean isPing() {
     return kind == Kind.PING;
+  }
+
+  public boolean isPolicy() {
+    return kind == Kind.POLICY;
+  }
+
+  /** {@code PUT /api/escalation-policies/{id}/levels/{level}}. */
+  public boolean isLevelUpdate() {
+    return kind == Kind.POLICY && method.equals("PUT");
+  }
+
+  /** The {@code Authorization} header, or null. */
+  public String authorization() {
+    return headers.get("Authorization");
+  }
+
+  /** A query parameter, decoded, or null. */
+  public String queryParam(String name) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      if (key.equals(name)) {
+        return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 
   /** A string field of the body, or null. */
@@ -72,7 +110,7 @@ public record Received(
   }
 
   Received withStatus(int newStatus, String newCorrelationId) {
-    return new Received(sequence, kind, method, path, integrationKey, body, rawBody, headers,
+    return new Received(sequence, kind, method, path, query, integrationKey, body, rawBody, headers,
         receivedAtNanos, newStatus, newCorrelationId);
   }
 

@@ -39,7 +39,11 @@ public record TestCertificates(
 
   /** Every password of these stores, for asserting that none of them shows up in a log. */
   public List<String> passwords() {
-    return List.of(trustStorePassword, brokerKeyStorePassword, clientKeyStorePassword);
+    List<String> all = new ArrayList<>(List.of(trustStorePassword, brokerKeyStorePassword));
+    if (clientKeyStorePassword != null) {
+      all.add(clientKeyStorePassword);
+    }
+    return all;
   }
 
   /** Writes the stores into {@code dir} (which must exist) and returns where they are. */
@@ -62,9 +66,9 @@ public record TestCertificates(
         "-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(),
         "-keystore", certs.trustStore().toString(), "-storetype", "PKCS12", "-storepass", certs.trustStorePassword()));
     CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> signedKeyStore(
-        dir, "broker", "CN=localhost", certs.brokerKeyStore(), certs.brokerKeyStorePassword(), ca, caPassword, caPem));
+        dir, "broker", "CN=localhost", LOCAL_SAN, certs.brokerKeyStore(), certs.brokerKeyStorePassword(), ca, caPassword, caPem));
     CompletableFuture<Void> client = CompletableFuture.runAsync(() -> signedKeyStore(
-        dir, "client", "CN=ilagent-test-client", certs.clientKeyStore(), certs.clientKeyStorePassword(), ca, caPassword, caPem));
+        dir, "client", "CN=ilagent-test-client", LOCAL_SAN, certs.clientKeyStore(), certs.clientKeyStorePassword(), ca, caPassword, caPem));
     try {
       CompletableFuture.allOf(trust, broker, client).join();
     } catch (CompletionException e) {
@@ -73,9 +77,42 @@ public record TestCertificates(
     return certs;
   }
 
+  /**
+   * A CA, a trust store holding it, and a server key store whose certificate names {@code dnsName}
+   * (and localhost, 127.0.0.1): for an HTTPS server reached under a name only a proxy resolves. The
+   * trust store's password is {@link #trustStorePassword()}, the key store's {@link
+   * #brokerKeyStorePassword()}; there is no client key store.
+   */
+  public static TestCertificates server(Path dir, String dnsName) {
+    Path ca = dir.resolve("server-ca.p12");
+    String caPassword = password("ca");
+    Path caPem = dir.resolve("server-ca.pem");
+    TestCertificates certs = new TestCertificates(
+        dir.resolve("server-truststore.p12"), password("trust"),
+        dir.resolve("server.p12"), password("server-ks"), null, null);
+    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-dname", "CN=ilagent-test-ca", "-ext", "bc:c", "-validity", "2",
+        "-keystore", ca.toString(), "-storetype", "PKCS12", "-storepass", caPassword, "-keypass", caPassword);
+    keytool("-exportcert", "-alias", "ca", "-rfc", "-file", caPem.toString(),
+        "-keystore", ca.toString(), "-storepass", caPassword);
+    keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(),
+        "-keystore", certs.trustStore().toString(), "-storetype", "PKCS12", "-storepass", certs.trustStorePassword());
+    signedKeyStore(dir, "server", "CN=" + dnsName, "SAN=dns:" + dnsName + "," + LOCAL_SAN.substring(4),
+        certs.brokerKeyStore(), certs.brokerKeyStorePassword(), ca, caPassword, caPem);
+    return certs;
+  }
+
+  /** The JVM options that make a Java process trust these certificates (and only them). */
+  public List<String> trustingJvmOptions() {
+    return List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
+        "-Djavax.net.ssl.trustStorePassword=" + trustStorePassword);
+  }
+
+  private static final String LOCAL_SAN = "SAN=dns:localhost,ip:127.0.0.1";
+
   /** A key pair, its certificate signed by the CA, and the chain (certificate + CA) in one store. */
-  private static void signedKeyStore(
-      Path dir, String alias, String dname, Path store, String storePassword, Path ca, String caPassword, Path caPem) {
+  private static void signedKeyStore(Path dir, String alias, String dname, String san, Path store,
+      String storePassword, Path ca, String caPassword, Path caPem) {
     Path csr = dir.resolve(alias + ".csr");
     Path pem = dir.resolve(alias + ".pem");
     Path chain = dir.resolve(alias + "-chain.pem");
@@ -85,7 +122,7 @@ public record TestCertificates(
     keytool("-certreq", "-alias", alias, "-file", csr.toString(),
         "-keystore", store.toString(), "-storepass", storePassword);
     keytool("-gencert", "-alias", "ca", "-infile", csr.toString(), "-outfile", pem.toString(), "-rfc",
-        "-validity", "2", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+        "-validity", "2", "-ext", san,
         "-ext", "ku:c=digitalSignature,keyAgreement", "-ext", "eku=serverAuth,clientAuth",
         "-keystore", ca.toString(), "-storepass", caPassword);
     try {

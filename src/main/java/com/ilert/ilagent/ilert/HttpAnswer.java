@@ -1,0 +1,34 @@
+package com.ilert.ilagent.ilert;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An answer as read off the wire: the status, the headers the agent uses, and the body up to {@link
+ * IlertClient#MAX_BODY_BYTES}. Callers that parse the body (escalation-policy look-ups) use it
+ * whole; for logging it becomes an {@link IlertAnswer}.
+ */
+record HttpAnswer(int status, String retryAfter, String correlationId, Buffer body) {
+  /** Answer bodies are logged; a proxy's HTML error page must not flood the log. */
+  static final int MAX_LOGGED_CHARS = 500;
+
+  IlertAnswer toIlertAnswer() {
+    return new IlertAnswer(status, retryAfter, correlationId, loggable(body));
+  }
+
+  /** The body as one short line of text, or "" when there is none. */
+  static String loggable(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return "";
+    }
+    // Decoding more than is shown would be wasted on a 64 KiB body.
+    int bytes = Math.min(body.length(), MAX_LOGGED_CHARS * 4);
+    String text = body.getString(0, bytes, StandardCharsets.UTF_8.name());
+    if (text.length() > MAX_LOGGED_CHARS) {
+      text = text.substring(0, MAX_LOGGED_CHARS) + "...";
+    } else if (bytes < body.length()) {
+      text += "...";
+    }
+    return text.replace('\n', ' ').replace('\r', ' ');
+  }
+}
