@@ -2,6 +2,7 @@ package com.ilert.ilagent.ilert;
 
 import com.ilert.ilagent.ilert.PolicyResult.Step;
 import com.ilert.ilagent.mapping.MappingResult.PolicyUpdate;
+import com.ilert.ilagent.util.Mask;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -48,7 +49,7 @@ public final class PolicyClient {
 
   /** Runs the three steps for {@code update}; see the class comment for the outcome. */
   public Future<PolicyResult> apply(PolicyUpdate update) {
-    String who = "user " + maskEmail(update.email());
+    String who = "user " + Mask.email(update.email());
     Buffer search = new JsonObject().put("email", update.email()).toBuffer();
     return call(Step.FIND_USER, "find " + who, HttpMethod.POST, "/users/search-email", search)
         .compose(user -> user.ended() ? Future.succeededFuture(user.result)
@@ -135,15 +136,6 @@ public final class PolicyClient {
   private String describe(Throwable err) {
     String msg = err.getMessage() == null || err.getMessage().isBlank() ? err.getClass().getSimpleName() : err.getMessage();
     return msg.replace(token, "****").replace('\n', ' ').replace('\r', ' ');
-  }
-
-  /** The first character of the local part and the domain: enough to find the person, not to spam them. */
-  static String maskEmail(String email) {
-    int at = email.lastIndexOf('@');
-    if (at <= 0) {
-      return "****";
-    }
-    return email.charAt(0) + "***" + email.substring(at);
   }
 
   private static String encode(String s) {

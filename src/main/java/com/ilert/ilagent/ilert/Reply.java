@@ -5,7 +5,8 @@ import io.vertx.core.Future;
 
 /**
  * What one attempt to reach ilert amounted to: its {@link Outcome}, ilert's answer (null when there
- * was none) and, for a network error or timeout, the error text. Never holds a key in clear.
+ * was none) and, for a network error or timeout, the error text (for an escalation-policy update,
+ * which step ended it). Never holds a key or token in clear.
  */
 public record Reply(Outcome outcome, IlertAnswer answer, String error) {
 
@@ -42,8 +43,11 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
         : RetryPolicy.parseRetryAfter(answer.retryAfter(), nowEpochMs);
   }
 
-  /** The answer or error, for a log line. */
+  /** The error (or, for an escalation-policy update, the step that ended it) or the answer, for a log line. */
   public String describe() {
+    if (error != null && answer != null) {
+      return error + (answer.correlationId() == null ? "" : " (correlation-id " + answer.correlationId() + ")");
+    }
     if (answer != null) {
       String text = "ilert answered " + answer.status();
       if (answer.correlationId() != null) {

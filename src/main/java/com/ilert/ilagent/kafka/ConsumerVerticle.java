@@ -3,6 +3,7 @@ package com.ilert.ilagent.kafka;
 import com.ilert.ilagent.Addresses;
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.ilert.PolicyClient;
 import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.mapping.MappingResult;
@@ -50,6 +51,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private final IlertClient client;
   private final AgentMetrics metrics;
   private final Phase phase = new Phase();
+  private PolicyClient policies;
   private KafkaErrors errors;
   private DeadLetters deadLetters;
   private KafkaReadStream<byte[], byte[]> stream;
@@ -73,8 +75,8 @@ public final class ConsumerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     errors = new KafkaErrors(context, config.kafkaProperties(), this::publishState);
-    Set<String> topics = new LinkedHashSet<>(config.eventTopics());
-    topics.addAll(config.heartbeatTopics());
+    Set<String> topics = new LinkedHashSet<>(config.topics());
+    policies = config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken());
     Future<Void> deadLettersReady = config.deadLetterTopic() == null
         ? Future.succeededFuture()
         : DeadLetters.create(vertx, config).map(d -> {
@@ -154,6 +156,9 @@ public final class ConsumerVerticle extends VerticleBase {
   private Future<Reply> send(Work work) {
     if (work.result instanceof MappingResult.Event event) {
       return Reply.of(client.sendEvent(event.integrationKey(), event.body()), event.integrationKey());
+    }
+    if (work.result instanceof MappingResult.PolicyUpdate update) {
+      return policies.apply(update).map(r -> new Reply(r.outcome(), r.answer(), r.detail()));
     }
     String key = ((MappingResult.Heartbeat) work.result).integrationKey();
     return Reply.of(client.ping(key), key);

@@ -5,6 +5,7 @@ import com.ilert.ilagent.config.Ordering;
 import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.HeartbeatMapper;
 import com.ilert.ilagent.mapping.MappingResult;
+import com.ilert.ilagent.mapping.PolicyMapper;
 import com.ilert.ilagent.mapping.RecordHeader;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,8 @@ final class Intake {
   private final EventMapper eventMapper;
   private final HeartbeatMapper heartbeatMapper = new HeartbeatMapper();
   private final Set<String> heartbeatTopics;
+  private final String policyTopic;
+  private final PolicyMapper policyMapper;
   private final Partitions partitions;
   private final Dispatcher dispatcher;
   private final Outcomes outcomes;
@@ -44,6 +47,8 @@ final class Intake {
     this.config = config;
     this.eventMapper = new EventMapper(config.mapping());
     this.heartbeatTopics = new HashSet<>(config.heartbeatTopics());
+    this.policyTopic = config.policy() == null ? null : config.policy().topic();
+    this.policyMapper = config.policy() == null ? null : new PolicyMapper(config.policy().rules());
     this.partitions = partitions;
     this.dispatcher = dispatcher;
     this.outcomes = outcomes;
@@ -103,11 +108,17 @@ final class Intake {
 
   private void take(PartitionState ps, ConsumerRecord<byte[], byte[]> record) {
     String topic = record.topic();
-    MappingResult result = heartbeatTopics.contains(topic)
-        ? heartbeatMapper.map(topic, record.partition(), record.offset(), record.key(), record.value())
-        : eventMapper.map(topic, record.partition(), record.offset(), record.key(), record.value(), headers(record));
+    boolean policy = policyMapper != null && topic.equals(policyTopic);
+    MappingResult result;
+    if (heartbeatTopics.contains(topic)) {
+      result = heartbeatMapper.map(topic, record.partition(), record.offset(), record.key(), record.value());
+    } else if (policy) {
+      result = policyMapper.map(topic, record.partition(), record.offset(), record.key(), record.value());
+    } else {
+      result = eventMapper.map(topic, record.partition(), record.offset(), record.key(), record.value(), headers(record));
+    }
     if (result instanceof MappingResult.Skip skip) {
-      outcomes.skipped(ps, record, skip);
+      outcomes.skipped(ps, record, skip, policy);
       return;
     }
     int bytes = record.value() == null ? 0 : record.value().length;
@@ -130,7 +141,9 @@ final class Intake {
 
   private Object orderingKey(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult result) {
     Ordering ordering = config.ordering();
-    if (ordering == Ordering.PARTITION) {
+    if (ordering == Ordering.PARTITION || result instanceof MappingResult.PolicyUpdate) {
+      // Policy updates of a partition go one at a time, in offset order: which policy a routing
+      // key names is known only once resolved, so any two may concern the same level.
       return ps.tp;
     }
     if (ordering == Ordering.KEY) {

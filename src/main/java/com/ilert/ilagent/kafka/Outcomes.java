@@ -51,8 +51,11 @@ final class Outcomes implements Dispatcher.Listener {
   }
 
   /** A record that is not sent (see {@link MappingResult.Skip}). */
-  void skipped(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult.Skip skip) {
+  void skipped(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult.Skip skip, boolean policy) {
     metrics.skipped(skip.reason());
+    if (policy) {
+      metrics.policyUpdate(skip.reason() == SkipReason.FILTERED ? "filtered" : "skipped");
+    }
     if (skip.reason() == SkipReason.FILTERED) {
       // Filtering is the configured, normal case (often most records): no warning per record.
       if (LOG.isDebugEnabled()) {
@@ -70,10 +73,12 @@ final class Outcomes implements Dispatcher.Listener {
   public void delivered(Work work, Reply reply) {
     if (LOG.isDebugEnabled()) {
       RecordRef ref = work.where();
-      ref.log(() -> LOG.debug("{}: {} for key {} delivered ({})", ref, what(work), Mask.key(work.key()), reply.describe()));
+      ref.log(() -> LOG.debug("{}: {} delivered ({})", ref, work.what(), reply.describe()));
     }
     if (work.heartbeat()) {
       metrics.ping("topic", "delivered");
+    } else if (work.policy()) {
+      metrics.policyUpdate("updated");
     } else {
       metrics.delivered(work.receivedNanos);
     }
@@ -84,10 +89,12 @@ final class Outcomes implements Dispatcher.Listener {
   @Override
   public void rejected(Work work, Reply reply) {
     RecordRef ref = work.where();
-    ref.log(() -> LOG.warn("{}: {} for key {} rejected, skipped: {}", ref, what(work), Mask.key(work.key()), reply.describe()));
+    ref.log(() -> LOG.warn("{}: {} rejected, skipped: {}", ref, work.what(), reply.describe()));
     metrics.skipped(SkipReason.REJECTED);
     if (work.heartbeat()) {
       metrics.ping("topic", "rejected");
+    } else if (work.policy()) {
+      metrics.policyUpdate("rejected");
     }
     partitions.release(work.partition, work.bytes);
     giveUp(work.partition, work.epoch, work.offset, work.record, SkipReason.REJECTED.label(), reply.describe(), reply.answer());
@@ -104,8 +111,11 @@ final class Outcomes implements Dispatcher.Listener {
       return;
     }
     metrics.deliveryFailure();
-    fail.accept(ref, String.format("%s: event for key %s not delivered after %d attempts within --retry_max_ms=%d (%s)",
-        ref, Mask.key(work.key()), work.attempts, retryMaxMs, reply.describe()));
+    if (work.policy()) {
+      metrics.policyUpdate("failed");
+    }
+    fail.accept(ref, String.format("%s: %s not delivered after %d attempts within --retry_max_ms=%d (%s)",
+        ref, work.what(), work.attempts, retryMaxMs, reply.describe()));
     progress.run();
   }
 
@@ -145,7 +155,4 @@ final class Outcomes implements Dispatcher.Listener {
     progress.run();
   }
 
-  private static String what(Work work) {
-    return work.heartbeat() ? "ping" : "event";
-  }
 }

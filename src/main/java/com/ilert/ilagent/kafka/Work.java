@@ -1,6 +1,7 @@
 package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.mapping.MappingResult;
+import com.ilert.ilagent.util.Mask;
 import com.ilert.ilagent.util.RecordRef;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -40,15 +41,32 @@ final class Work {
     return partition.stale(epoch, offset);
   }
 
+  /** What 429s of escalation-policy requests back off: they share the one API token. */
+  static final String POLICY_GATE = "ilert API";
+
   boolean heartbeat() {
     return result instanceof MappingResult.Heartbeat;
   }
 
+  boolean policy() {
+    return result instanceof MappingResult.PolicyUpdate;
+  }
+
   /** The integration (or heartbeat) key the request is for: what a 429 backs off. */
   String key() {
-    return result instanceof MappingResult.Event e
-        ? e.integrationKey()
-        : ((MappingResult.Heartbeat) result).integrationKey();
+    if (result instanceof MappingResult.Event e) {
+      return e.integrationKey();
+    }
+    return result instanceof MappingResult.Heartbeat h ? h.integrationKey() : POLICY_GATE;
+  }
+
+  /** What is sent, for a log line; keys masked. */
+  String what() {
+    if (result instanceof MappingResult.PolicyUpdate u) {
+      return "policy update (routing key " + u.routingKey() + ", level " + u.level() + ", user "
+          + Mask.email(u.email()) + ")";
+    }
+    return (heartbeat() ? "ping for key " : "event for key ") + Mask.key(key());
   }
 
   /** Names the record in log lines: topic, partition and offset. Built only when something is logged. */

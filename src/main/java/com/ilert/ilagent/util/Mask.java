@@ -25,4 +25,13 @@ public final class Mask {
     }
     return text.replace(key, key(key));
   }
+
+  /** The first character of an e-mail's local part and its domain: enough to find the person, not to spam them. */
+  public static String email(String email) {
+    int at = email == null ? -1 : email.lastIndexOf('@');
+    if (at <= 0) {
+      return "****";
+    }
+    return email.charAt(0) + "***" + email.substring(at);
+  }
 }

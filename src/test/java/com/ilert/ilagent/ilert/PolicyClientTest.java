@@ -201,7 +201,7 @@ class PolicyClientTest {
 
   @Test
   void emailsAreMaskedInTexts() {
-    assertThat(PolicyClient.maskEmail("jane.doe@example.com")).isEqualTo("j***@example.com");
-    assertThat(PolicyClient.maskEmail("no-at-sign")).isEqualTo("****");
+    assertThat(com.ilert.ilagent.util.Mask.email("jane.doe@example.com")).isEqualTo("j***@example.com");
+    assertThat(com.ilert.ilagent.util.Mask.email("no-at-sign")).isEqualTo("****");
   }
 }
