@@ -28,6 +28,9 @@ final class Committer {
   /** Wait between attempts of the final commit. */
   static final long FINAL_RETRY_MS = 250;
 
+  /** One buffer per event loop thread for the metadata of the partitions of a commit. */
+  private static final ThreadLocal<OffsetMetadata.Writer> WRITER = ThreadLocal.withInitial(OffsetMetadata.Writer::new);
+
   /** Sends a commit: the consumer's commitSync on its own thread in production. */
   interface Port {
     Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets);
@@ -127,8 +130,9 @@ final class Committer {
   static Map<TopicPartition, OffsetAndMetadata> offsetsFor(
       Collection<PartitionState> candidates, List<PartitionState> states) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    OffsetMetadata.Writer writer = WRITER.get();
     for (PartitionState ps : candidates) {
-      OffsetAndMetadata point = ps.revoked ? null : ps.commitPoint();
+      OffsetAndMetadata point = ps.revoked ? null : ps.commitPoint(writer);
       if (point != null) {
         offsets.put(ps.tp, point);
         states.add(ps);

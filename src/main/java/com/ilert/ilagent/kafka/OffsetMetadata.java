@@ -1,6 +1,5 @@
 package com.ilert.ilagent.kafka;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -29,48 +28,71 @@ public final class OffsetMetadata {
   private OffsetMetadata() {}
 
   /**
-   * An encoding: the metadata, and whether every done offset fit in it.
-   *
-   * @param complete false when runs were left out for size
+   * Builds one metadata string from runs of done offsets handed over in increasing order, within
+   * the size limit. Reusable: {@link #start} begins the next one. Not thread-safe.
    */
-  record Encoded(String metadata, boolean complete) {}
+  static final class Writer implements PartitionOffsets.RunSink {
+    private final byte[] buf = new byte[MAX_BYTES];
+    private int size;
+    private long next;
+    private boolean complete;
+
+    /** Begins the metadata of a commit of {@code committed}. */
+    Writer start(long committed) {
+      size = 0;
+      next = committed;
+      complete = true;
+      return this;
+    }
+
+    /** Adds {@code length} done offsets from {@code start}; false once full (the run left out). */
+    @Override
+    public boolean run(long start, long length) {
+      long gap = start - next;
+      if (gap < 0 || length < 1) {
+        throw new IllegalArgumentException("runs must be ascending and at or above the committed offset");
+      }
+      if (size + varintSize(gap) + varintSize(length) > MAX_BYTES) {
+        complete = false; // what fits: a shorter list is still a true one
+        return false;
+      }
+      size = writeVarint(buf, size, gap);
+      size = writeVarint(buf, size, length);
+      next = start + length;
+      return true;
+    }
+
+    /** Whether every run handed over fit. */
+    boolean complete() {
+      return complete;
+    }
+
+    String finish() {
+      if (size == 0) {
+        return "";
+      }
+      return PREFIX + ENCODER.encodeToString(java.util.Arrays.copyOf(buf, size));
+    }
+  }
 
   /**
    * The metadata for a commit of {@code committed} with these offsets done above it (ascending,
    * each at or above {@code committed}); "" when none. Runs that do not fit are left out.
    */
   static String encode(long committed, long[] doneAscending) {
-    return encode(committed, doneAscending, doneAscending.length).metadata();
-  }
-
-  /** As {@link #encode(long, long[])} for the first {@code count} offsets of {@code done}. */
-  static Encoded encode(long committed, long[] done, int count) {
-    if (count == 0) {
-      return new Encoded("", true);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    long next = committed; // the first offset not covered yet
+    Writer w = new Writer().start(committed);
     int i = 0;
-    while (i < count) {
-      long start = done[i];
+    while (i < doneAscending.length) {
       int j = i;
-      while (j + 1 < count && done[j + 1] == done[j] + 1) {
+      while (j + 1 < doneAscending.length && doneAscending[j + 1] == doneAscending[j] + 1) {
         j++;
       }
-      long gap = start - next;
-      long run = done[j] - start + 1;
-      if (gap < 0) {
-        throw new IllegalArgumentException("done offsets must be ascending and at or above " + committed);
+      if (!w.run(doneAscending[i], doneAscending[j] - doneAscending[i] + 1)) {
+        break;
       }
-      if (out.size() + varintSize(gap) + varintSize(run) > MAX_BYTES) {
-        break; // what fits: a shorter list is still a true one
-      }
-      writeVarint(out, gap);
-      writeVarint(out, run);
-      next = done[j] + 1;
       i = j + 1;
     }
-    return new Encoded(out.size() == 0 ? "" : PREFIX + ENCODER.encodeToString(out.toByteArray()), i == count);
+    return w.finish();
   }
 
   /**
@@ -124,12 +146,13 @@ public final class OffsetMetadata {
     return size;
   }
 
-  private static void writeVarint(ByteArrayOutputStream out, long v) {
+  private static int writeVarint(byte[] out, int at, long v) {
     while ((v & ~0x7FL) != 0) {
-      out.write((int) ((v & 0x7F) | 0x80));
+      out[at++] = (byte) ((v & 0x7F) | 0x80);
       v >>>= 7;
     }
-    out.write((int) v);
+    out[at++] = (byte) v;
+    return at;
   }
 
   /** The next varint, or -1 if it is cut off or longer than a long. */

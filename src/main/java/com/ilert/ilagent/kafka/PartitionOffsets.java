@@ -182,22 +182,54 @@ public final class PartitionOffsets {
     return lastAdded;
   }
 
+  /** Receives runs of consecutive done offsets; answers false to stop. */
+  public interface RunSink {
+    boolean run(long start, long length);
+  }
+
   /**
-   * Calls {@code action} with every offset above {@link #committable()} known to be done, in
-   * increasing order: completed records behind the pending head, then offsets known done that have
-   * not arrived yet.
+   * Hands {@code sink} every run of consecutive offsets above {@link #committable()} known to be
+   * done, in increasing order: completed records behind the pending head, then offsets known done
+   * that have not arrived yet. One pass, no allocation; stops when the sink says so.
    */
-  public void forEachDoneAboveCommittable(LongConsumer action) {
+  public void forEachDoneRun(RunSink sink) {
     int mask = offsets.length - 1;
-    for (int i = 0; i < size; i++) {
-      int p = (head + i) & mask;
-      if (done[p]) {
-        action.accept(offsets[p]);
+    long runStart = -1;
+    long runEnd = -2;
+    for (int i = 0; i < size + (knownDoneEnd - knownDoneNext); i++) {
+      boolean isDone;
+      long o;
+      if (i < size) {
+        int p = (head + i) & mask;
+        o = offsets[p];
+        isDone = done[p];
+      } else {
+        o = knownDone[knownDoneNext + i - size];
+        isDone = true;
       }
+      if (isDone && o == runEnd + 1) {
+        runEnd = o;
+        continue;
+      }
+      if (runStart >= 0 && !sink.run(runStart, runEnd - runStart + 1)) {
+        return;
+      }
+      runStart = isDone ? o : -1;
+      runEnd = isDone ? o : -2;
     }
-    for (int i = knownDoneNext; i < knownDoneEnd; i++) {
-      action.accept(knownDone[i]);
+    if (runStart >= 0) {
+      sink.run(runStart, runEnd - runStart + 1);
     }
+  }
+
+  /** Calls {@code action} with every offset {@link #forEachDoneRun} covers, in increasing order. */
+  public void forEachDoneAboveCommittable(LongConsumer action) {
+    forEachDoneRun((start, length) -> {
+      for (long o = start; o < start + length; o++) {
+        action.accept(o);
+      }
+      return true;
+    });
   }
 
   private boolean takeKnownDone(long offset) {

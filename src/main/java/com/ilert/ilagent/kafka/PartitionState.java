@@ -1,7 +1,6 @@
 package com.ilert.ilagent.kafka;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -40,7 +39,6 @@ final class PartitionState {
   private final List<long[]> rewinds = new ArrayList<>(0);
   /** The metadata of the last commit (completed offsets above it), "" when none. */
   private String committedMetadata = "";
-  private long[] doneScratch = new long[64];
 
   PartitionState(TopicPartition tp) {
     this.tp = tp;
@@ -59,24 +57,18 @@ final class PartitionState {
   }
 
   /**
-   * What to commit now: the completed prefix, with the completed offsets above it in the metadata;
-   * null if that is what was committed last.
+   * What to commit now: the completed prefix, with the completed offsets above it in the metadata
+   * (written with {@code writer}); null if that is what was committed last.
    */
-  OffsetAndMetadata commitPoint() {
+  OffsetAndMetadata commitPoint(OffsetMetadata.Writer writer) {
     long committable = offsets.committable();
     if (committable < 0 || committable < offsets.lastCommitted()) {
       return null;
     }
-    int[] n = {0};
-    offsets.forEachDoneAboveCommittable(o -> {
-      if (n[0] == doneScratch.length) {
-        doneScratch = Arrays.copyOf(doneScratch, n[0] * 2);
-      }
-      doneScratch[n[0]++] = o;
-    });
-    OffsetMetadata.Encoded encoded = OffsetMetadata.encode(committable, doneScratch, n[0]);
-    metadataFull = !encoded.complete();
-    String metadata = encoded.metadata();
+    writer.start(committable);
+    offsets.forEachDoneRun(writer);
+    metadataFull = !writer.complete();
+    String metadata = writer.finish();
     if (committable == offsets.lastCommitted() && metadata.equals(committedMetadata)) {
       return null;
     }

@@ -44,7 +44,7 @@ class CommitterTest {
   void theFinalCommitIsRetriedThroughARebalanceUntilItSucceeds() {
     core.assign(0, 0);
     core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null));
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).commitPoint() == null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).commitPoint(new OffsetMetadata.Writer()) == null));
     AtomicInteger attempts = new AtomicInteger();
     core.commitResult.set(() -> attempts.incrementAndGet() <= 2
         ? Future.failedFuture(new RebalanceInProgressException("rebalancing"))
@@ -63,7 +63,7 @@ class CommitterTest {
 
     assertThat(attempts.get()).isEqualTo(3);
     assertThat(core.commits).hasSize(3).allSatisfy(c -> assertThat(c).containsEntry(tp(0), new OffsetAndMetadata(3)));
-    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).commitPoint())).isNull();
+    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).commitPoint(new OffsetMetadata.Writer()))).isNull();
   }
 
   @Test

@@ -101,7 +101,7 @@ class OffsetMetadataTest {
         before.offsets.complete(o); // 3, 11 and 12 still pending at the crash
       }
     }
-    var point = before.commitPoint();
+    var point = before.commitPoint(new OffsetMetadata.Writer());
     assertThat(point.offset()).isEqualTo(3);
 
     // kill -9, then a new owner reads the commit back.
@@ -114,6 +114,6 @@ class OffsetMetadataTest {
       }
     }
     assertThat(delivered).containsExactly(3L, 11L, 12L, 20L, 21L, 22L, 23L, 24L);
-    assertThat(after.commitPoint()).as("nothing new completed: the same commit").isNull();
+    assertThat(after.commitPoint(new OffsetMetadata.Writer())).as("nothing new completed: the same commit").isNull();
   }
 }
