@@ -5,6 +5,7 @@ import static com.ilert.ilagent.config.Setting.*;
 import com.ilert.ilagent.config.AgentConfig.LogFormat;
 import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.MappingConfig;
+import com.ilert.ilagent.mapping.PayloadFilter;
 import com.ilert.ilagent.mapping.PolicyRules;
 import com.ilert.ilagent.proxy.Proxies;
 import com.ilert.ilagent.proxy.ProxyUrl;
@@ -206,8 +207,9 @@ final class ConfigBuilder {
   private MappingConfig mapping() throws ConfigException {
     String filterKey = optionalText(FILTER_KEY);
     String filterVal = optionalText(FILTER_VAL);
-    if (filterVal != null && filterKey == null) {
-      throw raw.get(FILTER_VAL).problem("needs --filter_key (the key whose value is compared)");
+    String filterProblem = PayloadFilter.problem(filterKey, filterVal);
+    if (filterProblem != null) {
+      throw raw.get(FILTER_VAL).problem(filterProblem);
     }
     RawValue forward = raw.get(FORWARD_MESSAGE_PAYLOAD);
     return new MappingConfig(

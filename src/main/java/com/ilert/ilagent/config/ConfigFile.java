@@ -1,5 +1,7 @@
 package com.ilert.ilagent.config;
 
+import com.ilert.ilagent.mapping.JsonTypes;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -85,14 +87,14 @@ final class ConfigFile {
 
   private static void readKafka(JsonNode node, String source, RawSettings out) throws ConfigException {
     if (!node.isObject()) {
-      throw new ConfigException(source + ": expected a JSON object of Kafka properties, got " + JsonValues.typeName(node));
+      throw new ConfigException(source + ": expected a JSON object of Kafka properties, got " + JsonTypes.name(node));
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> p = it.next();
       String propSource = source + "." + RawValue.quote(p.getKey());
       JsonNode v = p.getValue();
       if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
-        throw new ConfigException(propSource + ": expected a string, number or boolean, got " + JsonValues.typeName(v));
+        throw new ConfigException(propSource + ": expected a string, number or boolean, got " + JsonTypes.name(v));
       }
       out.putKafkaProperty(p.getKey(), new RawValue(v.asText(), propSource, true));
     }

@@ -1,5 +1,7 @@
 package com.ilert.ilagent.config;
 
+import com.ilert.ilagent.mapping.JsonTypes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,30 +46,8 @@ final class JsonValues {
   private static JsonNode require(boolean ok, JsonNode v, String source, String expected)
       throws ConfigException {
     if (!ok) {
-      throw new ConfigException(source + ": expected " + expected + ", got " + typeName(v));
+      throw new ConfigException(source + ": expected " + expected + ", got " + JsonTypes.name(v));
     }
     return v;
-  }
-
-  static String typeName(JsonNode v) {
-    if (v.isTextual()) {
-      return "a string";
-    }
-    if (v.isIntegralNumber()) {
-      return "an integer";
-    }
-    if (v.isNumber()) {
-      return "a decimal number";
-    }
-    if (v.isBoolean()) {
-      return "a boolean";
-    }
-    if (v.isArray()) {
-      return "an array";
-    }
-    if (v.isObject()) {
-      return "an object";
-    }
-    return "null";
   }
 }

@@ -10,17 +10,6 @@ import java.util.Map;
  * config, keystore passwords), so no message here ever contains a value.
  */
 public final class KafkaProperties {
-  /** Properties the agent sets itself, each with the advice the operator needs instead. */
-  private static final Map<String, String> OWNED = Map.of(
-      "bootstrap.servers", "use --kafka_brokers",
-      "group.id", "use --kafka_group_id",
-      "auto.offset.reset", "use --kafka_offset_reset",
-      // The agent commits only offsets whose records were delivered; auto commit would lose records.
-      "enable.auto.commit", "the agent commits offsets itself",
-      // Records are read as bytes so that a payload that is not UTF-8 is a skip, not a crash.
-      "key.deserializer", "the agent reads keys as bytes",
-      "value.deserializer", "the agent reads values as bytes");
-
   private KafkaProperties() {}
 
   /** Splits a --kafka_property argument at the first '='; the value may contain more '='. */
@@ -59,9 +48,9 @@ public final class KafkaProperties {
       if (key.isBlank() || key.chars().anyMatch(Character::isWhitespace)) {
         throw v.problem("Kafka property name " + RawValue.quote(key) + " is not valid");
       }
-      String advice = OWNED.get(key);
-      if (advice != null) {
-        throw v.problem("Kafka property " + RawValue.quote(key) + " is set by the agent; " + advice);
+      OwnedKafkaProperty owned = OwnedKafkaProperty.of(key);
+      if (owned != null) {
+        throw v.problem("Kafka property " + RawValue.quote(key) + " is set by the agent; " + owned.advice());
       }
       out.put(key, v.text());
     }

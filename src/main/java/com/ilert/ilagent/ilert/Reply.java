@@ -17,7 +17,15 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
 
   /** No answer at all (connection refused or reset, DNS, TLS, timeout): worth another attempt. */
   public static Reply networkError(String error) {
-    return new Reply(Outcome.RETRYABLE, null, error);
+    return new Reply(ResponseClassifier.networkError(), null, error);
+  }
+
+  /**
+   * Whether ilert took the request with another 2xx than the one it documents: worth a warning
+   * (a proxy, or an endpoint that is not ilert's), though the record counts as delivered.
+   */
+  public boolean unexpectedSuccess() {
+    return outcome == Outcome.DELIVERED && answer != null && !ResponseClassifier.isExpectedSuccess(answer.status());
   }
 
   /**

@@ -111,9 +111,9 @@ final class Intake {
     boolean policy = policyMapper != null && topic.equals(policyTopic);
     MappingResult result;
     if (heartbeatTopics.contains(topic)) {
-      result = heartbeatMapper.map(topic, record.partition(), record.offset(), record.key(), record.value());
+      result = heartbeatMapper.map(record.value());
     } else if (policy) {
-      result = policyMapper.map(topic, record.partition(), record.offset(), record.key(), record.value());
+      result = policyMapper.map(record.value());
     } else {
       result = eventMapper.map(topic, record.partition(), record.offset(), record.key(), record.value(), headers(record));
     }

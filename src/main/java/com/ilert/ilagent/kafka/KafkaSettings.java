@@ -1,12 +1,12 @@
 package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.config.OwnedKafkaProperty;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.RangeAssignor;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The Kafka client settings the agent runs with. */
 public final class KafkaSettings {
@@ -31,12 +31,9 @@ public final class KafkaSettings {
     props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, DEFAULT_ASSIGNORS);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ilagent");
     props.putAll(config.kafkaProperties());
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBrokers()));
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafkaGroupId());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.kafkaOffsetReset());
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    for (OwnedKafkaProperty owned : OwnedKafkaProperty.values()) {
+      props.put(owned.key(), owned.value(config));
+    }
     return props;
   }
 

@@ -7,6 +7,8 @@ import com.ilert.ilagent.mapping.SkipReason;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.util.Mask;
 import com.ilert.ilagent.util.RecordRef;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ final class Outcomes implements Dispatcher.Listener {
   private final BiConsumer<RecordRef, String> fail;
   private final Runnable progress;
   private int deadLettersPending;
+  private final Set<Integer> unexpected = new HashSet<>();
 
   /**
    * @param deadLetters the dead-letter topic's writer, or null without one
@@ -71,6 +74,11 @@ final class Outcomes implements Dispatcher.Listener {
 
   @Override
   public void delivered(Work work, Reply reply) {
+    if (!work.policy() && reply.unexpectedSuccess() && unexpected.add(reply.answer().status())) {
+      RecordRef ref = work.where();
+      ref.log(() -> LOG.warn("{}: ilert answered {} instead of 202; counted as delivered (is --api_url ilert's, or does a proxy answer?). Said once per status.",
+          ref, reply.answer().status()));
+    }
     if (LOG.isDebugEnabled()) {
       RecordRef ref = work.where();
       ref.log(() -> LOG.debug("{}: {} delivered ({})", ref, work.what(), reply.describe()));

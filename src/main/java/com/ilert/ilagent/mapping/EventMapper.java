@@ -184,7 +184,7 @@ public final class EventMapper {
       if (!node.isTextual()) {
         throw new Rejection(
             SkipReason.UNKNOWN_EVENT_TYPE,
-            "eventType is " + JsonRecords.typeName(node) + ", not ALERT, ACCEPT, RESOLVE or COMMENT");
+            "eventType is " + JsonTypes.name(node) + ", not ALERT, ACCEPT, RESOLVE or COMMENT");
       }
       raw = node.textValue();
     }
@@ -224,7 +224,7 @@ public final class EventMapper {
     if (!node.isTextual()) {
       throw new Rejection(
           SkipReason.UNKNOWN_PRIORITY,
-          "priority is " + JsonRecords.typeName(node) + ", not HIGH or LOW");
+          "priority is " + JsonTypes.name(node) + ", not HIGH or LOW");
     }
     String raw = node.textValue();
     if (raw.isBlank()) {
@@ -352,7 +352,7 @@ public final class EventMapper {
   private static Rejection invalidType(String field, String expected, JsonNode node) {
     return new Rejection(
         SkipReason.INVALID_FIELD,
-        field + " must be " + expected + ", not " + JsonRecords.typeName(node));
+        field + " must be " + expected + ", not " + JsonTypes.name(node));
   }
 
   private static void putIfPresent(ObjectNode body, String field, String value) {

@@ -7,12 +7,8 @@ package com.ilert.ilagent.mapping;
  */
 public final class HeartbeatMapper {
 
-  /**
-   * Maps one record. Never throws.
-   *
-   * @param key the record key, unused (kept for the same shape as {@link EventMapper#map})
-   */
-  public MappingResult map(String topic, int partition, long offset, byte[] key, byte[] value) {
+  /** Maps one record's value. Never throws. */
+  public MappingResult map(byte[] value) {
     try {
       return new MappingResult.Heartbeat(
           JsonRecords.integrationKey(JsonRecords.parseObject(value)));

@@ -103,7 +103,7 @@ final class JsonRecords {
       throw new Rejection(SkipReason.EMPTY, "blank value");
     }
     if (!node.isObject()) {
-      throw new Rejection(SkipReason.NOT_OBJECT, "JSON " + typeName(node) + ", not an object");
+      throw new Rejection(SkipReason.NOT_OBJECT, "JSON " + JsonTypes.name(node) + ", not an object");
     }
     return (ObjectNode) node;
   }
@@ -169,7 +169,7 @@ final class JsonRecords {
     String name = shown == primary ? "integrationKey" : "apiKey";
     String why =
         !shown.isTextual()
-            ? "is " + typeName(shown) + ", not a string"
+            ? "is " + JsonTypes.name(shown) + ", not a string"
             : shown.textValue().isBlank()
                 ? "is blank"
                 : Mask.key(shown.textValue()) + " " + keyProblem(shown.textValue());
@@ -214,18 +214,6 @@ final class JsonRecords {
   /** JSON null counts as absent, as ilert itself treats it. */
   static boolean isAbsent(JsonNode node) {
     return node == null || node.isNull() || node.isMissingNode();
-  }
-
-  static String typeName(JsonNode node) {
-    return switch (node.getNodeType()) {
-      case ARRAY -> "an array";
-      case OBJECT -> "an object";
-      case STRING -> "a string";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case NULL -> "null";
-      default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    };
   }
 
   /**

@@ -48,12 +48,10 @@ public final class PolicyMapper {
   }
 
   /**
-   * Maps one record; every problem becomes a {@link MappingResult.Skip} whose detail holds no
-   * payload.
-   *
-   * @param key the record key, unused (the same shape as the other mappers)
+   * Maps one record's value; every problem becomes a {@link MappingResult.Skip} whose detail holds
+   * no payload.
    */
-  public MappingResult map(String topic, int partition, long offset, byte[] key, byte[] value) {
+  public MappingResult map(byte[] value) {
     try {
       ObjectNode payload = JsonRecords.parseObject(value);
       filter.apply(payload);
@@ -72,7 +70,7 @@ public final class PolicyMapper {
     }
     if (!node.isTextual()) {
       throw new Rejection(SkipReason.MISSING_EMAIL,
-          "the e-mail at " + emailPathText + " is " + JsonRecords.typeName(node) + ", not a string");
+          "the e-mail at " + emailPathText + " is " + JsonTypes.name(node) + ", not a string");
     }
     String email = node.textValue().trim();
     if (email.isEmpty()) {

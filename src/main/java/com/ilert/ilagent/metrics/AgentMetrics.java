@@ -68,14 +68,6 @@ public final class AgentMetrics {
     return new AgentMetrics(new SimpleMeterRegistry());
   }
 
-  public MeterRegistry registry() {
-    return registry;
-  }
-
-  public void consumed(String topic) {
-    consumed(topic, 1);
-  }
-
   /** {@code n} records of one topic at once: one meter lookup per poll and partition. */
   public void consumed(String topic, int n) {
     consumed.computeIfAbsent(topic, t -> Counter.builder("ilagent.records.consumed")

@@ -301,7 +301,7 @@ class EventMapperTest {
       assertThat(skip(map("{\"integrationKey\":\"  \"}"), SkipReason.MISSING_INTEGRATION_KEY).detail())
           .isEqualTo("integrationKey is blank");
       assertThat(skip(map("{\"integrationKey\":12345}"), SkipReason.MISSING_INTEGRATION_KEY).detail())
-          .isEqualTo("integrationKey is a number, not a string");
+          .isEqualTo("integrationKey is an integer, not a string");
       skip(map("{\"apiKey\":{\"k\":\"v\"}}"), SkipReason.MISSING_INTEGRATION_KEY);
     }
 
@@ -421,7 +421,7 @@ class EventMapperTest {
       assertThat(skip(map(withKey("\"eventType\":\"FOO\"")), SkipReason.UNKNOWN_EVENT_TYPE).detail())
           .isEqualTo("eventType \"FOO\" is not ALERT, ACCEPT, RESOLVE or COMMENT");
       assertThat(skip(map(withKey("\"eventType\":1")), SkipReason.UNKNOWN_EVENT_TYPE).detail())
-          .isEqualTo("eventType is a number, not ALERT, ACCEPT, RESOLVE or COMMENT");
+          .isEqualTo("eventType is an integer, not ALERT, ACCEPT, RESOLVE or COMMENT");
       skip(map(withKey("\"eventType\":\" ALERT\"")), SkipReason.UNKNOWN_EVENT_TYPE);
     }
 

@@ -11,7 +11,7 @@ class HeartbeatMapperTest {
   final HeartbeatMapper mapper = new HeartbeatMapper();
 
   MappingResult map(byte[] value) {
-    return mapper.map("heartbeats-topic", 0, 1L, null, value);
+    return mapper.map(value);
   }
 
   MappingResult map(String json) {

@@ -66,7 +66,7 @@ class MappingFuzzTest {
           check(seed, i, value, r, kind == 0);
           counts[r instanceof MappingResult.Event ? 0 : 1]++;
         }
-        MappingResult h = call(seed, i, value, () -> heartbeats.map("t", 1, i, key, value));
+        MappingResult h = call(seed, i, value, () -> heartbeats.map(value));
         check(seed, i, value, h, kind == 0);
         if (h instanceof MappingResult.Heartbeat) {
           counts[2]++;

@@ -18,7 +18,7 @@ class PolicyMapperTest {
   }
 
   private static MappingResult map(PolicyMapper mapper, String json) {
-    return mapper.map("policies", 0, 7L, null, json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    return mapper.map(json == null ? null : json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static MappingResult map(String json) {
@@ -123,7 +123,7 @@ class PolicyMapperTest {
     assertThat(skipped(map("{\"location\":\"l\",\"data\":{\"email\":\"  \"}}"), SkipReason.MISSING_EMAIL).detail())
         .isEqualTo("the e-mail at data.email is empty");
     assertThat(skipped(map("{\"location\":\"l\",\"data\":{\"email\":42}}"), SkipReason.MISSING_EMAIL).detail())
-        .isEqualTo("the e-mail at data.email is a number, not a string");
+        .isEqualTo("the e-mail at data.email is an integer, not a string");
     skipped(map("{\"location\":\"l\",\"data\":\"oncall@example.com\"}"), SkipReason.MISSING_EMAIL);
     skipped(map("{\"location\":\"l\",\"data\":{\"email\":null}}"), SkipReason.MISSING_EMAIL);
     skipped(map("{\"location\":\"l\"}"), SkipReason.MISSING_EMAIL);
@@ -152,12 +152,12 @@ class PolicyMapperTest {
   @Test
   void badInputIsSkippedForTheSameReasonsAsEvents() {
     PolicyMapper m = mapper(LOCATION_SLOT, 0);
-    skipped(m.map("p", 0, 1, null, null), SkipReason.EMPTY);
-    skipped(m.map("p", 0, 1, null, new byte[0]), SkipReason.EMPTY);
-    skipped(m.map("p", 0, 1, null, new byte[] {(byte) 0xC3, 0x28}), SkipReason.NOT_UTF8);
+    skipped(m.map(null), SkipReason.EMPTY);
+    skipped(m.map(new byte[0]), SkipReason.EMPTY);
+    skipped(m.map(new byte[] {(byte) 0xC3, 0x28}), SkipReason.NOT_UTF8);
     skipped(map("{\"location\":"), SkipReason.INVALID_JSON);
     skipped(map("[1]"), SkipReason.NOT_OBJECT);
-    skipped(m.map("p", 0, 1, null, new byte[EventMapper.MAX_RECORD_BYTES + 1]), SkipReason.TOO_LARGE);
+    skipped(m.map(new byte[EventMapper.MAX_RECORD_BYTES + 1]), SkipReason.TOO_LARGE);
   }
 
   @Test
