@@ -31,9 +31,6 @@ import java.util.function.Predicate;
  * @param <T> the caller's record token
  */
 public final class HeartbeatCoalescer<T> {
-  /** Pings per key at most once per this many ms by default: 12 s, ilert's 5 pings a minute. */
-  public static final long DEFAULT_INTERVAL_MS = 12_000;
-
   /** What to do with a record. */
   public record Decision<T>(boolean sendNow, T superseded) {
     static final Decision<?> SEND_NOW = new Decision<>(true, null);
@@ -58,6 +55,7 @@ public final class HeartbeatCoalescer<T> {
   private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> Long.compare(a.dueAt(), b.dueAt()));
   private long nextPrune = Long.MIN_VALUE;
 
+  /** @param intervalMs normally {@link RateLimits#pingIntervalMs()} (12.24 s for ilert's 5 a minute) */
   public HeartbeatCoalescer(long intervalMs) {
     if (intervalMs < 1) {
       throw new IllegalArgumentException("interval must be >= 1 ms: " + intervalMs);

@@ -82,13 +82,15 @@ public record RateLimits(int perKeyEvents, int perKeyPings, int total, long wind
   }
 
   /**
-   * The shortest time between two pings of one heartbeat key that keeps within the told ping
-   * limit: 12 s for ilert's 5 a minute. Without a told limit the same 12 s: a ping says "alive",
-   * more of them say nothing new.
+   * The shortest time between two pings of one heartbeat key that keeps within the ping limit:
+   * five pings must span a whole window plus the pacer's margin, so 12.24 s for ilert's 5 a
+   * minute, and the pacer never holds a coalesced heartbeat's trailing ping back. Without a told
+   * limit the same 5 a window: a ping says "alive", more of them say nothing new.
    */
   public long pingIntervalMs() {
     int perWindow = perKeyPings > 0 ? perKeyPings : ILERT_PINGS_PER_KEY;
-    return Math.max(1, (windowMs + perWindow - 1) / perWindow);
+    long span = windowMs + PacedScope.marginMs(windowMs);
+    return Math.max(1, (span + perWindow - 1) / perWindow);
   }
 
   /** True if the URL's host is ilert.com or one of its subdomains. */

@@ -831,8 +831,9 @@ public final class Bench {
       md.append("\n### J: heartbeat flood (100 records of one heartbeat key within 5 s; stand-in: 5 pings per key per 6 s)\n\n");
       md.append("| pings sent | accepted (202) | answered 429 | everything committed after the last record | target | met |\n");
       md.append("|---|---|---|---|---|---|\n");
-      boolean met = flood.answered429() == 0 && flood.committedAfterLastSeconds() <= 1.2 + 0.5;
-      md.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f s | no 429, ≤ one interval (1.2 s) | %s |%n",
+      // One interval of the coalescing (1.224 s at these limits) plus the ping's round trip and commit.
+      boolean met = flood.answered429() == 0 && flood.committedAfterLastSeconds() <= 1.224 + 0.5;
+      md.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f s | no 429, ≤ one interval (1.22 s) | %s |%n",
           flood.pings(), flood.accepted(), flood.answered429(), flood.committedAfterLastSeconds(), met ? "yes" : "**no**"));
     }
     if (md.length() > 0) {

@@ -55,12 +55,23 @@ class RateLimitsTest {
   }
 
   @Test
-  void pingIntervalKeepsWithinThePingLimit() {
-    assertThat(new RateLimits(0, 5, 0, MINUTE).pingIntervalMs()).isEqualTo(12_000);
-    assertThat(new RateLimits(0, 0, 0, MINUTE).pingIntervalMs()).as("not told: still 5 a minute").isEqualTo(12_000);
-    assertThat(new RateLimits(0, 10, 0, MINUTE).pingIntervalMs()).isEqualTo(6_000);
-    assertThat(new RateLimits(0, 5, 0, 6_000).pingIntervalMs()).isEqualTo(1_200);
-    assertThat(new RateLimits(0, 7, 0, MINUTE).pingIntervalMs()).as("rounded up").isEqualTo(8_572);
+  void pingIntervalKeepsWithinThePingLimitAndThePacersMargin() {
+    assertThat(new RateLimits(0, 5, 0, MINUTE).pingIntervalMs()).as("(60 s + 1.2 s) / 5").isEqualTo(12_240);
+    assertThat(new RateLimits(0, 0, 0, MINUTE).pingIntervalMs()).as("not told: still 5 a window").isEqualTo(12_240);
+    assertThat(new RateLimits(0, 10, 0, MINUTE).pingIntervalMs()).isEqualTo(6_120);
+    assertThat(new RateLimits(0, 5, 0, 6_000).pingIntervalMs()).isEqualTo(1_224);
+    assertThat(new RateLimits(0, 7, 0, MINUTE).pingIntervalMs()).as("rounded up").isEqualTo(8_743);
+  }
+
+  @Test
+  void pingsAtThatIntervalNeverWaitForThePacer() {
+    RateLimits limits = new RateLimits(0, 5, 0, MINUTE);
+    Pacer pacer = new Pacer(limits);
+    long t = 1_700_000_000_000L;
+    for (int i = 0; i < 20; i++, t += limits.pingIntervalMs()) {
+      assertThat(pacer.delayMs(RequestKind.PING, "hb", t)).as("ping %d", i).isZero();
+      pacer.answered(pacer.sent(RequestKind.PING, "hb", t), 202, -1, t + 5);
+    }
   }
 
   @Test
