@@ -110,6 +110,40 @@ class PacingSimulationTest {
     assertThat(pacer.describeProcess()).startsWith("allowance 700 (learned)");
   }
 
+  /**
+   * A restart: the previous process used 45 of each key's 50 in the server's current window, so
+   * every key is stopped far below the told allowance, which looks like the per-process limit (see
+   * {@link Pacer}). Either way the whole process waits for the reset: few requests are wasted, the
+   * drain loses about one window, and the next backlog is paced as before.
+   */
+  @Test
+  void afterARestartTheFirstWindowCostsLittleAndLaterBacklogsAreNotSlowed() {
+    Server server = ilert(true);
+    for (int k = 0; k < 10; k++) {
+      for (int i = 0; i < 45; i++) {
+        server.receive("k" + k, T0 - 2_000);
+      }
+    }
+    Pacer pacer = new Pacer(TOLD);
+    PacingSimulation sim = new PacingSimulation(pacer, server, 64, 4, 2);
+    Result r = sim.drain(PacingSimulation.backlog(10, 200), T0, 600_000);
+    Result next = sim.drain(PacingSimulation.backlog(10, 200), T0 + r.drainMs() + 3 * W, 600_000);
+
+    assertThat(r.answered429()).as(r.toString()).isLessThanOrEqualTo(64);
+    assertThat(r.drainMs()).as(r.toString()).isLessThanOrEqualTo((long) (1.1 * (IDEAL_10_KEYS + W)));
+    assertThat(next.answered429()).as(next.toString()).isZero();
+    assertThat(next.drainMs()).as(next.toString()).isLessThanOrEqualTo((long) (1.1 * IDEAL_10_KEYS));
+  }
+
+  @Test
+  void toldLimitsHoldWithRoundTripsThatVaryByTensOfMilliseconds() {
+    Result r = new PacingSimulation(new Pacer(TOLD), ilert(true), 64, 20, 80)
+        .drain(PacingSimulation.backlog(10, 200), T0, 600_000);
+
+    assertThat(r.answered429()).as(r.toString()).isZero();
+    assertThat(r.drainMs()).as(r.toString()).isLessThanOrEqualTo((long) (1.1 * IDEAL_10_KEYS));
+  }
+
   @Test
   void aLimitedKeyDoesNotHoldBackTheOthers() {
     Map<String, Integer> backlog = new LinkedHashMap<>();
