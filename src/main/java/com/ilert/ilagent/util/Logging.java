@@ -25,7 +25,7 @@ import org.slf4j.MDC;
  *
  * <p>Levels (-v): 0-1 warn, 2 info, 3+ debug (libraries stay at warn below 4).
  *
- * <p>Formats: {@code text} (the default) keeps the pattern of logback.xml. {@code json} writes one
+ * <p>Formats: {@code text} (the default) keeps the pattern of {@link LogConfigurator}. {@code json} writes one
  * JSON object per line:
  *
  * <pre>{@code
@@ -45,7 +45,7 @@ public final class Logging {
   public static final String MDC_PARTITION = "partition";
   public static final String MDC_OFFSET = "offset";
 
-  /** The encoders that logback.xml configured, so that switching back to text restores them. */
+  /** The encoders that {@link LogConfigurator} configured, so that switching back to text restores them. */
   private static final Map<ConsoleAppender<ILoggingEvent>, Encoder<ILoggingEvent>> ORIGINAL =
       new IdentityHashMap<>();
 

@@ -79,6 +79,14 @@ public final class Bench {
   private final List<Long> idleRss = new ArrayList<>();
   private final List<Long> loadRss = new ArrayList<>();
   private final List<Long> idleAfterRss = new ArrayList<>();
+  private final List<Long> footprintReady = new ArrayList<>();
+  private final List<Long> footprintIdle = new ArrayList<>();
+  private final List<Long> footprintPeak = new ArrayList<>();
+  private final List<Long> footprintAfter = new ArrayList<>();
+  private final Stats footprintRate = new Stats();
+  private final List<LimitScenarios.Drain> drains = new ArrayList<>();
+  private LimitScenarios.Flood flood;
+  private boolean toldLimits;
 
   private Bench(boolean quick, int reps) {
     this.quick = quick;
@@ -96,7 +104,8 @@ public final class Bench {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--only" -> onlyArg = args[++i];
         default -> {
-          System.err.println("usage: scripts/bench [--quick] [--reps N] [--only main,filter,yardstick,variants,ratelimit]");
+          System.err.println("usage: scripts/bench [--quick] [--reps N] [--only main,filter,yardstick,variants,ratelimit,"
+              + "footprint,drain,heartbeat]");
           System.exit(2);
         }
       }
@@ -148,8 +157,27 @@ public final class Bench {
     if (wanted("ratelimit")) {
       rateLimit();
     }
+    if (wanted("footprint")) {
+      footprint();
+    }
+    LimitScenarios limits = new LimitScenarios(root, kafka, tx, plain, this::say, readyTimes);
+    if (wanted("drain") || wanted("heartbeat")) {
+      toldLimits = limits.agentHasToldLimits();
+      say("agent has told-limit options: " + toldLimits);
+    }
+    if (wanted("drain")) {
+      drains.add(limits.drain("learned, with Retry-After", true, List.of()));
+      drains.add(limits.drain("learned, no Retry-After", false, List.of()));
+      if (toldLimits) {
+        drains.add(limits.drain("told", true, List.of("--rate_limit_key", "50", "--rate_limit_total", "700")));
+      }
+    }
+    if (wanted("heartbeat")) {
+      flood = limits.heartbeatFlood(List.of());
+    }
     if (!only.isEmpty()) {
-      say("--only: no table, no files written");
+      System.out.println(limitSections());
+      say("--only: no files written");
       return;
     }
 
@@ -342,6 +370,36 @@ public final class Bench {
         fRows.add(new String[] {v.name(), fmtRate(a.rate()) + (v.slow() ? " (600 events)" : ""),
             fmtRate(b.rate()) + (v.slow() ? " (5,000 events)" : "")});
         say("F " + v.name() + ": A " + a + " / B " + b);
+        agent.stop();
+      }
+    }
+  }
+
+  /**
+   * H: what a fresh agent costs. Each repetition starts an agent with default settings against the
+   * running broker (start to /ready), lets it idle 5 s (resident memory), then sends it 20,000
+   * events at 0 ms latency, its first backlog (highest resident memory, sampled every 50 ms).
+   */
+  private void footprint() throws Exception {
+    ilert.latency(0);
+    for (int r = 0; r < reps; r++) {
+      String topic = topic("footprint");
+      String group = "bench-footprint-" + UUID.randomUUID().toString().substring(0, 8);
+      try (BenchAgent agent = startAgent("footprint" + r, topic, group, List.of())) {
+        footprintReady.add(agent.readyMs());
+        BenchAgent.sleep(5000);
+        long idle = agent.rssKb();
+        footprintIdle.add(idle);
+        RssSampler sampler = new RssSampler(agent, 50);
+        Result res = burst(topic, group, 20000, 1000, 120);
+        long peak = sampler.stop();
+        footprintPeak.add(peak);
+        footprintRate.add(res.rate());
+        BenchAgent.sleep(3000);
+        long after = agent.rssKb();
+        footprintAfter.add(after);
+        say(String.format(Locale.ROOT, "H: ready %d ms, idle %d MB, peak %d MB during %s, idle again %d MB (load %s)",
+            agent.readyMs(), idle / 1024, peak / 1024, res, after / 1024, load()));
         agent.stop();
       }
     }
@@ -715,14 +773,77 @@ public final class Bench {
     for (String[] r : gRows) {
       md.append("| ").append(r[0]).append(" | ").append(r[1]).append(" |\n");
     }
+    md.append(limitSections());
     if (notes.length() > 0) {
       md.append("\n### Notes from this run\n\n").append(notes);
     }
+    md.append("\n## Footprint\n\n");
+    md.append(resource("footprint.md"));
     md.append("\n## Method\n\n");
     md.append(resource("method.md"));
     md.append("\n## Tuning guide\n\n");
     md.append(resource("tuning-guide.md"));
     return md.toString();
+  }
+
+  /** Sections H, I and J (footprint, rate-limited drain, heartbeat flood), and what they were before. */
+  private String limitSections() throws IOException {
+    StringBuilder md = new StringBuilder();
+    if (!footprintReady.isEmpty()) {
+      Stats ready = Stats.ofLongs(footprintReady, 1.0);
+      Stats idle = Stats.ofLongs(footprintIdle, 1024.0);
+      Stats peak = Stats.ofLongs(footprintPeak, 1024.0);
+      Stats after = Stats.ofLongs(footprintAfter, 1024.0);
+      md.append("\n### H: footprint (a fresh agent per run, ").append(footprintReady.size())
+          .append(footprintReady.size() == 1 ? " run" : " runs").append("; flags of `scripts/ilagent`)\n\n");
+      md.append("| | median (min–max) | target | met |\n|---|---|---|---|\n");
+      md.append(hRow("process start to /ready 204, broker running", ready.fmt(v -> String.format(Locale.ROOT, "%.0f ms", v)),
+          "≤ 1 s", ready.median() <= 1000));
+      md.append(hRow("resident memory (VmRSS), idle 5 s after /ready", idle.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
+          "≤ 100 MB", idle.median() <= 100));
+      md.append(hRow("resident memory, highest while its first 20,000 events go through at 0 ms",
+          peak.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)), "≤ 160 MB", peak.median() <= 160));
+      md.append(hRow("resident memory, idle 3 s after those events", after.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
+          "", true).replace("| yes |", "| – |"));
+      md.append(hRow("events/s of that first backlog (JIT still compiling)", footprintRate.fmt(Bench::fmtRate), "", true)
+          .replace("| yes |", "| – |"));
+    }
+    if (!drains.isEmpty()) {
+      md.append("\n### I: rate-limited drain (test kit `IlertStandIn`, ilert's limits 10x faster: windows of 6 s)\n\n");
+      md.append("2,000 events over 10 integration keys, 50 events per key and 700 requests in all per window; the\n");
+      md.append("ideal is 18 s (the fourth burst of 50 per key cannot start before three windows have passed).\n\n");
+      md.append("| limits | drain time | × ideal | events first answered 429 | 429 answers | lost, duplicates | target | met |\n");
+      md.append("|---|---|---|---|---|---|---|---|\n");
+      for (LimitScenarios.Drain d : drains) {
+        boolean told = d.name().startsWith("told");
+        boolean learnedTarget = d.name().contains("with Retry-After");
+        String target = told ? "≤ 1.1×, ≤ 1% 429" : learnedTarget ? "≤ 1.3×, ≤ 3% 429" : "";
+        boolean met = told ? d.ratio() <= 1.1 && d.share429() <= 0.01 : d.ratio() <= 1.3 && d.share429() <= 0.03;
+        md.append(String.format(Locale.ROOT, "| %s | %.1f s | %.2f× | %.1f%% | %d | %d, %d | %s | %s |%n", d.name(),
+            d.seconds(), d.ratio(), 100 * d.share429(), d.answered429(), d.lost(), d.duplicates(), target,
+            target.isEmpty() ? "–" : met ? "yes" : "**no**"));
+      }
+      if (!toldLimits) {
+        md.append("| told | – | – | – | – | – | ≤ 1.1×, ≤ 1% 429 | n/a: this agent has no `--rate_limit_*` options |\n");
+      }
+    }
+    if (flood != null) {
+      md.append("\n### J: heartbeat flood (100 records of one heartbeat key within 5 s; stand-in: 5 pings per key per 6 s)\n\n");
+      md.append("| pings sent | accepted (202) | answered 429 | everything committed after the last record | target | met |\n");
+      md.append("|---|---|---|---|---|---|\n");
+      // One interval of the coalescing (1.224 s at these limits) plus the ping's round trip and commit.
+      boolean met = flood.answered429() == 0 && flood.committedAfterLastSeconds() <= 1.224 + 0.5;
+      md.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f s | no 429, ≤ one interval (1.22 s) | %s |%n",
+          flood.pings(), flood.accepted(), flood.answered429(), flood.committedAfterLastSeconds(), met ? "yes" : "**no**"));
+    }
+    if (md.length() > 0) {
+      md.append('\n').append(resource("limits-before.md"));
+    }
+    return md.toString();
+  }
+
+  private static String hRow(String what, String value, String target, boolean met) {
+    return "| " + what + " | " + value + " | " + target + " | " + (met ? "yes" : "**no**") + " |\n";
   }
 
   private static String resource(String name) throws IOException {
@@ -802,7 +923,11 @@ public final class Bench {
     private final AtomicLong max = new AtomicLong();
 
     RssSampler(BenchAgent agent) {
-      timer.scheduleAtFixedRate(() -> max.accumulateAndGet(agent.rssKb(), Math::max), 0, 100, TimeUnit.MILLISECONDS);
+      this(agent, 100);
+    }
+
+    RssSampler(BenchAgent agent, long everyMs) {
+      timer.scheduleAtFixedRate(() -> max.accumulateAndGet(agent.rssKb(), Math::max), 0, everyMs, TimeUnit.MILLISECONDS);
     }
 
     long stop() {

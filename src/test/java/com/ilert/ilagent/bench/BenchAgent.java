@@ -37,6 +37,11 @@ final class BenchAgent implements AutoCloseable {
   }
 
   static BenchAgent start(Path root, String name, List<String> args) {
+    return start(root, name, args, "");
+  }
+
+  /** As {@link #start(Path, String, List)}, with {@code javaOpts} added to JAVA_OPTS. */
+  static BenchAgent start(Path root, String name, List<String> args, String javaOpts) {
     int port = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(root.resolve("scripts/ilagent").toString());
@@ -49,7 +54,7 @@ final class BenchAgent implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().put("JAVA_OPTS", System.getProperty("bench.agentJavaOpts", ""));
+      pb.environment().put("JAVA_OPTS", (System.getProperty("bench.agentJavaOpts", "") + " " + javaOpts).trim());
       pb.environment().keySet().removeIf(k -> k.startsWith("ILAGENT_") || k.startsWith("ILERT_"));
       long t0 = System.nanoTime();
       Process p = pb.start();

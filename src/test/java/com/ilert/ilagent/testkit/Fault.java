@@ -20,7 +20,14 @@ import java.util.function.Predicate;
  * standIn.fault(Fault.hang().times(1));                                        // client times out
  * standIn.fault(Fault.drop());                                                 // connection closed, no answer
  * standIn.fault(Fault.rateLimit(50));                                          // ilert's 50 events/min/key
+ * standIn.fault(Fault.processRateLimit(700, Duration.ofSeconds(6)).retryAfterUntilReset()); // per source IP
+ * standIn.fault(Fault.pingRateLimit(5, Duration.ofSeconds(6)));                // per heartbeat key
  * }</pre>
+ *
+ * <p>Rate limits count requests in fixed windows: a window starts with the first request after the
+ * previous one ran out and lasts the given time; once more than N requests arrived in it, each is
+ * answered 429 until it ends. Install the per-process limit before the per-key ones: a request it
+ * turns away does not count for its key.
  */
 public final class Fault {
 
@@ -34,8 +41,16 @@ public final class Fault {
     HANG,
     /** Close the connection without answering. */
     DROP,
-    /** 429 for a key once it sent more than N requests in the current window. */
+    /** 429 for a key (or the whole process) once it sent more than N requests in the current window. */
     RATE_LIMIT
+  }
+
+  /** What one rate-limit window counts. */
+  public enum Scope {
+    /** Each integration or heartbeat key on its own (ilert: 50 events, 5 pings per key). */
+    KEY,
+    /** Every request together, as ilert's limit per source IP (700 per minute). */
+    PROCESS
   }
 
   /** Unlimited {@link #times(int)}. */
@@ -51,9 +66,17 @@ public final class Fault {
   private final Predicate<Received> predicate;
   private final int limit;
   private final Duration window;
+  private final Scope scope;
+  private final boolean retryAfterUntilReset;
 
   private Fault(Kind kind, int status, Map<String, String> headers, JsonObject body, long delayMs,
       int times, String integrationKey, Predicate<Received> predicate, int limit, Duration window) {
+    this(kind, status, headers, body, delayMs, times, integrationKey, predicate, limit, window, Scope.KEY, false);
+  }
+
+  private Fault(Kind kind, int status, Map<String, String> headers, JsonObject body, long delayMs,
+      int times, String integrationKey, Predicate<Received> predicate, int limit, Duration window, Scope scope,
+      boolean retryAfterUntilReset) {
     this.kind = kind;
     this.status = status;
     this.headers = Map.copyOf(headers);
@@ -64,6 +87,15 @@ public final class Fault {
     this.predicate = predicate;
     this.limit = limit;
     this.window = window;
+    this.scope = scope;
+    this.retryAfterUntilReset = retryAfterUntilReset;
+  }
+
+  /** A copy with one thing changed; everything goes through here so no field is forgotten. */
+  private Fault with(Map<String, String> headers, JsonObject body, long delayMs, int times, String integrationKey,
+      Predicate<Received> predicate, Scope scope, boolean retryAfterUntilReset) {
+    return new Fault(kind, status, headers, body, delayMs, times, integrationKey, predicate, limit, window, scope,
+        retryAfterUntilReset);
   }
 
   private static Fault of(Kind kind) {
@@ -103,16 +135,46 @@ public final class Fault {
     return new Fault(Kind.RATE_LIMIT, 429, Map.of(), null, 0, ALWAYS, null, null, requests, window);
   }
 
+  /**
+   * 429 for every request once more than {@code requests} of any key and kind arrived in the
+   * current window: ilert's limit per source IP (700 per minute).
+   */
+  public static Fault processRateLimit(int requests, Duration window) {
+    return new Fault(Kind.RATE_LIMIT, 429, Map.of(), null, 0, ALWAYS, null, null, requests, window, Scope.PROCESS,
+        false);
+  }
+
+  /** 429 for a heartbeat key's pings once it sent more than {@code pings} in its window (ilert: 5 a minute). */
+  public static Fault pingRateLimit(int pings, Duration window) {
+    return rateLimit(pings, window).matching(Received::isPing);
+  }
+
+  /** 429 for an integration key's events once it sent more than {@code events} in its window (ilert: 50 a minute). */
+  public static Fault eventRateLimit(int events, Duration window) {
+    return rateLimit(events, window).matching(Received::isEvent);
+  }
+
+  /**
+   * A rate limit's 429 carries {@code Retry-After}: the whole seconds until its window resets,
+   * rounded up (without this, or a fixed {@link #header}, it carries none).
+   */
+  public Fault retryAfterUntilReset() {
+    if (kind != Kind.RATE_LIMIT) {
+      throw new IllegalStateException("only a rate limit knows when its window resets");
+    }
+    return with(headers, body, delayMs, times, integrationKey, predicate, scope, true);
+  }
+
   /** Adds an answer header, e.g. {@code Retry-After}. */
   public Fault header(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return new Fault(kind, status, h, body, delayMs, times, integrationKey, predicate, limit, window);
+    return with(h, body, delayMs, times, integrationKey, predicate, scope, retryAfterUntilReset);
   }
 
   /** Replaces the answer body. */
   public Fault body(JsonObject body) {
-    return new Fault(kind, status, headers, body.copy(), delayMs, times, integrationKey, predicate, limit, window);
+    return with(headers, body.copy(), delayMs, times, integrationKey, predicate, scope, retryAfterUntilReset);
   }
 
   /** An ilert-style error body with this message and code. */
@@ -125,7 +187,7 @@ public final class Fault {
     if (millis < 0) {
       throw new IllegalArgumentException("delay must not be negative: " + millis);
     }
-    return new Fault(kind, status, headers, body, millis, times, integrationKey, predicate, limit, window);
+    return with(headers, body, millis, times, integrationKey, predicate, scope, retryAfterUntilReset);
   }
 
   /** Applies to the next {@code n} matching requests only, then the stand-in answers normally again. */
@@ -133,19 +195,19 @@ public final class Fault {
     if (n < 1) {
       throw new IllegalArgumentException("times must be at least 1: " + n);
     }
-    return new Fault(kind, status, headers, body, delayMs, n, integrationKey, predicate, limit, window);
+    return with(headers, body, delayMs, n, integrationKey, predicate, scope, retryAfterUntilReset);
   }
 
   /** Applies only to requests for this integration (or heartbeat) key. */
   public Fault forKey(String integrationKey) {
-    return new Fault(kind, status, headers, body, delayMs, times, Objects.requireNonNull(integrationKey),
-        predicate, limit, window);
+    return with(headers, body, delayMs, times, Objects.requireNonNull(integrationKey), predicate, scope,
+        retryAfterUntilReset);
   }
 
   /** Applies only to requests that satisfy the predicate (and the key, if one is set). */
   public Fault matching(Predicate<Received> predicate) {
     Predicate<Received> p = this.predicate == null ? predicate : this.predicate.and(predicate);
-    return new Fault(kind, status, headers, body, delayMs, times, integrationKey, p, limit, window);
+    return with(headers, body, delayMs, times, integrationKey, p, scope, retryAfterUntilReset);
   }
 
   public Kind kind() {
@@ -185,6 +247,14 @@ public final class Fault {
     return window;
   }
 
+  Scope scope() {
+    return scope;
+  }
+
+  boolean answersRetryAfterUntilReset() {
+    return retryAfterUntilReset;
+  }
+
   boolean matches(Received request) {
     return (integrationKey == null || integrationKey.equals(request.integrationKey()))
         && (predicate == null || predicate.test(request));
@@ -219,7 +289,10 @@ public final class Fault {
       s.append(' ').append(status);
     }
     if (kind == Kind.RATE_LIMIT) {
-      s.append(' ').append(limit).append('/').append(window);
+      s.append(' ').append(limit).append('/').append(window).append(scope == Scope.PROCESS ? " per process" : " per key");
+      if (retryAfterUntilReset) {
+        s.append(" with Retry-After");
+      }
     }
     if (delayMs > 0) {
       s.append(" after ").append(delayMs).append(" ms");

@@ -123,6 +123,9 @@ public final class IlertStandIn implements AutoCloseable {
           .put("escalationRules", rules);
     }
   }
+  private final AtomicLong processLimited = new AtomicLong();
+  private final AtomicLong keyLimited = new AtomicLong();
+  private final Map<Integer, AtomicLong> answeredByStatus = new ConcurrentHashMap<>();
 
   /** On a random port, with a Vert.x of its own. */
   public IlertStandIn() {
@@ -323,6 +326,17 @@ public final class IlertStandIn implements AutoCloseable {
     return awaitList("at least " + n + " level update(s) answered 200", this::levelUpdates, l -> l.size() >= n, timeout);
   }
 
+  /** How many answers had this status so far (counted also without recordings). */
+  public long answered(int status) {
+    AtomicLong n = answeredByStatus.get(status);
+    return n == null ? 0 : n.get();
+  }
+
+  /** How many requests a rate limit of this scope turned away with 429 so far. */
+  public long rateLimited(Fault.Scope scope) {
+    return (scope == Fault.Scope.PROCESS ? processLimited : keyLimited).get();
+  }
+
   /** Forgets every recorded request (faults and latency stay). */
   public IlertStandIn clearRecordings() {
     synchronized (answered) {
@@ -412,20 +426,22 @@ public final class IlertStandIn implements AutoCloseable {
       attempts.put(request.sequence(), request);
     }
 
-    Fault fault = firstApplying(request);
+    Applied applied = firstApplying(request);
+    Fault fault = applied == null ? null : applied.fault();
     if (fault != null && fault.kind() == Fault.Kind.HANG) {
       outcome(request);
       return;
     }
     long delay = latency() + (fault == null ? 0 : fault.delayMs());
     if (delay > 0) {
-      vertx.setTimer(delay, id -> act(req, request, fault));
+      vertx.setTimer(delay, id -> act(req, request, applied));
     } else {
-      act(req, request, fault);
+      act(req, request, applied);
     }
   }
 
-  private void act(HttpServerRequest req, Received request, Fault fault) {
+  private void act(HttpServerRequest req, Received request, Applied applied) {
+    Fault fault = applied == null ? null : applied.fault();
     HttpServerResponse resp = req.response();
     if (resp.closed()) {
       outcome(request);
@@ -439,6 +455,9 @@ public final class IlertStandIn implements AutoCloseable {
     }
     if (fault != null && fault.kind() != Fault.Kind.DELAY) {
       fault.headers().forEach(resp::putHeader);
+      if (applied.retryAfterSeconds() >= 0) {
+        resp.putHeader("Retry-After", Long.toString(applied.retryAfterSeconds()));
+      }
       answer(req, request, fault.status(), fault.body(), null);
       return;
     }
@@ -514,6 +533,7 @@ public final class IlertStandIn implements AutoCloseable {
     // Recorded before writing: a client that has its answer must find it recorded. A write that
     // fails (the client gave up) is taken back, as ilert would not count it as delivered either.
     Received done = update(request, status, correlationId);
+    answeredByStatus.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
     Future<Void> written;
     if (body == null || req.method() == HttpMethod.HEAD) {
       written = resp.end();
@@ -557,10 +577,17 @@ public final class IlertStandIn implements AutoCloseable {
     }
   }
 
-  private Fault firstApplying(Received request) {
+  /** A fault that applies to one request; a rate limit's Retry-After in whole seconds, or -1. */
+  private record Applied(Fault fault, long retryAfterSeconds) {}
+
+  private Applied firstApplying(Received request) {
     for (InstalledFault f : faults) {
-      if (f.applies(request)) {
-        return f.fault;
+      Applied applied = f.applies(request);
+      if (applied != null) {
+        if (f.fault.kind() == Fault.Kind.RATE_LIMIT) {
+          (f.fault.scope() == Fault.Scope.PROCESS ? processLimited : keyLimited).incrementAndGet();
+        }
+        return applied;
       }
     }
     return null;
@@ -659,28 +686,39 @@ public final class IlertStandIn implements AutoCloseable {
       this.remaining = new AtomicInteger(fault.times());
     }
 
-    boolean applies(Received request) {
+    Applied applies(Received request) {
       if (!fault.matches(request)) {
-        return false;
+        return null;
       }
-      if (fault.kind() == Fault.Kind.RATE_LIMIT && !overLimit(request)) {
-        return false;
+      long retryAfter = -1;
+      if (fault.kind() == Fault.Kind.RATE_LIMIT) {
+        long resetInNanos = overLimit(request);
+        if (resetInNanos < 0) {
+          return null;
+        }
+        if (fault.answersRetryAfterUntilReset()) {
+          retryAfter = (resetInNanos + 999_999_999L) / 1_000_000_000L;
+        }
       }
-      if (fault.times() == Fault.ALWAYS) {
-        return true;
+      if (fault.times() != Fault.ALWAYS && remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
+        return null;
       }
-      return remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+      return new Applied(fault, retryAfter);
     }
 
-    /** Counts the request in its key's window: {start nanos, count}; a new window once it ran out. */
-    private boolean overLimit(Received request) {
-      String key = request.integrationKey() == null ? "" : request.integrationKey();
+    /**
+     * Counts the request in its window ({start nanos, count}; a new window once it ran out): -1 if
+     * within the limit, else the nanos until the window resets.
+     */
+    private long overLimit(Received request) {
+      String key = fault.scope() == Fault.Scope.PROCESS || request.integrationKey() == null ? "" : request.integrationKey();
       long now = System.nanoTime();
+      long length = fault.window().toNanos();
       // A new array each time: the one compute() returns is never changed by another thread.
-      long[] window = windows.compute(key, (k, w) -> w == null || now - w[0] >= fault.window().toNanos()
+      long[] window = windows.compute(key, (k, w) -> w == null || now - w[0] >= length
           ? new long[] {now, 1}
           : new long[] {w[0], w[1] + 1});
-      return window[1] > fault.limit();
+      return window[1] > fault.limit() ? Math.max(0, window[0] + length - now) : -1;
     }
   }
 

@@ -264,6 +264,72 @@ class IlertStandInTest {
   }
 
   @Test
+  void processRateLimitCountsEveryRequestOfEveryKeyAndKind() throws Exception {
+    ilert.fault(Fault.processRateLimit(3, Duration.ofSeconds(30)));
+
+    List<Integer> statuses = List.of(
+        postEvent(KEY, alert("1", null)).statusCode(),
+        ping(OTHER_KEY).statusCode(),
+        postEvent(OTHER_KEY, alert("2", null)).statusCode(),
+        postEvent("il1apiyetanotherkey0001", alert("3", null)).statusCode(),
+        ping("hbkeynotseenbefore").statusCode());
+
+    assertThat(statuses).containsExactly(202, 202, 202, 429, 429);
+    assertThat(ilert.rateLimited(Fault.Scope.PROCESS)).isEqualTo(2);
+    assertThat(ilert.rateLimited(Fault.Scope.KEY)).isZero();
+    assertThat(ilert.answered(429)).isEqualTo(2);
+    assertThat(ilert.answered(202)).isEqualTo(3);
+  }
+
+  @Test
+  void pingRateLimitIsPerHeartbeatKeyAndLeavesEventsAlone() throws Exception {
+    ilert.fault(Fault.pingRateLimit(2, Duration.ofSeconds(30)));
+
+    List<Integer> statuses = List.of(
+        ping(KEY).statusCode(),
+        ping(KEY).statusCode(),
+        ping(KEY).statusCode(),
+        ping(OTHER_KEY).statusCode(),
+        postEvent(KEY, alert("an event of the same key", null)).statusCode());
+
+    assertThat(statuses).containsExactly(202, 202, 429, 202, 202);
+    assertThat(ilert.rateLimited(Fault.Scope.KEY)).isEqualTo(1);
+  }
+
+  @Test
+  void rateLimitRetryAfterSaysWhenTheWindowResetsOnlyWhenAskedTo() throws Exception {
+    ilert.fault(Fault.processRateLimit(1, Duration.ofSeconds(5)).retryAfterUntilReset().matching(Received::isPing));
+    ilert.fault(Fault.eventRateLimit(1, Duration.ofSeconds(5)));
+
+    ping(KEY);
+    HttpResponse<String> limitedPing = ping(KEY);
+    postEvent(KEY, alert("1", null));
+    HttpResponse<String> limitedEvent = postEvent(KEY, alert("2", null));
+
+    assertThat(limitedPing.statusCode()).isEqualTo(429);
+    assertThat(Long.parseLong(limitedPing.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 5L);
+    assertThat(limitedEvent.statusCode()).isEqualTo(429);
+    assertThat(limitedEvent.headers().firstValue("Retry-After")).as("not asked for").isEmpty();
+  }
+
+  @Test
+  void aRequestTheProcessLimitTurnsAwayDoesNotCountForItsKey() throws Exception {
+    ilert.fault(Fault.processRateLimit(1, Duration.ofSeconds(30)).matching(r -> "first".equals(r.summary())
+        || "turned away".equals(r.summary())));
+    ilert.fault(Fault.eventRateLimit(1, Duration.ofSeconds(30)));
+
+    assertThat(postEvent(OTHER_KEY, alert("first", null)).statusCode()).isEqualTo(202);
+    assertThat(postEvent(KEY, alert("turned away", null)).statusCode()).isEqualTo(429);
+    assertThat(postEvent(KEY, alert("counted", null)).statusCode()).as("the key's first counted request").isEqualTo(202);
+    assertThat(postEvent(KEY, alert("over", null)).statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void retryAfterUntilResetIsOnlyForRateLimits() {
+    assertThatThrownBy(() -> Fault.status(429).retryAfterUntilReset()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void eventsAreInAnswerOrderAndAttemptsInArrivalOrder() throws Exception {
     ilert.fault(Fault.delay(400).matching(r -> "slow".equals(r.summary())));
 
@@ -306,6 +372,11 @@ class IlertStandInTest {
   private static JsonObject alert(String summary, String alertKey) {
     JsonObject event = new JsonObject().put("eventType", "ALERT").put("summary", summary);
     return alertKey == null ? event : event.put("alertKey", alertKey);
+  }
+
+  private HttpResponse<String> ping(String key) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(ilert.heartbeatUrl() + "/pings/" + key))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
   }
 
   private URI eventUri(String key) {

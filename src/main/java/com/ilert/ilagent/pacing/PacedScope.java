@@ -1,0 +1,497 @@
+package com.ilert.ilagent.pacing;
+
+/**
+ * One limit as the agent sees it: one integration key, one heartbeat key, or the whole process.
+ * Paces by a told allowance, a learned one or both, and learns from 429 answers. Pure: times are
+ * epoch ms passed in, no clock, no threads; used from one thread.
+ *
+ * <p>The model: the server counts requests in fixed windows (ilert: a minute) and answers 429 once
+ * a window's allowance is used, until the window resets. So:
+ * <ul>
+ *   <li><b>Allowance</b>: at most {@code a} counted requests in any span of one window (plus a
+ *       margin for latency jitter); a sliding log of send times, safe whatever the server window's
+ *       phase. A backlog therefore goes out as a burst of {@code a}, then the next burst one
+ *       window later, as the server's window allows.
+ *   <li><b>Learning the allowance</b>: the requests answered (not 429) in our current window when
+ *       its first 429 arrives, raised by answers that arrive later for requests of the same window.
+ *       A window counts as <i>clean</i> when it began at a detected reset or after a full window of
+ *       time; the scope's first window is not clean (an earlier process may have used the server's
+ *       window), so what it teaches is <i>tentative</i>: in the next clean window, once the
+ *       tentative allowance is used, single requests probe above it one at a time; the first 429
+ *       confirms it, and after {@code max(2, a/2)} successes it is dropped as wrong. A told
+ *       allowance is trusted: a 429 in an unclean window does not lower it.
+ *   <li><b>Learning the window</b>: bounds {@code lo < W <= hi} on the server's window length. A
+ *       Retry-After gives the reset time (whole seconds, so {@code hi} = reset - window start,
+ *       {@code lo} = 1 s less). Without it a successful probe bounds W from above and a 429'd one
+ *       from below; while the bounds are further apart than {@code max(1 s, hi/10)} one early probe
+ *       per window, half-way between them, narrows them.
+ *   <li><b>After a 429</b>: nothing goes until the expected reset (Retry-After, else window start +
+ *       {@code hi}, else probes 1, 2, 4 ... 30 s apart); then one request goes alone (the probe);
+ *       its success starts a new clean window, its 429 blocks again. A scope paced by a learned
+ *       allowance also starts each later window with such a probe, so a window length that was
+ *       learned too short costs one 429, not a burst.
+ * </ul>
+ */
+final class PacedScope {
+  /** How soon to ask again while a probe is on the wire (the caller asks again on every answer anyway). */
+  static final long PROBE_POLL_MS = 100;
+  static final long FIRST_PROBE_STEP_MS = 1_000;
+  static final long MAX_PROBE_STEP_MS = 30_000;
+  /** The window assumed before anything is known: ilert's minute. */
+  static final long DEFAULT_WINDOW_MS = RateLimits.ILERT_WINDOW_MS;
+  /** Retry-After counts whole seconds. */
+  static final long RETRY_AFTER_RESOLUTION_MS = 1_000;
+  static final long MIN_MARGIN_MS = 50;
+  /** Send times kept while nothing paces the scope: enough to take on another key's allowance mid-window. */
+  static final int UNPACED_LOG_ENTRIES = 256;
+
+  /** What a request was besides an ordinary one. */
+  enum Probe {
+    NONE,
+    /** Alone after a block or at a learned window's start: has the server's window reset? */
+    RESET,
+    /** Alone, above a tentative allowance: is the allowance larger? */
+    ABOVE,
+    /** Alone, before the window's known upper bound: is the window shorter? */
+    EARLY
+  }
+
+  /** This scope's record of one request. */
+  record Sent(int generation, Probe probe, long sentAt) {}
+
+  private final int told;
+  private final long toldWindowMs;
+
+  private int learned;
+  private boolean confirmed;
+  private int learnedGeneration = -1;
+  private int aboveSucceeded;
+  private long lo;
+  private long hi;
+
+  private boolean adopted;
+  private boolean dropped;
+  private boolean ownWindow;
+  private boolean everOpened;
+  private long windowStart = -1;
+  private long previousWindowStart = -1;
+  private boolean clean;
+  private boolean openedByTime;
+  private int generation;
+  private int accepted;
+  private boolean limited;
+  private boolean earlyTried;
+  private final SendLog log = new SendLog();
+
+  private long blockedUntil;
+  private boolean resetProbeNeeded;
+  private Probe probeInFlight = Probe.NONE;
+  private long probeStep = FIRST_PROBE_STEP_MS;
+  private long lastSeen;
+  private Undo undo;
+
+  /** What {@link #undoLastLimit()} restores. */
+  private record Undo(int generation, int learned, boolean confirmed, int learnedGeneration, boolean limited,
+      long blockedUntil, boolean resetProbeNeeded, long probeStep, long lo, long hi) {}
+
+  /**
+   * @param told the told allowance per window, 0 = none
+   * @param toldWindowMs the window the told allowance refers to
+   */
+  PacedScope(int told, long toldWindowMs) {
+    this.told = told;
+    this.toldWindowMs = toldWindowMs;
+  }
+
+  // ---- asking ----
+
+  /** 0 if a request may go at {@code now}, else how many ms until asking again makes sense. */
+  long delayMs(long now) {
+    if (now < blockedUntil) {
+      return blockedUntil - now;
+    }
+    if (probeInFlight != Probe.NONE) {
+      return PROBE_POLL_MS;
+    }
+    if (resetProbeNeeded) {
+      return 0;
+    }
+    int a = allowance();
+    if (a == 0) {
+      return 0;
+    }
+    long w = paceWindowMs();
+    long m = marginMs(w);
+    log.dropUpTo(now - w - m);
+    if (log.size() < a || mayProbeAbove()) {
+      return 0;
+    }
+    long freeAt = log.get(log.size() - a) + w + m;
+    long earlyAt = earlyProbeAt();
+    if (earlyAt >= 0 && earlyAt < freeAt) {
+      return Math.max(0, earlyAt - now);
+    }
+    return Math.max(1, freeAt - now);
+  }
+
+  // ---- telling ----
+
+  /** A request went at {@code now} (normally after {@link #delayMs} said 0). */
+  Sent onSent(long now) {
+    lastSeen = now;
+    if (resetProbeNeeded || windowStartProbeDue(now)) {
+      resetProbeNeeded = false;
+      probeInFlight = Probe.RESET;
+      return new Sent(generation, Probe.RESET, now);
+    }
+    if (windowStart < 0) {
+      openWindow(now, everOpened, false);
+    } else if (!limited && now >= windowStart + paceWindowMs()) {
+      openWindow(now, true, true);
+    }
+    Probe probe = Probe.NONE;
+    int a = allowance();
+    long w = paceWindowMs();
+    log.dropUpTo(now - w - marginMs(w));
+    if (a > 0 && log.size() >= a) {
+      long earlyAt = earlyProbeAt();
+      if (mayProbeAbove()) {
+        probe = Probe.ABOVE;
+      } else if (earlyAt >= 0 && now >= earlyAt) {
+        probe = Probe.EARLY;
+        earlyTried = true;
+      }
+    }
+    log.add(now);
+    log.keepNewest(a > 0 ? Math.max(told, learned) + 1 : UNPACED_LOG_ENTRIES);
+    if (probe != Probe.NONE) {
+      probeInFlight = probe;
+    }
+    return new Sent(generation, probe, now);
+  }
+
+  /** An answer other than 429 came for {@code s}. */
+  void onAnswer(Sent s, long now) {
+    lastSeen = Math.max(lastSeen, now);
+    switch (s.probe()) {
+      case RESET, EARLY -> {
+        probeInFlight = Probe.NONE;
+        resetProbeNeeded = false;
+        if (windowStart >= 0 && (limited || s.probe() == Probe.EARLY) && (clean || hi == 0)) {
+          // The server's window had reset by the time the probe went: an upper bound on its length.
+          long bound = s.sentAt() - windowStart;
+          hi = hi == 0 || !ownWindow ? bound : Math.min(hi, bound);
+          ownWindow = true;
+          if (lo >= hi) {
+            lo = 0;
+          }
+        }
+        openWindow(s.sentAt(), true, false);
+        log.clear();
+        log.add(s.sentAt());
+        accepted = 1;
+      }
+      case ABOVE -> {
+        probeInFlight = Probe.NONE;
+        if (s.generation() == generation) {
+          accepted++;
+          if (++aboveSucceeded >= Math.max(2, learned / 2)) {
+            dropLearned(); // far more than it said: the tentative allowance came from a window used by others
+          } else {
+            learned++;
+          }
+        }
+      }
+      case NONE -> {
+        if (s.generation() == generation) {
+          accepted++;
+          if (limited && learnedGeneration == generation && learned > 0) {
+            learned = Math.max(learned, accepted); // answered late, but counted before the limit
+          }
+        }
+      }
+    }
+  }
+
+  /** No answer came for {@code s} (network error, timeout): it may have counted, it taught nothing. */
+  void onNoAnswer(Sent s) {
+    if (s.probe() != Probe.NONE && probeInFlight == s.probe()) {
+      probeInFlight = Probe.NONE;
+      if (s.probe() == Probe.RESET) {
+        resetProbeNeeded = true;
+      }
+    }
+  }
+
+  /**
+   * A 429 for {@code s} was put down to another scope: the request did not count here and taught
+   * this scope nothing.
+   */
+  void onLimitedElsewhere(Sent s) {
+    log.remove(s.sentAt());
+    onNoAnswer(s);
+  }
+
+  /**
+   * A 429 for {@code s} is this scope's limit.
+   *
+   * @param retryAfterMs the answer's Retry-After in ms, or -1
+   * @param countTrusted false when the count of this window looks too small to be the allowance
+   *     (the caller suspects another limit); it is then learned only tentatively
+   */
+  void onLimited(Sent s, long retryAfterMs, long now, boolean countTrusted) {
+    lastSeen = Math.max(lastSeen, now);
+    log.remove(s.sentAt());
+    undo = new Undo(generation, learned, confirmed, learnedGeneration, limited, blockedUntil, resetProbeNeeded,
+        probeStep, lo, hi);
+    if (s.probe() == Probe.RESET || s.probe() == Probe.EARLY) {
+      probeInFlight = Probe.NONE;
+      if (windowStart >= 0) {
+        // The server's window had not reset when the probe went: a lower bound on its length.
+        lo = Math.max(ownWindow ? lo : 0, s.sentAt() - windowStart);
+        ownWindow = true;
+        if (hi > 0 && hi <= lo) {
+          hi = 0;
+        }
+      }
+      limited = true;
+      observeReset(now, retryAfterMs);
+      block(now, retryAfterMs);
+      return;
+    }
+    if (s.probe() == Probe.ABOVE) {
+      probeInFlight = Probe.NONE;
+    }
+    if (s.generation() != generation || limited) {
+      // Sent before the window's first 429 was known: expected, and nothing new.
+      if (retryAfterMs >= 0) {
+        blockedUntil = Math.max(blockedUntil, now + retryAfterMs);
+      }
+      return;
+    }
+    limited = true;
+    if (accepted == 0) {
+      if (openedByTime && previousWindowStart >= 0) {
+        // Nothing got through since our window began: the server's window is longer than we thought.
+        lo = Math.max(ownWindow ? lo : 0, s.sentAt() - previousWindowStart);
+        ownWindow = true;
+        if (hi > 0 && hi <= lo) {
+          hi = 0;
+        }
+      }
+    } else if (s.probe() == Probe.ABOVE) {
+      // The allowance as raised by the probes that succeeded before this one: confirmed.
+      confirmed = true;
+      learnedGeneration = generation;
+      adopted = false;
+    } else if (told == 0 || (accepted < told && clean)) {
+      adopted = false;
+      learned = accepted;
+      confirmed = clean && countTrusted;
+      learnedGeneration = generation;
+      aboveSucceeded = 0;
+    }
+    observeReset(now, retryAfterMs);
+    block(now, retryAfterMs);
+  }
+
+  /**
+   * Takes on another key's learned allowance and window, tentatively, while this key has none of
+   * its own: ilert limits every key alike, so a key that reaches the count at which another one was
+   * stopped would be stopped too. Called again as the other key learns more; ends once this key
+   * learns from a 429 of its own, or drops the allowance as wrong.
+   */
+  void adopt(int allowance, long windowLo, long windowHi) {
+    if (allowance <= 0 || dropped) {
+      return;
+    }
+    if (!adopted) {
+      if (learned > 0 || limited) {
+        return;
+      }
+      adopted = true;
+      confirmed = false;
+    }
+    learned = Math.max(learned, told > 0 ? Math.min(told, allowance) : allowance);
+    if (!ownWindow) {
+      lo = windowLo;
+      hi = windowHi;
+    }
+  }
+
+  /**
+   * Makes a learned allowance tentative again: the limit it was learned from turned out to be the
+   * process's, so in its next clean window the scope probes above it (see the class comment).
+   */
+  void demote() {
+    if (learned > 0 && !dropped) {
+      confirmed = false;
+      learnedGeneration = -1;
+      aboveSucceeded = 0;
+    }
+  }
+
+  /** Takes back the last {@link #onLimited} of the current window: the 429 turned out to be another scope's. */
+  void undoLastLimit() {
+    Undo u = undo;
+    if (u == null || u.generation() != generation) {
+      return;
+    }
+    learned = u.learned();
+    confirmed = u.confirmed();
+    learnedGeneration = u.learnedGeneration();
+    limited = u.limited();
+    blockedUntil = u.blockedUntil();
+    resetProbeNeeded = u.resetProbeNeeded();
+    probeStep = u.probeStep();
+    lo = u.lo();
+    hi = u.hi();
+    undo = null;
+  }
+
+  // ---- state for the pacer ----
+
+  int generation() {
+    return generation;
+  }
+
+  /** Requests answered (not 429) in the current window so far. */
+  int accepted() {
+    return accepted;
+  }
+
+  /** True if the current window already had its 429 and {@code s} belongs to it. */
+  boolean limitedIn(Sent s) {
+    return limited && s.generation() == generation;
+  }
+
+  /** The learned allowance once confirmed, else 0. */
+  int confirmedAllowance() {
+    return confirmed ? learned : 0;
+  }
+
+  /** The allowance in force (0 = none) and the window it is paced in. */
+  int allowance() {
+    if (told > 0 && learned > 0) {
+      return Math.min(told, learned);
+    }
+    return told > 0 ? told : learned;
+  }
+
+  long paceWindowMs() {
+    long w = Math.max(told > 0 ? toldWindowMs : 0, hi);
+    return w > 0 ? w : DEFAULT_WINDOW_MS;
+  }
+
+  /** The learned allowance, confirmed or tentative; 0 if none. */
+  int learnedAllowance() {
+    return learned;
+  }
+
+  long windowLo() {
+    return lo;
+  }
+
+  long windowHi() {
+    return hi;
+  }
+
+  /** True if the scope holds nothing that matters any more at {@code now}. */
+  boolean forgettable(long now, long idleMs) {
+    return now - lastSeen >= idleMs && now >= blockedUntil && probeInFlight == Probe.NONE;
+  }
+
+  // ---- inner workings ----
+
+  private boolean learnedBinds() {
+    return learned > 0 && (told == 0 || learned < told);
+  }
+
+  private boolean mayProbeAbove() {
+    return learnedBinds() && !confirmed && clean && !limited && probeInFlight == Probe.NONE
+        && learnedGeneration != generation && (told == 0 || log.size() < told);
+  }
+
+  /** When an early probe may narrow the window's bounds in this window, or -1. */
+  private long earlyProbeAt() {
+    if (!learnedBinds() || hi == 0 || limited || earlyTried || windowStart < 0 || !clean
+        || probeInFlight != Probe.NONE || hi - lo <= Math.max(RETRY_AFTER_RESOLUTION_MS, hi / 10)) {
+      return -1;
+    }
+    return windowStart + (lo + hi) / 2;
+  }
+
+  /** A learned allowance starts every window with a probe once the previous window has run out. */
+  private boolean windowStartProbeDue(long now) {
+    return learnedBinds() && windowStart >= 0 && !limited && probeInFlight == Probe.NONE
+        && now >= windowStart + paceWindowMs() + marginMs(paceWindowMs());
+  }
+
+  private void openWindow(long at, boolean isClean, boolean byTime) {
+    previousWindowStart = windowStart;
+    windowStart = at;
+    everOpened = true;
+    generation++;
+    accepted = 0;
+    limited = false;
+    earlyTried = false;
+    clean = isClean;
+    openedByTime = byTime;
+    probeStep = FIRST_PROBE_STEP_MS;
+    aboveSucceeded = 0;
+  }
+
+  private void dropLearned() {
+    dropped = true;
+    adopted = false;
+    learned = 0;
+    confirmed = false;
+    learnedGeneration = -1;
+    aboveSucceeded = 0;
+  }
+
+  private void observeReset(long now, long retryAfterMs) {
+    if (retryAfterMs < 0 || windowStart < 0) {
+      return;
+    }
+    long length = now + retryAfterMs - windowStart;
+    if (length <= 0) {
+      return;
+    }
+    if (clean) {
+      hi = length;
+      lo = Math.max(0, length - RETRY_AFTER_RESOLUTION_MS);
+      ownWindow = true;
+    } else if (hi == 0 || !ownWindow) {
+      hi = length;
+      lo = 0;
+      ownWindow = true;
+    }
+  }
+
+  private void block(long now, long retryAfterMs) {
+    long until;
+    if (retryAfterMs >= 0) {
+      until = now + retryAfterMs;
+    } else if (hi > 0 && windowStart >= 0 && windowStart + hi + marginMs(hi) > now) {
+      until = windowStart + hi + marginMs(hi);
+    } else {
+      until = now + probeStep;
+      probeStep = Math.min(probeStep * 2, MAX_PROBE_STEP_MS);
+    }
+    blockedUntil = Math.max(blockedUntil, until);
+    resetProbeNeeded = true;
+  }
+
+  /** Slack added to a window: requests sent one window apart may arrive closer together. */
+  static long marginMs(long windowMs) {
+    return Math.max(MIN_MARGIN_MS, windowMs / 50);
+  }
+
+  @Override
+  public String toString() {
+    return "allowance " + allowance() + (learned > 0 ? (confirmed ? " (learned)" : " (tentative)") : "")
+        + " per " + paceWindowMs() + " ms, window bounds (" + lo + ", " + hi + "]"
+        + (blockedUntil > 0 ? ", blocked until " + blockedUntil : "");
+  }
+}

@@ -1,0 +1,260 @@
+package com.ilert.ilagent.bench;
+
+import com.ilert.ilagent.testkit.Fault;
+import com.ilert.ilagent.testkit.IlertStandIn;
+import com.ilert.ilagent.testkit.KafkaBroker;
+import com.ilert.ilagent.testkit.Received;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Rows I and J of the benchmark: the agent against the test kit's {@link IlertStandIn} enforcing
+ * ilert's documented limits ten times faster (windows of 6 s: 50 events per integration key, 5
+ * pings per heartbeat key, 700 requests per process), answering 429 until the window resets.
+ *
+ * <ul>
+ *   <li><b>I, rate-limited drain:</b> 2,000 events over 10 integration keys (each its own alert key,
+ *       so nothing orders them), visible at one instant; drain time against the ideal (three windows:
+ *       the fourth burst of 50 per key cannot start earlier), and how many events were first
+ *       answered 429. With limits learned (default settings: the stand-in is not ilert's host), with
+ *       and without Retry-After; and with limits told, when the agent has the options.
+ *   <li><b>J, heartbeat flood:</b> 100 heartbeat records of one key within 5 s: pings sent, 429s,
+ *       and the time from the last record until everything is committed.
+ * </ul>
+ */
+final class LimitScenarios {
+  static final Duration WINDOW = Duration.ofSeconds(6);
+  static final int EVENTS_PER_KEY = 50;
+  static final int PINGS_PER_KEY = 5;
+  static final int REQUESTS_PER_PROCESS = 700;
+
+  /** What one drain measured. */
+  record Drain(String name, int events, double seconds, double idealSeconds, long answered429, int firstAnswered429,
+      int lost, long duplicates) {
+    double ratio() {
+      return seconds / idealSeconds;
+    }
+
+    double share429() {
+      return firstAnswered429 / (double) events;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s: %d events in %.1f s = %.2fx the ideal %.0f s; %d answered 429 "
+          + "(%.1f%% of events first answered 429); lost %d, duplicates %d", name, events, seconds, ratio(),
+          idealSeconds, answered429, 100 * share429(), lost, duplicates);
+    }
+  }
+
+  /** What one heartbeat flood measured. */
+  record Flood(int records, long pings, long accepted, long answered429, double committedAfterLastSeconds) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%d records: %d pings sent, %d accepted, %d answered 429; all committed "
+          + "%.1f s after the last record", records, pings, accepted, answered429, committedAfterLastSeconds);
+    }
+  }
+
+  private final Path root;
+  private final KafkaBroker kafka;
+  private final KafkaProducer<String, byte[]> tx;
+  private final KafkaProducer<String, byte[]> plain;
+  private final Consumer<String> say;
+  private final List<Long> readyTimes;
+
+  LimitScenarios(Path root, KafkaBroker kafka, KafkaProducer<String, byte[]> tx, KafkaProducer<String, byte[]> plain,
+      Consumer<String> say, List<Long> readyTimes) {
+    this.root = root;
+    this.kafka = kafka;
+    this.tx = tx;
+    this.plain = plain;
+    this.say = say;
+    this.readyTimes = readyTimes;
+  }
+
+  /** True if the built agent knows the told-limit options (they come with pacing). */
+  boolean agentHasToldLimits() {
+    try {
+      Process p = new ProcessBuilder(root.resolve("scripts/ilagent").toString(), "daemon", "--help")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return out.contains("--rate_limit_key");
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /**
+   * I: 2,000 events over 10 keys into a stand-in with ilert's limits 10x faster.
+   *
+   * @param retryAfter whether the stand-in's 429s say when the window resets
+   * @param toldArgs agent options that tell the limits (empty: learned)
+   */
+  Drain drain(String name, boolean retryAfter, List<String> toldArgs) throws Exception {
+    int keys = 10;
+    int perKey = 200;
+    int total = keys * perKey;
+    try (IlertStandIn standIn = new IlertStandIn().start()) {
+      Fault perProcess = Fault.processRateLimit(REQUESTS_PER_PROCESS, WINDOW);
+      Fault perEventKey = Fault.eventRateLimit(EVENTS_PER_KEY, WINDOW);
+      standIn.fault(retryAfter ? perProcess.retryAfterUntilReset() : perProcess);
+      standIn.fault(retryAfter ? perEventKey.retryAfterUntilReset() : perEventKey);
+      String topic = topic("drain");
+      String group = "bench-drain-" + UUID.randomUUID().toString().substring(0, 8);
+      List<String> args = new ArrayList<>(List.of("--kafka_brokers", kafka.bootstrapServers(), "--kafka_group_id", group,
+          "-e", topic, "--api_url", standIn.apiUrl(), "--heartbeat_url", standIn.heartbeatUrl(),
+          "--kafka_offset_reset", "earliest", "--kafka_property", "isolation.level=read_committed"));
+      args.addAll(toldArgs);
+      String javaOpts = toldArgs.isEmpty() ? "" : "-Dilagent.rate_limit_window_ms=" + WINDOW.toMillis();
+      try (BenchAgent agent = BenchAgent.start(root, "drain-" + name.replaceAll("[^a-z0-9]+", "-"), args, javaOpts)) {
+        readyTimes.add(agent.awaitReady(Duration.ofSeconds(60)));
+        Map<TopicPartition, Long> expected = new ConcurrentHashMap<>();
+        Set<String> seqs = new HashSet<>();
+        tx.beginTransaction();
+        for (int i = 0; i < total; i++) {
+          String key = "il1apidrain" + (i % keys);
+          String seq = name.hashCode() + "-" + i;
+          seqs.add(seq);
+          String json = "{\"integrationKey\":\"" + key + "\",\"eventType\":\"ALERT\",\"alertKey\":\"d-" + seq
+              + "\",\"summary\":\"drain " + seq + "\",\"details\":\"" + seq + "\"}";
+          send(tx, topic, "d-" + seq, json, expected);
+        }
+        tx.flush();
+        long t0 = System.nanoTime();
+        tx.commitTransaction();
+        awaitAccepted(standIn, seqs, Duration.ofSeconds(240));
+        awaitCommitted(group, expected, Duration.ofSeconds(60));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Map<String, Integer> firstStatus = new HashMap<>();
+        Map<String, Integer> accepted = new HashMap<>();
+        long answered429 = 0;
+        for (Received r : standIn.attempts()) {
+          String seq = r.field("details");
+          if (seq == null || !seqs.contains(seq)) {
+            continue;
+          }
+          firstStatus.putIfAbsent(seq, r.status());
+          if (r.status() == 429) {
+            answered429++;
+          } else if (r.status() == 202) {
+            accepted.merge(seq, 1, Integer::sum);
+          }
+        }
+        int first429 = (int) firstStatus.values().stream().filter(s -> s == 429).count();
+        long duplicates = accepted.values().stream().mapToLong(n -> n - 1).sum();
+        double ideal = Math.max((perKey + EVENTS_PER_KEY - 1) / EVENTS_PER_KEY - 1,
+            (total + REQUESTS_PER_PROCESS - 1) / REQUESTS_PER_PROCESS - 1) * WINDOW.toMillis() / 1000.0;
+        Drain d = new Drain(name, total, seconds, ideal, answered429, first429, total - accepted.size(), duplicates);
+        say.accept("I " + d);
+        agent.stop();
+        return d;
+      }
+    }
+  }
+
+  /** J: 100 heartbeat records of one key within 5 s into a stand-in allowing 5 pings per 6 s. */
+  Flood heartbeatFlood(List<String> toldArgs) throws Exception {
+    int records = 100;
+    try (IlertStandIn standIn = new IlertStandIn().start()) {
+      standIn.fault(Fault.pingRateLimit(PINGS_PER_KEY, WINDOW).retryAfterUntilReset());
+      String topic = topic("heartbeats");
+      String group = "bench-heartbeats-" + UUID.randomUUID().toString().substring(0, 8);
+      List<String> args = new ArrayList<>(List.of("--kafka_brokers", kafka.bootstrapServers(), "--kafka_group_id", group,
+          "-r", topic, "--api_url", standIn.apiUrl(), "--heartbeat_url", standIn.heartbeatUrl(),
+          "--kafka_offset_reset", "earliest"));
+      args.addAll(toldArgs);
+      String javaOpts = "-Dilagent.rate_limit_window_ms=" + WINDOW.toMillis();
+      try (BenchAgent agent = BenchAgent.start(root, "heartbeat-flood", args, javaOpts)) {
+        readyTimes.add(agent.awaitReady(Duration.ofSeconds(60)));
+        Map<TopicPartition, Long> expected = new ConcurrentHashMap<>();
+        String json = "{\"integrationKey\":\"hbbenchflood0001\"}";
+        long start = System.nanoTime();
+        for (int i = 0; i < records; i++) {
+          long due = start + i * 50_000_000L; // 100 records within 5 s
+          while (System.nanoTime() < due) {
+            BenchAgent.sleep(Math.max(1, (due - System.nanoTime()) / 1_000_000));
+          }
+          send(plain, topic, null, json, expected);
+          plain.flush();
+        }
+        long last = System.nanoTime();
+        awaitCommitted(group, expected, Duration.ofSeconds(120));
+        double after = (System.nanoTime() - last) / 1e9;
+        List<Received> pings = standIn.attempts().stream().filter(Received::isPing).toList();
+        long accepted = pings.stream().filter(r -> r.status() == 202).count();
+        long limited = pings.stream().filter(r -> r.status() == 429).count();
+        Flood f = new Flood(records, pings.size(), accepted, limited, after);
+        say.accept("J " + f);
+        agent.stop();
+        return f;
+      }
+    }
+  }
+
+  private void awaitAccepted(IlertStandIn standIn, Set<String> seqs, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Set<String> accepted = new HashSet<>();
+      for (Received r : standIn.received()) {
+        String seq = r.field("details");
+        if (seq != null && seqs.contains(seq)) {
+          accepted.add(seq);
+        }
+      }
+      if (accepted.size() >= seqs.size()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("only " + accepted.size() + " of " + seqs.size() + " events accepted within "
+            + timeout);
+      }
+      BenchAgent.sleep(50);
+    }
+  }
+
+  private void awaitCommitted(String group, Map<TopicPartition, Long> expected, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<TopicPartition, Long> committed = kafka.committedOffsets(group);
+      if (expected.entrySet().stream().allMatch(e -> committed.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("group " + group + " did not commit " + expected + " within " + timeout);
+      }
+      BenchAgent.sleep(5);
+    }
+  }
+
+  private static void send(KafkaProducer<String, byte[]> p, String topic, String key, String json,
+      Map<TopicPartition, Long> expected) {
+    p.send(new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)), (md, err) -> {
+      if (err == null) {
+        expected.merge(new TopicPartition(md.topic(), md.partition()), md.offset() + 1, Math::max);
+      }
+    });
+  }
+
+  private String topic(String name) {
+    String t = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    kafka.createTopic(t, 3);
+    return t;
+  }
+}
