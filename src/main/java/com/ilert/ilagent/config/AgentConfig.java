@@ -1,5 +1,7 @@
 package com.ilert.ilagent.config;
 
+import com.ilert.ilagent.pacing.RateLimits;
+
 import com.ilert.ilagent.mapping.MappingConfig;
 import com.ilert.ilagent.proxy.Proxies;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Map;
  * @param deadLetterTopic where bad and rejected records are written, or null
  * @param policy the escalation-policy topic, or null when there is none
  * @param proxies the proxies requests to ilert go through (from --proxy and the environment)
+ * @param rateLimits the told rate limits (ilert's documented ones by default for ilert's hosts)
  * @param notes what the configuration step wants logged once logging is set up
  */
 public record AgentConfig(
@@ -44,6 +47,7 @@ public record AgentConfig(
     String deadLetterTopic,
     PolicyConfig policy,
     Proxies proxies,
+    RateLimits rateLimits,
     List<ConfigNote> notes) {
 
   public AgentConfig {

@@ -6,6 +6,7 @@ import com.ilert.ilagent.config.AgentConfig.LogFormat;
 import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.MappingConfig;
 import com.ilert.ilagent.mapping.PayloadFilter;
+import com.ilert.ilagent.pacing.RateLimits;
 import com.ilert.ilagent.mapping.PolicyRules;
 import com.ilert.ilagent.proxy.Proxies;
 import com.ilert.ilagent.proxy.ProxyUrl;
@@ -83,7 +84,20 @@ final class ConfigBuilder {
         deadLetterTopic,
         policy(policyTopic, mapping),
         proxies,
+        rateLimits(),
         notes);
+  }
+
+  /** Told limits where given; ilert's documented ones by default when the URLs are ilert's. */
+  private RateLimits rateLimits() throws ConfigException {
+    return RateLimits.resolve(optionalCount(RATE_LIMIT_KEY), optionalCount(RATE_LIMIT_PING),
+        optionalCount(RATE_LIMIT_TOTAL), raw.get(API_URL).text(), raw.get(HEARTBEAT_URL).text(),
+        RateLimits.windowFromSystemProperty());
+  }
+
+  private Integer optionalCount(Setting s) throws ConfigException {
+    RawValue v = raw.get(s);
+    return v == null ? null : Values.intInRange(v, 0, 1_000_000);
   }
 
   /**

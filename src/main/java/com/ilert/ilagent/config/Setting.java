@@ -27,6 +27,14 @@ public enum Setting {
       "Base URL of the ilert API."),
   HEARTBEAT_URL("heartbeat_url", null, Kind.STRING, AgentConfig.DEFAULT_HEARTBEAT_URL, "URL",
       "Base URL of the ilert heartbeat API."),
+  RATE_LIMIT_KEY("rate_limit_key", null, Kind.NUMBER, null, "N",
+      "Events per integration key per minute (0 = learn from 429 answers); default 50 when"
+          + " --api_url is ilert's, else 0."),
+  RATE_LIMIT_PING("rate_limit_ping", null, Kind.NUMBER, null, "N",
+      "Pings per heartbeat key per minute (0 = learn); default 5 when --heartbeat_url is ilert's,"
+          + " else 0."),
+  RATE_LIMIT_TOTAL("rate_limit_total", null, Kind.NUMBER, null, "N",
+      "Requests per minute in all (0 = learn); default 700 when --api_url is ilert's, else 0."),
   PROXY("proxy", null, Kind.STRING, null, "URL",
       "HTTP proxy for requests to ilert, e.g. http://user:password@proxy:3128; wins over"
           + " HTTPS_PROXY, HTTP_PROXY and ALL_PROXY (NO_PROXY still applies)."),

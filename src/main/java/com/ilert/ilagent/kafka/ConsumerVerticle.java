@@ -8,6 +8,7 @@ import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.mapping.MappingResult;
 import com.ilert.ilagent.metrics.AgentMetrics;
+import com.ilert.ilagent.pacing.Pacer;
 import com.ilert.ilagent.util.RecordRef;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -60,6 +61,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private Waiters waiters;
   private Outcomes outcomes;
   private Dispatcher dispatcher;
+  private PingCoalescing pings;
   private Committer committer;
   private LagReporter lag;
   private Rebalances rebalances;
@@ -115,15 +117,16 @@ public final class ConsumerVerticle extends VerticleBase {
     });
     waiters = new Waiters(vertx);
     outcomes = new Outcomes(deadLetters, partitions, metrics, config.retryMaxMs(), this::fail, this::progress);
-    dispatcher = new Dispatcher(vertx, config.maxInFlight(), this::send,
+    dispatcher = new Dispatcher(vertx, config.maxInFlight(), this::send, new Pacer(config.rateLimits()),
         RetryPolicy.withDefaults(config.retryMaxMs(), () -> ThreadLocalRandom.current().nextDouble()),
         RetryPolicy.withDefaults(Math.min(config.retryMaxMs(), PING_BUDGET_MS), () -> ThreadLocalRandom.current().nextDouble()),
         outcomes, metrics);
     committer = new Committer(vertx, offsets -> stream.commit(offsets).mapEmpty(), partitions,
         config.commitIntervalMs(), errors::healthy);
     lag = new LagReporter(vertx, stream::endOffsets, partitions, metrics);
-    rebalances = new Rebalances(vertx, partitions, dispatcher, waiters, lag, REVOKE_WAIT_MS, stream::position, this::publishState);
-    intake = new Intake(config, partitions, dispatcher, outcomes, metrics, deadLetters != null);
+    pings = new PingCoalescing(vertx, config.rateLimits().pingIntervalMs(), dispatcher, outcomes::coalesced, outcomes::dropped);
+    rebalances = new Rebalances(vertx, partitions, dispatcher, pings, waiters, lag, REVOKE_WAIT_MS, stream::position, this::publishState);
+    intake = new Intake(config, partitions, dispatcher, pings, outcomes, metrics, deadLetters != null);
     bridge = new RebalanceBridge(consumer, new OnContext(context), ManagedConsumer.CALL_TIMEOUT,
         Duration.ofMillis(REVOKE_WAIT_MS));
     consumer.rebalanceBridge(bridge);
@@ -189,6 +192,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private void stopTaking(boolean everything) {
     partitions.freeze();
     dispatcher.drop(w -> everything || w.offset > w.partition.maxStarted);
+    pings.stop();
   }
 
   private Future<Void> drain(long boundMs) {

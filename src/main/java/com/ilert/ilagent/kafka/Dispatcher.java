@@ -1,10 +1,10 @@
 package com.ilert.ilagent.kafka;
 
-import com.ilert.ilagent.ilert.KeyBackoff;
 import com.ilert.ilagent.ilert.Outcome;
 import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.metrics.AgentMetrics;
+import com.ilert.ilagent.pacing.Pacer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collections;
@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts deliveries in ordering-lane order, up to the in-flight limit, and routes each attempt's
- * reply: done, rejected, retried later, or given up. A delivery slot is held only while a request
- * is on the wire: a record waiting for its retry gives its slot back (its alert's lane stays
- * blocked), and records of an integration key backed off after a 429 are held aside until the
- * back-off ends, so healthy keys keep flowing whatever other keys wait for. Runs on one event loop.
+ * Starts deliveries in ordering-lane order, up to the in-flight limit and as the {@link Pacer}
+ * allows, and routes each attempt's reply: done, rejected, retried later, or given up. A delivery
+ * slot is held only while a request is on the wire: a record waiting for its retry gives its slot
+ * back (its alert's lane stays blocked), and records of a key the pacer holds back (its told or
+ * learned limit is used, or it answered 429) are set aside under that key until it may send again,
+ * so other keys keep flowing whatever some keys wait for. Runs on one event loop.
  */
 final class Dispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -47,7 +48,7 @@ final class Dispatcher {
   private final Function<Work, Future<Reply>> send;
   private final RetryPolicy eventPolicy;
   private final RetryPolicy pingPolicy;
-  private final KeyBackoff backoff = new KeyBackoff();
+  private final Pacer pacer;
   private final Listener listener;
   private final AgentMetrics metrics;
   private final Map<Object, Long> gateTimers = new HashMap<>();
@@ -55,9 +56,10 @@ final class Dispatcher {
   private boolean halted;
   private boolean dispatching;
 
-  Dispatcher(Vertx vertx, int maxInFlight, Function<Work, Future<Reply>> send,
+  Dispatcher(Vertx vertx, int maxInFlight, Function<Work, Future<Reply>> send, Pacer pacer,
       RetryPolicy eventPolicy, RetryPolicy pingPolicy, Listener listener, AgentMetrics metrics) {
     this.vertx = vertx;
+    this.pacer = pacer;
     this.lanes = new OrderingLanes<>(maxInFlight);
     this.send = send;
     this.eventPolicy = eventPolicy;
@@ -88,9 +90,9 @@ final class Dispatcher {
     long now = System.currentTimeMillis();
     Work work;
     while (!halted && (work = lanes.peek()) != null) {
-      long wait = backoff.remainingMs(work.key(), now);
+      long wait = pacer.delayMs(work.requestKind(), work.pacedKey(), now);
       if (wait > 0) {
-        // A record whose budget ends before its key's back-off does makes its last attempt when
+        // A record whose budget ends before its key may send again makes its last attempt when
         // its budget ends, held under a gate of its own until then.
         long budgetLeft = work.attempts == 0 ? Long.MAX_VALUE : work.firstAttemptMs + policy(work).budgetMs() - now;
         Object gate = budgetLeft < wait ? work : work.key();
@@ -150,11 +152,6 @@ final class Dispatcher {
     return lanes.inFlight() == 0 && lanes.waiting() == 0 && lanes.queued() == 0;
   }
 
-  /** How long requests for this key must still wait after a 429, 0 if none. */
-  long backedOffMs(String key) {
-    return backoff.remainingMs(key, System.currentTimeMillis());
-  }
-
   private void start(Work work, long now) {
     suspended.remove(work);
     PartitionState ps = work.partition;
@@ -163,12 +160,16 @@ final class Dispatcher {
     if (work.attempts++ == 0) {
       work.firstAttemptMs = now;
     }
+    work.paced = pacer.sent(work.requestKind(), work.pacedKey(), now);
     send.apply(work).onComplete((reply, err) ->
         answered(work, err == null ? reply : Reply.networkError(String.valueOf(err.getMessage()))));
   }
 
   private void answered(Work work, Reply reply) {
     work.partition.active--;
+    long now = System.currentTimeMillis();
+    pacer.answered(work.paced, reply.answer() == null ? 0 : reply.answer().status(), reply.retryAfterMs(now), now);
+    releaseNow(work.key()); // what waits for this key is asked again after each of its answers
     if (halted || work.stale()) {
       lanes.complete(work);
       listener.dropped(work);
@@ -190,19 +191,19 @@ final class Dispatcher {
   private void retryOrGiveUp(Work work, Reply reply) {
     long now = System.currentTimeMillis();
     long retryAfter = reply.retryAfterMs(now);
-    long delay = policy(work).nextDelayMs(work.attempts, now - work.firstAttemptMs, reply.outcome(), retryAfter);
-    if (reply.outcome() == Outcome.RATE_LIMITED) {
-      backoff.backOff(work.key(), now + Math.max(delay, Math.max(retryAfter, 0)));
-    }
-    if (delay < 0) {
+    long policyDelay = policy(work).nextDelayMs(work.attempts, now - work.firstAttemptMs, reply.outcome(), retryAfter);
+    if (policyDelay < 0) {
       lanes.complete(work);
       listener.failed(work, reply);
       return;
     }
+    // After a 429 the pacer holds the key back until its window resets (it heard the 429 too).
+    long delay = reply.outcome() == Outcome.RATE_LIMITED ? 0 : policyDelay;
     if (LOG.isInfoEnabled()) {
       var ref = work.where();
-      ref.log(() -> LOG.info("{}: attempt {} failed ({}), retrying in {} ms",
-          ref, work.attempts, reply.answer() != null ? "ilert answered " + reply.answer().status() : reply.error(), delay));
+      String why = reply.answer() != null ? "ilert answered " + reply.answer().status() : reply.error();
+      ref.log(() -> LOG.info("{}: attempt {} failed ({}), {}", ref, work.attempts, why,
+          delay == 0 ? "retrying when its key may send again" : "retrying in " + delay + " ms"));
     }
     metrics.retry();
     lanes.suspend(work);
@@ -217,6 +218,14 @@ final class Dispatcher {
 
   private RetryPolicy policy(Work work) {
     return work.heartbeat() ? pingPolicy : eventPolicy;
+  }
+
+  private void releaseNow(Object gate) {
+    Long timer = gateTimers.remove(gate);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+      lanes.releaseHeld(gate);
+    }
   }
 
   private void releaseLater(Object gate, long waitMs) {

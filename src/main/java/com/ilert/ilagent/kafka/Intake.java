@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -21,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes a polled batch in: tracks each record's offset, maps it (event, ping or a reason to skip),
- * gives it an ordering key and hands it to the dispatcher; then pauses partitions that hold too
- * much. Records of partitions no longer assigned, or arriving while the agent stops, are left
+ * Takes a polled batch in: tracks each record's offset, maps it (event, ping, policy update or a
+ * reason to skip), gives it an ordering key and hands it to the dispatcher (pings through {@link
+ * PingCoalescing}); then pauses partitions that hold too much. Records of partitions no longer assigned, or arriving while the agent stops, are left
  * alone (uncommitted, for the next owner or start). Runs on one event loop.
  */
 final class Intake {
@@ -37,13 +38,14 @@ final class Intake {
   private final PolicyMapper policyMapper;
   private final Partitions partitions;
   private final Dispatcher dispatcher;
+  private final PingCoalescing pings;
   private final Outcomes outcomes;
   private final AgentMetrics metrics;
   private final boolean keepRecords;
 
   /** @param keepRecords whether records are kept for a dead letter (a dead-letter topic is set) */
-  Intake(AgentConfig config, Partitions partitions, Dispatcher dispatcher, Outcomes outcomes,
-      AgentMetrics metrics, boolean keepRecords) {
+  Intake(AgentConfig config, Partitions partitions, Dispatcher dispatcher, PingCoalescing pings,
+      Outcomes outcomes, AgentMetrics metrics, boolean keepRecords) {
     this.config = config;
     this.eventMapper = new EventMapper(config.mapping());
     this.heartbeatTopics = new HashSet<>(config.heartbeatTopics());
@@ -51,6 +53,7 @@ final class Intake {
     this.policyMapper = config.policy() == null ? null : new PolicyMapper(config.policy().rules());
     this.partitions = partitions;
     this.dispatcher = dispatcher;
+    this.pings = pings;
     this.outcomes = outcomes;
     this.metrics = metrics;
     this.keepRecords = keepRecords;
@@ -103,7 +106,9 @@ final class Intake {
         ps.tp.topic(), ps.tp.partition(), last + 1, from, from);
     int before = ps.epoch;
     ps.rewind(from);
-    dispatcher.drop(w -> w.partition == ps && w.epoch <= before && w.offset >= from);
+    Predicate<Work> stale = w -> w.partition == ps && w.epoch <= before && w.offset >= from;
+    dispatcher.drop(stale);
+    pings.drop(stale);
   }
 
   private void take(PartitionState ps, ConsumerRecord<byte[], byte[]> record) {
@@ -125,7 +130,11 @@ final class Intake {
     Work work = new Work(ps, record.offset(), result, orderingKey(ps, record, result), bytes,
         keepRecords ? record : null);
     partitions.hold(ps, bytes);
-    dispatcher.submit(work);
+    if (work.heartbeat()) {
+      pings.take(work);
+    } else {
+      dispatcher.submit(work);
+    }
   }
 
   private List<RecordHeader> headers(ConsumerRecord<byte[], byte[]> record) {

@@ -127,6 +127,13 @@ final class Outcomes implements Dispatcher.Listener {
     progress.run();
   }
 
+  /** A heartbeat record whose liveness a later record's ping carries: done without a ping of its own. */
+  void coalesced(Work work) {
+    metrics.ping("topic", "coalesced");
+    partitions.release(work.partition, work.bytes);
+    complete(work.partition, work.epoch, work.offset);
+  }
+
   @Override
   public void dropped(Work work) {
     partitions.release(work.partition, work.bytes);

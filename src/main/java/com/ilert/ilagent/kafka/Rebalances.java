@@ -27,6 +27,7 @@ final class Rebalances {
   private final Vertx vertx;
   private final Partitions partitions;
   private final Dispatcher dispatcher;
+  private final PingCoalescing pings;
   private final Waiters waiters;
   private final LagReporter lag;
   private final long revokeWaitMs;
@@ -39,11 +40,12 @@ final class Rebalances {
    * @param position asks the consumer for a partition's position (for starts not read at assignment)
    * @param changed called when what /ready reports may have changed
    */
-  Rebalances(Vertx vertx, Partitions partitions, Dispatcher dispatcher, Waiters waiters, LagReporter lag,
-      long revokeWaitMs, Function<TopicPartition, Future<Long>> position, Runnable changed) {
+  Rebalances(Vertx vertx, Partitions partitions, Dispatcher dispatcher, PingCoalescing pings, Waiters waiters,
+      LagReporter lag, long revokeWaitMs, Function<TopicPartition, Future<Long>> position, Runnable changed) {
     this.vertx = vertx;
     this.partitions = partitions;
     this.dispatcher = dispatcher;
+    this.pings = pings;
     this.waiters = waiters;
     this.lag = lag;
     this.revokeWaitMs = revokeWaitMs;
@@ -83,6 +85,7 @@ final class Rebalances {
     }
     Set<PartitionState> set = new HashSet<>(leaving);
     dispatcher.drop(w -> set.contains(w.partition));
+    pings.drop(w -> set.contains(w.partition));
     return waiters.until(() -> leaving.stream().allMatch(ps -> ps.active == 0), revokeWaitMs)
         .recover(err -> {
           LOG.warn("Revoking {}: requests still under way after {} ms are delivered again by the next owner", tps, revokeWaitMs);
@@ -99,6 +102,7 @@ final class Rebalances {
   void lost(Set<TopicPartition> tps) {
     Set<PartitionState> states = new HashSet<>(partitions.remove(tps));
     dispatcher.drop(w -> states.contains(w.partition));
+    pings.drop(w -> states.contains(w.partition));
     tps.forEach(lag::forget);
     changed.run();
   }

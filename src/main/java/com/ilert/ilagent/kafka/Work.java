@@ -1,6 +1,8 @@
 package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.mapping.MappingResult;
+import com.ilert.ilagent.pacing.Pacer;
+import com.ilert.ilagent.pacing.RequestKind;
 import com.ilert.ilagent.util.Mask;
 import com.ilert.ilagent.util.RecordRef;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,6 +25,8 @@ final class Work {
   long firstAttemptMs;
   /** The retry timer while waiting for the next attempt, or -1. */
   long retryTimer = -1;
+  /** The pacer's record of the attempt on the wire. */
+  Pacer.Sent paced;
 
   Work(PartitionState partition, long offset, MappingResult result, Object orderingKey, int bytes,
       ConsumerRecord<byte[], byte[]> record) {
@@ -58,6 +62,19 @@ final class Work {
       return e.integrationKey();
     }
     return result instanceof MappingResult.Heartbeat h ? h.integrationKey() : POLICY_GATE;
+  }
+
+  /** Which of ilert's limits the request counts against. */
+  RequestKind requestKind() {
+    if (result instanceof MappingResult.Event) {
+      return RequestKind.EVENT;
+    }
+    return heartbeat() ? RequestKind.PING : RequestKind.OTHER_API;
+  }
+
+  /** The key the pacer limits it by; null for API calls, which only the process-wide limit covers. */
+  String pacedKey() {
+    return policy() ? null : key();
   }
 
   /** What is sent, for a log line; keys masked. */

@@ -125,18 +125,17 @@ public final class HeartbeatCoalescer<T> {
 
   /**
    * Drops the pending tokens that match (e.g. records of a revoked partition, which are no longer
-   * ours to commit); their trailing pings are not sent unless another record comes. Returns how
-   * many were dropped.
+   * ours to commit); their trailing pings are not sent unless another record comes. Returns them.
    */
-  public int abandon(Predicate<T> which) {
-    int n = 0;
+  public List<T> abandon(Predicate<T> which) {
+    List<T> out = new ArrayList<>();
     for (KeyState<T> state : states.values()) {
       if (state.pending != null && which.test(state.pending)) {
+        out.add(state.pending);
         state.pending = null;
-        n++;
       }
     }
-    return n;
+    return out;
   }
 
   /** Records riding on pending trailing pings. */

@@ -8,6 +8,8 @@ import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.metrics.AgentMetrics;
+import com.ilert.ilagent.pacing.Pacer;
+import com.ilert.ilagent.pacing.RateLimits;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -36,6 +38,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class CoreHarness implements AutoCloseable {
   static final String TOPIC = "events";
+  static final String BEATS = "beats";
 
   /** One request the dispatcher made. */
   record Sent(long atNanos, TopicPartition tp, long offset, String key, int attempt) {}
@@ -59,14 +62,23 @@ final class CoreHarness implements AutoCloseable {
   final Waiters waiters;
   final Outcomes outcomes;
   final Dispatcher dispatcher;
+  final PingCoalescing pings;
   final Committer committer;
   final Rebalances rebalances;
   final Intake intake;
 
   CoreHarness(Backpressure bounds, String... flags) {
+    this(bounds, null, flags);
+  }
+
+  /** @param limits the pacer's limits, or null for the configuration's */
+  CoreHarness(Backpressure bounds, RateLimits limits, String... flags) {
     FlagValues values = new FlagValues()
         .add(Setting.KAFKA_BROKERS, "localhost:9")
-        .add(Setting.EVENT_TOPIC, TOPIC);
+        .add(Setting.EVENT_TOPIC, TOPIC)
+        .add(Setting.HEARTBEAT_TOPIC, BEATS)
+        .add(Setting.API_URL, "http://ilert.invalid/api") // not ilert's host: nothing told
+        .add(Setting.HEARTBEAT_URL, "http://ilert.invalid/beat");
     for (int i = 0; i + 1 < flags.length; i += 2) {
       values.add(Setting.valueOf(flags[i]), flags[i + 1]);
     }
@@ -94,7 +106,8 @@ final class CoreHarness implements AutoCloseable {
           committerRef[0].kick();
           waiters.check();
         });
-    dispatcher = new Dispatcher(vertx, config.maxInFlight(), this::send,
+    RateLimits rateLimits = limits == null ? config.rateLimits() : limits;
+    dispatcher = new Dispatcher(vertx, config.maxInFlight(), this::send, new Pacer(rateLimits),
         RetryPolicy.withDefaults(config.retryMaxMs(), () -> 0.5),
         RetryPolicy.withDefaults(Math.min(config.retryMaxMs(), 10_000), () -> 0.5), outcomes, metrics);
     committer = new Committer(vertx, offsets -> {
@@ -103,9 +116,11 @@ final class CoreHarness implements AutoCloseable {
     }, partitions, 60_000, () -> {});
     committerRef[0] = committer;
     LagReporter lag = new LagReporter(vertx, tps -> Promise.<Map<TopicPartition, Long>>promise().future(), partitions, metrics);
-    rebalances = new Rebalances(vertx, partitions, dispatcher, waiters, lag, 2_000,
+    pings = new PingCoalescing(vertx, rateLimits.pingIntervalMs(), dispatcher, outcomes::coalesced,
+        outcomes::dropped);
+    rebalances = new Rebalances(vertx, partitions, dispatcher, pings, waiters, lag, 2_000,
         tp -> Future.succeededFuture(0L), () -> {});
-    intake = new Intake(config, partitions, dispatcher, outcomes, metrics, false);
+    intake = new Intake(config, partitions, dispatcher, pings, outcomes, metrics, false);
   }
 
   CoreHarness(String... flags) {
@@ -145,17 +160,27 @@ final class CoreHarness implements AutoCloseable {
     });
   }
 
-  /** Assigns partitions starting at {@code start}, committed there already. */
+  /** Assigns partitions of the event topic starting at {@code start}, committed there already. */
   void assign(long start, int... partitionNumbers) {
+    assign(TOPIC, start, partitionNumbers);
+  }
+
+  void assign(String topic, long start, int... partitionNumbers) {
     Map<TopicPartition, RebalanceBridge.Start> starts = new HashMap<>();
     for (int p : partitionNumbers) {
-      starts.put(tp(p), new RebalanceBridge.Start(start, new OffsetAndMetadata(start)));
+      starts.put(new TopicPartition(topic, p), new RebalanceBridge.Start(start, new OffsetAndMetadata(start)));
     }
     run(() -> rebalances.assigned(starts));
   }
 
   static TopicPartition tp(int partition) {
     return new TopicPartition(TOPIC, partition);
+  }
+
+  /** A heartbeat record for heartbeat key {@code key}. */
+  static ConsumerRecord<byte[], byte[]> ping(int partition, long offset, String key) {
+    return new ConsumerRecord<>(BEATS, partition, offset, null,
+        ("{\"integrationKey\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
   }
 
   /** An ALERT event record for integration key {@code key} and alert {@code alertKey}. */

@@ -1,0 +1,82 @@
+package com.ilert.ilagent.kafka;
+
+import com.ilert.ilagent.pacing.HeartbeatCoalescer;
+import io.vertx.core.Vertx;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Heartbeat records on their way to the dispatcher: at most one ping per heartbeat key per interval
+ * ({@link HeartbeatCoalescer}). The first record of a quiet key goes at once; later ones within the
+ * interval ride on a trailing ping, the newest replacing the one before, which is then done
+ * (committed, counted as coalesced). A timer hands the trailing pings to the dispatcher when their
+ * interval ends. Runs on one event loop.
+ */
+final class PingCoalescing {
+  private final Vertx vertx;
+  private final HeartbeatCoalescer<Work> coalescer;
+  private final Dispatcher dispatcher;
+  private final Consumer<Work> coalesced;
+  private final Consumer<Work> dropped;
+  private long timer = -1;
+  private long timerDueAt = Long.MAX_VALUE;
+
+  /**
+   * @param coalesced a record replaced on its trailing ping by a newer one: it is done
+   * @param dropped a record that no longer rides on a ping (its partition was revoked): not done
+   */
+  PingCoalescing(Vertx vertx, long intervalMs, Dispatcher dispatcher, Consumer<Work> coalesced,
+      Consumer<Work> dropped) {
+    this.vertx = vertx;
+    this.coalescer = new HeartbeatCoalescer<>(intervalMs);
+    this.dispatcher = dispatcher;
+    this.coalesced = coalesced;
+    this.dropped = dropped;
+  }
+
+  /** A heartbeat record: pinged now, or riding on its key's trailing ping. */
+  void take(Work work) {
+    HeartbeatCoalescer.Decision<Work> d = coalescer.onRecord(work.key(), work, System.currentTimeMillis());
+    if (d.sendNow()) {
+      dispatcher.submit(work);
+      return;
+    }
+    if (d.superseded() != null) {
+      coalesced.accept(d.superseded());
+    }
+    schedule();
+  }
+
+  /** Records riding on trailing pings that match are dropped (not done): their partition left. */
+  void drop(Predicate<Work> which) {
+    coalescer.abandon(which).forEach(dropped);
+  }
+
+  /** Stopping: records still riding on trailing pings stay uncommitted, pinged after a restart. */
+  void stop() {
+    vertx.cancelTimer(timer);
+    coalescer.takeAll().forEach(due -> dropped.accept(due.token()));
+  }
+
+  private void schedule() {
+    long dueAt = coalescer.nextDueAt();
+    if (dueAt == Long.MAX_VALUE || (timer >= 0 && timerDueAt <= dueAt)) {
+      return;
+    }
+    vertx.cancelTimer(timer);
+    timerDueAt = dueAt;
+    timer = vertx.setTimer(Math.max(1, dueAt - System.currentTimeMillis()), id -> {
+      timer = -1;
+      timerDueAt = Long.MAX_VALUE;
+      for (HeartbeatCoalescer.Due<Work> due : coalescer.due(System.currentTimeMillis())) {
+        if (due.token().stale()) {
+          dropped.accept(due.token());
+        } else {
+          dispatcher.submit(due.token());
+        }
+      }
+      dispatcher.dispatch();
+      schedule();
+    });
+  }
+}
