@@ -126,7 +126,10 @@ final class PacedScope {
     if (log.size() < a || mayProbeAbove()) {
       return 0;
     }
-    long freeAt = log.get(log.size() - a) + w + m;
+    if (log.pendingCount() >= a) {
+      return PROBE_POLL_MS; // a whole allowance on the wire: it may all be counted now
+    }
+    long freeAt = log.answeredAt(log.size() - a) + w + m;
     long earlyAt = earlyProbeAt();
     if (earlyAt >= 0 && earlyAt < freeAt) {
       return Math.max(0, earlyAt - now);
@@ -188,10 +191,11 @@ final class PacedScope {
         }
         openWindow(s.sentAt(), true, false);
         log.clear();
-        log.add(s.sentAt());
+        log.addAnswered(now);
         accepted = 1;
       }
       case ABOVE -> {
+        log.answered(s.sentAt(), now);
         probeInFlight = Probe.NONE;
         if (s.generation() == generation) {
           accepted++;
@@ -203,6 +207,7 @@ final class PacedScope {
         }
       }
       case NONE -> {
+        log.answered(s.sentAt(), now);
         if (s.generation() == generation) {
           accepted++;
           if (limited && learnedGeneration == generation && learned > 0) {
@@ -213,8 +218,12 @@ final class PacedScope {
     }
   }
 
-  /** No answer came for {@code s} (network error, timeout): it may have counted, it taught nothing. */
-  void onNoAnswer(Sent s) {
+  /**
+   * No answer came for {@code s} (network error, timeout): it may have counted, at the latest now;
+   * it taught nothing.
+   */
+  void onNoAnswer(Sent s, long now) {
+    log.answered(s.sentAt(), now);
     if (s.probe() != Probe.NONE && probeInFlight == s.probe()) {
       probeInFlight = Probe.NONE;
       if (s.probe() == Probe.RESET) {
@@ -229,7 +238,12 @@ final class PacedScope {
    */
   void onLimitedElsewhere(Sent s) {
     log.remove(s.sentAt());
-    onNoAnswer(s);
+    if (s.probe() != Probe.NONE && probeInFlight == s.probe()) {
+      probeInFlight = Probe.NONE;
+      if (s.probe() == Probe.RESET) {
+        resetProbeNeeded = true;
+      }
+    }
   }
 
   /**

@@ -158,9 +158,9 @@ public final class Pacer {
   public Verdict answered(Sent sent, int status, long retryAfterMs, long now) {
     if (status != 429) {
       if (status <= 0) {
-        process.onNoAnswer(sent.processPart);
+        process.onNoAnswer(sent.processPart, now);
         if (sent.keyScope != null) {
-          sent.keyScope.onNoAnswer(sent.keyPart);
+          sent.keyScope.onNoAnswer(sent.keyPart, now);
         }
       } else {
         process.onAnswer(sent.processPart, now);

@@ -3,37 +3,57 @@ package com.ilert.ilagent.pacing;
 import java.util.Arrays;
 
 /**
- * Send times (epoch ms, non-decreasing) of the requests that count against one allowance, oldest
- * first: a growable ring of longs, so pacing costs no allocation per request.
+ * The requests that count against one allowance. A request reaches the server, and is counted
+ * there, some time between its sending and its answer; so a sent request without an answer is
+ * <i>pending</i> (it may be counted at any moment), and an answered one counts from its answer on,
+ * the latest time the server can have counted it. Pacing by these times keeps within the server's
+ * window even when requests take long to get there (a first connection, a busy machine).
+ *
+ * <p>Answered entries are a growable ring of times, ascending; pending ones a small array of send
+ * times. No allocation per request once grown.
  */
 final class SendLog {
   private long[] times = new long[8];
   private int head;
   private int size;
+  private long[] pending = new long[8];
+  private int pendingSize;
 
+  /** Entries in all: answered and pending. */
   int size() {
-    return size;
+    return size + pendingSize;
   }
 
-  /** The i-th oldest entry, 0 being the oldest. */
-  long get(int i) {
+  int pendingCount() {
+    return pendingSize;
+  }
+
+  /** The i-th oldest answered entry, 0 being the oldest. */
+  long answeredAt(int i) {
     return times[(head + i) % times.length];
   }
 
-  void add(long at) {
-    if (size == times.length) {
-      long[] grown = new long[times.length * 2];
-      for (int i = 0; i < size; i++) {
-        grown[i] = get(i);
-      }
-      times = grown;
-      head = 0;
+  /** A request went at {@code sentAt}: pending until {@link #answered}. */
+  void add(long sentAt) {
+    if (pendingSize == pending.length) {
+      pending = Arrays.copyOf(pending, pendingSize * 2);
     }
-    times[(head + size) % times.length] = at;
-    size++;
+    pending[pendingSize++] = sentAt;
   }
 
-  /** Drops entries at or before {@code at}. */
+  /** The request sent at {@code sentAt} was answered (or given up on) at {@code at}. */
+  void answered(long sentAt, long at) {
+    if (removePending(sentAt)) {
+      insert(Math.max(sentAt, at));
+    }
+  }
+
+  /** An answered entry at {@code at}, e.g. a probe that opened a window. */
+  void addAnswered(long at) {
+    insert(at);
+  }
+
+  /** Drops answered entries at or before {@code at}. */
   void dropUpTo(long at) {
     while (size > 0 && times[head] <= at) {
       head = (head + 1) % times.length;
@@ -41,20 +61,23 @@ final class SendLog {
     }
   }
 
-  /** Keeps only the newest {@code n} entries. */
+  /** Keeps at most {@code n} entries, dropping the oldest answered ones. */
   void keepNewest(int n) {
-    while (size > n) {
+    while (size() > n && size > 0) {
       head = (head + 1) % times.length;
       size--;
     }
   }
 
-  /** Removes one entry equal to {@code at}, if there is one (a request that did not count after all). */
-  void remove(long at) {
+  /** Removes the request sent at {@code sentAt} (it did not count after all): pending first. */
+  void remove(long sentAt) {
+    if (removePending(sentAt)) {
+      return;
+    }
     for (int i = size - 1; i >= 0; i--) {
-      if (get(i) == at) {
+      if (answeredAt(i) == sentAt) {
         for (int j = i; j < size - 1; j++) {
-          times[(head + j) % times.length] = get(j + 1);
+          times[(head + j) % times.length] = answeredAt(j + 1);
         }
         size--;
         return;
@@ -65,17 +88,47 @@ final class SendLog {
   void clear() {
     head = 0;
     size = 0;
+    pendingSize = 0;
     if (times.length > 64) {
       times = new long[8];
     }
+  }
+
+  private boolean removePending(long sentAt) {
+    for (int i = pendingSize - 1; i >= 0; i--) {
+      if (pending[i] == sentAt) {
+        pending[i] = pending[--pendingSize];
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Inserts keeping the order; answers come roughly in order, so from the newest end. */
+  private void insert(long at) {
+    if (size == times.length) {
+      long[] grown = new long[times.length * 2];
+      for (int i = 0; i < size; i++) {
+        grown[i] = answeredAt(i);
+      }
+      times = grown;
+      head = 0;
+    }
+    int i = size;
+    while (i > 0 && answeredAt(i - 1) > at) {
+      times[(head + i) % times.length] = answeredAt(i - 1);
+      i--;
+    }
+    times[(head + i) % times.length] = at;
+    size++;
   }
 
   @Override
   public String toString() {
     long[] out = new long[size];
     for (int i = 0; i < size; i++) {
-      out[i] = get(i);
+      out[i] = answeredAt(i);
     }
-    return Arrays.toString(out);
+    return Arrays.toString(out) + (pendingSize == 0 ? "" : " + " + pendingSize + " pending");
   }
 }

@@ -55,6 +55,9 @@ class PacerTest {
   void toldAllowanceGoesAsOneBurstThenWaitsForTheWindow() {
     Pacer p = new Pacer(new RateLimits(3, 0, 0, W));
     send(p, EVENT, "a", 3, T);
+    assertThat(p.delayMs(EVENT, "a", T)).as("the whole allowance on the wire: ask again after its answers")
+        .isEqualTo(PacedScope.PROBE_POLL_MS);
+    answerAll(p, 202, T);
 
     assertThat(p.delayMs(EVENT, "a", T)).isEqualTo(W + MARGIN);
     assertThat(p.delayMs(EVENT, "a", T + 400)).isEqualTo(W + MARGIN - 400);
@@ -68,8 +71,20 @@ class PacerTest {
     send(p, EVENT, "a", 2, T);
     send(p, PING, "b", 1, T);
     send(p, OTHER_API, null, 1, T);
+    answerAll(p, 202, T);
 
     assertThat(p.delayMs(EVENT, "c", T + 10)).isEqualTo(W + MARGIN - 10);
+  }
+
+  @Test
+  void aRequestCountsFromItsAnswerAsItMayReachIlertThatLate() {
+    Pacer p = new Pacer(new RateLimits(2, 0, 0, W));
+    send(p, EVENT, "a", 2, T);
+    answerAll(p, 202, T + 700); // a slow first connection: they reached ilert up to 700 ms late
+
+    assertThat(p.delayMs(EVENT, "a", T + W + MARGIN)).as("not yet one window after they may have counted")
+        .isEqualTo(700);
+    assertThat(p.delayMs(EVENT, "a", T + 700 + W + MARGIN)).isZero();
   }
 
   @Test

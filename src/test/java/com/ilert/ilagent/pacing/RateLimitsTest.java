@@ -64,12 +64,13 @@ class RateLimitsTest {
   }
 
   @Test
-  void pingsAtThatIntervalNeverWaitForThePacer() {
+  void pingsAtThatIntervalWaitForThePacerAtMostTheirRoundTrip() {
     RateLimits limits = new RateLimits(0, 5, 0, MINUTE);
     Pacer pacer = new Pacer(limits);
     long t = 1_700_000_000_000L;
     for (int i = 0; i < 20; i++, t += limits.pingIntervalMs()) {
-      assertThat(pacer.delayMs(RequestKind.PING, "hb", t)).as("ping %d", i).isZero();
+      // A request counts from its answer (it reached ilert by then): 5 ms later here.
+      assertThat(pacer.delayMs(RequestKind.PING, "hb", t)).as("ping %d", i).isLessThanOrEqualTo(5);
       pacer.answered(pacer.sent(RequestKind.PING, "hb", t), 202, -1, t + 5);
     }
   }

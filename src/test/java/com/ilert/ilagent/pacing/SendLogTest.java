@@ -5,34 +5,72 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 class SendLogTest {
+  private static SendLog answeredAt(long... times) {
+    SendLog log = new SendLog();
+    for (long t : times) {
+      log.add(t);
+      log.answered(t, t);
+    }
+    return log;
+  }
+
   @Test
   void growsKeepsOrderAndDropsTheOldest() {
     SendLog log = new SendLog();
     for (long t = 1; t <= 20; t++) {
       log.add(t);
+      log.answered(t, t);
     }
     log.dropUpTo(5);
     assertThat(log.size()).isEqualTo(15);
-    assertThat(log.get(0)).isEqualTo(6);
+    assertThat(log.answeredAt(0)).isEqualTo(6);
     for (long t = 21; t <= 30; t++) {
-      log.add(t); // wraps around the ring
+      log.add(t); // wraps around the ring once answered
+      log.answered(t, t);
     }
-    assertThat(log.get(0)).isEqualTo(6);
-    assertThat(log.get(log.size() - 1)).isEqualTo(30);
+    assertThat(log.answeredAt(0)).isEqualTo(6);
+    assertThat(log.answeredAt(log.size() - 1)).isEqualTo(30);
     log.keepNewest(3);
     assertThat(log.toString()).isEqualTo("[28, 29, 30]");
   }
 
   @Test
-  void removesOneEntryOfAGivenTime() {
+  void aSentRequestIsPendingUntilAnsweredAndThenCountsFromItsAnswer() {
     SendLog log = new SendLog();
-    for (long t : new long[] {1, 2, 2, 3}) {
-      log.add(t);
-    }
+    log.add(10);
+    log.add(20);
+    assertThat(log.size()).isEqualTo(2);
+    assertThat(log.pendingCount()).isEqualTo(2);
+    log.dropUpTo(1_000);
+    assertThat(log.size()).as("pending entries are never dropped by age").isEqualTo(2);
+    log.answered(10, 500); // reached the server at the latest when it answered
+    assertThat(log.pendingCount()).isEqualTo(1);
+    assertThat(log.toString()).isEqualTo("[500] + 1 pending");
+    log.answered(20, 15); // an answer can never count before its sending
+    assertThat(log.toString()).isEqualTo("[20, 500]");
+    log.answered(99, 100); // unknown: nothing changes
+    assertThat(log.size()).isEqualTo(2);
+  }
+
+  @Test
+  void removesOneEntryOfAGivenTimePendingFirst() {
+    SendLog log = answeredAt(1, 2, 3);
+    log.add(2);
+    log.remove(2);
+    assertThat(log.toString()).isEqualTo("[1, 2, 3]");
     log.remove(2);
     log.remove(9);
-    assertThat(log.toString()).isEqualTo("[1, 2, 3]");
+    assertThat(log.toString()).isEqualTo("[1, 3]");
     log.clear();
     assertThat(log.size()).isZero();
+  }
+
+  @Test
+  void keepNewestDropsOnlyAnsweredEntries() {
+    SendLog log = answeredAt(1, 2, 3);
+    log.add(4);
+    log.add(5);
+    log.keepNewest(3);
+    assertThat(log.toString()).isEqualTo("[3] + 2 pending");
   }
 }
