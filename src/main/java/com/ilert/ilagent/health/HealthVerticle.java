@@ -1,6 +1,7 @@
 package com.ilert.ilagent.health;
 
 import com.ilert.ilagent.Addresses;
+import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.util.Version;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -25,7 +26,8 @@ public final class HealthVerticle extends VerticleBase {
   private final String host;
   private final PrometheusMeterRegistry registry;
   private final boolean consumer;
-  private JsonObject consumerState =
+  /** Replaced whole by each state message; read by /metrics off the event loop too. */
+  private volatile JsonObject consumerState =
       new JsonObject()
           .put("component", "kafka")
           .put("ready", false)
@@ -33,7 +35,7 @@ public final class HealthVerticle extends VerticleBase {
           .put("subscribed", false)
           .put("assigned", false)
           .put("error", null);
-  private boolean shuttingDown;
+  private volatile boolean shuttingDown;
   private HealthChecks readiness;
   private HttpServer server;
 
@@ -67,10 +69,11 @@ public final class HealthVerticle extends VerticleBase {
         "kafka",
         promise -> {
           JsonObject state = consumerState.copy();
-          boolean up = !shuttingDown && state.getBoolean("ready", false);
+          boolean up = isReady();
           state.remove("ready");
           promise.complete(up ? Status.OK(state) : Status.KO(state));
         });
+    AgentMetrics.readiness(registry, this::isReady);
 
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
@@ -82,6 +85,11 @@ public final class HealthVerticle extends VerticleBase {
         .listen(port, host)
         .onSuccess(s -> LOG.info("HTTP server listening on port {}", s.actualPort()))
         .recover(err -> Future.failedFuture("--port " + port + ": cannot listen (" + err.getMessage() + ")"));
+  }
+
+  /** What /ready answers 204 for, and ilagent_ready reports as 1. */
+  private boolean isReady() {
+    return !shuttingDown && consumerState.getBoolean("ready", false);
   }
 
   @Override

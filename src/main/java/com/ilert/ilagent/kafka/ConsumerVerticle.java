@@ -79,6 +79,9 @@ public final class ConsumerVerticle extends VerticleBase {
     errors = new KafkaErrors(context, config.kafkaProperties(), this::publishState);
     Set<String> topics = new LinkedHashSet<>(config.topics());
     policies = config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken());
+    if (policies != null) {
+      metrics.policyTopic();
+    }
     Future<Void> deadLettersReady = config.deadLetterTopic() == null
         ? Future.succeededFuture()
         : DeadLetters.create(vertx, config).map(d -> {

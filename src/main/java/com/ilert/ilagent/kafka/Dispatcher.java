@@ -168,7 +168,9 @@ final class Dispatcher {
   private void answered(Work work, Reply reply) {
     work.partition.active--;
     long now = System.currentTimeMillis();
-    pacer.answered(work.paced, reply.answer() == null ? 0 : reply.answer().status(), reply.retryAfterMs(now), now);
+    int status = reply.answer() == null ? 0 : reply.answer().status();
+    metrics.answered(status);
+    pacer.answered(work.paced, status, reply.retryAfterMs(now), now);
     releaseNow(work.key()); // what waits for this key is asked again after each of its answers
     if (halted || work.stale()) {
       lanes.complete(work);

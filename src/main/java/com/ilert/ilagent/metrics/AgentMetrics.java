@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The agent's metrics, all prefixed {@code ilagent_} in Prometheus. Meters are looked up once and
@@ -25,6 +26,7 @@ public final class AgentMetrics {
   private final Map<String, Counter> pings = new ConcurrentHashMap<>();
   private final Map<String, Counter> policyUpdates = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
+  private final Map<String, Counter> answers = new ConcurrentHashMap<>();
   private final Counter delivered;
   private final Counter retries;
   private final Counter failures;
@@ -61,6 +63,20 @@ public final class AgentMetrics {
         .register(registry);
     Gauge.builder("ilagent.deliveries.in.flight", inFlight, AtomicInteger::get)
         .description("Requests to ilert under way or waiting for a retry").register(registry);
+    // At zero from the start, so that a rate over them sees the first 429 too.
+    for (String status : new String[] {"2xx", "4xx", "429", "5xx", "none"}) {
+      answer(status);
+    }
+  }
+
+  /**
+   * Readiness as a series, 1 while {@code /ready} answers 204 and 0 otherwise: what an alert on
+   * an agent that is up but not consuming reads, as {@code /ready} itself is no series.
+   */
+  public static void readiness(MeterRegistry registry, BooleanSupplier ready) {
+    Gauge.builder("ilagent.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+        .description("1 while /ready answers 204 (consumer subscribed and assigned), else 0")
+        .strongReference(true).register(registry);
   }
 
   /** For tests and the one-shot commands: counts into a registry nobody reads. */
@@ -114,9 +130,49 @@ public final class AgentMetrics {
    * {@code rejected} (ilert refused a step), {@code skipped} (no e-mail or routing key).
    */
   public void policyUpdate(String result) {
+    policyUpdate(result, 1);
+  }
+
+  private void policyUpdate(String result, int n) {
     policyUpdates.computeIfAbsent(result, r -> Counter.builder("ilagent.policy.updates")
         .description("Escalation-policy records, by result").tag("result", r).register(registry))
-        .increment();
+        .increment(n);
+  }
+
+  /**
+   * ilert's answer to one attempt of a record (an event, a ping from a heartbeat topic, an
+   * escalation-policy update: the answer that ended it), by status class, with 429 on its own so
+   * that the share of rate-limited answers can be computed; {@code status} 0 is no answer at all
+   * (network error, timeout).
+   */
+  public void answered(int status) {
+    String label;
+    if (status == 0) {
+      label = "none";
+    } else if (status == 429) {
+      label = "429";
+    } else if (status >= 100 && status < 600) {
+      label = status / 100 + "xx";
+    } else {
+      label = "other";
+    }
+    answer(label).increment();
+  }
+
+  private Counter answer(String status) {
+    return answers.computeIfAbsent(status, s -> Counter.builder("ilagent.ilert.answers")
+        .description("ilert's answers to records' attempts, by status class (429 on its own; none: network error or timeout)")
+        .tag("status", s).register(registry));
+  }
+
+  /**
+   * A policy topic is consumed: its results start at zero, so that an alert on an increase sees
+   * the first rejection after a start too.
+   */
+  public void policyTopic() {
+    for (String result : new String[] {"updated", "rejected", "failed"}) {
+      policyUpdate(result, 0);
+    }
   }
 
   public void inFlight(int n) {
