@@ -23,9 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -147,27 +145,13 @@ public final class Agent {
     new UptimeMetrics().bindTo(registry);
   }
 
-  /**
-   * The probes and the consumer start together: /ready waits for the consumer (creating the Kafka
-   * client, joining the group), which need not wait for the probes' HTTP server. The probes are
-   * deployed first, so on the one event loop their start, which subscribes to the consumer's state,
-   * runs before the consumer's. The own heartbeat follows once both run. Deployments are recorded
-   * in that order, whatever finished first, so that stopping goes in reverse.
-   */
+  /** Probes first so they answer from the start, then the consumer, then the own heartbeat. */
   private Future<Void> deploy() {
-    List<Future<String>> started = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
     if (config.port() != null) {
-      started.add(vertx.deployVerticle(new HealthVerticle("0.0.0.0", config.port(), registry)));
+      chain = chain.compose(v -> deploy(new HealthVerticle("0.0.0.0", config.port(), registry)));
     }
-    started.add(vertx.deployVerticle(new ConsumerVerticle(config, client, metrics)));
-    Future<Void> chain = Future.join(started).transform(ar -> {
-      for (Future<String> f : started) {
-        if (f.succeeded()) {
-          deployments.push(f.result());
-        }
-      }
-      return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
-    });
+    chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));
     if (config.heartbeatKey() != null) {
       chain = chain.compose(v -> deploy(new HeartbeatVerticle(config.heartbeatKey(), client, metrics)));
     }
