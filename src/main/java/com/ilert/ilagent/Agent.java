@@ -86,10 +86,6 @@ public final class Agent {
     try {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
-      if (config.port() != null) {
-        // Only /metrics shows them: bound once the agent runs, so they do not delay /ready.
-        bindJvmMetrics(registry);
-      }
     } catch (Exception e) {
       LOG.error("Start-up failed: {}", Secrets.redact(describe(e), config.kafkaProperties()));
       startupFailed = true;
@@ -133,16 +129,12 @@ public final class Agent {
         return id.getName().startsWith("ilagent.") ? id : id.withName("ilagent." + id.getName());
       }
     });
-    return registry;
-  }
-
-  /** JVM memory, GC, threads, CPU and uptime; their JMX look-ups load a few hundred classes. */
-  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    return registry;
   }
 
   /** Probes first so they answer from the start, then the consumer, then the own heartbeat. */
