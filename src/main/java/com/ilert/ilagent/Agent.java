@@ -24,9 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -98,10 +96,6 @@ public final class Agent {
     try {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
-      if (config.port() != null) {
-        // Only /metrics shows them: bound once the agent runs, so they do not delay /ready.
-        bindJvmMetrics(registry);
-      }
     } catch (Exception e) {
       LOG.error("Start-up failed: {}", Secrets.redact(describe(e), config.kafkaProperties()));
       startupFailed = true;
@@ -145,16 +139,12 @@ public final class Agent {
         return id.getName().startsWith("ilagent.") ? id : id.withName("ilagent." + id.getName());
       }
     });
-    return registry;
-  }
-
-  /** JVM memory, GC, threads, CPU and uptime; their JMX look-ups load a few hundred classes. */
-  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    return registry;
   }
 
   /** The proxy a base URL's requests go through, if any, without its credentials. */
@@ -168,31 +158,19 @@ public final class Agent {
   }
 
   /**
-   * The probes and the consumer start together: /ready waits for the consumer (creating the Kafka
-   * client, joining the group), which need not wait for the probes' HTTP server. The probes are
-   * deployed first, so on the one event loop their start, which subscribes to the consumer's state,
-   * runs before the consumer's. Without Kafka there is no consumer: the agent pings its own
-   * heartbeat and is ready at once. The own heartbeat follows once both run. Deployments are
-   * recorded in that order, whatever finished first, so that stopping goes in reverse.
+   * Probes first so they answer from the start, then the consumer (only with Kafka: without it the
+   * agent pings its own heartbeat and is ready at once), then the own heartbeat.
    */
   private Future<Void> deploy() {
-    List<Future<String>> started = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
     if (config.port() != null) {
-      started.add(vertx.deployVerticle(new HealthVerticle("0.0.0.0", config.port(), registry, config.kafka())));
+      chain = chain.compose(v -> deploy(new HealthVerticle("0.0.0.0", config.port(), registry, config.kafka())));
     }
     if (config.kafka()) {
-      started.add(vertx.deployVerticle(new ConsumerVerticle(config, client, metrics)));
+      chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));
     } else {
       LOG.info("No --kafka_brokers: running without a Kafka consumer");
     }
-    Future<Void> chain = Future.join(started).transform(ar -> {
-      for (Future<String> f : started) {
-        if (f.succeeded()) {
-          deployments.push(f.result());
-        }
-      }
-      return ar.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(ar.cause());
-    });
     if (config.heartbeatKey() != null) {
       chain = chain.compose(v -> deploy(new HeartbeatVerticle(config.heartbeatKey(), client, metrics)));
     }

@@ -20,11 +20,9 @@ package com.ilert.ilagent.pacing;
  *       tentative allowance is used, single requests probe above it one at a time; the first 429
  *       confirms it, and after {@code max(2, a/2)} successes it is dropped as wrong. A told
  *       allowance is trusted: a 429 in an unclean window does not lower it.
- *   <li><b>Learning the window</b>: bounds {@code lo < W <= hi} on the server's window length. A
- *       Retry-After gives the reset time (whole seconds, so {@code hi} = reset - window start,
- *       {@code lo} = 1 s less). Without it a successful probe bounds W from above and a 429'd one
- *       from below; while the bounds are further apart than {@code max(1 s, hi/10)} one early probe
- *       per window, half-way between them, narrows them.
+ *   <li><b>Learning the window</b>: bounds on the server's window length ({@link WindowEstimate})
+ *       from Retry-After and from probes; while they are far apart, one early probe per window,
+ *       half-way between them, narrows them.
  *   <li><b>After a 429</b>: nothing goes until the expected reset (Retry-After, else window start +
  *       {@code hi}, else probes 1, 2, 4 ... 30 s apart); then one request goes alone (the probe);
  *       its success starts a new clean window, its 429 blocks again. A scope paced by a learned
@@ -39,8 +37,6 @@ final class PacedScope {
   static final long MAX_PROBE_STEP_MS = 30_000;
   /** The window assumed before anything is known: ilert's minute. */
   static final long DEFAULT_WINDOW_MS = RateLimits.ILERT_WINDOW_MS;
-  /** Retry-After counts whole seconds. */
-  static final long RETRY_AFTER_RESOLUTION_MS = 1_000;
   static final long MIN_MARGIN_MS = 50;
   /** Send times kept while nothing paces the scope: enough to take on another key's allowance mid-window. */
   static final int UNPACED_LOG_ENTRIES = 256;
@@ -66,12 +62,10 @@ final class PacedScope {
   private boolean confirmed;
   private int learnedGeneration = -1;
   private int aboveSucceeded;
-  private long lo;
-  private long hi;
+  private final WindowEstimate window = new WindowEstimate();
 
   private boolean adopted;
   private boolean dropped;
-  private boolean ownWindow;
   private boolean everOpened;
   private long windowStart = -1;
   private long previousWindowStart = -1;
@@ -92,7 +86,7 @@ final class PacedScope {
 
   /** What {@link #undoLastLimit()} restores. */
   private record Undo(int generation, int learned, boolean confirmed, int learnedGeneration, boolean limited,
-      long blockedUntil, boolean resetProbeNeeded, long probeStep, long lo, long hi) {}
+      long blockedUntil, boolean resetProbeNeeded, long probeStep, WindowEstimate window) {}
 
   /**
    * @param told the told allowance per window, 0 = none
@@ -180,14 +174,8 @@ final class PacedScope {
       case RESET, EARLY -> {
         probeInFlight = Probe.NONE;
         resetProbeNeeded = false;
-        if (windowStart >= 0 && (limited || s.probe() == Probe.EARLY) && (clean || hi == 0)) {
-          // The server's window had reset by the time the probe went: an upper bound on its length.
-          long bound = s.sentAt() - windowStart;
-          hi = hi == 0 || !ownWindow ? bound : Math.min(hi, bound);
-          ownWindow = true;
-          if (lo >= hi) {
-            lo = 0;
-          }
+        if (windowStart >= 0 && (limited || s.probe() == Probe.EARLY) && (clean || window.hi() == 0)) {
+          window.hadResetAfter(s.sentAt() - windowStart);
         }
         openWindow(s.sentAt(), true, false);
         log.clear();
@@ -257,16 +245,11 @@ final class PacedScope {
     lastSeen = Math.max(lastSeen, now);
     log.remove(s.sentAt());
     undo = new Undo(generation, learned, confirmed, learnedGeneration, limited, blockedUntil, resetProbeNeeded,
-        probeStep, lo, hi);
+        probeStep, window.copy());
     if (s.probe() == Probe.RESET || s.probe() == Probe.EARLY) {
       probeInFlight = Probe.NONE;
       if (windowStart >= 0) {
-        // The server's window had not reset when the probe went: a lower bound on its length.
-        lo = Math.max(ownWindow ? lo : 0, s.sentAt() - windowStart);
-        ownWindow = true;
-        if (hi > 0 && hi <= lo) {
-          hi = 0;
-        }
+        window.notResetAfter(s.sentAt() - windowStart);
       }
       limited = true;
       observeReset(now, retryAfterMs);
@@ -287,11 +270,7 @@ final class PacedScope {
     if (accepted == 0) {
       if (openedByTime && previousWindowStart >= 0) {
         // Nothing got through since our window began: the server's window is longer than we thought.
-        lo = Math.max(ownWindow ? lo : 0, s.sentAt() - previousWindowStart);
-        ownWindow = true;
-        if (hi > 0 && hi <= lo) {
-          hi = 0;
-        }
+        window.notResetAfter(s.sentAt() - previousWindowStart);
       }
     } else if (s.probe() == Probe.ABOVE) {
       // The allowance as raised by the probes that succeeded before this one: confirmed.
@@ -327,10 +306,7 @@ final class PacedScope {
       confirmed = false;
     }
     learned = Math.max(learned, told > 0 ? Math.min(told, allowance) : allowance);
-    if (!ownWindow) {
-      lo = windowLo;
-      hi = windowHi;
-    }
+    window.adopt(windowLo, windowHi);
   }
 
   /**
@@ -358,8 +334,7 @@ final class PacedScope {
     blockedUntil = u.blockedUntil();
     resetProbeNeeded = u.resetProbeNeeded();
     probeStep = u.probeStep();
-    lo = u.lo();
-    hi = u.hi();
+    window.restore(u.window());
     undo = null;
   }
 
@@ -393,7 +368,7 @@ final class PacedScope {
   }
 
   long paceWindowMs() {
-    long w = Math.max(told > 0 ? toldWindowMs : 0, hi);
+    long w = Math.max(told > 0 ? toldWindowMs : 0, window.hi());
     return w > 0 ? w : DEFAULT_WINDOW_MS;
   }
 
@@ -403,11 +378,11 @@ final class PacedScope {
   }
 
   long windowLo() {
-    return lo;
+    return window.lo();
   }
 
   long windowHi() {
-    return hi;
+    return window.hi();
   }
 
   /** True if the scope holds nothing that matters any more at {@code now}. */
@@ -428,11 +403,12 @@ final class PacedScope {
 
   /** When an early probe may narrow the window's bounds in this window, or -1. */
   private long earlyProbeAt() {
-    if (!learnedBinds() || hi == 0 || limited || earlyTried || windowStart < 0 || !clean
-        || probeInFlight != Probe.NONE || hi - lo <= Math.max(RETRY_AFTER_RESOLUTION_MS, hi / 10)) {
+    long after = window.earlyProbeAfter();
+    if (!learnedBinds() || after < 0 || limited || earlyTried || windowStart < 0 || !clean
+        || probeInFlight != Probe.NONE) {
       return -1;
     }
-    return windowStart + (lo + hi) / 2;
+    return windowStart + after;
   }
 
   /** A learned allowance starts every window with a probe once the previous window has run out. */
@@ -465,21 +441,8 @@ final class PacedScope {
   }
 
   private void observeReset(long now, long retryAfterMs) {
-    if (retryAfterMs < 0 || windowStart < 0) {
-      return;
-    }
-    long length = now + retryAfterMs - windowStart;
-    if (length <= 0) {
-      return;
-    }
-    if (clean) {
-      hi = length;
-      lo = Math.max(0, length - RETRY_AFTER_RESOLUTION_MS);
-      ownWindow = true;
-    } else if (hi == 0 || !ownWindow) {
-      hi = length;
-      lo = 0;
-      ownWindow = true;
+    if (retryAfterMs >= 0 && windowStart >= 0) {
+      window.resetsAfter(now + retryAfterMs - windowStart, clean);
     }
   }
 
@@ -487,8 +450,8 @@ final class PacedScope {
     long until;
     if (retryAfterMs >= 0) {
       until = now + retryAfterMs;
-    } else if (hi > 0 && windowStart >= 0 && windowStart + hi + marginMs(hi) > now) {
-      until = windowStart + hi + marginMs(hi);
+    } else if (window.hi() > 0 && windowStart >= 0 && windowStart + window.hi() + marginMs(window.hi()) > now) {
+      until = windowStart + window.hi() + marginMs(window.hi());
     } else {
       until = now + probeStep;
       probeStep = Math.min(probeStep * 2, MAX_PROBE_STEP_MS);
@@ -505,7 +468,7 @@ final class PacedScope {
   @Override
   public String toString() {
     return "allowance " + allowance() + (learned > 0 ? (confirmed ? " (learned)" : " (tentative)") : "")
-        + " per " + paceWindowMs() + " ms, window bounds (" + lo + ", " + hi + "]"
+        + " per " + paceWindowMs() + " ms, window bounds " + window
         + (blockedUntil > 0 ? ", blocked until " + blockedUntil : "");
   }
 }
