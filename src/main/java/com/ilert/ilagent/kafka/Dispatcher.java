@@ -92,15 +92,12 @@ final class Dispatcher {
     while (!halted && (work = lanes.peek()) != null) {
       long wait = pacer.delayMs(work.requestKind(), work.pacedKey(), now);
       if (wait > 0) {
-        // A record whose budget ends before its key may send again makes its last attempt when
-        // its budget ends, held under a gate of its own until then.
-        long budgetLeft = work.attempts == 0 ? Long.MAX_VALUE : work.firstAttemptMs + policy(work).budgetMs() - now;
-        Object gate = budgetLeft < wait ? work : work.key();
-        if (budgetLeft > 0) {
-          lanes.holdFirst(gate);
-          releaseLater(gate, Math.min(wait, budgetLeft));
-          continue;
+        if (work.heldSince < 0) {
+          work.heldSince = now;
         }
+        lanes.holdFirst(work.key());
+        releaseLater(work.key(), wait);
+        continue;
       }
       start(lanes.next(), now);
     }
@@ -157,6 +154,11 @@ final class Dispatcher {
     PartitionState ps = work.partition;
     ps.active++;
     ps.maxStarted = Math.max(ps.maxStarted, work.offset);
+    if (work.heldSince >= 0) {
+      // Waiting for its key's rate limit is no failure: it does not spend the retry budget.
+      work.firstAttemptMs += now - work.heldSince;
+      work.heldSince = -1;
+    }
     if (work.attempts++ == 0) {
       work.firstAttemptMs = now;
     }

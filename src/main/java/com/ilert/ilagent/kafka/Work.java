@@ -25,6 +25,8 @@ final class Work {
   long firstAttemptMs;
   /** The retry timer while waiting for the next attempt, or -1. */
   long retryTimer = -1;
+  /** Since when the pacer holds it back (epoch ms), or -1. */
+  long heldSince = -1;
   /** The pacer's record of the attempt on the wire. */
   Pacer.Sent paced;
 

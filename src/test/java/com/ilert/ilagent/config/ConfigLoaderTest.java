@@ -246,4 +246,35 @@ class ConfigLoaderTest {
     assertThat(c.port()).isEqualTo(8977);
     assertThat(c.kafkaProperties()).containsEntry("client.id", "ilagent");
   }
+
+  @Test
+  void ratelimitsDefaultToIlertsOwnForIlertsHostsAndToLearningElsewhere() throws Exception {
+    var ilert = ConfigLoader.load(minimalFlags(), Map.of()).rateLimits();
+    assertThat(ilert.perKeyEvents()).isEqualTo(50);
+    assertThat(ilert.perKeyPings()).isEqualTo(5);
+    assertThat(ilert.total()).isEqualTo(700);
+
+    var standIn = ConfigLoader.load(minimalFlags().add(Setting.API_URL, "http://localhost:8080/api")
+        .add(Setting.HEARTBEAT_URL, "http://localhost:8080/beat"), Map.of()).rateLimits();
+    assertThat(standIn.perKeyEvents()).isZero();
+    assertThat(standIn.perKeyPings()).isZero();
+    assertThat(standIn.total()).isZero();
+  }
+
+  @Test
+  void toldRateLimitsComeFromFlagsFileAndEnvironment(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path f = dir.resolve("c.json");
+    Files.writeString(f, "{\"kafka_brokers\": \"b:1\", \"event_topic\": [\"t\"], \"rate_limit_total\": 300}");
+    var limits = ConfigLoader.load(new FlagValues().configFile(f).add(Setting.RATE_LIMIT_KEY, "20"),
+        Map.of("ILAGENT_RATE_LIMIT_PING", "0")).rateLimits();
+    assertThat(limits.perKeyEvents()).isEqualTo(20);
+    assertThat(limits.perKeyPings()).as("0 switches ilert's default off").isZero();
+    assertThat(limits.total()).isEqualTo(300);
+  }
+
+  @Test
+  void aNegativeRateLimitIsAConfigurationErrorNamingTheOption() {
+    assertThatThrownBy(() -> ConfigLoader.load(minimalFlags().add(Setting.RATE_LIMIT_KEY, "-1"), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--rate_limit_key");
+  }
 }
