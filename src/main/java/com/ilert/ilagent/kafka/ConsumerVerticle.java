@@ -124,7 +124,7 @@ public final class ConsumerVerticle extends VerticleBase {
         RetryPolicy.withDefaults(config.retryMaxMs(), () -> ThreadLocalRandom.current().nextDouble()),
         RetryPolicy.withDefaults(Math.min(config.retryMaxMs(), PING_BUDGET_MS), () -> ThreadLocalRandom.current().nextDouble()),
         outcomes, metrics);
-    committer = new Committer(vertx, offsets -> stream.commit(offsets).mapEmpty(), partitions,
+    committer = new Committer(vertx, this::commitTimed, partitions,
         config.commitIntervalMs(), errors::healthy);
     lag = new LagReporter(vertx, stream::endOffsets, partitions, metrics);
     pings = new PingCoalescing(vertx, config.rateLimits().pingIntervalMs(), dispatcher, outcomes::coalesced, outcomes::dropped);
@@ -177,6 +177,11 @@ public final class ConsumerVerticle extends VerticleBase {
   }
 
   /** A record cannot be finished: stop taking records, keep it uncommitted, and have the agent exit 1. */
+  private Future<Void> commitTimed(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    long start = System.nanoTime();
+    return stream.commit(offsets).<Void>mapEmpty().onSuccess(v -> metrics.committed(System.nanoTime() - start));
+  }
+
   private void fail(RecordRef ref, String why) {
     if (!phase.fail()) {
       return;

@@ -33,6 +33,7 @@ public final class AgentMetrics {
   private final Counter deadLettered;
   private final Counter alreadyDone;
   private final Timer latency;
+  private final Timer commits;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   public AgentMetrics(MeterRegistry registry) {
@@ -60,6 +61,9 @@ public final class AgentMetrics {
             Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
             Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
             Duration.ofSeconds(60))
+        .register(registry);
+    commits = Timer.builder("ilagent.kafka.commit.duration")
+        .description("Round trip of each successful offset commit: what a crash delivers again grows with it")
         .register(registry);
     Gauge.builder("ilagent.deliveries.in.flight", inFlight, AtomicInteger::get)
         .description("Requests to ilert under way or waiting for a retry").register(registry);
@@ -98,6 +102,11 @@ public final class AgentMetrics {
   public void delivered(long sinceNanos) {
     delivered.increment();
     latency.record(System.nanoTime() - sinceNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A commit that succeeded after {@code nanos}. */
+  public void committed(long nanos) {
+    commits.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void retry() {

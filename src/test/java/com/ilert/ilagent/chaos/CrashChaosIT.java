@@ -25,9 +25,13 @@ class CrashChaosIT {
       s.ilert.latency(1, 5);
       String[] opts = {"--max_in_flight", String.valueOf(MAX_IN_FLIGHT), "--commit_interval_ms", String.valueOf(COMMIT_INTERVAL_MS)};
       AgentProcess first = s.startAgent("1", opts);
+      // The delivery rate just before the kill, not since the start (the first second is the JIT's).
+      s.awaitDelivered(EVENTS / 4, Duration.ofSeconds(90));
+      int n0 = s.ledger.distinct();
       long t0 = System.nanoTime();
       s.awaitDelivered(EVENTS / 3, Duration.ofSeconds(90));
-      double rate = s.ledger.distinct() / ((System.nanoTime() - t0) / 1e9);
+      double rate = (s.ledger.distinct() - n0) / ((System.nanoTime() - t0) / 1e9);
+      double commitMs = s.longestCommitMs(first);
       first.sigkill();
       assertThat(first.awaitExit(Duration.ofSeconds(10))).as("killed").isEqualTo(137);
       int deliveredAtKill = s.ledger.distinct();
@@ -36,9 +40,9 @@ class CrashChaosIT {
       s.startAgent("2", opts);
       s.awaitAll(Duration.ofSeconds(120));
       s.stopAgents();
-      long bound = DuplicateBound.afterCrash(MAX_IN_FLIGHT, rate);
-      long duplicates = s.verdict(String.format(
-          "delivered_at_kill=%d uncommitted_at_kill=%d rate=%.0f/s bound=%d", deliveredAtKill, uncommitted, rate, bound));
+      long bound = DuplicateBound.afterCrash(MAX_IN_FLIGHT, rate, commitMs);
+      long duplicates = s.verdict(String.format("delivered_at_kill=%d uncommitted_at_kill=%d rate=%.0f/s longest_commit=%.0fms bound=%d",
+          deliveredAtKill, uncommitted, rate, commitMs, bound));
       assertThat(duplicates).as("duplicates after kill -9: what was delivered and not committed, plus what was in flight")
           .isBetween(uncommitted, uncommitted + MAX_IN_FLIGHT);
       assertThat(duplicates).as("duplicates after kill -9, within the documented bound").isLessThanOrEqualTo(bound);

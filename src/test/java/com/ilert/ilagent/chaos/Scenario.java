@@ -68,6 +68,7 @@ final class Scenario implements AutoCloseable {
   final int[] partitionOf;
   final long[] offsetOf;
   final List<AgentProcess> agents = new ArrayList<>();
+  private final Map<AgentProcess, Integer> ports = new HashMap<>();
   private final long startedAt = System.nanoTime();
   private final String prefix;
   private final Map<Integer, LongAdder> answers = new ConcurrentSkipListMap<>();
@@ -179,6 +180,7 @@ final class Scenario implements AutoCloseable {
     int port = freePort();
     AgentProcess agent = AgentProcess.start("chaos-" + name + "-" + label, daemon(port, verbosity, extra), Map.of());
     agents.add(agent);
+    ports.put(agent, port);
     awaitReady(agent, port);
     return agent;
   }
@@ -268,6 +270,17 @@ final class Scenario implements AutoCloseable {
       }
     }
     return n;
+  }
+
+  /**
+   * The longest offset commit of {@code agent} in the last two minutes, in ms, from its
+   * {@code ilagent_kafka_commit_duration_seconds_max}: the round trip the duplicate bound counts.
+   */
+  double longestCommitMs(AgentProcess agent) {
+    String metrics = AgentProcess.httpGet(ports.get(agent), "/metrics").body();
+    return metrics.lines().filter(l -> l.startsWith("ilagent_kafka_commit_duration_seconds_max"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) * 1000).findFirst()
+        .orElseThrow(() -> new AssertionError(name + ": no commit duration on /metrics"));
   }
 
   /**

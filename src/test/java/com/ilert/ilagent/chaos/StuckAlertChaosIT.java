@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One alert's events keep failing (503 throughout, within a budget that outlasts the scenario)
- * while every other alert flows; kill -9 once everything else is delivered; restart with ilert
- * healthy. The committed offset cannot pass the stuck record, but the commit's metadata lists what
- * completed above it, so the restart sends only the stuck alert's events and what was in flight.
+ * while every other alert flows; kill -9 once everything else is delivered and the agent has
+ * committed that (a kill in the middle of commits is {@link CrashChaosIT}'s); restart with ilert
+ * healthy. The committed offset of the stuck alert's partition cannot pass its first record, offset
+ * 0, so without the commit's metadata the restart would send that whole partition again (about
+ * 2,000 events); with it the restart sends only the stuck alert's events and what was in flight.
  */
 class StuckAlertChaosIT {
   private static final int EVENTS = 4_000;
@@ -29,6 +31,8 @@ class StuckAlertChaosIT {
       AgentProcess first = s.startAgent("1", "--retry_max_ms", "600000");
       int stuck = EVENTS / ALERTS;
       s.awaitDelivered(EVENTS - stuck, Duration.ofSeconds(120));
+      s.await("the deliveries committed, as offsets or as metadata", Duration.ofSeconds(20),
+          () -> s.deliveredButUncommitted() == 0);
       first.sigkill();
       assertThat(first.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);
       long redeliverable = s.deliveredButUncommitted();

@@ -57,7 +57,7 @@ class ProxyIT {
         assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30))).extracting(Received::summary)
             .containsExactly("through the proxy");
         assertThat(ilert.awaitPings(1, Duration.ofSeconds(15))).extracting(Received::integrationKey).containsExactly(OWN);
-        assertThat(proxy.proxied()).as("the event in absolute form with credentials, the ping not at all")
+        assertThat(proxy.awaitProxied(1, Duration.ofSeconds(10))).as("the event in absolute form with credentials, the ping not at all")
             .containsExactly(new ForwardProxy.Proxied("POST", HOST + ":" + ilert.port(), true, 202));
         assertThat(ilert.events().get(0).headers()).doesNotContainKey("Proxy-Authorization");
 
@@ -90,7 +90,7 @@ class ProxyIT {
         assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30))).extracting(Received::summary)
             .containsExactly("through the tunnel");
         assertThat(ilert.apiUrl(HOST)).startsWith("https://");
-        assertThat(proxy.proxied()).as("one tunnel, kept alive").first()
+        assertThat(proxy.awaitProxied(1, Duration.ofSeconds(10))).as("one tunnel, kept alive").first()
             .isEqualTo(new ForwardProxy.Proxied("CONNECT", HOST + ":" + ilert.port(), true, 200));
         assertThat(proxy.proxied()).extracting(ForwardProxy.Proxied::method).containsOnly("CONNECT");
 

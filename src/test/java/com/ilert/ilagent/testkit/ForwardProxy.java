@@ -116,6 +116,16 @@ public final class ForwardProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until at least {@code n} requests were proxied, then returns them all: a request is
+   * listed once its answer came back, after the stand-in saw it.
+   */
+  public List<Proxied> awaitProxied(int n, Duration timeout) {
+    org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
+        .until(() -> proxied().size() >= n);
+    return proxied();
+  }
+
   @Override
   public void close() {
     if (server != null) {
