@@ -18,7 +18,8 @@ import org.opentest4j.TestAbortedException;
  *
  * <ul>
  *   <li>Parameters: {@link TestAgents} (unique names, starting agents), {@link IlertStandIn} (started
- *       for the test, closed after it) and {@link KafkaBroker} (the shared broker).
+ *       for the test, closed after it; the class's own if a {@code @BeforeAll} method asked for
+ *       one) and {@link KafkaBroker} (the shared broker).
  *   <li>Scope: what a test method asks for belongs to that method (one invocation of a
  *       parameterized test); what a {@code @BeforeAll} method asks for belongs to the class and
  *       lives until its last test is done.
@@ -87,8 +88,19 @@ public final class AgentExtension
 
   /** The scope of this context: created on first use, ended by {@link #end}. */
   private static TestAgents scope(ExtensionContext context) {
-    return store(context).getOrComputeIfAbsent(TestAgents.class, k -> new TestAgents(logPrefix(context), baseName(context)),
-        TestAgents.class);
+    return store(context).getOrComputeIfAbsent(TestAgents.class,
+        k -> new TestAgents(enclosingScope(context), logPrefix(context), baseName(context)), TestAgents.class);
+  }
+
+  /** The nearest scope of an enclosing context (the test class's), or null. */
+  private static TestAgents enclosingScope(ExtensionContext context) {
+    for (Optional<ExtensionContext> c = context.getParent(); c.isPresent(); c = c.get().getParent()) {
+      TestAgents scope = store(c.get()).get(TestAgents.class, TestAgents.class);
+      if (scope != null) {
+        return scope;
+      }
+    }
+    return null;
   }
 
   /**

@@ -49,6 +49,11 @@ public final class AgentLaunch {
     return this;
   }
 
+  public AgentLaunch args(List<String> more) {
+    args.addAll(more);
+    return this;
+  }
+
   /** An environment variable of the agent's process; null removes one the test JVM has. */
   public AgentLaunch env(String name, String value) {
     env.put(name, value);

@@ -23,6 +23,7 @@ public final class TestAgents {
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final int MAX_BASE_LENGTH = 40;
 
+  private final TestAgents classScope;
   private final String logPrefix;
   private final String base;
   private final String suffix = random();
@@ -30,8 +31,12 @@ public final class TestAgents {
   private IlertStandIn ilert;
   private int started;
 
-  /** {@code logPrefix} starts the log file names, {@code testName} the topic and group names. */
-  TestAgents(String logPrefix, String testName) {
+  /**
+   * {@code logPrefix} starts the log file names, {@code testName} the topic and group names;
+   * {@code classScope} is the test class's own, if a {@code @BeforeAll} method asked for one.
+   */
+  TestAgents(TestAgents classScope, String logPrefix, String testName) {
+    this.classScope = classScope;
     this.logPrefix = logPrefix;
     this.base = testName.length() > MAX_BASE_LENGTH ? testName.substring(0, MAX_BASE_LENGTH) : testName;
   }
@@ -41,8 +46,14 @@ public final class TestAgents {
     return KafkaBroker.shared();
   }
 
-  /** The ilert stand-in of this test, started on first use; the daemon's URLs point at it. */
+  /**
+   * The ilert stand-in the daemon's URLs point at: the test class's, if a {@code @BeforeAll} method
+   * asked for one, else this test's own, started on first use and closed at its end.
+   */
   public IlertStandIn ilert() {
+    if (classScope != null && classScope.ilert != null) {
+      return classScope.ilert;
+    }
     if (ilert == null) {
       ilert = new IlertStandIn().start();
     }
@@ -123,16 +134,16 @@ public final class TestAgents {
   }
 
   /**
-   * SIGTERM to every agent still running, then each must have exited as expected; processes and
-   * stand-in are closed whatever happened. Throws the first failure, the others attached.
+   * The last started first, as nested try-with-resources would: SIGTERM if it still runs, then its
+   * exit must be as expected. Processes and stand-in are closed whatever happened. Throws the first
+   * failure, the others attached.
    */
   void end() {
     AssertionError failure = null;
     try {
-      for (RunningAgent agent : agents) {
+      for (int i = agents.size() - 1; i >= 0; i--) {
+        RunningAgent agent = agents.get(i);
         agent.sigtermIfRunning();
-      }
-      for (RunningAgent agent : agents) {
         try {
           agent.checkEnd(STOP_TIMEOUT);
         } catch (AssertionError e) {
