@@ -23,10 +23,10 @@ import org.opentest4j.TestAbortedException;
  *   <li>Scope: what a test method asks for belongs to that method (one invocation of a
  *       parameterized test); what a {@code @BeforeAll} method asks for belongs to the class and
  *       lives until its last test is done.
- *   <li>The end of a scope: every agent still running gets SIGTERM and must exit with its expected
- *       code (0 unless the test said otherwise) within 30 s; an agent that ended during the test
- *       without the test looking at its exit code must have ended with that code too. Then the
- *       processes and the stand-in are closed.
+ *   <li>The end of a scope, last started agent first: one still running gets SIGTERM and must exit
+ *       0 within 30 s; one that ended during the test without the test looking at its exit code
+ *       must have ended with 0 too; one the test announced with {@link RunningAgent#expectExit}
+ *       must end by itself with that code. Then the processes and the stand-in are closed.
  *   <li>A failing test (or {@code @BeforeAll}/{@code @BeforeEach} method): the tail of each agent's
  *       log, and where the whole log is, are attached to the failure.
  * </ul>

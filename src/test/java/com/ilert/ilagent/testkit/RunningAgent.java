@@ -9,14 +9,15 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * One agent a test started through {@link TestAgents}: its probe port, its log, signals, and its
  * exit. At the end of the test {@link AgentExtension} sends SIGTERM to it if it still runs and
- * checks its exit code against {@link #expectExit} (0 by default), so a test only handles the exit
- * itself when the exit is part of its scenario.
+ * checks that it exits 0 (or waits for the exit {@link #expectExit} announced), so a test only
+ * handles the exit itself when the exit is part of its scenario.
  */
 public final class RunningAgent {
   private final String name;
   private final AgentProcess process;
   private final int port;
-  private int expectedExit;
+  /** The code the agent ends with by itself, if the test said so; null: SIGTERM and 0. */
+  private Integer expectedExit;
   /** The test looked at the exit code (or killed the process): the end of the test does not. */
   private boolean exitHandled;
 
@@ -111,7 +112,10 @@ public final class RunningAgent {
     process.sigkill();
   }
 
-  /** The exit code this agent must end with (default 0), at {@link #stop()} or the end of the test. */
+  /**
+   * The agent ends by itself with {@code code}: the end of the test waits up to 30 s for that exit
+   * and checks its code, instead of sending SIGTERM and expecting 0.
+   */
   public RunningAgent expectExit(int code) {
     this.expectedExit = code;
     return this;
@@ -137,10 +141,10 @@ public final class RunningAgent {
     }
   }
 
-  /** SIGTERM, then the exit within 30 s with the expected code (0 unless {@link #expectExit}). */
+  /** SIGTERM, then the exit within 30 s with code 0. */
   public void stop() {
     process.sigterm();
-    assertExitCode(expectedExit);
+    assertExitCode(0);
   }
 
   /** Name, state, log file and the last {@code lines} lines of the log. */
@@ -150,27 +154,30 @@ public final class RunningAgent {
         + ", last " + lines + " lines:\n" + process.tail(lines);
   }
 
-  void sigtermIfRunning() {
-    if (process.isAlive()) {
-      process.sigterm();
-    }
-  }
-
-  /** The end of the test: after {@link #sigtermIfRunning()}, the exit must be as expected. */
+  /**
+   * The end of the test, unless the test handled the exit: SIGTERM if it still runs and exit 0, or
+   * the exit {@link #expectExit} announced; both within {@code timeout}.
+   */
   void checkEnd(Duration timeout) {
     if (exitHandled) {
       return;
+    }
+    boolean byItself = expectedExit != null;
+    int expected = byItself ? expectedExit : 0;
+    if (!byItself && process.isAlive()) {
+      process.sigterm();
     }
     int actual;
     try {
       actual = process.awaitExit(timeout);
     } catch (AssertionError stillRunning) {
-      throw new AssertionError(name + " did not exit within " + timeout + " of SIGTERM at the end of the test\n"
-          + describe(40));
+      throw new AssertionError(name + " did not exit within " + timeout
+          + (byItself ? " (expected to exit with " + expected + " by itself)" : " of SIGTERM at the end of the test")
+          + "\n" + describe(40));
     }
-    if (actual != expectedExit) {
+    if (actual != expected) {
       throw new AssertionError("at the end of the test " + name + " exited with " + actual + " (expected "
-          + expectedExit + "; a test that expects another exit code says so with expectExit or checks it itself)\n"
+          + expected + "; a test that expects another exit code says so with expectExit or checks it itself)\n"
           + describe(40));
     }
   }

@@ -135,7 +135,7 @@ public final class TestAgents {
 
   /**
    * The last started first, as nested try-with-resources would: SIGTERM if it still runs, then its
-   * exit must be as expected. Processes and stand-in are closed whatever happened. Throws the first
+   * exit must be as expected ({@link RunningAgent#checkEnd}). Processes and stand-in are closed whatever happened. Throws the first
    * failure, the others attached.
    */
   void end() {
@@ -143,7 +143,6 @@ public final class TestAgents {
     try {
       for (int i = agents.size() - 1; i >= 0; i--) {
         RunningAgent agent = agents.get(i);
-        agent.sigtermIfRunning();
         try {
           agent.checkEnd(STOP_TIMEOUT);
         } catch (AssertionError e) {
