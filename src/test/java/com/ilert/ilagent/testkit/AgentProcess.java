@@ -43,6 +43,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * target/ilagent.jar}; stdout and stderr go to {@code target/agent-logs/<name>.log}. Processes still
  * running at JVM exit are killed by a shutdown hook; a test JVM killed with SIGKILL leaves them
  * running, as nothing inside the agent watches its parent.
+ *
+ * <p>Integration tests do not start it by hand: {@link AgentTest} gives them {@link TestAgents},
+ * which fills in the command line and the probe port and stops and checks every agent at the end.
  */
 public final class AgentProcess implements AutoCloseable {
 
