@@ -200,7 +200,7 @@ final class Scenario implements AutoCloseable {
       throw new AssertionError("agent not ready within 60 s; log " + agent.logFile());
     }
     if (!agent.isAlive()) {
-      throw new AssertionError("the agent exited before it was ready; log " + agent.logFile() + ":\n" + tail(agent));
+      throw new AssertionError("the agent exited before it was ready; log " + agent.logFile() + ":\n" + agent.tail(25));
     }
   }
 
@@ -332,14 +332,9 @@ final class Scenario implements AutoCloseable {
   String agentLogs() {
     StringBuilder s = new StringBuilder();
     for (AgentProcess a : agents) {
-      s.append("\n--- ").append(a.logFile()).append(a.isAlive() ? " (running)" : "").append(":\n").append(tail(a));
+      s.append("\n--- ").append(a.logFile()).append(a.isAlive() ? " (running)" : "").append(":\n").append(a.tail(25));
     }
     return s.toString();
-  }
-
-  static String tail(AgentProcess a) {
-    List<String> lines = a.log().lines().toList();
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
   }
 
   @Override

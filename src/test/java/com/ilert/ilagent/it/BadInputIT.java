@@ -1,18 +1,16 @@
 package com.ilert.ilagent.it;
 
-import static com.ilert.ilagent.it.Agents.daemon;
-import static com.ilert.ilagent.it.Agents.event;
-import static com.ilert.ilagent.it.Agents.freePort;
-import static com.ilert.ilagent.it.Agents.kafka;
-import static com.ilert.ilagent.it.Agents.startReady;
-import static com.ilert.ilagent.it.Agents.unique;
+import static com.ilert.ilagent.it.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.ilert.ilagent.testkit.AgentProcess;
+import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.IlertStandIn;
+import com.ilert.ilagent.testkit.KafkaBroker;
 import com.ilert.ilagent.testkit.Received;
+import com.ilert.ilagent.testkit.RunningAgent;
+import com.ilert.ilagent.testkit.TestAgents;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,17 +34,16 @@ import org.junit.jupiter.api.Test;
  * A mixed stream of good, filtered and bad records: exactly the good events reach ilert, every bad
  * one lands in the dead-letter topic with headers saying why, lag ends at 0 and the agent runs on.
  */
+@AgentTest
 class BadInputIT {
   private static final String KEY = "il1apibadinput0000001";
   private static final String REJECTED_KEY = "il1apirejected0000002";
 
   @Test
-  void mixedStreamDeliversTheGoodDeadLettersTheBadAndKeepsRunning() throws Exception {
-    String topic = unique("mixed");
-    String dlq = unique("mixed-dlq");
-    String group = unique("mixed");
-    kafka().createTopic(topic, 1);
-    kafka().createTopic(dlq, 1);
+  void mixedStreamDeliversTheGoodDeadLettersTheBadAndKeepsRunning(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(1);
+    String dlq = agents.newTopic("dlq", 1);
 
     // name → value; good ones carry "route":"pager" (the filter), the filtered one does not
     Map<String, byte[]> bad = new HashMap<>();
@@ -71,93 +68,82 @@ class BadInputIT {
     records.add(record(topic, "good-2", utf8(route(event(KEY, "RESOLVE", null, "a-1")))));
     records.get(0).headers().add("trace-id", utf8("t-123"));
 
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      ilert.fault(Fault.status(422).message("Unprocessable", "REJECTED").forKey(REJECTED_KEY));
-      int port = freePort();
-      try (AgentProcess agent = startReady("mixed", daemon(group, ilert, "-e", topic, "-p", String.valueOf(port),
-          "--filter_key", "route", "--filter_val", "pager", "--dead_letter_topic", dlq, "--forward_headers"), port)) {
-        for (ProducerRecord<String, byte[]> r : records) {
-          kafka().send(r);
-        }
-        kafka().awaitNoLag(group, topic, Duration.ofSeconds(30));
-
-        List<Received> events = ilert.events();
-        assertThat(events).extracting(Received::summary)
-            .containsExactlyInAnyOrder("good one", "one megabyte", null);
-        assertThat(events).filteredOn(r -> "a-1".equals(r.alertKey())).extracting(Received::eventType)
-            .containsExactly("ALERT", "RESOLVE");
-        Received first = events.stream().filter(r -> "good one".equals(r.summary())).findFirst().orElseThrow();
-        assertThat(first.body().getJsonObject("customDetails").getJsonObject("headers").getString("trace-id"))
-            .isEqualTo("t-123");
-        Received big1mb = events.stream().filter(r -> "one megabyte".equals(r.summary())).findFirst().orElseThrow();
-        assertThat(big1mb.body().getString("details")).hasSize(999_000);
-        assertThat(agent.isAlive()).isTrue();
-
-        Map<String, ConsumerRecord<String, byte[]>> letters = readAll(dlq, bad.size() + 2);
-        assertThat(letters.keySet()).as("every bad record and the rejected one, not the filtered one")
-            .containsExactlyInAnyOrderElementsOf(withExtra(bad.keySet(), "tombstone", "rejected"));
-        bad.forEach((name, value) -> {
-          ConsumerRecord<String, byte[]> letter = letters.get(name);
-          assertThat(letter.value()).as("original value of %s", name).isEqualTo(value);
-          assertThat(header(letter, "ilagent.topic")).isEqualTo(topic);
-          assertThat(header(letter, "ilagent.partition")).isEqualTo("0");
-          assertThat(header(letter, "ilagent.offset")).isNotBlank();
-          assertThat(header(letter, "ilagent.detail")).isNotBlank();
-        });
-        assertThat(header(letters.get("invalid_json"), "ilagent.reason")).isEqualTo("invalid_json");
-        assertThat(header(letters.get("not_utf8"), "ilagent.reason")).isEqualTo("not_utf8");
-        assertThat(header(letters.get("too_deep"), "ilagent.reason")).isEqualTo("invalid_json");
-        assertThat(header(letters.get("tombstone"), "ilagent.reason")).isEqualTo("empty");
-        assertThat(header(letters.get("unknown_priority"), "ilagent.reason")).isEqualTo("unknown_priority");
-        ConsumerRecord<String, byte[]> rejected = letters.get("rejected");
-        assertThat(header(rejected, "ilagent.reason")).isEqualTo("rejected");
-        assertThat(header(rejected, "ilagent.ilert.status")).isEqualTo("422");
-        assertThat(header(rejected, "ilagent.ilert.answer")).contains("Unprocessable");
-
-        String log = agent.log();
-        for (String reason : List.of("invalid_json", "not_utf8", "empty", "not_object", "missing_integration_key",
-            "unknown_event_type", "unknown_priority", "invalid_field")) {
-          assertThat(log).as("a warning for %s", reason)
-              .containsPattern("WARN .*topic=" + topic + " partition=0 offset=\\d+: skipped \\(" + reason + "\\)");
-        }
-        assertThat(log).doesNotContain(KEY, REJECTED_KEY, big.substring(0, 100));
-
-        String metrics = AgentProcess.httpGet(port, "/metrics").body();
-        assertThat(metrics)
-            .contains("ilagent_records_skipped_total{reason=\"invalid_json\"} 2.0")
-            .contains("ilagent_records_skipped_total{reason=\"filtered\"} 1.0")
-            .contains("ilagent_records_skipped_total{reason=\"empty\"} 2.0")
-            .contains("ilagent_records_skipped_total{reason=\"rejected\"} 1.0")
-            .contains("ilagent_records_dead_lettered_total " + (bad.size() + 2) + ".0")
-            .contains("ilagent_events_delivered_total 3.0")
-            .containsPattern("ilagent_records_consumed_total\\{topic=\"" + topic + "\"} " + records.size() + "\\.0");
-        agent.sigterm();
-        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
-      }
+    ilert.fault(Fault.status(422).message("Unprocessable", "REJECTED").forKey(REJECTED_KEY));
+    RunningAgent agent = agents.start("-e", topic,
+        "--filter_key", "route", "--filter_val", "pager", "--dead_letter_topic", dlq, "--forward_headers");
+    for (ProducerRecord<String, byte[]> r : records) {
+      kafka.send(r);
     }
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
+
+    List<Received> events = ilert.events();
+    assertThat(events).extracting(Received::summary)
+        .containsExactlyInAnyOrder("good one", "one megabyte", null);
+    assertThat(events).filteredOn(r -> "a-1".equals(r.alertKey())).extracting(Received::eventType)
+        .containsExactly("ALERT", "RESOLVE");
+    Received first = events.stream().filter(r -> "good one".equals(r.summary())).findFirst().orElseThrow();
+    assertThat(first.body().getJsonObject("customDetails").getJsonObject("headers").getString("trace-id"))
+        .isEqualTo("t-123");
+    Received big1mb = events.stream().filter(r -> "one megabyte".equals(r.summary())).findFirst().orElseThrow();
+    assertThat(big1mb.body().getString("details")).hasSize(999_000);
+    assertThat(agent.isAlive()).isTrue();
+
+    Map<String, ConsumerRecord<String, byte[]>> letters = readAll(kafka, dlq, bad.size() + 2);
+    assertThat(letters.keySet()).as("every bad record and the rejected one, not the filtered one")
+        .containsExactlyInAnyOrderElementsOf(withExtra(bad.keySet(), "tombstone", "rejected"));
+    bad.forEach((name, value) -> {
+      ConsumerRecord<String, byte[]> letter = letters.get(name);
+      assertThat(letter.value()).as("original value of %s", name).isEqualTo(value);
+      assertThat(header(letter, "ilagent.topic")).isEqualTo(topic);
+      assertThat(header(letter, "ilagent.partition")).isEqualTo("0");
+      assertThat(header(letter, "ilagent.offset")).isNotBlank();
+      assertThat(header(letter, "ilagent.detail")).isNotBlank();
+    });
+    assertThat(header(letters.get("invalid_json"), "ilagent.reason")).isEqualTo("invalid_json");
+    assertThat(header(letters.get("not_utf8"), "ilagent.reason")).isEqualTo("not_utf8");
+    assertThat(header(letters.get("too_deep"), "ilagent.reason")).isEqualTo("invalid_json");
+    assertThat(header(letters.get("tombstone"), "ilagent.reason")).isEqualTo("empty");
+    assertThat(header(letters.get("unknown_priority"), "ilagent.reason")).isEqualTo("unknown_priority");
+    ConsumerRecord<String, byte[]> rejected = letters.get("rejected");
+    assertThat(header(rejected, "ilagent.reason")).isEqualTo("rejected");
+    assertThat(header(rejected, "ilagent.ilert.status")).isEqualTo("422");
+    assertThat(header(rejected, "ilagent.ilert.answer")).contains("Unprocessable");
+
+    String log = agent.log();
+    for (String reason : List.of("invalid_json", "not_utf8", "empty", "not_object", "missing_integration_key",
+        "unknown_event_type", "unknown_priority", "invalid_field")) {
+      assertThat(log).as("a warning for %s", reason)
+          .containsPattern("WARN .*topic=" + topic + " partition=0 offset=\\d+: skipped \\(" + reason + "\\)");
+    }
+    assertThat(log).doesNotContain(KEY, REJECTED_KEY, big.substring(0, 100));
+
+    String metrics = agent.metrics();
+    assertThat(metrics)
+        .contains("ilagent_records_skipped_total{reason=\"invalid_json\"} 2.0")
+        .contains("ilagent_records_skipped_total{reason=\"filtered\"} 1.0")
+        .contains("ilagent_records_skipped_total{reason=\"empty\"} 2.0")
+        .contains("ilagent_records_skipped_total{reason=\"rejected\"} 1.0")
+        .contains("ilagent_records_dead_lettered_total " + (bad.size() + 2) + ".0")
+        .contains("ilagent_events_delivered_total 3.0")
+        .containsPattern("ilagent_records_consumed_total\\{topic=\"" + topic + "\"} " + records.size() + "\\.0");
   }
 
   @Test
-  void aDeadLetterThatCannotBeWrittenLeavesTheRecordUncommittedAndExitsOne() {
-    String topic = unique("dlq-down");
-    String group = unique("dlq-down");
-    kafka().createTopic(topic, 1);
-    String missing = unique("no-such-dlq"); // the broker does not create topics on demand
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      int port = freePort();
-      try (AgentProcess agent = startReady("dlq-down", daemon(group, ilert, "-e", topic, "-p", String.valueOf(port),
-          "--dead_letter_topic", missing, "--kafka_property", "max.block.ms=2000", "--exit_delay_ms", "500"), port)) {
-        RecordMetadata good = kafka().send(topic, "good", event(KEY, "ALERT", "before the bad one", null));
-        ilert.awaitEvents(1, Duration.ofSeconds(20));
-        kafka().awaitNoLag(group, topic, Duration.ofSeconds(10));
-        RecordMetadata bad = kafka().send(topic, "bad", "not json at all");
-        assertThat(agent.awaitExit(Duration.ofSeconds(30))).as("exit code").isEqualTo(1);
-        assertThat(agent.log()).contains("offset=" + bad.offset() + ": cannot write to dead-letter topic " + missing);
-        assertThat(kafka().committedOffsets(group).get(new TopicPartition(topic, 0)))
-            .as("the bad record stays uncommitted").isEqualTo(bad.offset());
-        assertThat(good.offset()).isLessThan(bad.offset());
-      }
-    }
+  void aDeadLetterThatCannotBeWrittenLeavesTheRecordUncommittedAndExitsOne(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(1);
+    String missing = agents.topic("no-such-dlq"); // the broker does not create topics on demand
+    RunningAgent agent = agents.start("-e", topic,
+        "--dead_letter_topic", missing, "--kafka_property", "max.block.ms=2000", "--exit_delay_ms", "500");
+    RecordMetadata good = kafka.send(topic, "good", event(KEY, "ALERT", "before the bad one", null));
+    ilert.awaitEvents(1, Duration.ofSeconds(20));
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(10));
+    RecordMetadata bad = kafka.send(topic, "bad", "not json at all");
+    agent.assertExitCode(1);
+    assertThat(agent.log()).contains("offset=" + bad.offset() + ": cannot write to dead-letter topic " + missing);
+    assertThat(kafka.committedOffsets(agents.group()).get(new TopicPartition(topic, 0)))
+        .as("the bad record stays uncommitted").isEqualTo(bad.offset());
+    assertThat(good.offset()).isLessThan(bad.offset());
   }
 
   private static String route(String json) {
@@ -183,8 +169,8 @@ class BadInputIT {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  private static Map<String, ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
-    Properties p = kafka().clientProperties();
+  private static Map<String, ConsumerRecord<String, byte[]>> readAll(KafkaBroker kafka, String topic, int expected) {
+    Properties p = kafka.clientProperties();
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     Map<String, ConsumerRecord<String, byte[]>> byKey = new HashMap<>();

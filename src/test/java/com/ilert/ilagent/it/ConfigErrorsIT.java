@@ -2,14 +2,15 @@ package com.ilert.ilagent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ilert.ilagent.testkit.AgentProcess;
+import com.ilert.ilagent.testkit.AgentTest;
+import com.ilert.ilagent.testkit.RunningAgent;
+import com.ilert.ilagent.testkit.TestAgents;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Configuration mistakes, as the built jar reports them: one line naming the option, exit 2. */
+@AgentTest
 class ConfigErrorsIT {
 
   @ParameterizedTest(name = "{0}")
@@ -24,12 +25,11 @@ class ConfigErrorsIT {
       "daemon --kafka_brokers localhost:9092 -e t --bogus             | --bogus",
       "daemon --kafka_brokers localhost:9092 -e t --config /nonexistent/ilagent.json | /nonexistent/ilagent.json",
   })
-  void badConfigurationExitsTwoWithOneLine(String command, String expected) {
-    try (AgentProcess agent = AgentProcess.start("config", List.of(command.trim().split("\\s+")), Map.of())) {
-      assertThat(agent.awaitExit(Duration.ofSeconds(20))).as("exit code").isEqualTo(2);
-      String log = agent.log();
-      assertThat(log).contains(expected.trim()).doesNotContain("Exception", "\tat ");
-      assertThat(log.lines().filter(l -> !l.isBlank()).count()).as("lines printed: %s", log).isLessThanOrEqualTo(2);
-    }
+  void badConfigurationExitsTwoWithOneLine(String command, String expected, TestAgents agents) {
+    RunningAgent agent = agents.command(command.trim().split("\\s+")).startWithoutWaiting();
+    assertThat(agent.awaitExit(Duration.ofSeconds(20))).as("exit code").isEqualTo(2);
+    String log = agent.log();
+    assertThat(log).contains(expected.trim()).doesNotContain("Exception", "\tat ");
+    assertThat(log.lines().filter(l -> !l.isBlank()).count()).as("lines printed: %s", log).isLessThanOrEqualTo(2);
   }
 }

@@ -1,10 +1,6 @@
 package com.ilert.ilagent.it;
 
-import static com.ilert.ilagent.it.Agents.daemon;
-import static com.ilert.ilagent.it.Agents.event;
-import static com.ilert.ilagent.it.Agents.freePort;
-import static com.ilert.ilagent.it.Agents.kafka;
-import static com.ilert.ilagent.it.Agents.unique;
+import static com.ilert.ilagent.it.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,8 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.ilert.ilagent.testkit.AgentProcess;
+import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.IlertStandIn;
+import com.ilert.ilagent.testkit.KafkaBroker;
+import com.ilert.ilagent.testkit.RunningAgent;
+import com.ilert.ilagent.testkit.TestAgents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * values their selectors fix and the labels they group by; counters and histograms are read through
  * rate or increase, gauges never.
  */
+@AgentTest
 class OperatorKitIT {
   private static final Path DASHBOARD = Path.of("conf/grafana-dashboard.json");
   private static final Path RULES = Path.of("conf/prometheus-alerts.yml");
@@ -68,56 +69,43 @@ class OperatorKitIT {
   record Query(String where, String expr, boolean variable) {}
 
   @Test
-  void everySeriesTheDashboardAndTheRulesQueryIsExposed() throws Exception {
+  void everySeriesTheDashboardAndTheRulesQueryIsExposed(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka)
+      throws Exception {
     List<Query> queries = kitQueries(); // a broken file fails here, before anything starts
-    String events = unique("kit-events");
-    String beats = unique("kit-beats");
-    String policy = unique("kit-policy");
-    String dlq = unique("kit-dlq");
-    String group = unique("kit");
-    for (String topic : List.of(events, beats, policy, dlq)) {
-      kafka().createTopic(topic, 1);
+    String events = agents.newTopic("events", 1);
+    String beats = agents.newTopic("beats", 1);
+    String policy = agents.newTopic("policy", 1);
+    String dlq = agents.newTopic("dlq", 1);
+    ilert.requireApiToken(TOKEN).user("jane@example.com", 99).policy("plant1", 42, 5)
+        .fault(Fault.status(429).header("Retry-After", "1").forKey(KEY).times(1));
+    RunningAgent agent = agents.daemon("-e", events, "-r", beats, "--policy_topic", policy,
+        "--policy_routing_keys", "location", "--dead_letter_topic", dlq).env("ILERT_API_KEY", TOKEN).start();
+    kafka.send(events, "a", event(KEY, "ALERT", "answered 429 first, then 202", "a"));
+    kafka.send(events, "bad", "{not json");
+    kafka.send(beats, "b", "{\"integrationKey\":\"" + BEAT + "\"}");
+    kafka.send(policy, "p", "{\"location\":\"plant1\",\"data\":{\"email\":\"jane@example.com\",\"shift\":0}}");
+    ilert.awaitEvents(1, Duration.ofSeconds(30));
+    ilert.awaitPings(1, Duration.ofSeconds(30));
+    ilert.awaitLevelUpdates(1, Duration.ofSeconds(30));
+    assertThat(ilert.answered(429)).as("the first attempt of the event was rate limited").isEqualTo(1);
+    kafka.awaitNoLag(agents.group(), events, Duration.ofSeconds(30));
+
+    // The JVM's GC pause timer appears with the first collection after the agent started.
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+        scrape(agent).names.contains("ilagent_jvm_memory_used_bytes"));
+    collectGarbage(agent);
+
+    List<String> problems = new ArrayList<>();
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        problems.clear();
+        problems.addAll(exposureProblems(queries, scrape(agent)));
+        return problems.isEmpty();
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("the kit queries what /metrics does not expose:\n  " + String.join("\n  ", problems));
     }
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      ilert.requireApiToken(TOKEN).user("jane@example.com", 99).policy("plant1", 42, 5)
-          .fault(Fault.status(429).header("Retry-After", "1").forKey(KEY).times(1));
-      int port = freePort();
-      List<String> args = daemon(group, ilert, "-e", events, "-r", beats, "--policy_topic", policy,
-          "--policy_routing_keys", "location", "--dead_letter_topic", dlq, "-p", String.valueOf(port));
-      try (AgentProcess agent = AgentProcess.start("opskit", args, Map.of("ILERT_API_KEY", TOKEN))) {
-        Agents.awaitStatus(agent, port, "/ready", 204, Duration.ofSeconds(45));
-        kafka().send(events, "a", event(KEY, "ALERT", "answered 429 first, then 202", "a"));
-        kafka().send(events, "bad", "{not json");
-        kafka().send(beats, "b", "{\"integrationKey\":\"" + BEAT + "\"}");
-        kafka().send(policy, "p", "{\"location\":\"plant1\",\"data\":{\"email\":\"jane@example.com\",\"shift\":0}}");
-        ilert.awaitEvents(1, Duration.ofSeconds(30));
-        ilert.awaitPings(1, Duration.ofSeconds(30));
-        ilert.awaitLevelUpdates(1, Duration.ofSeconds(30));
-        assertThat(ilert.answered(429)).as("the first attempt of the event was rate limited").isEqualTo(1);
-        kafka().awaitNoLag(group, events, Duration.ofSeconds(30));
-
-        // The JVM's GC pause timer appears with the first collection after the agent started.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
-            scrape(port).names.contains("ilagent_jvm_memory_used_bytes"));
-        collectGarbage(agent);
-
-        List<String> problems = new ArrayList<>();
-        try {
-          await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            problems.clear();
-            problems.addAll(exposureProblems(queries, scrape(port)));
-            return problems.isEmpty();
-          });
-        } catch (ConditionTimeoutException e) {
-          throw new AssertionError("the kit queries what /metrics does not expose:\n  "
-              + String.join("\n  ", problems) + "\nagent log:\n" + agent.log());
-        }
-        assertThat(usageProblems(queries, scrape(port))).as("how the kit reads each series").isEmpty();
-
-        agent.sigterm();
-        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
-      }
-    }
+    assertThat(usageProblems(queries, scrape(agent))).as("how the kit reads each series").isEmpty();
   }
 
   /** Every expression of the dashboard and the rules; checks the files' shape on the way. */
@@ -344,14 +332,14 @@ class OperatorKitIT {
     }
   }
 
-  private static Scrape scrape(int port) {
-    AgentProcess.HttpResult result = AgentProcess.httpGet(port, "/metrics");
+  private static Scrape scrape(RunningAgent agent) {
+    AgentProcess.HttpResult result = agent.get("/metrics");
     assertThat(result.status()).isEqualTo(200);
     return new Scrape(result.body());
   }
 
   /** A full collection in the agent's JVM, as an operator would ask for one. */
-  private static void collectGarbage(AgentProcess agent) throws Exception {
+  private static void collectGarbage(RunningAgent agent) throws Exception {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process p = new ProcessBuilder(jcmd.toString(), Long.toString(agent.pid()), "GC.run")
         .redirectErrorStream(true).start();

@@ -1,16 +1,12 @@
 package com.ilert.ilagent.it;
 
-import static com.ilert.ilagent.it.Agents.daemon;
-import static com.ilert.ilagent.it.Agents.freePort;
-import static com.ilert.ilagent.it.Agents.kafka;
-import static com.ilert.ilagent.it.Agents.produce;
-import static com.ilert.ilagent.it.Agents.startReady;
-import static com.ilert.ilagent.it.Agents.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ilert.ilagent.testkit.AgentProcess;
+import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.IlertStandIn;
+import com.ilert.ilagent.testkit.KafkaBroker;
 import com.ilert.ilagent.testkit.Received;
+import com.ilert.ilagent.testkit.TestAgents;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,16 +22,15 @@ import org.junit.jupiter.api.Test;
  * ilert records events in the order it answered them; the agent sends the next event of an
  * ordering key only after the previous one was answered, so that order is the delivery order.
  */
+@AgentTest
 class OrderingIT {
   private static final int EVENTS = 1_000;
   private static final int ALERTS = 50;
   private static final String KEY = "il1apiordering0000001";
 
   @Test
-  void eventsOfOneAlertArriveInOffsetOrder() {
-    String topic = unique("order-alert");
-    String group = unique("order-alert");
-    kafka().createTopic(topic, 3);
+  void eventsOfOneAlertArriveInOffsetOrder(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(3);
     Random random = new Random(42);
     List<ProducerRecord<String, String>> records = new ArrayList<>();
     Map<String, Integer> seq = new HashMap<>();
@@ -45,73 +40,56 @@ class OrderingIT {
       // Record key = alertKey, so an alert's events share a partition and Kafka keeps their order.
       records.add(new ProducerRecord<>(topic, alert, payload(alert, n, i % 7 == 0 ? "RESOLVE" : "ALERT")));
     }
-    produce(topic, records);
+    kafka.sendAll(records);
 
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      ilert.latency(0, 20);
-      int port = freePort();
-      try (AgentProcess agent = startReady("order-alert", daemon(group, ilert, "-e", topic, "-p", String.valueOf(port)), port)) {
-        List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(60));
-        Map<String, List<Integer>> byAlert = new HashMap<>();
-        for (Received r : events) {
-          byAlert.computeIfAbsent(r.alertKey(), k -> new ArrayList<>()).add(sequence(r));
-        }
-        assertThat(byAlert).hasSize(ALERTS);
-        byAlert.forEach((alert, got) -> assertThat(got)
-            .as("events of %s in the order they were produced", alert)
-            .isSortedAccordingTo(Integer::compare)
-            .doesNotHaveDuplicates()
-            .hasSize(seq.get(alert)));
-        assertThat(concurrency(events)).as("different alerts were delivered concurrently").isGreaterThan(1);
-        kafka().awaitNoLag(group, topic, Duration.ofSeconds(15));
-        agent.sigterm();
-        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
-      }
+    ilert.latency(0, 20);
+    agents.start("-e", topic);
+    List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(60));
+    Map<String, List<Integer>> byAlert = new HashMap<>();
+    for (Received r : events) {
+      byAlert.computeIfAbsent(r.alertKey(), k -> new ArrayList<>()).add(sequence(r));
     }
+    assertThat(byAlert).hasSize(ALERTS);
+    byAlert.forEach((alert, got) -> assertThat(got)
+        .as("events of %s in the order they were produced", alert)
+        .isSortedAccordingTo(Integer::compare)
+        .doesNotHaveDuplicates()
+        .hasSize(seq.get(alert)));
+    assertThat(concurrency(events)).as("different alerts were delivered concurrently").isGreaterThan(1);
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
   }
 
   @Test
-  void partitionModeKeepsStrictPartitionOrder() {
-    String topic = unique("order-partition");
-    String group = unique("order-partition");
-    kafka().createTopic(topic, 3);
+  void partitionModeKeepsStrictPartitionOrder(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(3);
     Random random = new Random(7);
     List<ProducerRecord<String, String>> records = new ArrayList<>();
     for (int i = 0; i < EVENTS; i++) {
       String alert = "alert-" + random.nextInt(ALERTS);
       records.add(new ProducerRecord<>(topic, i % 3, "k" + i, payload(alert, i, "ALERT")));
     }
-    produce(topic, records);
+    kafka.sendAll(records);
 
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      ilert.latency(0, 10);
-      int port = freePort();
-      try (AgentProcess agent = startReady("order-partition",
-          daemon(group, ilert, "-e", topic, "-p", String.valueOf(port), "--ordering", "partition"), port)) {
-        List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(90));
-        Map<Integer, List<Long>> byPartition = new HashMap<>();
-        for (Received r : events) {
-          JsonObject details = r.body().getJsonObject("customDetails");
-          byPartition.computeIfAbsent(details.getInteger("partition"), p -> new ArrayList<>())
-              .add(details.getLong("offset"));
-        }
-        assertThat(byPartition).hasSize(3);
-        byPartition.forEach((partition, offsets) -> assertThat(offsets)
-            .as("partition %d delivered in offset order", partition)
-            .isSortedAccordingTo(Long::compare)
-            .doesNotHaveDuplicates());
-        kafka().awaitNoLag(group, topic, Duration.ofSeconds(15));
-        agent.sigterm();
-        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
-      }
+    ilert.latency(0, 10);
+    agents.start("-e", topic, "--ordering", "partition");
+    List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(90));
+    Map<Integer, List<Long>> byPartition = new HashMap<>();
+    for (Received r : events) {
+      JsonObject details = r.body().getJsonObject("customDetails");
+      byPartition.computeIfAbsent(details.getInteger("partition"), p -> new ArrayList<>())
+          .add(details.getLong("offset"));
     }
+    assertThat(byPartition).hasSize(3);
+    byPartition.forEach((partition, offsets) -> assertThat(offsets)
+        .as("partition %d delivered in offset order", partition)
+        .isSortedAccordingTo(Long::compare)
+        .doesNotHaveDuplicates());
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
   }
 
   @Test
-  void keyModeKeepsTheOrderOfEachRecordKey() {
-    String topic = unique("order-key");
-    String group = unique("order-key");
-    kafka().createTopic(topic, 3);
+  void keyModeKeepsTheOrderOfEachRecordKey(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(3);
     List<ProducerRecord<String, String>> records = new ArrayList<>();
     Map<String, Integer> seq = new HashMap<>();
     Random random = new Random(11);
@@ -122,30 +100,23 @@ class OrderingIT {
       String payload = new JsonObject().put("integrationKey", KEY).put("summary", recordKey + " #" + n).encode();
       records.add(new ProducerRecord<>(topic, recordKey, payload));
     }
-    produce(topic, records);
+    kafka.sendAll(records);
 
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      ilert.latency(0, 20);
-      int port = freePort();
-      try (AgentProcess agent = startReady("order-key",
-          daemon(group, ilert, "-e", topic, "-p", String.valueOf(port), "--ordering", "key"), port)) {
-        List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(60));
-        Map<String, List<Integer>> byKey = new HashMap<>();
-        for (Received r : events) {
-          String summary = r.summary();
-          byKey.computeIfAbsent(summary.substring(0, summary.indexOf(' ')), k -> new ArrayList<>()).add(sequence(r));
-        }
-        byKey.forEach((key, got) -> assertThat(got)
-            .as("events of record key %s in offset order", key)
-            .isSortedAccordingTo(Integer::compare)
-            .doesNotHaveDuplicates()
-            .hasSize(seq.get(key)));
-        assertThat(concurrency(events)).as("different keys were delivered concurrently").isGreaterThan(1);
-        kafka().awaitNoLag(group, topic, Duration.ofSeconds(15));
-        agent.sigterm();
-        assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
-      }
+    ilert.latency(0, 20);
+    agents.start("-e", topic, "--ordering", "key");
+    List<Received> events = ilert.awaitEvents(EVENTS, Duration.ofSeconds(60));
+    Map<String, List<Integer>> byKey = new HashMap<>();
+    for (Received r : events) {
+      String summary = r.summary();
+      byKey.computeIfAbsent(summary.substring(0, summary.indexOf(' ')), k -> new ArrayList<>()).add(sequence(r));
     }
+    byKey.forEach((key, got) -> assertThat(got)
+        .as("events of record key %s in offset order", key)
+        .isSortedAccordingTo(Integer::compare)
+        .doesNotHaveDuplicates()
+        .hasSize(seq.get(key)));
+    assertThat(concurrency(events)).as("different keys were delivered concurrently").isGreaterThan(1);
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
   }
 
   private static String payload(String alert, int n, String type) {

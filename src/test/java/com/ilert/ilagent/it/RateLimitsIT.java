@@ -1,22 +1,19 @@
 package com.ilert.ilagent.it;
 
-import static com.ilert.ilagent.it.Agents.awaitStatus;
-import static com.ilert.ilagent.it.Agents.event;
-import static com.ilert.ilagent.it.Agents.freePort;
-import static com.ilert.ilagent.it.Agents.kafka;
-import static com.ilert.ilagent.it.Agents.produce;
-import static com.ilert.ilagent.it.Agents.unique;
+import static com.ilert.ilagent.it.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ilert.ilagent.testkit.AgentProcess;
+import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.IlertStandIn;
+import com.ilert.ilagent.testkit.KafkaBroker;
 import com.ilert.ilagent.testkit.Received;
+import com.ilert.ilagent.testkit.RunningAgent;
+import com.ilert.ilagent.testkit.TestAgents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -25,143 +22,97 @@ import org.junit.jupiter.api.Test;
  * ilert's rate limits, enforced by the stand-in in short windows (its minute shortened to seconds,
  * and the agent told so with the benchmark's window property where a told limit is tested).
  */
+@AgentTest
 class RateLimitsIT {
   private static final String[] KEYS = {"il1apiratelimits00001", "il1apiratelimits00002", "il1apiratelimits00003"};
 
-  private static AgentProcess start(String name, IlertStandIn ilert, String topic, String group, int port,
-      List<String> jvm, String... extra) {
-    List<String> args = new ArrayList<>(Agents.daemon(group, ilert, "-p", String.valueOf(port)));
-    args.addAll(List.of(extra));
-    args.addAll(List.of(topic.startsWith("beats") ? "-r" : "-e", topic));
-    AgentProcess agent = AgentProcess.start(name, jvm, args, Map.of());
-    awaitStatus(agent, port, "/ready", 204, Duration.ofSeconds(45));
-    return agent;
-  }
-
   /** {@code perKey} events for each key, keyed by their own alert, all at once. */
-  private static void backlog(String topic, int perKey, String... keys) {
+  private static void backlog(KafkaBroker kafka, String topic, int perKey, String... keys) {
     List<ProducerRecord<String, String>> records = new ArrayList<>();
     for (int i = 0; i < perKey; i++) {
       for (String key : keys) {
         records.add(new ProducerRecord<>(topic, key + i, event(key, "ALERT", key + " " + i, null)));
       }
     }
-    produce(topic, records);
+    kafka.sendAll(records);
   }
 
   private static long limited(IlertStandIn ilert) {
     return ilert.attempts().stream().filter(r -> r.status() == 429).count();
   }
 
-  private static void stop(AgentProcess agent) {
-    agent.sigterm();
-    assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
+  @Test
+  void toldLimitsDrainABacklogAtTheLimitWithoutA429(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(3);
+    ilert.fault(Fault.eventRateLimit(10, Duration.ofSeconds(2)).retryAfterUntilReset());
+    backlog(kafka, topic, 25, KEYS);
+    long started = System.nanoTime();
+    agents.daemon("--rate_limit_key", "10", "-e", topic)
+        .jvmOptions("-Dilagent.rate_limit_window_ms=2000").start();
+    ilert.awaitEvents(75, Duration.ofSeconds(60));
+    double seconds = (System.nanoTime() - started) / 1e9;
+    assertThat(limited(ilert)).as("told limits: not one 429").isZero();
+    // 25 per key at 10 per 2 s window: three bursts, the last two windows after the first.
+    assertThat(seconds).as("drained at the limit").isBetween(3.5, 30.0);
   }
 
   @Test
-  void toldLimitsDrainABacklogAtTheLimitWithoutA429() {
-    String topic = unique("told-limits");
-    String group = unique("told-limits");
-    kafka().createTopic(topic, 3);
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      ilert.fault(Fault.eventRateLimit(10, Duration.ofSeconds(2)).retryAfterUntilReset());
-      backlog(topic, 25, KEYS);
-      int port = freePort();
-      long started = System.nanoTime();
-      AgentProcess agent = start("told-limits", ilert, topic, group, port,
-          List.of("-Dilagent.rate_limit_window_ms=2000"), "--rate_limit_key", "10");
-      try (agent) {
-        ilert.awaitEvents(75, Duration.ofSeconds(60));
-        double seconds = (System.nanoTime() - started) / 1e9;
-        assertThat(limited(ilert)).as("told limits: not one 429").isZero();
-        // 25 per key at 10 per 2 s window: three bursts, the last two windows after the first.
-        assertThat(seconds).as("drained at the limit").isBetween(3.5, 30.0);
-        stop(agent);
-      }
-    }
+  void learnedLimitsPaceAKeyAfterItsFirst429AndNothingIsLost(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(3);
+    ilert.fault(Fault.eventRateLimit(10, Duration.ofSeconds(2)).retryAfterUntilReset());
+    backlog(kafka, topic, 40, KEYS);
+    agents.start("--max_in_flight", "8", "-e", topic);
+    List<Received> events = ilert.awaitEvents(120, Duration.ofSeconds(90));
+    Set<String> distinct = new HashSet<>();
+    events.forEach(e -> distinct.add(e.summary()));
+    assertThat(distinct).hasSize(120);
+    // Each key learns its allowance from its first 429: what was in flight then (at most 8) is
+    // answered 429 too; later windows see at most the one request that probes each window.
+    assertThat(limited(ilert)).as("429 answers over 4 windows of 3 keys").isLessThanOrEqualTo(8 + 4L * KEYS.length);
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
   }
 
   @Test
-  void learnedLimitsPaceAKeyAfterItsFirst429AndNothingIsLost() {
-    String topic = unique("learned-limits");
-    String group = unique("learned-limits");
-    kafka().createTopic(topic, 3);
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      ilert.fault(Fault.eventRateLimit(10, Duration.ofSeconds(2)).retryAfterUntilReset());
-      backlog(topic, 40, KEYS);
-      int port = freePort();
-      AgentProcess agent = start("learned-limits", ilert, topic, group, port, List.of(), "--max_in_flight", "8");
-      try (agent) {
-        List<Received> events = ilert.awaitEvents(120, Duration.ofSeconds(90));
-        Set<String> distinct = new HashSet<>();
-        events.forEach(e -> distinct.add(e.summary()));
-        assertThat(distinct).hasSize(120);
-        // Each key learns its allowance from its first 429: what was in flight then (at most 8) is
-        // answered 429 too; later windows see at most the one request that probes each window.
-        assertThat(limited(ilert)).as("429 answers over 4 windows of 3 keys").isLessThanOrEqualTo(8 + 4L * KEYS.length);
-        kafka().awaitNoLag(group, topic, Duration.ofSeconds(30));
-        stop(agent);
-      }
-    }
-  }
-
-  @Test
-  void aLimitOfTheWholeProcessPacesTheProcess() {
-    String topic = unique("process-limit");
-    String group = unique("process-limit");
-    kafka().createTopic(topic, 3);
+  void aLimitOfTheWholeProcessPacesTheProcess(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(3);
     String[] keys = new String[8];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = "il1apiprocesslimit0" + i + "0";
     }
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      // 24 requests per 2 s in all, far below any per-key count: ilert's limit per source IP.
-      ilert.fault(Fault.processRateLimit(24, Duration.ofSeconds(2)).retryAfterUntilReset());
-      backlog(topic, 12, keys);
-      int port = freePort();
-      AgentProcess agent = start("process-limit", ilert, topic, group, port, List.of(), "--max_in_flight", "8");
-      try (agent) {
-        List<Received> events = ilert.awaitEvents(96, Duration.ofSeconds(90));
-        assertThat(events.stream().map(Received::summary).distinct().count()).isEqualTo(96);
-        // 96 requests at 24 per window: the 8 in flight when the limit is first hit, then at most one
-        // probe per later window.
-        assertThat(ilert.rateLimited(Fault.Scope.PROCESS)).as("429s of the per-IP limit").isLessThanOrEqualTo(8 + 4);
-        stop(agent);
-      }
-    }
+    // 24 requests per 2 s in all, far below any per-key count: ilert's limit per source IP.
+    ilert.fault(Fault.processRateLimit(24, Duration.ofSeconds(2)).retryAfterUntilReset());
+    backlog(kafka, topic, 12, keys);
+    agents.start("--max_in_flight", "8", "-e", topic);
+    List<Received> events = ilert.awaitEvents(96, Duration.ofSeconds(90));
+    assertThat(events.stream().map(Received::summary).distinct().count()).isEqualTo(96);
+    // 96 requests at 24 per window: the 8 in flight when the limit is first hit, then at most one
+    // probe per later window.
+    assertThat(ilert.rateLimited(Fault.Scope.PROCESS)).as("429s of the per-IP limit").isLessThanOrEqualTo(8 + 4);
   }
 
   @Test
-  void aFloodOfHeartbeatsPingsWithinTheLimitAndIsCommittedWithinOneInterval() {
-    String topic = unique("beats-flood");
-    String group = unique("beats-flood");
-    kafka().createTopic(topic, 1);
+  void aFloodOfHeartbeatsPingsWithinTheLimitAndIsCommittedWithinOneInterval(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(1);
     String key = "il1hbtratelimits00001";
-    try (IlertStandIn ilert = new IlertStandIn().start()) {
-      // ilert's 5 pings per key per minute, ten times faster.
-      ilert.fault(Fault.pingRateLimit(5, Duration.ofSeconds(6)));
-      int port = freePort();
-      AgentProcess agent = start("beats-flood", ilert, topic, group, port,
-          List.of("-Dilagent.rate_limit_window_ms=6000"));
-      try (agent) {
-        long started = System.nanoTime();
-        for (int i = 0; i < 100; i++) {
-          kafka().send(topic, "k", "{\"integrationKey\":\"" + key + "\"}");
-          if (i % 20 == 19) {
-            ilert.awaitPings(1, Duration.ofSeconds(10)); // a service pinging on every health check
-          }
-        }
-        long lastProducedMs = (System.nanoTime() - started) / 1_000_000;
-        kafka().awaitNoLag(group, topic, Duration.ofSeconds(20));
-        long committedMs = (System.nanoTime() - started) / 1_000_000;
-        assertThat(limited(ilert)).as("no ping answered 429").isZero();
-        assertThat(ilert.pings().size()).as("far fewer pings than records").isBetween(2, 12);
-        // One interval is the 6 s window over 5 pings plus a margin: about 1.3 s.
-        assertThat(committedMs - lastProducedMs).as("committed within one interval after the last record").isLessThan(4_000);
-        assertThat(AgentProcess.httpGet(port, "/metrics").body())
-            .containsPattern("ilagent_heartbeat_pings_total\\{result=\"coalesced\",source=\"topic\"} [1-9][0-9]\\.0");
-        stop(agent);
+    // ilert's 5 pings per key per minute, ten times faster.
+    ilert.fault(Fault.pingRateLimit(5, Duration.ofSeconds(6)));
+    RunningAgent agent = agents.daemon("-r", topic).jvmOptions("-Dilagent.rate_limit_window_ms=6000").start();
+    long started = System.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      kafka.send(topic, "k", "{\"integrationKey\":\"" + key + "\"}");
+      if (i % 20 == 19) {
+        ilert.awaitPings(1, Duration.ofSeconds(10)); // a service pinging on every health check
       }
     }
+    long lastProducedMs = (System.nanoTime() - started) / 1_000_000;
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(20));
+    long committedMs = (System.nanoTime() - started) / 1_000_000;
+    assertThat(limited(ilert)).as("no ping answered 429").isZero();
+    assertThat(ilert.pings().size()).as("far fewer pings than records").isBetween(2, 12);
+    // One interval is the 6 s window over 5 pings plus a margin: about 1.3 s.
+    assertThat(committedMs - lastProducedMs).as("committed within one interval after the last record").isLessThan(4_000);
+    assertThat(agent.metrics())
+        .containsPattern("ilagent_heartbeat_pings_total\\{result=\"coalesced\",source=\"topic\"} [1-9][0-9]\\.0");
   }
 }

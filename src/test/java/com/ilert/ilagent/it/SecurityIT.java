@@ -1,17 +1,18 @@
 package com.ilert.ilagent.it;
 
-import static com.ilert.ilagent.it.Agents.awaitStatus;
-import static com.ilert.ilagent.it.Agents.event;
-import static com.ilert.ilagent.it.Agents.freePort;
-import static com.ilert.ilagent.it.Agents.unique;
+import static com.ilert.ilagent.it.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.ilert.ilagent.testkit.AgentLaunch;
 import com.ilert.ilagent.testkit.AgentProcess;
+import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.IlertStandIn;
 import com.ilert.ilagent.testkit.KafkaBroker;
 import com.ilert.ilagent.testkit.Received;
+import com.ilert.ilagent.testkit.RunningAgent;
+import com.ilert.ilagent.testkit.TestAgents;
 import com.ilert.ilagent.testkit.TestCertificates;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Every agent runs with {@code -v -v -v -v}, so the Kafka client prints its whole configuration
  * (the ConsumerConfig dump): each log is checked for every password of this test.
  */
+@AgentTest
 class SecurityIT {
   private static final String SASL = "SASL";
   private static final String TLS = "TLS";
@@ -63,7 +65,8 @@ class SecurityIT {
   private static IlertStandIn ilert;
 
   @BeforeAll
-  static void startBroker() {
+  static void startBroker(IlertStandIn standIn) {
+    ilert = standIn; // the class's: every test's agent reports to it
     certs = TestCertificates.generate(dir);
     Map<String, String> server = new LinkedHashMap<>();
     // SASL: all three mechanisms on one listener; PLAIN users live in the listener's JAAS config,
@@ -97,22 +100,18 @@ class SecurityIT {
         .withServerProperties(server)
         .withScramUser("SCRAM-SHA-256", SCRAM256_USER, SCRAM256_PASSWORD)
         .withScramUser("SCRAM-SHA-512", SCRAM512_USER, SCRAM512_PASSWORD));
-    ilert = new IlertStandIn().start();
   }
 
   @AfterAll
   static void stopBroker() {
-    if (ilert != null) {
-      ilert.close();
-    }
     if (broker != null) {
       broker.close();
     }
   }
 
   @Test
-  void saslPlainByFlags() {
-    deliversThrough("sasl-plain", SASL, List.of(
+  void saslPlainByFlags(TestAgents agents) {
+    deliversThrough(agents, "sasl-plain", SASL, List.of(
         "--kafka_property", "security.protocol=SASL_PLAINTEXT",
         "--kafka_property", "sasl.mechanism=PLAIN",
         "--kafka_property", "sasl.jaas.config=" + jaas("plain.PlainLoginModule", PLAIN_USER, PLAIN_PASSWORD)),
@@ -120,18 +119,18 @@ class SecurityIT {
   }
 
   @Test
-  void saslScramSha256ByConfigFile() throws IOException {
+  void saslScramSha256ByConfigFile(TestAgents agents) throws IOException {
     Path config = configFile("scram-256", new JsonObject()
         .put("security.protocol", "SASL_PLAINTEXT")
         .put("sasl.mechanism", "SCRAM-SHA-256")
         .put("sasl.jaas.config", jaas("scram.ScramLoginModule", SCRAM256_USER, SCRAM256_PASSWORD)));
-    deliversThrough("sasl-scram-256", SASL, List.of("--config", config.toString()), Map.of(),
+    deliversThrough(agents, "sasl-scram-256", SASL, List.of("--config", config.toString()), Map.of(),
         "sasl.jaas.config = [hidden]");
   }
 
   @Test
-  void saslScramSha512ByEnvironment() {
-    deliversThrough("sasl-scram-512", SASL, List.of(), Map.of(
+  void saslScramSha512ByEnvironment(TestAgents agents) {
+    deliversThrough(agents, "sasl-scram-512", SASL, List.of(), Map.of(
         "ILAGENT_KAFKA_PROPERTY_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
         "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM", "SCRAM-SHA-512",
         "ILAGENT_KAFKA_PROPERTY_SASL_JAAS_CONFIG", jaas("scram.ScramLoginModule", SCRAM512_USER, SCRAM512_PASSWORD)),
@@ -144,13 +143,13 @@ class SecurityIT {
    * the environment (a Secret).
    */
   @Test
-  void saslSslScramSha512ByConfigFileAndEnvironment() throws IOException {
+  void saslSslScramSha512ByConfigFileAndEnvironment(TestAgents agents) throws IOException {
     Path config = configFile("sasl-ssl", new JsonObject()
         .put("security.protocol", "SASL_SSL")
         .put("sasl.mechanism", "SCRAM-SHA-512")
         .put("ssl.truststore.type", "PKCS12")
         .put("ssl.truststore.location", certs.trustStore().toString()));
-    deliversThrough("sasl-ssl-scram-512", SASL_TLS, List.of("--config", config.toString()), Map.of(
+    deliversThrough(agents, "sasl-ssl-scram-512", SASL_TLS, List.of("--config", config.toString()), Map.of(
         "ILAGENT_KAFKA_PROPERTY_SASL_JAAS_CONFIG", jaas("scram.ScramLoginModule", SCRAM512_USER, SCRAM512_PASSWORD),
         "ILAGENT_KAFKA_PROPERTY_SSL_TRUSTSTORE_PASSWORD", certs.trustStorePassword()),
         "sasl.jaas.config = [hidden]");
@@ -158,8 +157,8 @@ class SecurityIT {
 
   /** Server authentication only; host name verification stays on (the certificate names 127.0.0.1). */
   @Test
-  void tlsWithTrustStoreByFlags() {
-    deliversThrough("tls", TLS, List.of(
+  void tlsWithTrustStoreByFlags(TestAgents agents) {
+    deliversThrough(agents, "tls", TLS, List.of(
         "--kafka_property", "security.protocol=SSL",
         "--kafka_property", "ssl.truststore.type=PKCS12",
         "--kafka_property", "ssl.truststore.location=" + certs.trustStore(),
@@ -168,7 +167,7 @@ class SecurityIT {
   }
 
   @Test
-  void mutualTlsByConfigFileAndEnvironment() throws IOException {
+  void mutualTlsByConfigFileAndEnvironment(TestAgents agents) throws IOException {
     Path config = configFile("mtls", new JsonObject()
         .put("security.protocol", "SSL")
         .put("ssl.truststore.type", "PKCS12")
@@ -177,7 +176,7 @@ class SecurityIT {
         .put("ssl.keystore.type", "PKCS12")
         .put("ssl.keystore.location", certs.clientKeyStore().toString()));
     // The key store's secrets from the environment, as a Kubernetes Secret would supply them.
-    deliversThrough("mtls", MTLS, List.of("--config", config.toString()), Map.of(
+    deliversThrough(agents, "mtls", MTLS, List.of("--config", config.toString()), Map.of(
         "ILAGENT_KAFKA_PROPERTY_SSL_KEYSTORE_PASSWORD", certs.clientKeyStorePassword(),
         "ILAGENT_KAFKA_PROPERTY_SSL_KEY_PASSWORD", certs.clientKeyStorePassword()),
         "ssl.keystore.password = [hidden]");
@@ -205,44 +204,39 @@ class SecurityIT {
    * does not flood its log; SIGTERM still ends it cleanly.
    */
   @Test
-  void wrongSaslPasswordKeepsTheAgentUnreadyWithoutDeliveringOrCrashing() {
-    String topic = unique("sec-wrong");
-    String group = unique("sec-wrong");
+  void wrongSaslPasswordKeepsTheAgentUnreadyWithoutDeliveringOrCrashing(TestAgents agents) {
+    String topic = agents.topic();
     String key = "il1apiwrongpw" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     String wrong = secret("wrong");
     broker.createTopic(topic, 1);
     broker.send(topic, "k", event(key, "ALERT", "must not arrive", null));
-    int port = freePort();
-    List<String> args = daemonArgs(group, SASL, topic, port);
-    args.addAll(List.of(
+    long started = System.nanoTime();
+    RunningAgent agent = daemon(agents, SASL, topic).args(
         "--kafka_property", "security.protocol=SASL_PLAINTEXT",
         "--kafka_property", "sasl.mechanism=SCRAM-SHA-512",
-        "--kafka_property", "sasl.jaas.config=" + jaas("scram.ScramLoginModule", SCRAM512_USER, wrong)));
-    long started = System.nanoTime();
-    try (AgentProcess agent = AgentProcess.start("sec-wrong-password", args, Map.of())) {
-      awaitStatus(agent, port, "/health", 204, Duration.ofSeconds(30));
-      // The consumer reports the failed authentication; /ready names it.
-      JsonObject ready = awaitReadyError(agent, port, Duration.ofSeconds(30));
-      assertThat(ready.getString("error")).containsIgnoringCase("authentication");
-      assertThat(ready.getBoolean("assigned")).isFalse();
-      // A few seconds more: still alive, still not ready, nothing delivered.
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
-          .until(() -> agent.isAlive() && AgentProcess.httpGet(port, "/ready").status() == 503);
-      assertThat(ilert.received()).noneMatch(r -> key.equals(r.integrationKey()));
-      assertThat(broker.lag(group, topic)).isEqualTo(1);
+        "--kafka_property", "sasl.jaas.config=" + jaas("scram.ScramLoginModule", SCRAM512_USER, wrong))
+        .startWithoutWaiting();
+    agent.awaitStatus("/health", 204, Duration.ofSeconds(30));
+    // The consumer reports the failed authentication; /ready names it.
+    JsonObject ready = awaitReadyError(agent, Duration.ofSeconds(30));
+    assertThat(ready.getString("error")).containsIgnoringCase("authentication");
+    assertThat(ready.getBoolean("assigned")).isFalse();
+    // A few seconds more: still alive, still not ready, nothing delivered.
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+        .until(() -> agent.isAlive() && agent.ready().status() == 503);
+    assertThat(ilert.received()).noneMatch(r -> key.equals(r.integrationKey()));
+    assertThat(broker.lag(agents.group(), topic)).isEqualTo(1);
 
-      agent.sigterm();
-      assertThat(agent.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM").isZero();
-      long seconds = Math.max(1, Duration.ofNanos(System.nanoTime() - started).toSeconds());
-      String log = agent.log();
-      assertNoSecrets(log, wrong);
-      assertThat(log.lines().filter(l -> l.startsWith("\tat ")))
-          .as("stack trace lines in the log of a wrong password").isEmpty();
-      // About 150 lines of start-up and configuration dump, then a few lines per reconnect (1 s
-      // backoff); a retry loop without backoff would write thousands a second.
-      assertThat(log.lines().count()).as("log lines of a %d s run with a wrong password", seconds)
-          .isLessThan(200 + 20 * seconds);
-    }
+    agent.stop();
+    long seconds = Math.max(1, Duration.ofNanos(System.nanoTime() - started).toSeconds());
+    String log = agent.log();
+    assertNoSecrets(log, wrong);
+    assertThat(log.lines().filter(l -> l.startsWith("\tat ")))
+        .as("stack trace lines in the log of a wrong password").isEmpty();
+    // About 150 lines of start-up and configuration dump, then a few lines per reconnect (1 s
+    // backoff); a retry loop without backoff would write thousands a second.
+    assertThat(log.lines().count()).as("log lines of a %d s run with a wrong password", seconds)
+        .isLessThan(200 + 20 * seconds);
   }
 
   // ---------------------------------------------------------------------------------- helpers
@@ -253,57 +247,43 @@ class SecurityIT {
    * its log for secrets. {@code hiddenLine} is a line of the Kafka client's configuration dump that
    * must be there, masked: it proves the dump was printed, so its absence of secrets means something.
    */
-  private static void deliversThrough(
-      String name, String listener, List<String> security, Map<String, String> env, String hiddenLine) {
-    String topic = unique("sec-" + name);
-    String group = unique("sec-" + name);
+  private static void deliversThrough(TestAgents agents, String name, String listener, List<String> security,
+      Map<String, String> env, String hiddenLine) {
+    String topic = agents.topic();
     String key = "il1apisec" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     broker.createTopic(topic, 1);
-    int port = freePort();
-    List<String> args = daemonArgs(group, listener, topic, port);
-    args.addAll(security);
-    try (AgentProcess agent = AgentProcess.start("sec-" + name, args, env)) {
-      awaitStatus(agent, port, "/ready", 204, Duration.ofSeconds(45));
-      broker.send(topic, "k", event(key, "ALERT", "over " + name, null));
+    RunningAgent agent = daemon(agents, listener, topic).args(security).env(env)
+        .name(name).start();
+    broker.send(topic, "k", event(key, "ALERT", "over " + name, null));
 
-      List<Received> got = ilert.awaitEvents(r -> key.equals(r.integrationKey()), 1, Duration.ofSeconds(30));
-      assertThat(got).extracting(Received::summary).containsExactly("over " + name);
-      broker.awaitNoLag(group, topic, Duration.ofSeconds(15));
+    List<Received> got = ilert.awaitEvents(r -> key.equals(r.integrationKey()), 1, Duration.ofSeconds(30));
+    assertThat(got).extracting(Received::summary).containsExactly("over " + name);
+    broker.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
 
-      agent.sigterm();
-      assertThat(agent.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM").isZero();
-      String log = agent.log();
-      assertThat(log).as("the Kafka client's configuration dump, with the secret masked").contains(hiddenLine);
-      assertNoSecrets(log);
-    }
+    agent.stop();
+    String log = agent.log();
+    assertThat(log).as("the Kafka client's configuration dump, with the secret masked").contains(hiddenLine);
+    assertNoSecrets(log);
   }
 
-  private static List<String> daemonArgs(String group, String listener, String topic, int port) {
-    return new ArrayList<>(List.of(
-        "daemon", "-v", "-v", "-v", "-v",
-        "--kafka_brokers", broker.bootstrapServers(listener),
-        "--kafka_group_id", group,
-        "--kafka_offset_reset", "earliest",
-        "--api_url", ilert.apiUrl(),
-        "--heartbeat_url", ilert.heartbeatUrl(),
-        "-e", topic,
-        "-p", String.valueOf(port)));
+  /** The daemon against {@code listener} of this test's broker, with the Kafka client's debug log (-v x4). */
+  private static AgentLaunch daemon(TestAgents agents, String listener, String topic) {
+    return agents.daemon("-v", "-v", "-e", topic).brokers(broker.bootstrapServers(listener));
   }
 
   /**
    * Waits until /ready answers 503 with an {@code error} (or 204, or the agent exits, which fail at
    * once); fails with the last answer and the log.
    */
-  private static JsonObject awaitReadyError(AgentProcess agent, int port, Duration timeout) {
+  private static JsonObject awaitReadyError(RunningAgent agent, Duration timeout) {
     AgentProcess.HttpResult[] last = {null};
     try {
       await().atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-        last[0] = AgentProcess.httpGet(port, "/ready");
+        last[0] = agent.ready();
         return last[0].status() != 503 || new JsonObject(last[0].body()).getString("error") != null || !agent.isAlive();
       });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("expected /ready to name an error within " + timeout + "; last answer "
-          + last[0] + "; agent log:\n" + agent.log());
+      throw new AssertionError("expected /ready to name an error within " + timeout + "; last answer " + last[0]);
     }
     assertThat(agent.isAlive()).as("agent alive with a wrong password").isTrue();
     assertThat(last[0].status()).as("/ready with a wrong password").isEqualTo(503);

@@ -43,6 +43,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * target/ilagent.jar}; stdout and stderr go to {@code target/agent-logs/<name>.log}. Processes still
  * running at JVM exit are killed by a shutdown hook; a test JVM killed with SIGKILL leaves them
  * running, as nothing inside the agent watches its parent.
+ *
+ * <p>Integration tests do not start it by hand: {@link AgentTest} gives them {@link TestAgents},
+ * which fills in the command line and the probe port and stops and checks every agent at the end.
  */
 public final class AgentProcess implements AutoCloseable {
 
@@ -167,6 +170,17 @@ public final class AgentProcess implements AutoCloseable {
     return logFile;
   }
 
+  /** The last {@code n} lines of the log (fewer if it has fewer). */
+  public String tail(int n) {
+    List<String> lines = log().lines().collect(Collectors.toList());
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+  }
+
+  /** The command line the process was started with. */
+  public List<String> command() {
+    return command;
+  }
+
   /** Waits for the process to end and returns its exit code; fails if it still runs at the timeout. */
   public int awaitExit(Duration timeout) {
     try {
@@ -233,10 +247,7 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   private String describeState() {
-    String log = log();
-    List<String> lines = log.lines().collect(Collectors.toList());
-    String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     return "; process " + (process.isAlive() ? "still running" : "exited with " + process.exitValue())
-        + "; command: " + String.join(" ", command) + "\nlog " + logFile + " (last 40 lines):\n" + tail;
+        + "; command: " + String.join(" ", command) + "\nlog " + logFile + " (last 40 lines):\n" + tail(40);
   }
 }

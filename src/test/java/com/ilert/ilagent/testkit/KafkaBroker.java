@@ -324,6 +324,25 @@ public final class KafkaBroker implements AutoCloseable {
     return new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer());
   }
 
+  /**
+   * Sends many records quickly (one flush at the end, by a producer of its own) and returns their
+   * metadata in order.
+   */
+  public List<RecordMetadata> sendAll(List<ProducerRecord<String, String>> records) {
+    try (KafkaProducer<String, String> bulk = producer()) {
+      List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+      for (ProducerRecord<String, String> r : records) {
+        sent.add(bulk.send(r));
+      }
+      bulk.flush();
+      List<RecordMetadata> result = new ArrayList<>();
+      for (java.util.concurrent.Future<RecordMetadata> f : sent) {
+        result.add(get(f));
+      }
+      return result;
+    }
+  }
+
   /** Sends one record (UTF-8 value, null = tombstone) and waits until the broker has it. */
   public RecordMetadata send(String topic, String key, String value) {
     return send(topic, null, key, utf8(value));
