@@ -176,12 +176,13 @@ public final class ConsumerVerticle extends VerticleBase {
     waiters.check();
   }
 
-  /** A record cannot be finished: stop taking records, keep it uncommitted, and have the agent exit 1. */
+  /** A commit, its round trip measured. */
   private Future<Void> commitTimed(Map<TopicPartition, OffsetAndMetadata> offsets) {
     long start = System.nanoTime();
     return stream.commit(offsets).<Void>mapEmpty().onSuccess(v -> metrics.committed(System.nanoTime() - start));
   }
 
+  /** A record cannot be finished: stop taking records, keep it uncommitted, and have the agent exit 1. */
   private void fail(RecordRef ref, String why) {
     if (!phase.fail()) {
       return;
