@@ -2,6 +2,7 @@ package com.ilert.ilagent;
 
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigNote;
+import com.ilert.ilagent.config.DeliveryConfig;
 import com.ilert.ilagent.health.HealthVerticle;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.kafka.ConsumerVerticle;
@@ -80,8 +81,9 @@ public final class Agent {
       stopped.complete(EXIT_FAILURE);
       return EXIT_FAILURE;
     }
-    client = new IlertClient(vertx, config.apiUrl(), config.heartbeatUrl(), config.maxInFlight(),
-        config.requestTimeoutMs(), config.proxies());
+    DeliveryConfig delivery = config.delivery();
+    client = new IlertClient(vertx, delivery.apiUrl(), delivery.heartbeatUrl(),
+        delivery.maxInFlight(), delivery.requestTimeoutMs(), delivery.proxies());
     vertx
         .eventBus()
         .consumer(
@@ -91,13 +93,13 @@ public final class Agent {
               stopRequested.tryComplete(EXIT_FAILURE);
             });
     LOG.info("ilagent {} starting", Version.get());
-    logRoute("ilert API", config.apiUrl());
-    logRoute("ilert heartbeats", config.heartbeatUrl());
+    logRoute("ilert API", delivery.apiUrl());
+    logRoute("ilert heartbeats", delivery.heartbeatUrl());
     try {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
     } catch (Exception e) {
-      LOG.error("Start-up failed: {}", Secrets.redact(describe(e), config.kafkaProperties()));
+      LOG.error("Start-up failed: {}", Secrets.redact(describe(e), config.kafka().properties()));
       startupFailed = true;
       stopRequested.tryComplete(EXIT_FAILURE);
     }
@@ -149,11 +151,12 @@ public final class Agent {
 
   /** The proxy a base URL's requests go through, if any, without its credentials. */
   private void logRoute(String what, String url) {
-    if (config.proxies().isEmpty()) {
+    if (config.delivery().proxies().isEmpty()) {
       return;
     }
     java.net.URI uri = java.net.URI.create(url);
-    var proxy = config.proxies().forTarget("https".equalsIgnoreCase(uri.getScheme()), uri.getHost());
+    var proxy = config.delivery().proxies()
+        .forTarget("https".equalsIgnoreCase(uri.getScheme()), uri.getHost());
     LOG.info("{} {}: {}", what, url, proxy == null ? "direct (NO_PROXY)" : "through proxy " + proxy);
   }
 
@@ -164,9 +167,10 @@ public final class Agent {
   private Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
     if (config.port() != null) {
-      chain = chain.compose(v -> deploy(new HealthVerticle("0.0.0.0", config.port(), registry, config.kafka())));
+      chain = chain.compose(v -> deploy(
+          new HealthVerticle("0.0.0.0", config.port(), registry, config.kafka().enabled())));
     }
-    if (config.kafka()) {
+    if (config.kafka().enabled()) {
       chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));
     } else {
       LOG.info("No --kafka_brokers: running without a Kafka consumer");
@@ -199,12 +203,13 @@ public final class Agent {
     if (code == EXIT_FAILURE && failedAtMs > 0) {
       // The original program's promise: exit a fixed delay after the failure, whatever drained.
       chain = chain.compose(v -> {
-        long remaining = config.exitDelayMs() - (System.currentTimeMillis() - failedAtMs);
+        long remaining =
+            config.shutdown().exitDelayMs() - (System.currentTimeMillis() - failedAtMs);
         return remaining > 0 ? vertx.timer(remaining).mapEmpty() : Future.succeededFuture();
       });
     }
     chain = chain.onComplete(ar -> client.close());
-    long bound = Math.max(config.shutdownTimeoutMs(), config.exitDelayMs()) + 10_000;
+    long bound = config.shutdown().longestMs() + 10_000;
     try {
       chain.await(bound, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -226,7 +231,7 @@ public final class Agent {
     stopRequested.tryComplete(EXIT_OK);
     int code;
     try {
-      code = stopped.get(Math.max(config.shutdownTimeoutMs(), config.exitDelayMs()) + 20_000, TimeUnit.MILLISECONDS);
+      code = stopped.get(config.shutdown().longestMs() + 20_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       code = EXIT_FAILURE;
     }

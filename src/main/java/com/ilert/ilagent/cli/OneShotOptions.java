@@ -1,7 +1,7 @@
 package com.ilert.ilagent.cli;
 
-import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigException;
+import com.ilert.ilagent.config.DeliveryConfig;
 import com.ilert.ilagent.config.RawValue;
 import com.ilert.ilagent.config.Setting;
 import com.ilert.ilagent.config.Values;
@@ -34,14 +34,15 @@ final class OneShotOptions {
   @Option(
       names = "--api_url",
       paramLabel = "URL",
-      description = "Base URL of the ilert API. Default: " + AgentConfig.DEFAULT_API_URL
+      description = "Base URL of the ilert API. Default: " + DeliveryConfig.DEFAULT_API_URL
           + " (env: ILAGENT_API_URL, ILERT_API_URL).")
   String apiUrl;
 
   @Option(
       names = "--heartbeat_url",
       paramLabel = "URL",
-      description = "Base URL of the ilert heartbeat API. Default: " + AgentConfig.DEFAULT_HEARTBEAT_URL
+      description = "Base URL of the ilert heartbeat API. Default: "
+          + DeliveryConfig.DEFAULT_HEARTBEAT_URL
           + " (env: ILAGENT_HEARTBEAT_URL, ILERT_HEARTBEAT_URL).")
   String heartbeatUrl;
 

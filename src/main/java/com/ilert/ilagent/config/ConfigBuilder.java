@@ -59,32 +59,37 @@ final class ConfigBuilder {
     Proxies proxies = proxies();
     List<ConfigNote> notes = new ArrayList<>(raw.notes());
     proxies.problems().forEach(p -> notes.add(new ConfigNote(ConfigNote.Level.WARN, p)));
+    // Of several bad options, the first converted here is the one reported: keep the order.
+    String groupId = Values.nonBlank(required(KAFKA_GROUP_ID));
+    int verbosity = Values.intInRange(required(VERBOSE), 0, Integer.MAX_VALUE);
+    String apiUrl = Values.baseUrl(required(API_URL));
+    String heartbeatUrl = Values.baseUrl(required(HEARTBEAT_URL));
+    String offsetReset = Values.oneOf(required(KAFKA_OFFSET_RESET), "latest", "earliest");
+    Map<String, String> kafkaProperties = KafkaProperties.validate(raw.kafkaProperties());
+    Ordering ordering =
+        Ordering.fromCliName(Values.oneOf(required(ORDERING), "alert_key", "key", "partition"));
+    int maxInFlight = Values.intInRange(required(MAX_IN_FLIGHT), 1, 10_000);
+    long retryMaxMs = Values.longInRange(required(RETRY_MAX_MS), 0, Long.MAX_VALUE);
+    long exitDelayMs = Values.longInRange(required(EXIT_DELAY_MS), 0, Long.MAX_VALUE);
+    long shutdownTimeoutMs = Values.longInRange(required(SHUTDOWN_TIMEOUT_MS), 0, Long.MAX_VALUE);
+    long commitIntervalMs = Values.longInRange(required(COMMIT_INTERVAL_MS), 1, 60_000);
+    long requestTimeoutMs = Values.longInRange(required(REQUEST_TIMEOUT_MS), 1, 600_000);
+    LogFormat logFormat = LogFormat.valueOf(
+        Values.oneOf(required(LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT));
+    PolicyConfig policy = policy(policyTopic, mapping);
+    RateLimits rateLimits = rateLimits();
     return new AgentConfig(
-        brokers,
-        Values.nonBlank(required(KAFKA_GROUP_ID)),
-        eventTopics,
-        heartbeatTopics,
-        port,
-        Values.intInRange(required(VERBOSE), 0, Integer.MAX_VALUE),
-        Values.baseUrl(required(API_URL)),
-        Values.baseUrl(required(HEARTBEAT_URL)),
-        Values.oneOf(required(KAFKA_OFFSET_RESET), "latest", "earliest"),
-        KafkaProperties.validate(raw.kafkaProperties()),
-        Ordering.fromCliName(Values.oneOf(required(ORDERING), "alert_key", "key", "partition")),
-        Values.intInRange(required(MAX_IN_FLIGHT), 1, 10_000),
-        Values.longInRange(required(RETRY_MAX_MS), 0, Long.MAX_VALUE),
-        Values.longInRange(required(EXIT_DELAY_MS), 0, Long.MAX_VALUE),
-        Values.longInRange(required(SHUTDOWN_TIMEOUT_MS), 0, Long.MAX_VALUE),
-        Values.longInRange(required(COMMIT_INTERVAL_MS), 1, 60_000),
-        Values.longInRange(required(REQUEST_TIMEOUT_MS), 1, 600_000),
-        heartbeatKey,
-        LogFormat.valueOf(
-            Values.oneOf(required(LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT)),
+        new KafkaConfig(brokers, groupId, eventTopics, heartbeatTopics, offsetReset,
+            kafkaProperties, commitIntervalMs, deadLetterTopic),
+        new DeliveryConfig(apiUrl, heartbeatUrl, ordering, maxInFlight, retryMaxMs,
+            requestTimeoutMs, proxies, rateLimits),
         mapping,
-        deadLetterTopic,
-        policy(policyTopic, mapping),
-        proxies,
-        rateLimits(),
+        policy,
+        new ShutdownConfig(exitDelayMs, shutdownTimeoutMs),
+        port,
+        heartbeatKey,
+        verbosity,
+        logFormat,
         notes);
   }
 

@@ -10,10 +10,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public enum OwnedKafkaProperty {
   BOOTSTRAP_SERVERS(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "use --kafka_brokers",
-      c -> String.join(",", c.kafkaBrokers())),
-  GROUP_ID(ConsumerConfig.GROUP_ID_CONFIG, "use --kafka_group_id", AgentConfig::kafkaGroupId),
+      c -> String.join(",", c.brokers())),
+  GROUP_ID(ConsumerConfig.GROUP_ID_CONFIG, "use --kafka_group_id", KafkaConfig::groupId),
   AUTO_OFFSET_RESET(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "use --kafka_offset_reset",
-      AgentConfig::kafkaOffsetReset),
+      KafkaConfig::offsetReset),
   // The agent commits only offsets whose records were delivered; auto commit would lose records.
   ENABLE_AUTO_COMMIT(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "the agent commits offsets itself",
       c -> "false"),
@@ -25,9 +25,9 @@ public enum OwnedKafkaProperty {
 
   private final String key;
   private final String advice;
-  private final Function<AgentConfig, String> value;
+  private final Function<KafkaConfig, String> value;
 
-  OwnedKafkaProperty(String key, String advice, Function<AgentConfig, String> value) {
+  OwnedKafkaProperty(String key, String advice, Function<KafkaConfig, String> value) {
     this.key = key;
     this.advice = advice;
     this.value = value;
@@ -43,7 +43,7 @@ public enum OwnedKafkaProperty {
   }
 
   /** Its value for this configuration. */
-  public String value(AgentConfig config) {
+  public String value(KafkaConfig config) {
     return value.apply(config);
   }
 

@@ -23,9 +23,9 @@ public enum Setting {
       "Port of the HTTP server for /health, /ready and /metrics (off when not given)."),
   VERBOSE("verbose", "-v", Kind.COUNT, "0", null,
       "More log output; repeat for more (-v warn, -vv info, -vvv debug). Also before the command."),
-  API_URL("api_url", null, Kind.STRING, AgentConfig.DEFAULT_API_URL, "URL",
+  API_URL("api_url", null, Kind.STRING, DeliveryConfig.DEFAULT_API_URL, "URL",
       "Base URL of the ilert API."),
-  HEARTBEAT_URL("heartbeat_url", null, Kind.STRING, AgentConfig.DEFAULT_HEARTBEAT_URL, "URL",
+  HEARTBEAT_URL("heartbeat_url", null, Kind.STRING, DeliveryConfig.DEFAULT_HEARTBEAT_URL, "URL",
       "Base URL of the ilert heartbeat API."),
   RATE_LIMIT_KEY("rate_limit_key", null, Kind.NUMBER, null, "N",
       "Events per integration key per minute (0 = learn from 429 answers); default 50 when"

@@ -2,6 +2,7 @@ package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.Addresses;
 import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.config.DeliveryConfig;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.ilert.PolicyClient;
 import com.ilert.ilagent.ilert.Reply;
@@ -76,21 +77,21 @@ public final class ConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    errors = new KafkaErrors(context, config.kafkaProperties(), this::publishState);
+    errors = new KafkaErrors(context, config.kafka().properties(), this::publishState);
     Set<String> topics = new LinkedHashSet<>(config.topics());
     policies = config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken());
     if (policies != null) {
       metrics.policyTopic();
     }
-    Future<Void> deadLettersReady = config.deadLetterTopic() == null
+    Future<Void> deadLettersReady = config.kafka().deadLetterTopic() == null
         ? Future.succeededFuture()
-        : DeadLetters.create(vertx, config).map(d -> {
+        : DeadLetters.create(vertx, config.kafka()).map(d -> {
           deadLetters = d;
           return null;
         });
     // Creating the Kafka client resolves broker names: keep it off the event loop.
     return deadLettersReady
-        .compose(v -> vertx.executeBlocking(() -> KafkaSettings.createConsumer(config)))
+        .compose(v -> vertx.executeBlocking(() -> KafkaSettings.createConsumer(config.kafka())))
         .compose(consumer -> {
           wire(consumer);
           return stream.subscribe(topics);
@@ -100,7 +101,7 @@ public final class ConsumerVerticle extends VerticleBase {
           phase.running();
           committer.start();
           lag.start();
-          LOG.info("Subscribed to {} as group {}", topics, config.kafkaGroupId());
+          LOG.info("Subscribed to {} as group {}", topics, config.kafka().groupId());
           publishState();
         });
   }
@@ -119,15 +120,21 @@ public final class ConsumerVerticle extends VerticleBase {
       }
     });
     waiters = new Waiters(vertx);
-    outcomes = new Outcomes(deadLetters, partitions, metrics, config.retryMaxMs(), this::fail, this::progress);
-    dispatcher = new Dispatcher(vertx, config.maxInFlight(), this::send, new Pacer(config.rateLimits()),
-        RetryPolicy.withDefaults(config.retryMaxMs(), () -> ThreadLocalRandom.current().nextDouble()),
-        RetryPolicy.withDefaults(Math.min(config.retryMaxMs(), PING_BUDGET_MS), () -> ThreadLocalRandom.current().nextDouble()),
+    DeliveryConfig delivery = config.delivery();
+    outcomes = new Outcomes(deadLetters, partitions, metrics, delivery.retryMaxMs(), this::fail,
+        this::progress);
+    dispatcher = new Dispatcher(vertx, delivery.maxInFlight(), this::send,
+        new Pacer(delivery.rateLimits()),
+        RetryPolicy.withDefaults(delivery.retryMaxMs(),
+            () -> ThreadLocalRandom.current().nextDouble()),
+        RetryPolicy.withDefaults(Math.min(delivery.retryMaxMs(), PING_BUDGET_MS),
+            () -> ThreadLocalRandom.current().nextDouble()),
         outcomes, metrics);
     committer = new Committer(vertx, this::commitTimed, partitions,
-        config.commitIntervalMs(), errors::healthy);
+        config.kafka().commitIntervalMs(), errors::healthy);
     lag = new LagReporter(vertx, stream::endOffsets, partitions, metrics);
-    pings = new PingCoalescing(vertx, config.rateLimits().pingIntervalMs(), dispatcher, outcomes::coalesced, outcomes::dropped);
+    pings = new PingCoalescing(vertx, delivery.rateLimits().pingIntervalMs(), dispatcher,
+        outcomes::coalesced, outcomes::dropped);
     rebalances = new Rebalances(vertx, partitions, dispatcher, pings, waiters, lag, REVOKE_WAIT_MS, stream::position, this::publishState);
     intake = new Intake(config, partitions, dispatcher, pings, outcomes, metrics, deadLetters != null);
     bridge = new RebalanceBridge(consumer, new OnContext(context), ManagedConsumer.CALL_TIMEOUT,
@@ -144,7 +151,7 @@ public final class ConsumerVerticle extends VerticleBase {
     if (stream == null) {
       return Future.succeededFuture();
     }
-    long bound = phase.failed() ? config.exitDelayMs() : config.shutdownTimeoutMs();
+    long bound = phase.failed() ? config.shutdown().exitDelayMs() : config.shutdown().timeoutMs();
     long deadline = System.currentTimeMillis() + bound;
     return drain(bound)
         .compose(v -> committer.commitFinal(Math.max(deadline, System.currentTimeMillis() + FINAL_COMMIT_MIN_MS)))
@@ -187,7 +194,8 @@ public final class ConsumerVerticle extends VerticleBase {
     if (!phase.fail()) {
       return;
     }
-    ref.log(() -> LOG.error("{}; its offset stays uncommitted, exiting with code 1 in {} ms", why, config.exitDelayMs()));
+    ref.log(() -> LOG.error("{}; its offset stays uncommitted, exiting with code 1 in {} ms", why,
+        config.shutdown().exitDelayMs()));
     stopTaking(true);
     publishState();
     vertx.eventBus().publish(Addresses.DELIVERY_FAILED, why);

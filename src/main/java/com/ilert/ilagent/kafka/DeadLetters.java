@@ -1,6 +1,6 @@
 package com.ilert.ilagent.kafka;
 
-import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.config.KafkaConfig;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,7 +38,7 @@ final class DeadLetters {
   }
 
   /** Creates the producer off the event loop (it resolves broker names). */
-  static Future<DeadLetters> create(Vertx vertx, AgentConfig config) {
+  static Future<DeadLetters> create(Vertx vertx, KafkaConfig config) {
     return vertx
         .executeBlocking(() -> new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer()))
         .map(p -> new DeadLetters(config.deadLetterTopic(), KafkaWriteStream.create(vertx, p)));
@@ -48,15 +48,15 @@ final class DeadLetters {
    * The user's --kafka_property settings that a producer knows (TLS, SASL, ...); consumer-only ones
    * would only make the producer warn.
    */
-  static Map<String, Object> producerProperties(AgentConfig config) {
+  static Map<String, Object> producerProperties(KafkaConfig config) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "ilagent-dead-letters");
-    config.kafkaProperties().forEach((k, v) -> {
+    config.properties().forEach((k, v) -> {
       if (ProducerConfig.configNames().contains(k)) {
         props.put(k, v);
       }
     });
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.kafkaBrokers()));
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers()));
     // A dead letter replaces a commit: it must be written for sure, and once.
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -48,7 +48,7 @@ final class Intake {
       Outcomes outcomes, AgentMetrics metrics, boolean keepRecords) {
     this.config = config;
     this.eventMapper = new EventMapper(config.mapping());
-    this.heartbeatTopics = new HashSet<>(config.heartbeatTopics());
+    this.heartbeatTopics = new HashSet<>(config.kafka().heartbeatTopics());
     this.policyTopic = config.policy() == null ? null : config.policy().topic();
     this.policyMapper = config.policy() == null ? null : new PolicyMapper(config.policy().rules());
     this.partitions = partitions;
@@ -149,7 +149,7 @@ final class Intake {
   }
 
   private Object orderingKey(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult result) {
-    Ordering ordering = config.ordering();
+    Ordering ordering = config.delivery().ordering();
     if (ordering == Ordering.PARTITION || result instanceof MappingResult.PolicyUpdate) {
       // Policy updates of a partition go one at a time, in offset order: which policy a routing
       // key names is known only once resolved, so any two may concern the same level.

@@ -1,6 +1,6 @@
 package com.ilert.ilagent.kafka;
 
-import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.config.KafkaConfig;
 import com.ilert.ilagent.config.OwnedKafkaProperty;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,11 +26,11 @@ public final class KafkaSettings {
    * The consumer's properties: the user's --kafka_property entries (TLS, SASL, tuning) under the
    * settings at-least-once delivery depends on, which the user cannot override.
    */
-  public static Map<String, Object> consumerProperties(AgentConfig config) {
+  public static Map<String, Object> consumerProperties(KafkaConfig config) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, DEFAULT_ASSIGNORS);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ilagent");
-    props.putAll(config.kafkaProperties());
+    props.putAll(config.properties());
     for (OwnedKafkaProperty owned : OwnedKafkaProperty.values()) {
       props.put(owned.key(), owned.value(config));
     }
@@ -38,7 +38,7 @@ public final class KafkaSettings {
   }
 
   /** Creates the consumer; may resolve broker names, so not on an event loop. */
-  static ManagedConsumer createConsumer(AgentConfig config) {
+  static ManagedConsumer createConsumer(KafkaConfig config) {
     return new ManagedConsumer(consumerProperties(config));
   }
 }

@@ -34,8 +34,8 @@ class CliTest {
     Result r = CliRun.run(MINIMAL);
     assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
     assertThat(r.err()).isEmpty();
-    assertThat(r.config().kafkaBrokers()).containsExactly("localhost:9092");
-    assertThat(r.config().eventTopics()).containsExactly("events");
+    assertThat(r.config().kafka().brokers()).containsExactly("localhost:9092");
+    assertThat(r.config().kafka().eventTopics()).containsExactly("events");
   }
 
   @Test
@@ -122,8 +122,8 @@ class CliTest {
   @Test
   void repeatedTopicFlagsConcatenateWithCommaLists() {
     Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "a,b", "--event_topic", "c", "-r", "hb");
-    assertThat(r.config().eventTopics()).containsExactly("a", "b", "c");
-    assertThat(r.config().heartbeatTopics()).containsExactly("hb");
+    assertThat(r.config().kafka().eventTopics()).containsExactly("a", "b", "c");
+    assertThat(r.config().kafka().heartbeatTopics()).containsExactly("hb");
   }
 
   @Test
@@ -131,7 +131,7 @@ class CliTest {
     Map<String, String> env = Map.of("ILAGENT_PORT", "8000", "ILAGENT_KAFKA_GROUP_ID", "from-env");
     Result r = CliRun.run(env, append(MINIMAL, "--port", "9000"));
     assertThat(r.config().port()).isEqualTo(9000);
-    assertThat(r.config().kafkaGroupId()).isEqualTo("from-env");
+    assertThat(r.config().kafka().groupId()).isEqualTo("from-env");
   }
 
   @Test

@@ -125,11 +125,12 @@ class DaemonValidationTest {
   void withoutBrokersTheOwnHeartbeatIsEnough() {
     Result r = CliRun.run("daemon", "-b", "il1hbt0123456789abcdef", "-p", "8977");
     assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
-    assertThat(r.config().kafka()).isFalse();
-    assertThat(r.config().kafkaBrokers()).isEmpty();
+    assertThat(r.config().kafka().enabled()).isFalse();
+    assertThat(r.config().kafka().brokers()).isEmpty();
     assertThat(r.config().topics()).isEmpty();
     assertThat(r.config().heartbeatKey()).isEqualTo("il1hbt0123456789abcdef");
-    assertThat(CliRun.run(Map.of("ILAGENT_HEARTBEAT", "il1hbt0123456789abcdef"), "daemon").config().kafka()).isFalse();
+    assertThat(CliRun.run(Map.of("ILAGENT_HEARTBEAT", "il1hbt0123456789abcdef"), "daemon")
+        .config().kafka().enabled()).isFalse();
   }
 
   @Test
@@ -294,7 +295,7 @@ class DaemonValidationTest {
     assertThat(custom.config().policy().rules())
         .extracting(p -> p.emailPath(), p -> p.shiftPath(), p -> p.shiftOffset())
         .containsExactly("person.mail", "rota.level", -1);
-    assertThat(custom.config().eventTopics()).isEmpty();
+    assertThat(custom.config().kafka().eventTopics()).isEmpty();
   }
 
   @Test
@@ -306,14 +307,15 @@ class DaemonValidationTest {
     args.addAll(List.of("--proxy", "http://ops:hunter2@option-proxy:3128"));
     Result r = CliRun.run(env, args.toArray(String[]::new));
     assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
-    assertThat(r.config().proxies().forTarget(true, "api.ilert.com").toString())
+    assertThat(r.config().delivery().proxies().forTarget(true, "api.ilert.com").toString())
         .isEqualTo("http://****@option-proxy:3128");
-    assertThat(r.config().proxies().forTarget(true, "ilert.internal")).isNull();
+    assertThat(r.config().delivery().proxies().forTarget(true, "ilert.internal")).isNull();
     assertThat(r.config().toString()).doesNotContain("hunter2");
 
     Result fromEnv = CliRun.run(env, VALID.toArray(String[]::new));
-    assertThat(fromEnv.config().proxies().forTarget(true, "api.ilert.com").host()).isEqualTo("env-proxy");
-    assertThat(fromEnv.config().proxies().forTarget(false, "api.ilert.com")).as("no HTTP_PROXY").isNull();
+    var envProxies = fromEnv.config().delivery().proxies();
+    assertThat(envProxies.forTarget(true, "api.ilert.com").host()).isEqualTo("env-proxy");
+    assertThat(envProxies.forTarget(false, "api.ilert.com")).as("no HTTP_PROXY").isNull();
   }
 
   @Test
@@ -322,7 +324,7 @@ class DaemonValidationTest {
     env.put("https_proxy", "socks5://u:hunter2@socks:1080");
     Result r = CliRun.run(env, VALID.toArray(String[]::new));
     assertThat(r.code()).isEqualTo(CliRun.RUNNER_EXIT);
-    assertThat(r.config().proxies().isEmpty()).isTrue();
+    assertThat(r.config().delivery().proxies().isEmpty()).isTrue();
     assertThat(r.config().notes()).singleElement().satisfies(note -> {
       assertThat(note.level()).isEqualTo(com.ilert.ilagent.config.ConfigNote.Level.WARN);
       assertThat(note.message()).startsWith("https_proxy SOCKS proxies are not supported").doesNotContain("hunter2");

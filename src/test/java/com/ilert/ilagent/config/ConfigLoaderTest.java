@@ -29,21 +29,21 @@ class ConfigLoaderTest {
   @Test
   void defaultsMatchTheDocumentedTable() throws Exception {
     AgentConfig c = ConfigLoader.load(minimalFlags(), Map.of());
-    assertThat(c.kafkaGroupId()).isEqualTo("ilagent");
-    assertThat(c.heartbeatTopics()).isEmpty();
+    assertThat(c.kafka().groupId()).isEqualTo("ilagent");
+    assertThat(c.kafka().heartbeatTopics()).isEmpty();
     assertThat(c.port()).isNull();
     assertThat(c.verbosity()).isZero();
-    assertThat(c.apiUrl()).isEqualTo(AgentConfig.DEFAULT_API_URL);
-    assertThat(c.heartbeatUrl()).isEqualTo(AgentConfig.DEFAULT_HEARTBEAT_URL);
-    assertThat(c.kafkaOffsetReset()).isEqualTo("latest");
-    assertThat(c.kafkaProperties()).isEmpty();
-    assertThat(c.ordering()).isEqualTo(Ordering.ALERT_KEY);
-    assertThat(c.maxInFlight()).isEqualTo(64);
-    assertThat(c.retryMaxMs()).isEqualTo(60_000);
-    assertThat(c.exitDelayMs()).isEqualTo(5_000);
-    assertThat(c.shutdownTimeoutMs()).isEqualTo(20_000);
-    assertThat(c.commitIntervalMs()).isEqualTo(100);
-    assertThat(c.requestTimeoutMs()).isEqualTo(10_000);
+    assertThat(c.delivery().apiUrl()).isEqualTo(DeliveryConfig.DEFAULT_API_URL);
+    assertThat(c.delivery().heartbeatUrl()).isEqualTo(DeliveryConfig.DEFAULT_HEARTBEAT_URL);
+    assertThat(c.kafka().offsetReset()).isEqualTo("latest");
+    assertThat(c.kafka().properties()).isEmpty();
+    assertThat(c.delivery().ordering()).isEqualTo(Ordering.ALERT_KEY);
+    assertThat(c.delivery().maxInFlight()).isEqualTo(64);
+    assertThat(c.delivery().retryMaxMs()).isEqualTo(60_000);
+    assertThat(c.shutdown().exitDelayMs()).isEqualTo(5_000);
+    assertThat(c.shutdown().timeoutMs()).isEqualTo(20_000);
+    assertThat(c.kafka().commitIntervalMs()).isEqualTo(100);
+    assertThat(c.delivery().requestTimeoutMs()).isEqualTo(10_000);
     assertThat(c.heartbeatKey()).isNull();
     assertThat(c.logFormat()).isEqualTo(LogFormat.TEXT);
     assertThat(c.mapping()).isEqualTo(MappingConfig.DEFAULT);
@@ -65,15 +65,15 @@ class ConfigLoaderTest {
 
     AgentConfig c = ConfigLoader.load(flags, env);
 
-    assertThat(c.kafkaBrokers()).containsExactly("file:1"); // file only
-    assertThat(c.retryMaxMs()).isEqualTo(1); // file over default
-    assertThat(c.ordering()).isEqualTo(Ordering.KEY);
+    assertThat(c.kafka().brokers()).containsExactly("file:1"); // file only
+    assertThat(c.delivery().retryMaxMs()).isEqualTo(1); // file over default
+    assertThat(c.delivery().ordering()).isEqualTo(Ordering.KEY);
     assertThat(c.logFormat()).isEqualTo(LogFormat.JSON);
-    assertThat(c.kafkaGroupId()).isEqualTo("env-group"); // env over file
+    assertThat(c.kafka().groupId()).isEqualTo("env-group"); // env over file
     assertThat(c.port()).isEqualTo(2000);
     // A list from a higher source replaces the lower one; it does not append to it.
-    assertThat(c.eventTopics()).containsExactly("env-a", "env-b");
-    assertThat(c.maxInFlight()).isEqualTo(30); // flag over env over file
+    assertThat(c.kafka().eventTopics()).containsExactly("env-a", "env-b");
+    assertThat(c.delivery().maxInFlight()).isEqualTo(30); // flag over env over file
   }
 
   @Test
@@ -90,7 +90,7 @@ class ConfigLoaderTest {
         .add(Setting.KAFKA_PROPERTY, "client.id=flag")
         .add(Setting.KAFKA_PROPERTY, "sasl.jaas.config=a=b; c=\"d\"");
 
-    Map<String, String> props = ConfigLoader.load(flags, env).kafkaProperties();
+    Map<String, String> props = ConfigLoader.load(flags, env).kafka().properties();
 
     assertThat(props).containsOnly(
         Map.entry("security.protocol", "SSL"),
@@ -126,16 +126,16 @@ class ConfigLoaderTest {
     Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"dead_letter_topic\": \"dlq-file\","
         + " \"forward_headers\": true}");
     AgentConfig fromFile = ConfigLoader.load(new FlagValues().configFile(f), Map.of());
-    assertThat(fromFile.deadLetterTopic()).isEqualTo("dlq-file");
+    assertThat(fromFile.kafka().deadLetterTopic()).isEqualTo("dlq-file");
     assertThat(fromFile.mapping().forwardHeaders()).isTrue();
 
     Map<String, String> env = Map.of("ILAGENT_DEAD_LETTER_TOPIC", "dlq-env", "ILAGENT_FORWARD_HEADERS", "false");
     AgentConfig fromEnv = ConfigLoader.load(new FlagValues().configFile(f), env);
-    assertThat(fromEnv.deadLetterTopic()).isEqualTo("dlq-env");
+    assertThat(fromEnv.kafka().deadLetterTopic()).isEqualTo("dlq-env");
     assertThat(fromEnv.mapping().forwardHeaders()).isFalse();
 
     AgentConfig none = ConfigLoader.load(minimalFlags(), Map.of());
-    assertThat(none.deadLetterTopic()).isNull();
+    assertThat(none.kafka().deadLetterTopic()).isNull();
     assertThat(none.mapping().forwardHeaders()).isFalse();
   }
 
@@ -146,11 +146,11 @@ class ConfigLoaderTest {
         "ILAGENT_API_URL", "https://agent.example/api/",
         "ILERT_HEARTBEAT_URL", "http://beat.example:8080/api/");
     AgentConfig c = ConfigLoader.load(minimalFlags(), both);
-    assertThat(c.apiUrl()).isEqualTo("https://agent.example/api");
-    assertThat(c.heartbeatUrl()).isEqualTo("http://beat.example:8080/api");
+    assertThat(c.delivery().apiUrl()).isEqualTo("https://agent.example/api");
+    assertThat(c.delivery().heartbeatUrl()).isEqualTo("http://beat.example:8080/api");
 
     AgentConfig flagWins = ConfigLoader.load(minimalFlags().add(Setting.API_URL, "http://localhost:1/"), both);
-    assertThat(flagWins.apiUrl()).isEqualTo("http://localhost:1");
+    assertThat(flagWins.delivery().apiUrl()).isEqualTo("http://localhost:1");
   }
 
   @Test
@@ -180,29 +180,32 @@ class ConfigLoaderTest {
     assertThat(fromFile.policy().rules().emailPath()).isEqualTo("who.mail");
     assertThat(fromFile.policy().rules().shiftPath()).isEqualTo("who.shift");
     assertThat(fromFile.policy().rules().shiftOffset()).isEqualTo(-1);
-    assertThat(fromFile.proxies().forTarget(true, "api.ilert.com").host()).isEqualTo("file-proxy");
+    assertThat(fromFile.delivery().proxies().forTarget(true, "api.ilert.com").host())
+        .isEqualTo("file-proxy");
 
     Map<String, String> env = Map.of("ILERT_API_KEY", "tok", "ILAGENT_POLICY_ROUTING_KEYS", "team",
         "ILAGENT_SHIFT_OFFSET", "2", "ILAGENT_PROXY", "http://env-proxy:1", "HTTPS_PROXY", "http://ignored:2");
     AgentConfig fromEnv = ConfigLoader.load(new FlagValues().configFile(f), env);
     assertThat(fromEnv.policy().rules().routingKeyFields()).containsExactly("team");
     assertThat(fromEnv.policy().rules().shiftOffset()).isEqualTo(2);
-    assertThat(fromEnv.proxies().forTarget(true, "api.ilert.com").host()).isEqualTo("env-proxy");
+    assertThat(fromEnv.delivery().proxies().forTarget(true, "api.ilert.com").host())
+        .isEqualTo("env-proxy");
 
     FlagValues flags = new FlagValues().configFile(f).add(Setting.SHIFT_OFFSET, "0")
         .add(Setting.PROXY, "flag-proxy:8080");
     AgentConfig fromFlags = ConfigLoader.load(flags, env);
     assertThat(fromFlags.policy().rules().shiftOffset()).isZero();
-    assertThat(fromFlags.proxies().forTarget(false, "api.ilert.com").port()).isEqualTo(8080);
+    assertThat(fromFlags.delivery().proxies().forTarget(false, "api.ilert.com").port())
+        .isEqualTo(8080);
   }
 
   @Test
   void withoutPolicyTopicOrProxyThereIsNeither() throws Exception {
     AgentConfig c = ConfigLoader.load(minimalFlags(), Map.of("ILERT_API_KEY", "tok"));
     assertThat(c.policy()).isNull();
-    assertThat(c.proxies().isEmpty()).isTrue();
+    assertThat(c.delivery().proxies().isEmpty()).isTrue();
     assertThat(c.notes()).isEmpty();
-    assertThat(c.kafka()).isTrue();
+    assertThat(c.kafka().enabled()).isTrue();
   }
 
   @Test
@@ -218,44 +221,47 @@ class ConfigLoaderTest {
     FlagValues flags = new FlagValues().add(Setting.KAFKA_BROKERS, "a:1, [::1]:9092")
         .add(Setting.EVENT_TOPIC, " b , a").add(Setting.EVENT_TOPIC, "b").add(Setting.HEARTBEAT_TOPIC, "hb");
     AgentConfig c = ConfigLoader.load(flags, Map.of());
-    assertThat(c.kafkaBrokers()).containsExactly("a:1", "[::1]:9092");
-    assertThat(c.eventTopics()).containsExactly("b", "a");
-    assertThat(c.heartbeatTopics()).containsExactly("hb");
+    assertThat(c.kafka().brokers()).containsExactly("a:1", "[::1]:9092");
+    assertThat(c.kafka().eventTopics()).containsExactly("b", "a");
+    assertThat(c.kafka().heartbeatTopics()).containsExactly("hb");
   }
 
   @Test
   void heartbeatTopicAloneIsEnough() throws Exception {
     FlagValues flags = new FlagValues().add(Setting.KAFKA_BROKERS, "h:1").add(Setting.HEARTBEAT_TOPIC, "hb");
-    assertThat(ConfigLoader.load(flags, Map.of()).eventTopics()).isEmpty();
+    assertThat(ConfigLoader.load(flags, Map.of()).kafka().eventTopics()).isEmpty();
   }
 
   @Test
   void resultIsImmutable() throws Exception {
     AgentConfig c = ConfigLoader.load(minimalFlags().add(Setting.KAFKA_PROPERTY, "a=b"), Map.of());
-    assertThatThrownBy(() -> c.eventTopics().add("x")).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> c.kafkaProperties().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> c.kafka().eventTopics().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> c.kafka().properties().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
   void exampleConfigFileLoads() throws Exception {
     AgentConfig c = ConfigLoader.load(new FlagValues().configFile(Path.of("conf/ilagent.json")), Map.of());
-    assertThat(c.kafkaBrokers()).containsExactly("localhost:9092");
-    assertThat(c.kafkaGroupId()).isEqualTo("ilagent");
-    assertThat(c.eventTopics()).containsExactly("events-topic");
-    assertThat(c.heartbeatTopics()).containsExactly("heartbeats-topic");
+    assertThat(c.kafka().brokers()).containsExactly("localhost:9092");
+    assertThat(c.kafka().groupId()).isEqualTo("ilagent");
+    assertThat(c.kafka().eventTopics()).containsExactly("events-topic");
+    assertThat(c.kafka().heartbeatTopics()).containsExactly("heartbeats-topic");
     assertThat(c.port()).isEqualTo(8977);
-    assertThat(c.kafkaProperties()).containsEntry("client.id", "ilagent");
+    assertThat(c.kafka().properties()).containsEntry("client.id", "ilagent");
   }
 
   @Test
   void ratelimitsDefaultToIlertsOwnForIlertsHostsAndToLearningElsewhere() throws Exception {
-    var ilert = ConfigLoader.load(minimalFlags(), Map.of()).rateLimits();
+    var ilert = ConfigLoader.load(minimalFlags(), Map.of()).delivery().rateLimits();
     assertThat(ilert.perKeyEvents()).isEqualTo(50);
     assertThat(ilert.perKeyPings()).isEqualTo(5);
     assertThat(ilert.total()).isEqualTo(700);
 
     var standIn = ConfigLoader.load(minimalFlags().add(Setting.API_URL, "http://localhost:8080/api")
-        .add(Setting.HEARTBEAT_URL, "http://localhost:8080/beat"), Map.of()).rateLimits();
+        .add(Setting.HEARTBEAT_URL, "http://localhost:8080/beat"), Map.of())
+        .delivery().rateLimits();
     assertThat(standIn.perKeyEvents()).isZero();
     assertThat(standIn.perKeyPings()).isZero();
     assertThat(standIn.total()).isZero();
@@ -266,7 +272,7 @@ class ConfigLoaderTest {
     Path f = dir.resolve("c.json");
     Files.writeString(f, "{\"kafka_brokers\": \"b:1\", \"event_topic\": [\"t\"], \"rate_limit_total\": 300}");
     var limits = ConfigLoader.load(new FlagValues().configFile(f).add(Setting.RATE_LIMIT_KEY, "20"),
-        Map.of("ILAGENT_RATE_LIMIT_PING", "0")).rateLimits();
+        Map.of("ILAGENT_RATE_LIMIT_PING", "0")).delivery().rateLimits();
     assertThat(limits.perKeyEvents()).isEqualTo(20);
     assertThat(limits.perKeyPings()).as("0 switches ilert's default off").isZero();
     assertThat(limits.total()).isEqualTo(300);

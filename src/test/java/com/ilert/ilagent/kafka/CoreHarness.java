@@ -2,6 +2,7 @@ package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigLoader;
+import com.ilert.ilagent.config.DeliveryConfig;
 import com.ilert.ilagent.config.FlagValues;
 import com.ilert.ilagent.config.Setting;
 import com.ilert.ilagent.ilert.IlertAnswer;
@@ -101,15 +102,17 @@ final class CoreHarness implements AutoCloseable {
     });
     waiters = new Waiters(vertx);
     Committer[] committerRef = new Committer[1];
-    outcomes = new Outcomes(null, partitions, metrics, config.retryMaxMs(),
+    DeliveryConfig delivery = config.delivery();
+    outcomes = new Outcomes(null, partitions, metrics, delivery.retryMaxMs(),
         (ref, why) -> failures.add(why), () -> {
           committerRef[0].kick();
           waiters.check();
         });
-    RateLimits rateLimits = limits == null ? config.rateLimits() : limits;
-    dispatcher = new Dispatcher(vertx, config.maxInFlight(), this::send, new Pacer(rateLimits),
-        RetryPolicy.withDefaults(config.retryMaxMs(), () -> 0.5),
-        RetryPolicy.withDefaults(Math.min(config.retryMaxMs(), 10_000), () -> 0.5), outcomes, metrics);
+    RateLimits rateLimits = limits == null ? delivery.rateLimits() : limits;
+    dispatcher = new Dispatcher(vertx, delivery.maxInFlight(), this::send, new Pacer(rateLimits),
+        RetryPolicy.withDefaults(delivery.retryMaxMs(), () -> 0.5),
+        RetryPolicy.withDefaults(Math.min(delivery.retryMaxMs(), 10_000), () -> 0.5), outcomes,
+        metrics);
     committer = new Committer(vertx, offsets -> {
       commits.add(Map.copyOf(offsets));
       return commitResult.get().get();
