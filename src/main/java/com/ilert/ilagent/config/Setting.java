@@ -6,92 +6,50 @@ import java.util.Locale;
 /**
  * Every setting of the daemon command, with the names it has in each source (flag, JSON config
  * file, environment). Keeping all names in one table is what lets the three sources and the help
- * text stay in step: a new option is one new line here plus its conversion in {@link
- * ConfigBuilder}.
+ * text stay in step: a new option is one new line here, its help text in {@value
+ * SettingHelp#RESOURCE}, and its conversion in {@link ConfigBuilder}.
  */
 public enum Setting {
-  KAFKA_BROKERS("kafka_brokers", null, Kind.LIST, null, "HOST:PORT[,...]",
-      "Kafka bootstrap servers, comma-separated. Without it the daemon runs no consumer, only its"
-          + " own heartbeat (-b) and the probes (-p)."),
-  KAFKA_GROUP_ID("kafka_group_id", null, Kind.STRING, "ilagent", "GROUP",
-      "Kafka consumer group id."),
-  EVENT_TOPIC("event_topic", "-e", Kind.LIST, null, "TOPIC[,...]",
-      "Topic(s) with alert events; comma-separated, repeatable."),
-  HEARTBEAT_TOPIC("heartbeat_topic", "-r", Kind.LIST, null, "TOPIC[,...]",
-      "Topic(s) with heartbeat pings; comma-separated, repeatable."),
-  PORT("port", "-p", Kind.NUMBER, null, "PORT",
-      "Port of the HTTP server for /health, /ready and /metrics (off when not given)."),
-  VERBOSE("verbose", "-v", Kind.COUNT, "0", null,
-      "More log output; repeat for more (-v warn, -vv info, -vvv debug). Also before the command."),
-  API_URL("api_url", null, Kind.STRING, DeliveryConfig.DEFAULT_API_URL, "URL",
-      "Base URL of the ilert API."),
-  HEARTBEAT_URL("heartbeat_url", null, Kind.STRING, DeliveryConfig.DEFAULT_HEARTBEAT_URL, "URL",
-      "Base URL of the ilert heartbeat API."),
-  RATE_LIMIT_KEY("rate_limit_key", null, Kind.NUMBER, null, "N",
-      "Events per integration key per minute (0 = learn from 429 answers); default 50 when"
-          + " --api_url is ilert's, else 0."),
-  RATE_LIMIT_PING("rate_limit_ping", null, Kind.NUMBER, null, "N",
-      "Pings per heartbeat key per minute (0 = learn); default 5 when --heartbeat_url is ilert's,"
-          + " else 0."),
-  RATE_LIMIT_TOTAL("rate_limit_total", null, Kind.NUMBER, null, "N",
-      "Requests per minute in all (0 = learn); default 700 when --api_url is ilert's, else 0."),
-  PROXY("proxy", null, Kind.STRING, null, "URL",
-      "HTTP proxy for requests to ilert, e.g. http://user:password@proxy:3128; wins over"
-          + " HTTPS_PROXY, HTTP_PROXY and ALL_PROXY (NO_PROXY still applies)."),
-  KAFKA_OFFSET_RESET("kafka_offset_reset", null, Kind.STRING, "latest", "latest|earliest",
-      "Where a new consumer group starts reading."),
-  KAFKA_PROPERTY("kafka_property", null, Kind.PROPERTIES, null, "KEY=VALUE",
-      "Extra Kafka client property (TLS, SASL, tuning); repeatable."),
-  ORDERING("ordering", null, Kind.STRING, "alert_key", "alert_key|key|partition",
-      "Which records are delivered strictly one after another."),
-  MAX_IN_FLIGHT("max_in_flight", null, Kind.NUMBER, "64", "N",
-      "Records delivered concurrently, 1-10000."),
-  RETRY_MAX_MS("retry_max_ms", null, Kind.NUMBER, "60000", "MS",
-      "Retry budget of one delivery before the agent exits; 0 = no retry."),
-  EXIT_DELAY_MS("exit_delay_ms", null, Kind.NUMBER, "5000", "MS",
-      "Wait before exiting after a delivery failure."),
-  SHUTDOWN_TIMEOUT_MS("shutdown_timeout_ms", null, Kind.NUMBER, "20000", "MS",
-      "Bound on waiting for in-flight deliveries at shutdown."),
-  COMMIT_INTERVAL_MS("commit_interval_ms", null, Kind.NUMBER, "100", "MS",
-      "How often completed offsets are committed, 1-60000."),
-  REQUEST_TIMEOUT_MS("request_timeout_ms", null, Kind.NUMBER, "10000", "MS",
-      "Bound on one whole HTTP request to ilert (connect, send, answer), 1-600000."),
-  HEARTBEAT("heartbeat", "-b", Kind.STRING, null, "KEY",
-      "The agent's own ilert heartbeat key, pinged every 30 s."),
-  LOG_FORMAT("log_format", null, Kind.STRING, "text", "text|json", "Log line format."),
-  EVENT_KEY("event_key", null, Kind.STRING, null, "KEY",
-      "Integration key that replaces the key of every event."),
-  MAP_KEY_ALERT_KEY("map_key_alert_key", null, Kind.STRING, null, "PATH",
-      "Payload path of the alertKey."),
-  MAP_KEY_SUMMARY("map_key_summary", null, Kind.STRING, null, "PATH", "Payload path of the summary."),
-  MAP_KEY_ETYPE("map_key_etype", null, Kind.STRING, null, "PATH", "Payload path of the eventType."),
-  MAP_VAL_ETYPE_ALERT("map_val_etype_alert", null, Kind.STRING, null, "VALUE",
-      "eventType value that means ALERT."),
-  MAP_VAL_ETYPE_ACCEPT("map_val_etype_accept", null, Kind.STRING, null, "VALUE",
-      "eventType value that means ACCEPT."),
-  MAP_VAL_ETYPE_RESOLVE("map_val_etype_resolve", null, Kind.STRING, null, "VALUE",
-      "eventType value that means RESOLVE."),
-  FILTER_KEY("filter_key", null, Kind.STRING, null, "KEY",
-      "Keep only payloads with this top-level key."),
-  FILTER_VAL("filter_val", null, Kind.STRING, null, "VALUE",
-      "With --filter_key: keep only payloads whose value at the key is this string."),
-  FORWARD_MESSAGE_PAYLOAD("forward_message_payload", null, Kind.FLAG, null, null,
-      "Put the whole record payload into customDetails."),
-  FORWARD_HEADERS("forward_headers", null, Kind.FLAG, null, null,
-      "Put the Kafka record headers into customDetails.headers."),
-  DEAD_LETTER_TOPIC("dead_letter_topic", null, Kind.STRING, null, "TOPIC",
-      "Topic that receives every record skipped as bad or rejected by ilert, with headers naming why."),
-  POLICY_TOPIC("policy_topic", null, Kind.STRING, null, "TOPIC",
-      "Topic with escalation-policy updates (\"this person is on call at this level\"); needs"
-          + " --policy_routing_keys and an ilert API token in ILERT_API_KEY."),
-  POLICY_ROUTING_KEYS("policy_routing_keys", null, Kind.LIST, null, "FIELD[,...]",
-      "Top-level payload fields whose values, joined, are the routing key of the escalation policy."),
-  MAP_KEY_EMAIL("map_key_email", null, Kind.STRING, PolicyRules.DEFAULT_EMAIL_PATH, "PATH",
-      "Payload path of the on-call user's e-mail (policy topic)."),
-  MAP_KEY_SHIFT("map_key_shift", null, Kind.STRING, PolicyRules.DEFAULT_SHIFT_PATH, "PATH",
-      "Payload path of the shift, the escalation level (policy topic)."),
-  SHIFT_OFFSET("shift_offset", null, Kind.NUMBER, "0", "N",
-      "Added to the shift to get the 0-based level, e.g. -1 for shifts counted from 1; -1000-1000.");
+  KAFKA_BROKERS("kafka_brokers", null, Kind.LIST, null, "HOST:PORT[,...]"),
+  KAFKA_GROUP_ID("kafka_group_id", null, Kind.STRING, "ilagent", "GROUP"),
+  EVENT_TOPIC("event_topic", "-e", Kind.LIST, null, "TOPIC[,...]"),
+  HEARTBEAT_TOPIC("heartbeat_topic", "-r", Kind.LIST, null, "TOPIC[,...]"),
+  PORT("port", "-p", Kind.NUMBER, null, "PORT"),
+  VERBOSE("verbose", "-v", Kind.COUNT, "0", null),
+  API_URL("api_url", null, Kind.STRING, DeliveryConfig.DEFAULT_API_URL, "URL"),
+  HEARTBEAT_URL("heartbeat_url", null, Kind.STRING, DeliveryConfig.DEFAULT_HEARTBEAT_URL, "URL"),
+  RATE_LIMIT_KEY("rate_limit_key", null, Kind.NUMBER, null, "N"),
+  RATE_LIMIT_PING("rate_limit_ping", null, Kind.NUMBER, null, "N"),
+  RATE_LIMIT_TOTAL("rate_limit_total", null, Kind.NUMBER, null, "N"),
+  PROXY("proxy", null, Kind.STRING, null, "URL"),
+  KAFKA_OFFSET_RESET("kafka_offset_reset", null, Kind.STRING, "latest", "latest|earliest"),
+  KAFKA_PROPERTY("kafka_property", null, Kind.PROPERTIES, null, "KEY=VALUE"),
+  ORDERING("ordering", null, Kind.STRING, "alert_key", "alert_key|key|partition"),
+  MAX_IN_FLIGHT("max_in_flight", null, Kind.NUMBER, "64", "N"),
+  RETRY_MAX_MS("retry_max_ms", null, Kind.NUMBER, "60000", "MS"),
+  EXIT_DELAY_MS("exit_delay_ms", null, Kind.NUMBER, "5000", "MS"),
+  SHUTDOWN_TIMEOUT_MS("shutdown_timeout_ms", null, Kind.NUMBER, "20000", "MS"),
+  COMMIT_INTERVAL_MS("commit_interval_ms", null, Kind.NUMBER, "100", "MS"),
+  REQUEST_TIMEOUT_MS("request_timeout_ms", null, Kind.NUMBER, "10000", "MS"),
+  HEARTBEAT("heartbeat", "-b", Kind.STRING, null, "KEY"),
+  LOG_FORMAT("log_format", null, Kind.STRING, "text", "text|json"),
+  EVENT_KEY("event_key", null, Kind.STRING, null, "KEY"),
+  MAP_KEY_ALERT_KEY("map_key_alert_key", null, Kind.STRING, null, "PATH"),
+  MAP_KEY_SUMMARY("map_key_summary", null, Kind.STRING, null, "PATH"),
+  MAP_KEY_ETYPE("map_key_etype", null, Kind.STRING, null, "PATH"),
+  MAP_VAL_ETYPE_ALERT("map_val_etype_alert", null, Kind.STRING, null, "VALUE"),
+  MAP_VAL_ETYPE_ACCEPT("map_val_etype_accept", null, Kind.STRING, null, "VALUE"),
+  MAP_VAL_ETYPE_RESOLVE("map_val_etype_resolve", null, Kind.STRING, null, "VALUE"),
+  FILTER_KEY("filter_key", null, Kind.STRING, null, "KEY"),
+  FILTER_VAL("filter_val", null, Kind.STRING, null, "VALUE"),
+  FORWARD_MESSAGE_PAYLOAD("forward_message_payload", null, Kind.FLAG, null, null),
+  FORWARD_HEADERS("forward_headers", null, Kind.FLAG, null, null),
+  DEAD_LETTER_TOPIC("dead_letter_topic", null, Kind.STRING, null, "TOPIC"),
+  POLICY_TOPIC("policy_topic", null, Kind.STRING, null, "TOPIC"),
+  POLICY_ROUTING_KEYS("policy_routing_keys", null, Kind.LIST, null, "FIELD[,...]"),
+  MAP_KEY_EMAIL("map_key_email", null, Kind.STRING, PolicyRules.DEFAULT_EMAIL_PATH, "PATH"),
+  MAP_KEY_SHIFT("map_key_shift", null, Kind.STRING, PolicyRules.DEFAULT_SHIFT_PATH, "PATH"),
+  SHIFT_OFFSET("shift_offset", null, Kind.NUMBER, "0", "N");
 
   /** How a setting is given; decides the flag's arity and the JSON type the file must use. */
   public enum Kind {
@@ -120,16 +78,13 @@ public enum Setting {
   private final Kind kind;
   private final String defaultValue;
   private final String paramLabel;
-  private final String description;
 
-  Setting(String longName, String shortName, Kind kind, String defaultValue, String paramLabel,
-      String description) {
+  Setting(String longName, String shortName, Kind kind, String defaultValue, String paramLabel) {
     this.longName = longName;
     this.shortName = shortName;
     this.kind = kind;
     this.defaultValue = defaultValue;
     this.paramLabel = paramLabel;
-    this.description = description;
   }
 
   public String longName() {
@@ -149,8 +104,9 @@ public enum Setting {
     return paramLabel;
   }
 
+  /** The help text, from {@value SettingHelp#RESOURCE}. */
   public String description() {
-    return description;
+    return SettingHelp.of(this);
   }
 
   /** Command-line names. */
