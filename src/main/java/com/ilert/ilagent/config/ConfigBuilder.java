@@ -7,7 +7,6 @@ import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.MappingConfig;
 import com.ilert.ilagent.mapping.PayloadFilter;
 import com.ilert.ilagent.pacing.RateLimits;
-import com.ilert.ilagent.mapping.PolicyRules;
 import com.ilert.ilagent.proxy.Proxies;
 import com.ilert.ilagent.proxy.ProxyUrl;
 import java.util.ArrayList;
@@ -20,9 +19,6 @@ import java.util.Map;
  * span several settings. This is the only place that knows the type and range of each option.
  */
 final class ConfigBuilder {
-  /** The ilert API token of the escalation-policy requests; an ilert-wide name, like ILERT_API_URL. */
-  static final String API_KEY_ENV = "ILERT_API_KEY";
-
   private final RawSettings raw;
   private final Map<String, String> env;
 
@@ -49,7 +45,8 @@ final class ConfigBuilder {
     }
     List<String> eventTopics = topics(EVENT_TOPIC);
     List<String> heartbeatTopics = topics(HEARTBEAT_TOPIC);
-    String policyTopic = policyTopic(eventTopics, heartbeatTopics);
+    PolicySettings policySettings = new PolicySettings(raw, env);
+    String policyTopic = policySettings.topic(eventTopics, heartbeatTopics);
     if (!brokers.isEmpty()) {
       checkTopics(eventTopics, heartbeatTopics, policyTopic);
     }
@@ -60,23 +57,23 @@ final class ConfigBuilder {
     List<ConfigNote> notes = new ArrayList<>(raw.notes());
     proxies.problems().forEach(p -> notes.add(new ConfigNote(ConfigNote.Level.WARN, p)));
     // Of several bad options, the first converted here is the one reported: keep the order.
-    String groupId = Values.nonBlank(required(KAFKA_GROUP_ID));
-    int verbosity = Values.intInRange(required(VERBOSE), 0, Integer.MAX_VALUE);
-    String apiUrl = Values.baseUrl(required(API_URL));
-    String heartbeatUrl = Values.baseUrl(required(HEARTBEAT_URL));
-    String offsetReset = Values.oneOf(required(KAFKA_OFFSET_RESET), "latest", "earliest");
+    String groupId = Values.nonBlank(required(raw, KAFKA_GROUP_ID));
+    int verbosity = Values.intInRange(required(raw, VERBOSE), 0, Integer.MAX_VALUE);
+    String apiUrl = Values.baseUrl(required(raw, API_URL));
+    String heartbeatUrl = Values.baseUrl(required(raw, HEARTBEAT_URL));
+    String offsetReset = Values.oneOf(required(raw, KAFKA_OFFSET_RESET), "latest", "earliest");
     Map<String, String> kafkaProperties = KafkaProperties.validate(raw.kafkaProperties());
     Ordering ordering =
-        Ordering.fromCliName(Values.oneOf(required(ORDERING), "alert_key", "key", "partition"));
-    int maxInFlight = Values.intInRange(required(MAX_IN_FLIGHT), 1, 10_000);
-    long retryMaxMs = Values.longInRange(required(RETRY_MAX_MS), 0, Long.MAX_VALUE);
-    long exitDelayMs = Values.longInRange(required(EXIT_DELAY_MS), 0, Long.MAX_VALUE);
-    long shutdownTimeoutMs = Values.longInRange(required(SHUTDOWN_TIMEOUT_MS), 0, Long.MAX_VALUE);
-    long commitIntervalMs = Values.longInRange(required(COMMIT_INTERVAL_MS), 1, 60_000);
-    long requestTimeoutMs = Values.longInRange(required(REQUEST_TIMEOUT_MS), 1, 600_000);
+        Ordering.fromCliName(Values.oneOf(required(raw, ORDERING), "alert_key", "key", "partition"));
+    int maxInFlight = Values.intInRange(required(raw, MAX_IN_FLIGHT), 1, 10_000);
+    long retryMaxMs = Values.longInRange(required(raw, RETRY_MAX_MS), 0, Long.MAX_VALUE);
+    long exitDelayMs = Values.longInRange(required(raw, EXIT_DELAY_MS), 0, Long.MAX_VALUE);
+    long shutdownTimeoutMs = Values.longInRange(required(raw, SHUTDOWN_TIMEOUT_MS), 0, Long.MAX_VALUE);
+    long commitIntervalMs = Values.longInRange(required(raw, COMMIT_INTERVAL_MS), 1, 60_000);
+    long requestTimeoutMs = Values.longInRange(required(raw, REQUEST_TIMEOUT_MS), 1, 600_000);
     LogFormat logFormat = LogFormat.valueOf(
-        Values.oneOf(required(LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT));
-    PolicyConfig policy = policy(policyTopic, mapping);
+        Values.oneOf(required(raw, LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT));
+    PolicyConfig policy = policySettings.config(policyTopic, mapping);
     RateLimits rateLimits = rateLimits();
     return new AgentConfig(
         new KafkaConfig(brokers, groupId, eventTopics, heartbeatTopics, offsetReset,
@@ -127,67 +124,6 @@ final class ConfigBuilder {
     }
   }
 
-  private String policyTopic(List<String> events, List<String> heartbeats) throws ConfigException {
-    RawValue v = raw.get(POLICY_TOPIC);
-    if (v == null) {
-      for (Setting s : new Setting[] {POLICY_ROUTING_KEYS, MAP_KEY_EMAIL, MAP_KEY_SHIFT, SHIFT_OFFSET}) {
-        if (raw.given(s) != null) {
-          throw raw.given(s).problem("needs --policy_topic (the topic of escalation-policy updates)");
-        }
-      }
-      return null;
-    }
-    String topic = oneTopic(v);
-    if (events.contains(topic) || heartbeats.contains(topic)) {
-      // A record cannot be both; guessing would page people or change who is on call.
-      throw v.problem("\"" + topic + "\" is also an event or heartbeat topic");
-    }
-    return topic;
-  }
-
-  private PolicyConfig policy(String topic, MappingConfig mapping) throws ConfigException {
-    if (topic == null) {
-      return null;
-    }
-    RawValue fields = raw.get(POLICY_ROUTING_KEYS);
-    List<String> routingKeyFields = fields == null ? List.of() : Values.list(fields);
-    if (routingKeyFields.isEmpty()) {
-      throw raw.get(POLICY_TOPIC).problem("needs --policy_routing_keys (the payload fields that make"
-          + " the routing key of the escalation policy)");
-    }
-    PolicyRules rules = new PolicyRules(
-        routingKeyFields,
-        Values.nonBlank(required(MAP_KEY_EMAIL)),
-        Values.nonBlank(required(MAP_KEY_SHIFT)),
-        Values.intInRange(required(SHIFT_OFFSET), -1000, 1000),
-        mapping.filterKey(),
-        mapping.filterVal());
-    return new PolicyConfig(topic, rules, apiToken());
-  }
-
-  /**
-   * ILERT_API_KEY, a leading "Bearer " dropped. It goes into an HTTP header as it is, so it must be
-   * one visible word; the messages never show it.
-   */
-  private String apiToken() throws ConfigException {
-    String value = env.get(API_KEY_ENV);
-    String token = value == null ? "" : value.trim();
-    if (token.equalsIgnoreCase("Bearer")) {
-      token = "";
-    } else if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      token = token.substring(7).trim();
-    }
-    if (token.isEmpty()) {
-      throw raw.get(POLICY_TOPIC).problem("needs an ilert API token in the environment variable "
-          + API_KEY_ENV);
-    }
-    if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
-      throw new ConfigException(API_KEY_ENV + ": has characters that cannot go into an HTTP header"
-          + " (spaces, control or non-ASCII characters)");
-    }
-    return token;
-  }
-
   private Proxies proxies() throws ConfigException {
     RawValue v = raw.get(PROXY);
     ProxyUrl explicit = null;
@@ -215,7 +151,7 @@ final class ConfigBuilder {
     return topic;
   }
 
-  private static String oneTopic(RawValue v) throws ConfigException {
+  static String oneTopic(RawValue v) throws ConfigException {
     List<String> topic = Values.topics(v);
     if (topic.size() != 1) {
       throw v.problem("expected one topic");
@@ -245,7 +181,7 @@ final class ConfigBuilder {
         raw.get(FORWARD_HEADERS) != null && Values.bool(raw.get(FORWARD_HEADERS)));
   }
 
-  private RawValue required(Setting s) throws ConfigException {
+  static RawValue required(RawSettings raw, Setting s) throws ConfigException {
     RawValue v = raw.get(s);
     if (v == null) {
       throw new ConfigException(s.flagName() + ": missing; give the option, set " + s.envName()
