@@ -15,9 +15,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import com.ilert.ilagent.util.Logging;
-import com.ilert.ilagent.util.Secrets;
-import com.ilert.ilagent.util.Version;
+import com.ilert.ilagent.logging.Logging;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -97,7 +96,7 @@ public final class Agent {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
     } catch (Exception e) {
-      LOG.error("Start-up failed: {}", Secrets.redact(describe(e), config.kafkaProperties()));
+      LOG.error("Start-up failed: {}", Redaction.secretsIn(describe(e), config.kafkaProperties()));
       startupFailed = true;
       stopRequested.tryComplete(EXIT_FAILURE);
     }

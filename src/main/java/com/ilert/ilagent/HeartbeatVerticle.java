@@ -6,7 +6,7 @@ import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.ilert.Retrying;
 import com.ilert.ilagent.metrics.AgentMetrics;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,9 +59,9 @@ public final class HeartbeatVerticle extends VerticleBase {
             default -> stopped ? "abandoned" : "failed";
           };
           if (reply.outcome() == Outcome.DELIVERED) {
-            LOG.debug("Own heartbeat {} pinged", Mask.key(key));
+            LOG.debug("Own heartbeat {} pinged", Redaction.key(key));
           } else {
-            LOG.warn("Own heartbeat {} not pinged: {}", Mask.key(key), reply.describe());
+            LOG.warn("Own heartbeat {} not pinged: {}", Redaction.key(key), reply.describe());
           }
           metrics.ping("own", result);
         });

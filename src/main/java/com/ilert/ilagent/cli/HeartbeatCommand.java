@@ -1,8 +1,8 @@
 package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.config.ConfigException;
-import com.ilert.ilagent.util.Logging;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.logging.Logging;
+import com.ilert.ilagent.redaction.Redaction;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -53,7 +53,7 @@ final class HeartbeatCommand implements Callable<Integer> {
     }
     Logging.configureCommand(options.verbosity());
     options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));
-    String masked = Mask.key(options.key());
+    String masked = Redaction.key(options.key());
     // The same choice IlertClient.ping makes, for the messages.
     String target = options.key().startsWith("il1hbt")
         ? "GET " + options.apiUrl() + "/heartbeats/" + masked

@@ -3,7 +3,7 @@ package com.ilert.ilagent.cli;
 import com.ilert.ilagent.Agent;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.IlertClient;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
@@ -105,6 +105,6 @@ final class OneShot {
   }
 
   static String masked(String text, String key) {
-    return key == null || key.isEmpty() ? text : text.replace(key, Mask.key(key));
+    return key == null || key.isEmpty() ? text : text.replace(key, Redaction.key(key));
   }
 }

@@ -9,7 +9,6 @@ import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.mapping.MappingResult;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.pacing.Pacer;
-import com.ilert.ilagent.util.RecordRef;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

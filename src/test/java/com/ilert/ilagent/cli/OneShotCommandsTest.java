@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ilert.ilagent.cli.CliRun.Result;
 import com.ilert.ilagent.config.AgentConfig.LogFormat;
+import com.ilert.ilagent.logging.Logging;
+import com.ilert.ilagent.redaction.Redaction;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.ForwardProxy;
 import com.ilert.ilagent.testkit.IlertStandIn;
 import com.ilert.ilagent.testkit.Received;
-import com.ilert.ilagent.util.Logging;
-import com.ilert.ilagent.util.Mask;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -172,7 +172,8 @@ class OneShotCommandsTest {
     Result r = event("-k", KEY, "-s", "disk full");
 
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("ilert answered 404").contains(Mask.key(KEY)).contains("NOT_FOUND");
+    assertThat(r.err()).contains("ilert answered 404").contains(Redaction.key(KEY))
+        .contains("NOT_FOUND");
     assertNoKeyInClear(r, KEY);
   }
 
@@ -327,7 +328,7 @@ class OneShotCommandsTest {
       assertNoKeyInClear(r, HB_KEY);
     }
     String logged = console.toString(StandardCharsets.UTF_8);
-    assertThat(logged).contains(Mask.key(KEY)).doesNotContain(KEY).doesNotContain(HB_KEY);
+    assertThat(logged).contains(Redaction.key(KEY)).doesNotContain(KEY).doesNotContain(HB_KEY);
   }
 
   // ---- global options ----
@@ -352,7 +353,7 @@ class OneShotCommandsTest {
       Logging.configure(0, LogFormat.TEXT);
     }
     assertThat(quiet).doesNotContain("Sending ALERT event");
-    assertThat(verbose).contains("Sending ALERT event for key " + Mask.key(KEY));
+    assertThat(verbose).contains("Sending ALERT event for key " + Redaction.key(KEY));
   }
 
   @Test
@@ -418,8 +419,8 @@ class OneShotCommandsTest {
 
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.errLines()).hasSize(1);
-    assertThat(r.err()).startsWith("ilagent: HEAD " + ilert.heartbeatUrl() + "/pings/" + Mask.key(HB_KEY)
-        + ": ilert answered 404");
+    assertThat(r.err()).startsWith("ilagent: HEAD " + ilert.heartbeatUrl() + "/pings/"
+        + Redaction.key(HB_KEY) + ": ilert answered 404");
     assertNoKeyInClear(r, HB_KEY);
   }
 }

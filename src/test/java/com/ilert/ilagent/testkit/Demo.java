@@ -2,7 +2,7 @@ package com.ilert.ilagent.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,7 +173,7 @@ public final class Demo {
     for (Received r : requests) {
       String path = r.path();
       if (r.integrationKey() != null) {
-        path = path.replace(r.integrationKey(), Mask.key(r.integrationKey()));
+        path = path.replace(r.integrationKey(), Redaction.key(r.integrationKey()));
       }
       System.out.printf(format, status(r.status()), r.method(), path, orDash(r.eventType()),
           orDash(r.summary()), orDash(r.alertKey()));
