@@ -1,5 +1,6 @@
 package com.ilert.ilagent.cli;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.ConfigException;
 import com.ilert.ilagent.logging.Logging;
 import com.ilert.ilagent.redaction.Redaction;
@@ -84,7 +85,7 @@ final class EventCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
       spec.commandLine().getErr().flush();
-      return Cli.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     Logging.configureCommand(options.verbosity());
     options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));

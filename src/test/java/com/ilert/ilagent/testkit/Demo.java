@@ -2,6 +2,7 @@ package com.ilert.ilagent.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.redaction.Redaction;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -143,7 +144,7 @@ public final class Demo {
       agent.sigterm();
       int exit = agent.awaitExit(DEADLINE);
       done("exit code " + exit);
-      if (exit != 0) {
+      if (exit != ExitCodes.OK) {
         throw new IllegalStateException("the agent exited with " + exit + " after SIGTERM, expected 0; log: "
             + agent.logFile() + "\n" + tail(agent.log(), 15));
       }
