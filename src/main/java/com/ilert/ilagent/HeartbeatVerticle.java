@@ -19,14 +19,11 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   public static final long INTERVAL_MS = 30_000;
 
-  /** A ping must land well inside the 30 s period: retry for a few seconds only. */
-  private static final long RETRY_BUDGET_MS = 5_000;
-
   private final String key;
   private final IlertClient client;
   private final AgentMetrics metrics;
-  private final RetryPolicy policy =
-      RetryPolicy.withDefaults(RETRY_BUDGET_MS, () -> ThreadLocalRandom.current().nextDouble());
+  private final RetryPolicy policy = RetryPolicy.withDefaults(RetryPolicy.PING_RETRY_BUDGET_MS,
+      () -> ThreadLocalRandom.current().nextDouble());
   private long timer = -1;
   private volatile boolean stopped;
 

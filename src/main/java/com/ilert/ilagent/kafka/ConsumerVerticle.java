@@ -38,9 +38,6 @@ public final class ConsumerVerticle extends VerticleBase {
   /** Commits queue behind the poll on the consumer's one thread: a short poll keeps them prompt. */
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
 
-  /** A failing ping is retried briefly: a heartbeat's interval is at least 25 s. */
-  public static final long PING_BUDGET_MS = 10_000;
-
   /** How long a revoke waits for its partitions' requests on the wire. */
   private static final long REVOKE_WAIT_MS = 5_000;
 
@@ -121,7 +118,8 @@ public final class ConsumerVerticle extends VerticleBase {
     outcomes = new Outcomes(deadLetters, partitions, metrics, config.retryMaxMs(), this::fail, this::progress);
     dispatcher = new Dispatcher(vertx, config.maxInFlight(), this::send, new Pacer(config.rateLimits()),
         RetryPolicy.withDefaults(config.retryMaxMs(), () -> ThreadLocalRandom.current().nextDouble()),
-        RetryPolicy.withDefaults(Math.min(config.retryMaxMs(), PING_BUDGET_MS), () -> ThreadLocalRandom.current().nextDouble()),
+        RetryPolicy.withDefaults(Math.min(config.retryMaxMs(), RetryPolicy.PING_RETRY_BUDGET_MS),
+            () -> ThreadLocalRandom.current().nextDouble()),
         outcomes, metrics);
     committer = new Committer(vertx, this::commitTimed, partitions,
         config.commitIntervalMs(), errors::healthy);
