@@ -16,9 +16,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import com.ilert.ilagent.util.Logging;
-import com.ilert.ilagent.util.Secrets;
-import com.ilert.ilagent.util.Version;
+import com.ilert.ilagent.logging.Logging;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,9 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILURE = 1;
 
   private final AgentConfig config;
   /** Completed once with the exit code: by a delivery failure, a start-up failure or a signal. */
@@ -78,8 +74,8 @@ public final class Agent {
       vertx = Vertx.vertx(vertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4));
     } catch (RuntimeException e) {
       LOG.error("Start-up failed: cannot start Vert.x: {}", e.getMessage());
-      stopped.complete(EXIT_FAILURE);
-      return EXIT_FAILURE;
+      stopped.complete(ExitCodes.FAILURE);
+      return ExitCodes.FAILURE;
     }
     DeliveryConfig delivery = config.delivery();
     client = new IlertClient(vertx, delivery.apiUrl(), delivery.heartbeatUrl(),
@@ -90,7 +86,7 @@ public final class Agent {
             Addresses.DELIVERY_FAILED,
             msg -> {
               failedAtMs = System.currentTimeMillis();
-              stopRequested.tryComplete(EXIT_FAILURE);
+              stopRequested.tryComplete(ExitCodes.FAILURE);
             });
     LOG.info("ilagent {} starting", Version.get());
     logRoute("ilert API", delivery.apiUrl());
@@ -99,9 +95,9 @@ public final class Agent {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
     } catch (Exception e) {
-      LOG.error("Start-up failed: {}", Secrets.redact(describe(e), config.kafka().properties()));
+      LOG.error("Start-up failed: {}", Redaction.secretsIn(describe(e), config.kafka().properties()));
       startupFailed = true;
-      stopRequested.tryComplete(EXIT_FAILURE);
+      stopRequested.tryComplete(ExitCodes.FAILURE);
     }
     int code = stopRequested.future().await(); // the main thread, never an event loop
     shutDown(code);
@@ -190,7 +186,9 @@ public final class Agent {
 
   /** Runs on the main thread: stops the verticles in reverse order, then Vert.x. */
   private void shutDown(int code) {
-    LOG.info(code == EXIT_OK ? "Shutting down" : startupFailed ? "Stopping after a start-up failure" : "Stopping after a delivery failure");
+    LOG.info(code == ExitCodes.OK ? "Shutting down"
+        : startupFailed ? "Stopping after a start-up failure"
+        : "Stopping after a delivery failure");
     vertx.eventBus().publish(Addresses.SHUTDOWN, code);
     Future<Void> chain = Future.succeededFuture();
     while (!deployments.isEmpty()) {
@@ -200,7 +198,7 @@ public final class Agent {
         return Future.succeededFuture();
       }));
     }
-    if (code == EXIT_FAILURE && failedAtMs > 0) {
+    if (code == ExitCodes.FAILURE && failedAtMs > 0) {
       // The original program's promise: exit a fixed delay after the failure, whatever drained.
       chain = chain.compose(v -> {
         long remaining =
@@ -228,12 +226,12 @@ public final class Agent {
     if (stopped.isDone()) {
       return; // normal exit after shutDown: nothing left to do
     }
-    stopRequested.tryComplete(EXIT_OK);
+    stopRequested.tryComplete(ExitCodes.OK);
     int code;
     try {
       code = stopped.get(config.shutdown().longestMs() + 20_000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      code = EXIT_FAILURE;
+      code = ExitCodes.FAILURE;
     }
     Logging.flush();
     Runtime.getRuntime().halt(code);

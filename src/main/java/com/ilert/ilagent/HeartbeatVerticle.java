@@ -6,7 +6,7 @@ import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.ilert.Retrying;
 import com.ilert.ilagent.metrics.AgentMetrics;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,14 +19,11 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   public static final long INTERVAL_MS = 30_000;
 
-  /** A ping must land well inside the 30 s period: retry for a few seconds only. */
-  private static final long RETRY_BUDGET_MS = 5_000;
-
   private final String key;
   private final IlertClient client;
   private final AgentMetrics metrics;
-  private final RetryPolicy policy =
-      RetryPolicy.withDefaults(RETRY_BUDGET_MS, () -> ThreadLocalRandom.current().nextDouble());
+  private final RetryPolicy policy = RetryPolicy.withDefaults(RetryPolicy.PING_RETRY_BUDGET_MS,
+      () -> ThreadLocalRandom.current().nextDouble());
   private long timer = -1;
   private volatile boolean stopped;
 
@@ -59,9 +56,9 @@ public final class HeartbeatVerticle extends VerticleBase {
             default -> stopped ? "abandoned" : "failed";
           };
           if (reply.outcome() == Outcome.DELIVERED) {
-            LOG.debug("Own heartbeat {} pinged", Mask.key(key));
+            LOG.debug("Own heartbeat {} pinged", Redaction.key(key));
           } else {
-            LOG.warn("Own heartbeat {} not pinged: {}", Mask.key(key), reply.describe());
+            LOG.warn("Own heartbeat {} not pinged: {}", Redaction.key(key), reply.describe());
           }
           metrics.ping("own", result);
         });

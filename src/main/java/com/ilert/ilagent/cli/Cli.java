@@ -7,9 +7,6 @@ import picocli.CommandLine;
 
 /** Assembles the {@code ilagent} command line. {@code Main} runs it; tests inject env and runner. */
 public final class Cli {
-  /** Exit code of every usage or configuration error. */
-  public static final int EXIT_USAGE = 2;
-
   static final String PREFIX = "ilagent: ";
 
   private Cli() {}

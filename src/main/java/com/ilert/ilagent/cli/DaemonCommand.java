@@ -1,5 +1,6 @@
 package com.ilert.ilagent.cli;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigException;
 import com.ilert.ilagent.config.ConfigLoader;
@@ -76,7 +77,7 @@ final class DaemonCommand implements Callable<Integer> {
       // A configuration error is the operator's to fix: one line, no stack trace.
       spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
       spec.commandLine().getErr().flush();
-      return Cli.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     return runner.applyAsInt(config);
   }

@@ -1,8 +1,9 @@
 package com.ilert.ilagent.cli;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.ConfigException;
-import com.ilert.ilagent.util.Logging;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.logging.Logging;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -84,12 +85,13 @@ final class EventCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
       spec.commandLine().getErr().flush();
-      return Cli.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     Logging.configureCommand(options.verbosity());
     options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));
     String target = "POST " + options.apiUrl() + "/events";
-    LOG.info("Sending {} event for key {}: {}", event.getString("eventType"), Mask.key(options.key()), target);
+    LOG.info("Sending {} event for key {}: {}", event.getString("eventType"),
+        Redaction.key(options.key()), target);
     byte[] body = event.encode().getBytes(StandardCharsets.UTF_8);
     return OneShot.send(spec.commandLine(), options, "event", target, c -> c.sendGenericEvent(body));
   }

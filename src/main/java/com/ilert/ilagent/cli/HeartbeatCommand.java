@@ -1,8 +1,9 @@
 package com.ilert.ilagent.cli;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.ConfigException;
-import com.ilert.ilagent.util.Logging;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.logging.Logging;
+import com.ilert.ilagent.redaction.Redaction;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -49,11 +50,11 @@ final class HeartbeatCommand implements Callable<Integer> {
     } catch (ConfigException e) {
       spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
       spec.commandLine().getErr().flush();
-      return Cli.EXIT_USAGE;
+      return ExitCodes.USAGE;
     }
     Logging.configureCommand(options.verbosity());
     options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));
-    String masked = Mask.key(options.key());
+    String masked = Redaction.key(options.key());
     // The same choice IlertClient.ping makes, for the messages.
     String target = options.key().startsWith("il1hbt")
         ? "GET " + options.apiUrl() + "/heartbeats/" + masked

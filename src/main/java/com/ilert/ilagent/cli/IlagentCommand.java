@@ -1,5 +1,6 @@
 package com.ilert.ilagent.cli;
 
+import com.ilert.ilagent.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +36,6 @@ final class IlagentCommand implements Callable<Integer> {
   public Integer call() {
     UsageErrorHandler.print(spec.commandLine(), "missing command; one of: "
         + String.join(", ", spec.subcommands().keySet()));
-    return Cli.EXIT_USAGE;
+    return ExitCodes.USAGE;
   }
 }

@@ -1,9 +1,10 @@
 package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.Agent;
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.IlertClient;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
@@ -20,9 +21,6 @@ import picocli.CommandLine;
  * try again. Exit codes: 0 accepted (202), 1 any other answer or no answer.
  */
 final class OneShot {
-  static final int EXIT_OK = 0;
-  static final int EXIT_FAILED = 1;
-
   /** Slack on top of the request timeout for connecting and closing; the await never hangs. */
   private static final long AWAIT_SLACK_MS = 5_000;
 
@@ -60,7 +58,7 @@ final class OneShot {
         String id = answer.correlationId();
         out.println("ilert accepted the " + what + (id == null || id.isBlank() ? "" : " (correlation-id " + id + ")"));
         out.flush();
-        return EXIT_OK;
+        return ExitCodes.OK;
       }
       String body = answer.body().isEmpty() ? "(empty answer)" : masked(answer.body(), options.key());
       return failed(err, target + ": ilert answered " + answer.status() + hint(answer.status()) + ": " + body);
@@ -77,7 +75,7 @@ final class OneShot {
   private static int failed(PrintWriter err, String message) {
     err.println(Cli.PREFIX + message);
     err.flush();
-    return EXIT_FAILED;
+    return ExitCodes.FAILURE;
   }
 
   /** What the status usually means; the body that follows says the rest. */
@@ -105,6 +103,6 @@ final class OneShot {
   }
 
   static String masked(String text, String key) {
-    return key == null || key.isEmpty() ? text : text.replace(key, Mask.key(key));
+    return key == null || key.isEmpty() ? text : text.replace(key, Redaction.key(key));
   }
 }

@@ -1,5 +1,6 @@
 package com.ilert.ilagent.cli;
 
+import com.ilert.ilagent.ExitCodes;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -18,7 +19,7 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
     CommandLine cmd = ex.getCommandLine();
     String message = ex instanceof UnmatchedArgumentException u ? unmatched(cmd, u) : redact(ex.getMessage());
     print(cmd, message);
-    return Cli.EXIT_USAGE;
+    return ExitCodes.USAGE;
   }
 
   /** Prints a usage error and the hint where help is. */

@@ -1,8 +1,8 @@
 package com.ilert.ilagent.health;
 
 import com.ilert.ilagent.Addresses;
+import com.ilert.ilagent.Version;
 import com.ilert.ilagent.metrics.AgentMetrics;
-import com.ilert.ilagent.util.Version;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,8 +1,8 @@
 package com.ilert.ilagent.ilert;
 
+import com.ilert.ilagent.Version;
 import com.ilert.ilagent.proxy.Proxies;
 import com.ilert.ilagent.proxy.ProxyUrl;
-import com.ilert.ilagent.util.Version;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -2,7 +2,7 @@ package com.ilert.ilagent.ilert;
 
 import com.ilert.ilagent.ilert.PolicyResult.Step;
 import com.ilert.ilagent.mapping.MappingResult.PolicyUpdate;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -49,7 +49,7 @@ public final class PolicyClient {
 
   /** Runs the three steps for {@code update}; see the class comment for the outcome. */
   public Future<PolicyResult> apply(PolicyUpdate update) {
-    String who = "user " + Mask.email(update.email());
+    String who = "user " + Redaction.email(update.email());
     Buffer search = new JsonObject().put("email", update.email()).toBuffer();
     return call(Step.FIND_USER, "find " + who, HttpMethod.POST, "/users/search-email", search)
         .compose(user -> user.ended() ? Future.succeededFuture(user.result)

@@ -1,6 +1,6 @@
 package com.ilert.ilagent.ilert;
 
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 
 /**
@@ -40,7 +40,7 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
       }
       Throwable err = ar.cause();
       String msg = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-      return Future.succeededFuture(networkError(Mask.keyIn(msg, key)));
+      return Future.succeededFuture(networkError(Redaction.keyIn(msg, key)));
     });
   }
 
@@ -75,6 +75,6 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
     }
     // ilert's error text may quote the request path: the answer is logged, the key must not be.
     return new IlertAnswer(answer.status(), answer.retryAfter(), answer.correlationId(),
-        Mask.keyIn(answer.body(), key));
+        Redaction.keyIn(answer.body(), key));
   }
 }

@@ -33,6 +33,13 @@ public final class RetryPolicy {
   public static final long DEFAULT_RATE_LIMIT_MIN_MS = 10_000;
   public static final long DEFAULT_RATE_LIMIT_MAX_MS = 30_000;
 
+  /**
+   * How long a failing heartbeat ping is retried, the agent's own (-b) and those of heartbeat
+   * topics alike: well inside one coalescing interval (about 12 s) and the own heartbeat's 30 s
+   * period, since the key's next ping carries its liveness anyway.
+   */
+  public static final long PING_RETRY_BUDGET_MS = 5_000;
+
   /** Returned by {@link #nextDelayMs}: do not try again. */
   public static final long GIVE_UP = -1;
 

@@ -10,7 +10,6 @@ import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.mapping.MappingResult;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.pacing.Pacer;
-import com.ilert.ilagent.util.RecordRef;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -39,9 +38,6 @@ public final class ConsumerVerticle extends VerticleBase {
 
   /** Commits queue behind the poll on the consumer's one thread: a short poll keeps them prompt. */
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
-
-  /** A failing ping is retried briefly: a heartbeat's interval is at least 25 s. */
-  public static final long PING_BUDGET_MS = 10_000;
 
   /** How long a revoke waits for its partitions' requests on the wire. */
   private static final long REVOKE_WAIT_MS = 5_000;
@@ -127,7 +123,7 @@ public final class ConsumerVerticle extends VerticleBase {
         new Pacer(delivery.rateLimits()),
         RetryPolicy.withDefaults(delivery.retryMaxMs(),
             () -> ThreadLocalRandom.current().nextDouble()),
-        RetryPolicy.withDefaults(Math.min(delivery.retryMaxMs(), PING_BUDGET_MS),
+        RetryPolicy.withDefaults(Math.min(delivery.retryMaxMs(), RetryPolicy.PING_RETRY_BUDGET_MS),
             () -> ThreadLocalRandom.current().nextDouble()),
         outcomes, metrics);
     committer = new Committer(vertx, this::commitTimed, partitions,

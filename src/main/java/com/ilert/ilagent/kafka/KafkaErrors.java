@@ -1,6 +1,6 @@
 package com.ilert.ilagent.kafka;
 
-import com.ilert.ilagent.util.Secrets;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Context;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -53,7 +53,7 @@ final class KafkaErrors {
   }
 
   private void record(Throwable err) {
-    String error = Secrets.redact(err.toString(), kafkaProperties);
+    String error = Redaction.secretsIn(err.toString(), kafkaProperties);
     long now = System.currentTimeMillis();
     if (!error.equals(lastError) || now - lastWarnedAt > REPEAT_MS) {
       LOG.warn("Kafka consumer: {}", error);

@@ -5,8 +5,7 @@ import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.mapping.MappingResult;
 import com.ilert.ilagent.mapping.SkipReason;
 import com.ilert.ilagent.metrics.AgentMetrics;
-import com.ilert.ilagent.util.Mask;
-import com.ilert.ilagent.util.RecordRef;
+import com.ilert.ilagent.redaction.Redaction;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -113,7 +112,8 @@ final class Outcomes implements Dispatcher.Listener {
     partitions.release(work.partition, work.bytes);
     RecordRef ref = work.where();
     if (work.heartbeat()) {
-      ref.log(() -> LOG.warn("{}: ping for key {} failed after {} attempts, skipped: {}", ref, Mask.key(work.key()), work.attempts, reply.describe()));
+      ref.log(() -> LOG.warn("{}: ping for key {} failed after {} attempts, skipped: {}", ref,
+          Redaction.key(work.key()), work.attempts, reply.describe()));
       metrics.ping("topic", "failed");
       complete(work.partition, work.epoch, work.offset);
       return;

@@ -3,8 +3,7 @@ package com.ilert.ilagent.kafka;
 import com.ilert.ilagent.mapping.MappingResult;
 import com.ilert.ilagent.pacing.Pacer;
 import com.ilert.ilagent.pacing.RequestKind;
-import com.ilert.ilagent.util.Mask;
-import com.ilert.ilagent.util.RecordRef;
+import com.ilert.ilagent.redaction.Redaction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** One record on its way to ilert, from intake until it is done, given up or abandoned. */
@@ -83,9 +82,9 @@ final class Work {
   String what() {
     if (result instanceof MappingResult.PolicyUpdate u) {
       return "policy update (routing key " + u.routingKey() + ", level " + u.level() + ", user "
-          + Mask.email(u.email()) + ")";
+          + Redaction.email(u.email()) + ")";
     }
-    return (heartbeat() ? "ping for key " : "event for key ") + Mask.key(key());
+    return (heartbeat() ? "ping for key " : "event for key ") + Redaction.key(key());
   }
 
   /** Names the record in log lines: topic, partition and offset. Built only when something is logged. */

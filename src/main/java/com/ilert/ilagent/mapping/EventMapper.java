@@ -3,7 +3,7 @@ package com.ilert.ilagent.mapping;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
@@ -71,7 +71,7 @@ public final class EventMapper {
     this.eventKey = given(config.eventKey());
     if (eventKey != null && JsonRecords.keyProblem(eventKey) != null) {
       throw new IllegalArgumentException(
-          "event key " + Mask.key(eventKey) + " " + JsonRecords.keyProblem(eventKey));
+          "event key " + Redaction.key(eventKey) + " " + JsonRecords.keyProblem(eventKey));
     }
     this.alertKeyPath = path(config.mapKeyAlertKey());
     this.summaryPath = path(config.mapKeySummary());

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import java.io.IOException;
 
 /** Parsing, paths and key handling shared by the mappers. */
@@ -172,7 +172,7 @@ final class JsonRecords {
             ? "is " + JsonTypes.name(shown) + ", not a string"
             : shown.textValue().isBlank()
                 ? "is blank"
-                : Mask.key(shown.textValue()) + " " + keyProblem(shown.textValue());
+                : Redaction.key(shown.textValue()) + " " + keyProblem(shown.textValue());
     throw new Rejection(SkipReason.MISSING_INTEGRATION_KEY, name + " " + why);
   }
 

@@ -2,6 +2,7 @@ package com.ilert.ilagent.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.KafkaBroker;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class BrokerRestartChaosIT {
       s.awaitAll(Duration.ofSeconds(180));
       assertThat(agent.isAlive()).as("the agent reconnected by itself, no restart").isTrue();
       s.stopAgents();
-      assertThat(agent.awaitExit(Duration.ofSeconds(1))).isZero();
+      assertThat(agent.awaitExit(Duration.ofSeconds(1))).isEqualTo(ExitCodes.OK);
       s.verdict("delivered_at_stop=" + atStop + " delivered_while_down=" + duringOutage);
     }
   }

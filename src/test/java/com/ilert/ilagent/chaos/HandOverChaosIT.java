@@ -2,6 +2,7 @@ package com.ilert.ilagent.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.KafkaBroker;
 import java.time.Duration;
@@ -30,7 +31,8 @@ class HandOverChaosIT {
       int atJoin = s.ledger.distinct();
       s.awaitDelivered(atJoin + (EVENTS - atJoin) / 3, Duration.ofSeconds(90));
       first.sigterm();
-      assertThat(first.awaitExit(Duration.ofSeconds(40))).as("exit code after SIGTERM").isZero();
+      assertThat(first.awaitExit(Duration.ofSeconds(40)))
+          .as("exit code after SIGTERM").isEqualTo(ExitCodes.OK);
       int atStop = s.ledger.distinct();
 
       s.awaitAll(Duration.ofSeconds(120));

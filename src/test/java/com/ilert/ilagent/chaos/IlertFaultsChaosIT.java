@@ -2,6 +2,7 @@ package com.ilert.ilagent.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.KafkaBroker;
@@ -95,7 +96,8 @@ class IlertFaultsChaosIT {
       int[] restarts = {0};
       s.await("every id delivered, restarting the agent after an exit 1", Duration.ofSeconds(240), () -> {
         if (!agent[0].isAlive()) {
-          assertThat(agent[0].awaitExit(Duration.ofSeconds(1))).as("exit code").isEqualTo(1);
+          assertThat(agent[0].awaitExit(Duration.ofSeconds(1)))
+              .as("exit code").isEqualTo(ExitCodes.FAILURE);
           agent[0] = s.startAgent(String.valueOf(2 + restarts[0]++));
         }
         return s.ledger.all();
@@ -148,7 +150,8 @@ class IlertFaultsChaosIT {
       s.awaitDelivered(EVENTS / 4, Duration.ofSeconds(90));
       s.ilert.fault(Fault.status(503));
       long outage = System.nanoTime();
-      assertThat(first.awaitExit(Duration.ofSeconds(30))).as("exit code once the retry budget is spent").isEqualTo(1);
+      assertThat(first.awaitExit(Duration.ofSeconds(30)))
+          .as("exit code once the retry budget is spent").isEqualTo(ExitCodes.FAILURE);
       long exitedAfterMs = (System.nanoTime() - outage) / 1_000_000;
       assertThat(first.log()).contains("not delivered after");
       int atExit = s.ledger.distinct();

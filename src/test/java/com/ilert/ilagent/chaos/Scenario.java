@@ -5,6 +5,7 @@ import static com.ilert.ilagent.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 import org.awaitility.Awaitility;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.kafka.OffsetMetadata;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.IlertStandIn;
@@ -323,7 +324,7 @@ final class Scenario implements AutoCloseable {
     }
     for (AgentProcess a : agents) {
       int code = a.awaitExit(Duration.ofSeconds(40));
-      if (code != 0 && code != 137 && code != 1) {
+      if (code != ExitCodes.OK && code != 137 && code != ExitCodes.FAILURE) {
         throw new AssertionError(name + ": agent exited with " + code + "; log " + a.logFile());
       }
     }

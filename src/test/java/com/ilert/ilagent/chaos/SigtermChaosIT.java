@@ -2,6 +2,7 @@ package com.ilert.ilagent.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.KafkaBroker;
 import java.time.Duration;
@@ -21,7 +22,8 @@ class SigtermChaosIT {
       AgentProcess first = s.startAgent("1");
       s.awaitDelivered(EVENTS / 3, Duration.ofSeconds(90));
       first.sigterm();
-      assertThat(first.awaitExit(Duration.ofSeconds(40))).as("exit code after SIGTERM").isZero();
+      assertThat(first.awaitExit(Duration.ofSeconds(40)))
+          .as("exit code after SIGTERM").isEqualTo(ExitCodes.OK);
       int deliveredAtStop = s.ledger.distinct();
       long uncommitted = s.deliveredButUncommitted();
 

@@ -3,6 +3,7 @@ package com.ilert.ilagent.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.KafkaBroker;
@@ -92,7 +93,8 @@ class SoakChaosIT {
             case 6 -> {
               if (b[0].isAlive()) {
                 b[0].sigterm();
-                assertThat(b[0].awaitExit(Duration.ofSeconds(40))).as("B's exit code after SIGTERM").isZero();
+                assertThat(b[0].awaitExit(Duration.ofSeconds(40)))
+                    .as("B's exit code after SIGTERM").isEqualTo(ExitCodes.OK);
                 what = "sigterm-B";
               } else { b[0] = s.startAgentV("B" + (++bRuns), "-v", opts); what = "start-B"; }
             }

@@ -2,6 +2,7 @@ package com.ilert.ilagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.cli.CliRun.Result;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class CliTest {
   @Test
   void versionPrintsNameAndVersion() {
     Result r = CliRun.run("--version");
-    assertThat(r.code()).isZero();
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
     assertThat(r.out().trim()).isEqualTo("ilagent " + VersionProvider.version());
     // Maven filters the resource, so tests see the project version, not the fallback.
     assertThat(VersionProvider.version()).isNotEqualTo("dev").doesNotContain("${");
@@ -22,10 +23,10 @@ class CliTest {
   @Test
   void helpWorksForRootAndDaemon() {
     Result root = CliRun.run("--help");
-    assertThat(root.code()).isZero();
+    assertThat(root.code()).isEqualTo(ExitCodes.OK);
     assertThat(root.out()).contains("daemon");
     Result daemon = CliRun.run("daemon", "--help");
-    assertThat(daemon.code()).isZero();
+    assertThat(daemon.code()).isEqualTo(ExitCodes.OK);
     assertThat(daemon.out()).contains("--kafka_brokers", "-e, --event_topic", "--config=FILE", "ILAGENT_");
   }
 
@@ -41,21 +42,21 @@ class CliTest {
   @Test
   void missingCommandIsAUsageError() {
     Result r = CliRun.run();
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines()).containsExactly("ilagent: missing command; one of: daemon, event, heartbeat", "Try 'ilagent --help'.");
   }
 
   @Test
   void unknownCommandIsAUsageError() {
     Result r = CliRun.run("deamon");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines().get(0)).isEqualTo("ilagent: unknown command \"deamon\"");
   }
 
   @Test
   void unknownOptionIsOneLinePlusHelpHint() {
     Result r = CliRun.run("daemon", "--kafka_broker", "localhost:9092", "-e", "t");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines()).hasSize(2);
     assertThat(r.errLines().get(0)).startsWith("ilagent: unknown option --kafka_broker");
     assertThat(r.errLines().get(1)).isEqualTo("Try 'ilagent daemon --help'.");
@@ -65,7 +66,7 @@ class CliTest {
   @Test
   void missingOptionValueIsAUsageError() {
     Result r = CliRun.run("daemon", "--kafka_brokers", "localhost:9092", "-e", "t", "--port");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines()).hasSize(2);
     assertThat(r.errLines().get(0)).startsWith("ilagent: ").contains("--port");
   }
@@ -73,14 +74,14 @@ class CliTest {
   @Test
   void singleValuedOptionGivenTwiceIsAUsageError() {
     Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "t", "-p", "1", "-p", "2");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines().get(0)).startsWith("ilagent: ").contains("--port");
   }
 
   @Test
   void atFilesAreNotExpanded() {
     Result r = CliRun.run("daemon", "@/etc/hostname");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines().get(0)).contains("unexpected argument");
   }
 
@@ -144,7 +145,7 @@ class CliTest {
   @Test
   void configErrorIsExactlyOneLineWithoutStackTrace() {
     Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "t", "--max_in_flight", "abc");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines())
         .containsExactly("ilagent: --max_in_flight: expected an integer from 1 to 10000, got \"abc\"");
     assertThat(r.config()).isNull();

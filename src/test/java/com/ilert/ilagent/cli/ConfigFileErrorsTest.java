@@ -2,6 +2,7 @@ package com.ilert.ilagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.cli.CliRun.Result;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ class ConfigFileErrorsTest {
 
   private static String errorFor(Path config) {
     Result r = CliRun.run("daemon", "--config", config.toString());
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.config()).isNull();
     assertThat(r.errLines()).hasSize(1);
     return r.errLines().get(0);

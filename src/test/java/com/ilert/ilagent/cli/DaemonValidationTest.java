@@ -2,6 +2,7 @@ package com.ilert.ilagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.cli.CliRun.Result;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,7 @@ class DaemonValidationTest {
     List<String> args = new ArrayList<>(VALID);
     args.addAll(Arrays.asList(extra));
     Result r = CliRun.run(env, args.toArray(String[]::new));
-    assertThat(r.code()).as("exit code of %s", args).isEqualTo(2);
+    assertThat(r.code()).as("exit code of %s", args).isEqualTo(ExitCodes.USAGE);
     assertThat(r.config()).as("runner must not run").isNull();
     assertThat(r.errLines()).as("stderr of %s", args).hasSize(1);
     return r.errLines().get(0);
@@ -110,14 +111,14 @@ class DaemonValidationTest {
   @Test
   void deadLetterTopicMustNotBeConsumed() {
     Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "alerts", "--dead_letter_topic", "alerts");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines().get(0)).isEqualTo("ilagent: --dead_letter_topic: \"alerts\" is also a consumed topic");
   }
 
   @Test
   void brokersFlagIsGivenOnce() {
     Result r = CliRun.run("daemon", "-e", "t", "--kafka_brokers", "a:1", "--kafka_brokers", "b:2");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines().get(0)).startsWith("ilagent: ").contains("--kafka_brokers");
   }
 
@@ -137,7 +138,7 @@ class DaemonValidationTest {
   void withNeitherBrokersNorOwnHeartbeatThereIsNothingToRun() {
     for (String[] args : new String[][] {{"daemon"}, {"daemon", "-p", "8977"}, {"daemon", "-v", "-v"}}) {
       Result r = CliRun.run(args);
-      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
       assertThat(r.errLines()).singleElement().asString()
           .startsWith("ilagent: nothing to run: give --kafka_brokers and topics to consume, and/or -b/--heartbeat KEY");
     }
@@ -163,7 +164,7 @@ class DaemonValidationTest {
     List<String> args = new ArrayList<>(List.of("daemon", "-b", "il1hbt0123456789abcdef"));
     args.addAll(extra);
     Result r = CliRun.run(env, args.toArray(String[]::new));
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines()).singleElement().asString().startsWith(expected);
     // Without -b as well, the Kafka option is still what the message names.
     List<String> noHeartbeat = new ArrayList<>(List.of("daemon"));
@@ -181,7 +182,7 @@ class DaemonValidationTest {
   @Test
   void atLeastOneTopicIsRequired() {
     Result r = CliRun.run("daemon", "--kafka_brokers", "h:1");
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines()).singleElement().asString().startsWith("ilagent: no topic to consume");
   }
 
@@ -253,14 +254,14 @@ class DaemonValidationTest {
     List<String> args = List.of("daemon", "--kafka_brokers", "h:1", "--policy_topic", "shifts",
         "--policy_routing_keys", "location,slot");
     Result none = CliRun.run(Map.of(), args.toArray(String[]::new));
-    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(none.errLines()).containsExactly(
         "ilagent: --policy_topic: needs an ilert API token in the environment variable ILERT_API_KEY");
     assertThat(CliRun.run(Map.of("ILERT_API_KEY", "Bearer  "), args.toArray(String[]::new)).errLines())
         .as("only the prefix").containsExactly(none.errLines().get(0));
 
     Result bad = CliRun.run(Map.of("ILERT_API_KEY", "s3cret token"), args.toArray(String[]::new));
-    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.errLines()).singleElement().asString()
         .startsWith("ilagent: ILERT_API_KEY: has characters that cannot go into an HTTP header")
         .doesNotContain("s3cret");

@@ -2,14 +2,15 @@ package com.ilert.ilagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.cli.CliRun.Result;
 import com.ilert.ilagent.config.AgentConfig.LogFormat;
+import com.ilert.ilagent.logging.Logging;
+import com.ilert.ilagent.redaction.Redaction;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.ForwardProxy;
 import com.ilert.ilagent.testkit.IlertStandIn;
 import com.ilert.ilagent.testkit.Received;
-import com.ilert.ilagent.util.Logging;
-import com.ilert.ilagent.util.Mask;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -82,7 +83,7 @@ class OneShotCommandsTest {
         "-d", "95% used", "-g", "https://img.example/a.png", "--image", "http://img.example/b.png",
         "-l", "https://runbook.example/disk", "--link", "https://wiki.example/x");
 
-    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     List<Received> events = ilert.events();
     assertThat(events).hasSize(1);
     Received e = events.get(0);
@@ -111,7 +112,7 @@ class OneShotCommandsTest {
   void eventTypeDefaultsToAlertAndOnlyGivenFieldsAreSent() {
     Result r = event("--integration_key", KEY, "--summary", "disk full");
 
-    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     assertThat(ilert.events().get(0).body()).isEqualTo(new JsonObject()
         .put("integrationKey", KEY).put("eventType", "ALERT").put("summary", "disk full"));
   }
@@ -120,7 +121,7 @@ class OneShotCommandsTest {
   void resolveNeedsNoSummaryAndValuesAreCaseInsensitive() {
     Result r = event("-k", KEY, "-t", "resolve", "-i", "host-1", "-o", "low");
 
-    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     JsonObject body = ilert.events().get(0).body();
     assertThat(body.getString("eventType")).isEqualTo("RESOLVE");
     assertThat(body.getString("priority")).isEqualTo("LOW");
@@ -131,12 +132,12 @@ class OneShotCommandsTest {
   void keyFallsBackToTheEnvironmentAndTheFlagWins() {
     Map<String, String> env = Map.of("ILERT_INTEGRATION_KEY", KEY, "ILERT_API_URL", ilert.apiUrl());
     Result fromEnv = CliRun.run(env, "event", "-s", "from env");
-    assertThat(fromEnv.code()).as(fromEnv.err()).isEqualTo(0);
+    assertThat(fromEnv.code()).as(fromEnv.err()).isEqualTo(ExitCodes.OK);
     assertThat(ilert.events().get(0).integrationKey()).isEqualTo(KEY);
 
     String other = "il1api9876543210fedcba";
     Result fromFlag = CliRun.run(env, "event", "-k", other, "-s", "from flag");
-    assertThat(fromFlag.code()).as(fromFlag.err()).isEqualTo(0);
+    assertThat(fromFlag.code()).as(fromFlag.err()).isEqualTo(ExitCodes.OK);
     assertThat(ilert.events().get(1).integrationKey()).isEqualTo(other);
   }
 
@@ -144,7 +145,7 @@ class OneShotCommandsTest {
   void ilagentApiUrlWinsOverIlertApiUrlAsInTheDaemon() {
     Map<String, String> env = Map.of("ILERT_API_URL", "http://127.0.0.1:1/api", "ILAGENT_API_URL", ilert.apiUrl());
     Result r = CliRun.run(env, "event", "-k", KEY, "-s", "x");
-    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
   }
 
   // ---- event: failures ----
@@ -155,7 +156,7 @@ class OneShotCommandsTest {
 
     Result r = event("-k", KEY, "-s", "disk full");
 
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.out()).isEmpty();
     assertThat(r.errLines()).hasSize(1);
     assertThat(r.err())
@@ -171,8 +172,9 @@ class OneShotCommandsTest {
 
     Result r = event("-k", KEY, "-s", "disk full");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("ilert answered 404").contains(Mask.key(KEY)).contains("NOT_FOUND");
+    assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(r.err()).contains("ilert answered 404").contains(Redaction.key(KEY))
+        .contains("NOT_FOUND");
     assertNoKeyInClear(r, KEY);
   }
 
@@ -182,7 +184,7 @@ class OneShotCommandsTest {
 
     Result r = event("-k", KEY, "-s", "disk full");
 
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.err()).contains("ilert answered 503");
     assertThat(ilert.attempts()).hasSize(1);
   }
@@ -197,7 +199,7 @@ class OneShotCommandsTest {
 
     Result r = CliRun.run("event", "-k", KEY, "-s", "disk full", "--api_url", api);
 
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.out()).isEmpty();
     assertThat(r.errLines()).hasSize(1);
     assertThat(r.err()).startsWith("ilagent: POST " + api + "/events: cannot reach ilert: ");
@@ -210,7 +212,7 @@ class OneShotCommandsTest {
 
     Result r = event("-k", KEY, "-s", "disk full", "--request_timeout_ms", "300");
 
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.errLines()).hasSize(1);
     assertThat(r.err()).startsWith("ilagent: POST " + ilert.apiUrl() + "/events: no answer from ilert within 300 ms");
   }
@@ -260,7 +262,7 @@ class OneShotCommandsTest {
   void usageErrorIsOneLineNamingTheOptionAndExitsTwo(Map<String, String> env, List<String> args, String line) {
     Result r = event(env, args.toArray(String[]::new));
 
-    assertThat(r.code()).as("exit code of %s", args).isEqualTo(2);
+    assertThat(r.code()).as("exit code of %s", args).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines()).as("stderr of %s", args).containsExactly(line);
     assertThat(r.out()).isEmpty();
     assertThat(ilert.attempts()).as("nothing sent").isEmpty();
@@ -269,12 +271,12 @@ class OneShotCommandsTest {
   @Test
   void heartbeatUsageErrorsToo() {
     Result missing = heartbeat(Map.of());
-    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(missing.errLines()).containsExactly(
         "ilagent: --integration_key: missing; give -k KEY or set ILERT_INTEGRATION_KEY");
 
     Result badUrl = CliRun.run("heartbeat", "-k", HB_KEY, "--heartbeat_url", "ftp://beat.example");
-    assertThat(badUrl.code()).isEqualTo(2);
+    assertThat(badUrl.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(badUrl.errLines()).containsExactly(
         "ilagent: --heartbeat_url: expected an absolute http or https URL, got \"ftp://beat.example\"");
     assertThat(ilert.attempts()).isEmpty();
@@ -283,15 +285,15 @@ class OneShotCommandsTest {
   @Test
   void parseErrorsGoThroughTheCommonHandler() {
     Result unknown = event("-k", KEY, "-s", "x", "--severity", "1");
-    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(unknown.errLines()).containsExactly("ilagent: unknown option --severity", "Try 'ilagent event --help'.");
 
     Result noValue = event("-s", "x", "-k");
-    assertThat(noValue.code()).isEqualTo(2);
+    assertThat(noValue.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(noValue.errLines().get(0)).startsWith("ilagent: ").contains("--integration_key");
 
     Result stray = event("-k", "il1api0123", "456789abcdef", "-s", "x");
-    assertThat(stray.code()).isEqualTo(2);
+    assertThat(stray.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(stray.err()).doesNotContain("456789abcdef");
   }
 
@@ -321,13 +323,14 @@ class OneShotCommandsTest {
       System.setErr(err);
       Logging.configure(0, LogFormat.TEXT); // the commands moved the console to stderr
     }
-    assertThat(results).extracting(Result::code).containsExactly(0, 1, 2, 2, 0, 1, 1);
+    assertThat(results).extracting(Result::code).containsExactly(ExitCodes.OK, ExitCodes.FAILURE,
+        ExitCodes.USAGE, ExitCodes.USAGE, ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.FAILURE);
     for (Result r : results) {
       assertNoKeyInClear(r, KEY);
       assertNoKeyInClear(r, HB_KEY);
     }
     String logged = console.toString(StandardCharsets.UTF_8);
-    assertThat(logged).contains(Mask.key(KEY)).doesNotContain(KEY).doesNotContain(HB_KEY);
+    assertThat(logged).contains(Redaction.key(KEY)).doesNotContain(KEY).doesNotContain(HB_KEY);
   }
 
   // ---- global options ----
@@ -341,18 +344,18 @@ class OneShotCommandsTest {
     String verbose;
     try {
       Result r = CliRun.run("event", "--api_url", ilert.apiUrl(), "-k", KEY, "-s", "quiet");
-      assertThat(r.code()).isZero();
+      assertThat(r.code()).isEqualTo(ExitCodes.OK);
       quiet = console.toString(StandardCharsets.UTF_8);
       console.reset();
       r = CliRun.run("-v", "--verbose", "event", "--api_url", ilert.apiUrl(), "-k", KEY, "-s", "loud");
-      assertThat(r.code()).isZero();
+      assertThat(r.code()).isEqualTo(ExitCodes.OK);
       verbose = console.toString(StandardCharsets.UTF_8);
     } finally {
       System.setErr(err);
       Logging.configure(0, LogFormat.TEXT);
     }
     assertThat(quiet).doesNotContain("Sending ALERT event");
-    assertThat(verbose).contains("Sending ALERT event for key " + Mask.key(KEY));
+    assertThat(verbose).contains("Sending ALERT event for key " + Redaction.key(KEY));
   }
 
   @Test
@@ -364,11 +367,11 @@ class OneShotCommandsTest {
           "--heartbeat_url", ilert.heartbeatUrl("ilert.invalid"), "-k", "hbmonitor0123456789ab");
       Result badProxy = CliRun.run(Map.of(), "heartbeat", "--proxy", "socks5://u:hunter2@h:1", "-k", HB_KEY);
 
-      assertThat(event.code()).as(event.err()).isZero();
-      assertThat(ping.code()).as(ping.err()).isZero();
+      assertThat(event.code()).as(event.err()).isEqualTo(ExitCodes.OK);
+      assertThat(ping.code()).as(ping.err()).isEqualTo(ExitCodes.OK);
       assertThat(proxy.proxied()).extracting(ForwardProxy.Proxied::method).containsExactly("POST", "HEAD");
       assertThat(ilert.received()).hasSize(2);
-      assertThat(badProxy.code()).isEqualTo(2);
+      assertThat(badProxy.code()).isEqualTo(ExitCodes.USAGE);
       assertThat(badProxy.errLines()).containsExactly("ilagent: --proxy: SOCKS proxies are not supported;"
           + " use an HTTP proxy (http://host:port)");
     }
@@ -380,7 +383,7 @@ class OneShotCommandsTest {
   void heartbeatPingsTheMonitorWithHead() {
     Result r = heartbeat(Map.of(), "-k", HB_KEY);
 
-    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     List<Received> pings = ilert.pings();
     assertThat(pings).hasSize(1);
     assertThat(pings.get(0).method()).isEqualTo("HEAD");
@@ -393,7 +396,7 @@ class OneShotCommandsTest {
   void legacyHeartbeatKeyUsesGetOnTheApi() {
     Result r = heartbeat(Map.of(), "--integration_key", LEGACY_HB_KEY);
 
-    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     Received ping = ilert.pings().get(0);
     assertThat(ping.method()).isEqualTo("GET");
     assertThat(ping.path()).isEqualTo("/api/heartbeats/" + LEGACY_HB_KEY);
@@ -406,7 +409,7 @@ class OneShotCommandsTest {
     env.put("ILERT_HEARTBEAT_URL", ilert.heartbeatUrl());
     Result r = CliRun.run(env, "heartbeat");
 
-    assertThat(r.code()).as(r.err()).isEqualTo(0);
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     assertThat(ilert.pings().get(0).integrationKey()).isEqualTo(HB_KEY);
   }
 
@@ -416,10 +419,10 @@ class OneShotCommandsTest {
 
     Result r = heartbeat(Map.of(), "-k", HB_KEY);
 
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.errLines()).hasSize(1);
-    assertThat(r.err()).startsWith("ilagent: HEAD " + ilert.heartbeatUrl() + "/pings/" + Mask.key(HB_KEY)
-        + ": ilert answered 404");
+    assertThat(r.err()).startsWith("ilagent: HEAD " + ilert.heartbeatUrl() + "/pings/"
+        + Redaction.key(HB_KEY) + ": ilert answered 404");
     assertNoKeyInClear(r, HB_KEY);
   }
 }

@@ -2,6 +2,7 @@ package com.ilert.ilagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.cli.CliRun.Result;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ class SecretsNotEchoedTest {
   @TempDir Path dir;
 
   private static void assertFailsWithoutSecret(Result r) {
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).startsWith("ilagent: ").doesNotContain(SECRET);
     assertThat(r.out()).doesNotContain(SECRET);
   }

@@ -4,6 +4,7 @@ import static com.ilert.ilagent.it.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.IlertStandIn;
@@ -139,7 +140,7 @@ class BadInputIT {
     ilert.awaitEvents(1, Duration.ofSeconds(20));
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(10));
     RecordMetadata bad = kafka.send(topic, "bad", "not json at all");
-    agent.assertExitCode(1);
+    agent.assertExitCode(ExitCodes.FAILURE);
     assertThat(agent.log()).contains("offset=" + bad.offset() + ": cannot write to dead-letter topic " + missing);
     assertThat(kafka.committedOffsets(agents.group()).get(new TopicPartition(topic, 0)))
         .as("the bad record stays uncommitted").isEqualTo(bad.offset());

@@ -2,6 +2,7 @@ package com.ilert.ilagent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.RunningAgent;
 import com.ilert.ilagent.testkit.TestAgents;
@@ -27,7 +28,7 @@ class ConfigErrorsIT {
   })
   void badConfigurationExitsTwoWithOneLine(String command, String expected, TestAgents agents) {
     RunningAgent agent = agents.command(command.trim().split("\\s+")).startWithoutWaiting();
-    assertThat(agent.awaitExit(Duration.ofSeconds(20))).as("exit code").isEqualTo(2);
+    assertThat(agent.awaitExit(Duration.ofSeconds(20))).as("exit code").isEqualTo(ExitCodes.USAGE);
     String log = agent.log();
     assertThat(log).contains(expected.trim()).doesNotContain("Exception", "\tat ");
     assertThat(log.lines().filter(l -> !l.isBlank()).count()).as("lines printed: %s", log).isLessThanOrEqualTo(2);

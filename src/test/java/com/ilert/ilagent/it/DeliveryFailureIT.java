@@ -3,6 +3,7 @@ package com.ilert.ilagent.it;
 import static com.ilert.ilagent.it.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.IlertStandIn;
@@ -41,7 +42,7 @@ class DeliveryFailureIT {
 
     int code = agent.awaitExit(Duration.ofSeconds(30));
     long exitedAfterMs = (System.nanoTime() - failedAt) / 1_000_000;
-    assertThat(code).as("exit code after the retry budget is spent").isEqualTo(1);
+    assertThat(code).as("exit code after the retry budget is spent").isEqualTo(ExitCodes.FAILURE);
     assertThat(exitedAfterMs).as("retry budget plus exit delay").isGreaterThanOrEqualTo(3_000);
     assertThat(agent.log()).contains("offset=" + failing.offset() + ": event for key il1a****01 not delivered");
     assertThat(kafka.committedOffsets(group).get(tp))
@@ -66,7 +67,7 @@ class DeliveryFailureIT {
     kafka.send(topic, "k", event(KEY, "ALERT", "one try only", null));
     ilert.awaitAttempts(1, Duration.ofSeconds(20));
     long firstAttempt = System.nanoTime();
-    assertThat(agent.awaitExit(Duration.ofSeconds(20))).isEqualTo(1);
+    assertThat(agent.awaitExit(Duration.ofSeconds(20))).isEqualTo(ExitCodes.FAILURE);
     assertThat((System.nanoTime() - firstAttempt) / 1_000_000)
         .as("exits after --exit_delay_ms").isGreaterThanOrEqualTo(1_800);
     assertThat(ilert.attempts()).as("no in-process retry").hasSize(1);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.IlertStandIn;
@@ -76,7 +77,7 @@ class OperationsIT {
     RunningAgent ok = agents.command("event", "-k", KEY, "-t", "ALERT", "-s", "disk full",
         "-i", "db1/disk", "-o", "HIGH", "-d", "95% used", "-l", "https://runbooks.example/disk",
         "--api_url", ilert.apiUrl()).name("event-ok").startWithoutWaiting();
-    assertThat(ok.awaitExit(Duration.ofSeconds(30))).isZero();
+    assertThat(ok.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.OK);
     assertThat(ok.log()).contains("ilert accepted the event");
     Received sent = ilert.awaitEvents(1, Duration.ofSeconds(5)).get(0);
     assertThat(sent.path()).isEqualTo("/api/events");
@@ -87,21 +88,21 @@ class OperationsIT {
 
     RunningAgent rejected = agents.command("event", "-k", "il1apiunknown0000009",
         "-s", "x", "--api_url", ilert.apiUrl()).name("event-404").startWithoutWaiting();
-    assertThat(rejected.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+    assertThat(rejected.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.FAILURE);
     assertThat(rejected.log()).contains("404").contains("No such alert source").doesNotContain("il1apiunknown0000009");
 
     RunningAgent ping = agents.command("heartbeat", "--heartbeat_url", ilert.heartbeatUrl())
         .env("ILERT_INTEGRATION_KEY", OWN).name("heartbeat-ok").startWithoutWaiting();
-    assertThat(ping.awaitExit(Duration.ofSeconds(30))).isZero();
+    assertThat(ping.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.OK);
     assertThat(ilert.awaitPings(1, Duration.ofSeconds(5)).get(0).path()).isEqualTo("/beat/pings/" + OWN);
 
     RunningAgent unreachable = agents.command("event", "-k", KEY, "-s", "x",
         "--api_url", "http://127.0.0.1:" + Ports.freePort() + "/api").name("event-unreachable").startWithoutWaiting();
-    assertThat(unreachable.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+    assertThat(unreachable.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.FAILURE);
     assertThat(unreachable.log()).contains("cannot reach ilert");
 
     RunningAgent usage = agents.command("event", "-k", KEY, "-t", "PANIC").name("event-usage").startWithoutWaiting();
-    assertThat(usage.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+    assertThat(usage.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.USAGE);
     assertThat(usage.log()).contains("--event_type").doesNotContain("Exception");
   }
 }

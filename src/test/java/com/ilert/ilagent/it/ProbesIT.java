@@ -4,6 +4,7 @@ import static com.ilert.ilagent.it.Events.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.AgentTest;
 import com.ilert.ilagent.testkit.IlertStandIn;
@@ -55,7 +56,7 @@ class ProbesIT {
     assertThat(ready.status()).isEqualTo(503);
     assertThat(new JsonObject(ready.body()).getBoolean("shutting_down")).isTrue();
 
-    agent.assertExitCode(0);
+    agent.assertExitCode(ExitCodes.OK);
     assertThat(ilert.events()).extracting(r -> r.summary()).containsExactly("in flight at SIGTERM");
     assertThat(kafka.lag(agents.group(), topic)).as("the finished event was committed before exit").isZero();
   }

@@ -2,6 +2,7 @@ package com.ilert.ilagent.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.ilert.ilagent.ExitCodes;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ final class AgentExtensionFixtures {
   static class ExitExpected {
     @Test
     void test(TestAgents agents) {
-      usageError(agents).expectExit(2);
+      usageError(agents).expectExit(ExitCodes.USAGE);
     }
   }
 
@@ -63,7 +64,7 @@ final class AgentExtensionFixtures {
   static class ExitOtherThanExpected {
     @Test
     void test(TestAgents agents) {
-      usageError(agents).expectExit(1);
+      usageError(agents).expectExit(ExitCodes.FAILURE);
     }
   }
 

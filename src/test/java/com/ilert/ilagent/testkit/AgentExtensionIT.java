@@ -3,6 +3,7 @@ package com.ilert.ilagent.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import com.ilert.ilagent.ExitCodes;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,8 @@ class AgentExtensionIT {
     results.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
     RunningAgent agent = AgentExtensionFixtures.last;
     assertThat(agent.isAlive()).isFalse();
-    assertThat(agent.process().awaitExit(Duration.ZERO)).as("exit code: SIGTERM, not SIGKILL").isZero();
+    assertThat(agent.process().awaitExit(Duration.ZERO))
+        .as("exit code: SIGTERM, not SIGKILL").isEqualTo(ExitCodes.OK);
     assertThat(agent.log()).contains("Shutting down");
   }
 
@@ -56,7 +58,7 @@ class AgentExtensionIT {
         .contains(agent.logFile().toString())
         .contains("No --kafka_brokers: running without a Kafka consumer");
     assertThat(agent.isAlive()).isFalse();
-    assertThat(agent.process().awaitExit(Duration.ZERO)).isZero();
+    assertThat(agent.process().awaitExit(Duration.ZERO)).isEqualTo(ExitCodes.OK);
   }
 
   @Test
@@ -65,7 +67,8 @@ class AgentExtensionIT {
     results.testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
     results.containerEvents().assertStatistics(s -> s.failed(0));
     assertThat(AgentExtensionFixtures.classAgent.isAlive()).isFalse();
-    assertThat(AgentExtensionFixtures.classAgent.process().awaitExit(Duration.ZERO)).isZero();
+    assertThat(AgentExtensionFixtures.classAgent.process().awaitExit(Duration.ZERO))
+        .isEqualTo(ExitCodes.OK);
   }
 
   @Test

@@ -2,7 +2,8 @@ package com.ilert.ilagent.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.ExitCodes;
+import com.ilert.ilagent.redaction.Redaction;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,7 +144,7 @@ public final class Demo {
       agent.sigterm();
       int exit = agent.awaitExit(DEADLINE);
       done("exit code " + exit);
-      if (exit != 0) {
+      if (exit != ExitCodes.OK) {
         throw new IllegalStateException("the agent exited with " + exit + " after SIGTERM, expected 0; log: "
             + agent.logFile() + "\n" + tail(agent.log(), 15));
       }
@@ -173,7 +174,7 @@ public final class Demo {
     for (Received r : requests) {
       String path = r.path();
       if (r.integrationKey() != null) {
-        path = path.replace(r.integrationKey(), Mask.key(r.integrationKey()));
+        path = path.replace(r.integrationKey(), Redaction.key(r.integrationKey()));
       }
       System.out.printf(format, status(r.status()), r.method(), path, orDash(r.eventType()),
           orDash(r.summary()), orDash(r.alertKey()));

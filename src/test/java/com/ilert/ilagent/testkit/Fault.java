@@ -1,5 +1,6 @@
 package com.ilert.ilagent.testkit;
 
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -298,7 +299,7 @@ public final class Fault {
       s.append(" after ").append(delayMs).append(" ms");
     }
     if (integrationKey != null) {
-      s.append(" for key ").append(com.ilert.ilagent.util.Mask.key(integrationKey));
+      s.append(" for key ").append(Redaction.key(integrationKey));
     }
     if (predicate != null) {
       s.append(" matching a predicate");

@@ -2,7 +2,7 @@ package com.ilert.ilagent.testkit;
 
 import static org.awaitility.Awaitility.await;
 
-import com.ilert.ilagent.util.Mask;
+import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -650,19 +650,19 @@ public final class IlertStandIn implements AutoCloseable {
     String path = r.path();
     String key = r.integrationKey();
     if (key != null && !key.isEmpty()) {
-      path = path.replace(key, Mask.key(key));
+      path = path.replace(key, Redaction.key(key));
     }
     String body = r.rawBody();
     if (r.body() != null) {
       JsonObject masked = r.body().copy();
       for (String field : List.of("integrationKey", "apiKey")) {
         if (masked.getValue(field) instanceof String s) {
-          masked.put(field, Mask.key(s));
+          masked.put(field, Redaction.key(s));
         }
       }
       body = masked.encode();
     } else if (key != null && !key.isEmpty()) {
-      body = body.replace(key, Mask.key(key));
+      body = body.replace(key, Redaction.key(key));
     }
     if (body.length() > 500) {
       body = body.substring(0, 500) + "...";

@@ -2,6 +2,7 @@ package com.ilert.ilagent.testkit;
 
 import static org.awaitility.Awaitility.await;
 
+import com.ilert.ilagent.ExitCodes;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.core.ConditionTimeoutException;
@@ -144,7 +145,7 @@ public final class RunningAgent {
   /** SIGTERM, then the exit within 30 s with code 0. */
   public void stop() {
     process.sigterm();
-    assertExitCode(0);
+    assertExitCode(ExitCodes.OK);
   }
 
   /** Name, state, log file and the last {@code lines} lines of the log. */
@@ -163,7 +164,7 @@ public final class RunningAgent {
       return;
     }
     boolean byItself = expectedExit != null;
-    int expected = byItself ? expectedExit : 0;
+    int expected = byItself ? expectedExit : ExitCodes.OK;
     if (!byItself && process.isAlive()) {
       process.sigterm();
     }

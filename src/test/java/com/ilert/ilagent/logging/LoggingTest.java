@@ -1,4 +1,4 @@
-package com.ilert.ilagent.util;
+package com.ilert.ilagent.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

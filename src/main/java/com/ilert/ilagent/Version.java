@@ -1,4 +1,4 @@
-package com.ilert.ilagent.util;
+package com.ilert.ilagent;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package com.ilert.ilagent.util;
+package com.ilert.ilagent.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
