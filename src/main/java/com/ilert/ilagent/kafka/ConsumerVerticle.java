@@ -5,12 +5,9 @@ import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.DeliveryConfig;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.ilert.PolicyClient;
-import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.ilert.RetryPolicy;
-import com.ilert.ilagent.mapping.MappingResult;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.pacing.Pacer;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -31,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Kafka ▶ map ▶ deliver ▶ track offsets ▶ commit. This verticle wires the parts together and adapts
  * Kafka's callbacks (records, errors, rebalances) onto its context; the parts do the work: {@link
  * Intake}, {@link Dispatcher}, {@link Outcomes}, {@link Partitions}, {@link Committer}, {@link
- * Rebalances}, {@link LagReporter}, and the {@link Phase} it is in.
+ * Rebalances} (through {@link RebalancesOnContext}), {@link LagReporter}, {@link Requests}, and the
+ * {@link Phase} it is in.
  */
 public final class ConsumerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
@@ -49,7 +46,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private final IlertClient client;
   private final AgentMetrics metrics;
   private final Phase phase = new Phase();
-  private PolicyClient policies;
+  private Requests requests;
   private KafkaErrors errors;
   private DeadLetters deadLetters;
   private KafkaReadStream<byte[], byte[]> stream;
@@ -75,8 +72,9 @@ public final class ConsumerVerticle extends VerticleBase {
   public Future<?> start() {
     errors = new KafkaErrors(context, config.kafka().properties(), this::publishState);
     Set<String> topics = new LinkedHashSet<>(config.topics());
-    policies = config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken());
-    if (policies != null) {
+    requests = new Requests(client,
+        config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken()));
+    if (config.policy() != null) {
       metrics.policyTopic();
     }
     Future<Void> deadLettersReady = config.kafka().deadLetterTopic() == null
@@ -119,7 +117,7 @@ public final class ConsumerVerticle extends VerticleBase {
     DeliveryConfig delivery = config.delivery();
     outcomes = new Outcomes(deadLetters, partitions, metrics, delivery.retryMaxMs(), this::fail,
         this::progress);
-    dispatcher = new Dispatcher(vertx, delivery.maxInFlight(), this::send,
+    dispatcher = new Dispatcher(vertx, delivery.maxInFlight(), requests::send,
         new Pacer(delivery.rateLimits()),
         RetryPolicy.withDefaults(delivery.retryMaxMs(),
             () -> ThreadLocalRandom.current().nextDouble()),
@@ -133,7 +131,7 @@ public final class ConsumerVerticle extends VerticleBase {
         outcomes::coalesced, outcomes::dropped);
     rebalances = new Rebalances(vertx, partitions, dispatcher, pings, waiters, lag, REVOKE_WAIT_MS, stream::position, this::publishState);
     intake = new Intake(config, partitions, dispatcher, pings, outcomes, metrics, deadLetters != null);
-    bridge = new RebalanceBridge(consumer, new OnContext(context), ManagedConsumer.CALL_TIMEOUT,
+    bridge = new RebalanceBridge(consumer, new RebalancesOnContext(context, errors, rebalances), ManagedConsumer.CALL_TIMEOUT,
         Duration.ofMillis(REVOKE_WAIT_MS));
     consumer.rebalanceBridge(bridge);
     stream.pollTimeout(POLL_TIMEOUT);
@@ -160,17 +158,6 @@ public final class ConsumerVerticle extends VerticleBase {
     if (phase.takesRecords()) {
       intake.accept(records);
     }
-  }
-
-  private Future<Reply> send(Work work) {
-    if (work.result instanceof MappingResult.Event event) {
-      return Reply.of(client.sendEvent(event.integrationKey(), event.body()), event.integrationKey());
-    }
-    if (work.result instanceof MappingResult.PolicyUpdate update) {
-      return policies.apply(update).map(r -> new Reply(r.outcome(), r.answer(), r.detail()));
-    }
-    String key = ((MappingResult.Heartbeat) work.result).integrationKey();
-    return Reply.of(client.ping(key), key);
   }
 
   /** A record finished or completed: commit soon, and wake whoever waits for work to finish. */
@@ -260,35 +247,5 @@ public final class ConsumerVerticle extends VerticleBase {
         .put("stopping", phase.stopping())
         .put("delivery_failed", phase.failed())
         .put("error", errors.lastError());
-  }
-
-  /** Hands the rebalance callbacks from the consumer's thread to this verticle's context. */
-  private final class OnContext implements RebalanceBridge.Lifecycle {
-    private final Context context;
-
-    OnContext(Context context) {
-      this.context = context;
-    }
-
-    @Override
-    public void assigned(Map<TopicPartition, RebalanceBridge.Start> starts) {
-      context.runOnContext(v -> {
-        errors.healthy();
-        rebalances.assigned(starts);
-      });
-    }
-
-    @Override
-    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> tps) {
-      CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> offsets = new CompletableFuture<>();
-      context.runOnContext(v -> rebalances.revoked(tps).onComplete((result, err) ->
-          offsets.complete(err == null ? result : Map.of())));
-      return offsets;
-    }
-
-    @Override
-    public void lost(Set<TopicPartition> tps) {
-      context.runOnContext(v -> rebalances.lost(tps));
-    }
   }
 }
