@@ -117,9 +117,7 @@ public final class EventMapper {
     } catch (Rejection r) {
       return r.toSkip();
     } catch (RuntimeException | JsonProcessingException e) {
-      // A bug or a Jackson corner case must cost one record, not the consumer.
-      return new MappingResult.Skip(
-          SkipReason.INVALID_JSON, "cannot map record: " + e.getClass().getSimpleName());
+      return Rejection.unexpected(e);
     }
   }
 
