@@ -1,6 +1,7 @@
 package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.Agent;
+import com.ilert.ilagent.Errors;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.util.Mask;
@@ -100,7 +101,7 @@ final class OneShot {
 
   /** The network error's own message, which may quote the request URI: key masked. */
   private static String describe(Throwable t, String key) {
-    String msg = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
+    String msg = Errors.describe(t);
     return masked(msg.replace('\n', ' ').replace('\r', ' ').strip(), key);
   }
 
