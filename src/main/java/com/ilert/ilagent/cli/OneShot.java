@@ -63,7 +63,9 @@ final class OneShot {
         out.flush();
         return EXIT_OK;
       }
-      String body = answer.body().isEmpty() ? "(empty answer)" : masked(answer.body(), options.key());
+      String body = answer.body().isEmpty()
+          ? "(empty answer)"
+          : Mask.keyIn(answer.body(), options.key());
       return failed(err, target + ": ilert answered " + answer.status() + hint(answer.status()) + ": " + body);
     } finally {
       client.close();
@@ -102,10 +104,6 @@ final class OneShot {
   /** The network error's own message, which may quote the request URI: key masked. */
   private static String describe(Throwable t, String key) {
     String msg = Errors.describe(t);
-    return masked(msg.replace('\n', ' ').replace('\r', ' ').strip(), key);
-  }
-
-  static String masked(String text, String key) {
-    return key == null || key.isEmpty() ? text : text.replace(key, Mask.key(key));
+    return Mask.keyIn(msg.replace('\n', ' ').replace('\r', ' ').strip(), key);
   }
 }
