@@ -1,7 +1,6 @@
 package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.config.ConfigException;
-import com.ilert.ilagent.util.Logging;
 import com.ilert.ilagent.util.Mask;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,12 +46,9 @@ final class HeartbeatCommand implements Callable<Integer> {
     try {
       options = common.resolve(env, IlagentCommand.verbosity(spec));
     } catch (ConfigException e) {
-      spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return Cli.EXIT_USAGE;
+      return Cli.configError(spec, e);
     }
-    Logging.configureCommand(options.verbosity());
-    options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));
+    OneShot.startLogging(options, LOG);
     String masked = Mask.key(options.key());
     // The same choice IlertClient.ping makes, for the messages.
     String target = options.key().startsWith("il1hbt")

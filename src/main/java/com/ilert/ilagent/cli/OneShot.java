@@ -4,6 +4,7 @@ import com.ilert.ilagent.Agent;
 import com.ilert.ilagent.Errors;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.util.Logging;
 import com.ilert.ilagent.util.Mask;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
 import picocli.CommandLine;
 
 /**
@@ -28,6 +30,16 @@ final class OneShot {
   private static final long AWAIT_SLACK_MS = 5_000;
 
   private OneShot() {}
+
+  /**
+   * Logs from now on as -v asks (on stderr), and warns of each proxy variable that is not used.
+   *
+   * @param log the command's logger
+   */
+  static void startLogging(OneShotOptions.Resolved options, Logger log) {
+    Logging.configureCommand(options.verbosity());
+    options.proxies().problems().forEach(problem -> log.warn("{}", problem));
+  }
 
   /**
    * @param what what was sent, for the messages ("event", "heartbeat ping")
