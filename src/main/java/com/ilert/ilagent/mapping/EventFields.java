@@ -3,6 +3,7 @@ package com.ilert.ilagent.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Reads the fields of an ilert event from an event-topic payload, with the type checks of {@link
@@ -83,25 +84,24 @@ final class EventFields {
     throw invalidType(field, "a string", node);
   }
 
+  /** An array field, such as images; null when absent. */
   static JsonNode array(ObjectNode payload, String field) {
-    JsonNode node = payload.get(field);
-    if (JsonRecords.isAbsent(node)) {
-      return null;
-    }
-    if (!node.isArray()) {
-      throw invalidType(field, "an array", node);
-    }
-    return node;
+    return container(payload, field, JsonNode::isArray, "an array");
   }
 
   /** An object field, such as labels; null when absent. */
   static JsonNode object(ObjectNode payload, String field) {
+    return container(payload, field, JsonNode::isObject, "an object");
+  }
+
+  private static JsonNode container(
+      ObjectNode payload, String field, Predicate<JsonNode> is, String expected) {
     JsonNode node = payload.get(field);
     if (JsonRecords.isAbsent(node)) {
       return null;
     }
-    if (!node.isObject()) {
-      throw invalidType(field, "an object", node);
+    if (!is.test(node)) {
+      throw invalidType(field, expected, node);
     }
     return node;
   }
