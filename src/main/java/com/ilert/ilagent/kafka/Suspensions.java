@@ -20,7 +20,7 @@ final class Suspensions<T> {
     parked.put(item, lane);
   }
 
-  /** The entry that lets a suspended item start again; null if it is not suspended. */
+  /** The entry that lets a suspended item start again; null if not suspended or resumed already. */
   Resumed<T> resume(T item) {
     if (!parked.containsKey(item) || resumed.containsKey(item)) {
       return null;
