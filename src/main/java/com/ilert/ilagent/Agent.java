@@ -123,7 +123,7 @@ public final class Agent {
       if (text.length() > 0) {
         text.append(": ");
       }
-      text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+      text.append(Errors.describe(t));
     }
     return text.toString();
   }

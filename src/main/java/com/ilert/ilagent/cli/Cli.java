@@ -1,9 +1,13 @@
 package com.ilert.ilagent.cli;
 
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.AgentConfig;
+import com.ilert.ilagent.config.ConfigException;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.function.ToIntFunction;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Assembles the {@code ilagent} command line. {@code Main} runs it; tests inject env and runner. */
 public final class Cli {
@@ -29,5 +33,16 @@ public final class Cli {
     root.setExpandAtFiles(false);
     root.setParameterExceptionHandler(new UsageErrorHandler());
     return root;
+  }
+
+  /**
+   * Prints a configuration error of {@code spec}'s command and returns the exit code for it. The
+   * error is the operator's to fix: one line, no stack trace.
+   */
+  static int configError(CommandSpec spec, ConfigException e) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(PREFIX + e.getMessage());
+    err.flush();
+    return ExitCodes.USAGE;
   }
 }

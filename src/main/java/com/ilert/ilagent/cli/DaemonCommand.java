@@ -74,10 +74,7 @@ final class DaemonCommand implements Callable<Integer> {
     try {
       config = ConfigLoader.load(flags, env);
     } catch (ConfigException e) {
-      // A configuration error is the operator's to fix: one line, no stack trace.
-      spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return ExitCodes.USAGE;
+      return Cli.configError(spec, e);
     }
     return runner.applyAsInt(config);
   }

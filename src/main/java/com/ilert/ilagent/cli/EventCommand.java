@@ -2,7 +2,6 @@ package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.ConfigException;
-import com.ilert.ilagent.logging.Logging;
 import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -83,12 +82,9 @@ final class EventCommand implements Callable<Integer> {
       options = common.resolve(env, IlagentCommand.verbosity(spec));
       event = event(options.key());
     } catch (ConfigException e) {
-      spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return ExitCodes.USAGE;
+      return Cli.configError(spec, e);
     }
-    Logging.configureCommand(options.verbosity());
-    options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));
+    OneShot.startLogging(options, LOG);
     String target = "POST " + options.apiUrl() + "/events";
     LOG.info("Sending {} event for key {}: {}", event.getString("eventType"),
         Redaction.key(options.key()), target);

@@ -2,7 +2,6 @@ package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.ConfigException;
-import com.ilert.ilagent.logging.Logging;
 import com.ilert.ilagent.redaction.Redaction;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,12 +47,9 @@ final class HeartbeatCommand implements Callable<Integer> {
     try {
       options = common.resolve(env, IlagentCommand.verbosity(spec));
     } catch (ConfigException e) {
-      spec.commandLine().getErr().println(Cli.PREFIX + e.getMessage());
-      spec.commandLine().getErr().flush();
-      return ExitCodes.USAGE;
+      return Cli.configError(spec, e);
     }
-    Logging.configureCommand(options.verbosity());
-    options.proxies().problems().forEach(problem -> LOG.warn("{}", problem));
+    OneShot.startLogging(options, LOG);
     String masked = Redaction.key(options.key());
     // The same choice IlertClient.ping makes, for the messages.
     String target = options.key().startsWith("il1hbt")

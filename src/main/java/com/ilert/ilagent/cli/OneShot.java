@@ -2,8 +2,10 @@ package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.Agent;
 import com.ilert.ilagent.ExitCodes;
+import com.ilert.ilagent.Errors;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.logging.Logging;
 import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
 import picocli.CommandLine;
 
 /**
@@ -25,6 +28,16 @@ final class OneShot {
   private static final long AWAIT_SLACK_MS = 5_000;
 
   private OneShot() {}
+
+  /**
+   * Logs from now on as -v asks (on stderr), and warns of each proxy variable that is not used.
+   *
+   * @param log the command's logger
+   */
+  static void startLogging(OneShotOptions.Resolved options, Logger log) {
+    Logging.configureCommand(options.verbosity());
+    options.proxies().problems().forEach(problem -> log.warn("{}", problem));
+  }
 
   /**
    * @param what what was sent, for the messages ("event", "heartbeat ping")
@@ -60,7 +73,9 @@ final class OneShot {
         out.flush();
         return ExitCodes.OK;
       }
-      String body = answer.body().isEmpty() ? "(empty answer)" : masked(answer.body(), options.key());
+      String body = answer.body().isEmpty()
+          ? "(empty answer)"
+          : Redaction.keyIn(answer.body(), options.key());
       return failed(err, target + ": ilert answered " + answer.status() + hint(answer.status()) + ": " + body);
     } finally {
       client.close();
@@ -98,11 +113,7 @@ final class OneShot {
 
   /** The network error's own message, which may quote the request URI: key masked. */
   private static String describe(Throwable t, String key) {
-    String msg = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : t.getMessage();
-    return masked(msg.replace('\n', ' ').replace('\r', ' ').strip(), key);
-  }
-
-  static String masked(String text, String key) {
-    return key == null || key.isEmpty() ? text : text.replace(key, Redaction.key(key));
+    String msg = Errors.describe(t);
+    return Redaction.keyIn(msg.replace('\n', ' ').replace('\r', ' ').strip(), key);
   }
 }

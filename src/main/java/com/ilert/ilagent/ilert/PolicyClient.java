@@ -1,5 +1,6 @@
 package com.ilert.ilagent.ilert;
 
+import com.ilert.ilagent.Errors;
 import com.ilert.ilagent.ilert.PolicyResult.Step;
 import com.ilert.ilagent.mapping.MappingResult.PolicyUpdate;
 import com.ilert.ilagent.redaction.Redaction;
@@ -134,8 +135,7 @@ public final class PolicyClient {
   }
 
   private String describe(Throwable err) {
-    String msg = err.getMessage() == null || err.getMessage().isBlank() ? err.getClass().getSimpleName() : err.getMessage();
-    return msg.replace(token, "****").replace('\n', ' ').replace('\r', ' ');
+    return Errors.describe(err).replace(token, "****").replace('\n', ' ').replace('\r', ' ');
   }
 
   private static String encode(String s) {

@@ -1,5 +1,6 @@
 package com.ilert.ilagent.ilert;
 
+import com.ilert.ilagent.Errors;
 import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 
@@ -38,8 +39,7 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
       if (ar.succeeded()) {
         return Future.succeededFuture(of(maskIn(ar.result(), key)));
       }
-      Throwable err = ar.cause();
-      String msg = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+      String msg = Errors.describe(ar.cause());
       return Future.succeededFuture(networkError(Redaction.keyIn(msg, key)));
     });
   }

@@ -1,6 +1,5 @@
 package com.ilert.ilagent.kafka;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -22,6 +21,9 @@ import java.util.function.Predicate;
  * backed off after a 429) and {@link #releaseHeld release} the gate later: held entries are not
  * looked at again meanwhile, so other keys flow however many entries wait behind a closed gate.
  *
+ * <p>This class keeps the lanes and the slots; the {@link StartLine} keeps the order in which
+ * entries start and the held ones, {@link Suspensions} the items waiting for a retry.
+ *
  * <p>Items are tracked by identity, so each submitted item must be a distinct instance. Not
  * thread-safe: used on one event loop.
  *
@@ -32,15 +34,9 @@ public final class OrderingLanes<T> {
 
   private final int maxInFlight;
   private final HashMap<Object, Lane<T>> lanes = new HashMap<>();
-  // Entries: a Lane (its first waiting item may start) or a null-key item itself.
-  private final ArrayDeque<Object> ready = new ArrayDeque<>();
-  // Resumed items, started before the ready ones: they were first in line already.
-  private final ArrayDeque<Resumed<T>> retries = new ArrayDeque<>();
-  private final HashMap<Object, ArrayDeque<Object>> held = new HashMap<>();
+  private final StartLine<T> line = new StartLine<>();
   private final IdentityHashMap<T, Lane<T>> running;
-  // Suspended (and resumed but not yet restarted) items, with their lane.
-  private final IdentityHashMap<T, Lane<T>> parked = new IdentityHashMap<>();
-  private final IdentityHashMap<T, Resumed<T>> resumed = new IdentityHashMap<>();
+  private final Suspensions<T> suspensions = new Suspensions<>();
   private int queued;
 
   /** @param maxInFlight the total number of items that may run at once, at least 1 */
@@ -61,7 +57,7 @@ public final class OrderingLanes<T> {
     Objects.requireNonNull(item, "item");
     queued++;
     if (key == null) {
-      ready.addLast(item);
+      line.addReady(item);
       return;
     }
     Lane<T> lane = lanes.computeIfAbsent(key, k -> new Lane<>());
@@ -69,7 +65,7 @@ public final class OrderingLanes<T> {
     lane.waiting.addLast(item);
     // A lane is in a queue exactly when nothing of it is started and something of it waits.
     if (!lane.active && lane.waiting.size() == 1) {
-      ready.addLast(lane);
+      line.addReady(lane);
     }
   }
 
@@ -78,8 +74,8 @@ public final class OrderingLanes<T> {
     if (running.size() >= maxInFlight) {
       return null;
     }
-    Object entry = first();
-    return entry == null ? null : itemOf(entry);
+    Object entry = line.first();
+    return entry == null ? null : line.itemOf(entry);
   }
 
   /** Starts the item {@link #peek()} shows, which then holds a slot; null if there is none. */
@@ -88,21 +84,21 @@ public final class OrderingLanes<T> {
     if (running.size() >= maxInFlight) {
       return null;
     }
-    Object entry = first();
+    Object entry = line.first();
     if (entry == null) {
       return null;
     }
-    if (running.containsKey(itemOf(entry))) {
+    if (running.containsKey(line.itemOf(entry))) {
       // Checked before changing anything: identity tracking needs distinct instances.
-      throw new IllegalStateException("the same item instance was submitted twice: " + itemOf(entry));
+      throw new IllegalStateException(
+          "the same item instance was submitted twice: " + line.itemOf(entry));
     }
-    pollFirst(entry);
+    line.pollFirst(entry);
     T item;
     Lane<T> lane;
     if (entry instanceof Resumed) {
       item = ((Resumed<T>) entry).item;
-      resumed.remove(item);
-      lane = parked.remove(item);
+      lane = suspensions.restart(item);
     } else if (entry instanceof Lane) {
       lane = (Lane<T>) entry;
       item = lane.waiting.pollFirst();
@@ -119,35 +115,17 @@ public final class OrderingLanes<T> {
 
   /** Sets the entry {@link #peek()} shows aside under {@code gate}; false if nothing may start. */
   public boolean holdFirst(Object gate) {
-    Object entry = first();
-    if (entry == null) {
-      return false;
-    }
-    pollFirst(entry);
-    held.computeIfAbsent(gate, g -> new ArrayDeque<>()).addLast(entry);
-    return true;
+    return line.holdFirst(gate);
   }
 
   /** Puts the entries held under {@code gate} back in line. */
   public void releaseHeld(Object gate) {
-    ArrayDeque<Object> entries = held.remove(gate);
-    if (entries == null) {
-      return;
-    }
-    for (Object entry : entries) {
-      if (entry instanceof Resumed<?> r) {
-        if (!r.cancelled) {
-          retries.addLast(cast(r));
-        }
-      } else if (!(entry instanceof Lane<?> lane) || !lane.waiting.isEmpty()) {
-        ready.addLast(entry);
-      }
-    }
+    line.releaseHeld(gate);
   }
 
   /** Gates with held entries. */
   public int heldGates() {
-    return held.size();
+    return line.heldGates();
   }
 
   /**
@@ -160,18 +138,17 @@ public final class OrderingLanes<T> {
     if (lane == null) {
       return false;
     }
-    parked.put(item, lane);
+    suspensions.suspend(item, lane);
     return true;
   }
 
   /** A suspended item may start again, before items never started. False if it is not suspended. */
   public boolean resume(T item) {
-    if (!parked.containsKey(item) || resumed.containsKey(item)) {
+    Resumed<T> r = suspensions.resume(item);
+    if (r == null) {
       return false;
     }
-    Resumed<T> r = new Resumed<>(item);
-    resumed.put(item, r);
-    retries.addLast(r);
+    line.addRetry(r);
     return true;
   }
 
@@ -184,11 +161,7 @@ public final class OrderingLanes<T> {
   public boolean complete(T item) {
     Lane<T> lane = running.remove(item);
     if (lane == null) {
-      lane = parked.remove(item);
-      Resumed<T> r = resumed.remove(item);
-      if (r != null) {
-        r.cancelled = true; // dropped lazily from its queue
-      }
+      lane = suspensions.finish(item);
     }
     if (lane == null) {
       return false;
@@ -198,7 +171,7 @@ public final class OrderingLanes<T> {
       if (lane.waiting.isEmpty()) {
         lanes.remove(lane.key);
       } else {
-        ready.addLast(lane);
+        line.addReady(lane);
       }
     }
     return true;
@@ -224,14 +197,7 @@ public final class OrderingLanes<T> {
         }
       }
     }
-    prune(ready, filter, removed);
-    for (Iterator<ArrayDeque<Object>> it = held.values().iterator(); it.hasNext(); ) {
-      ArrayDeque<Object> entries = it.next();
-      prune(entries, filter, removed);
-      if (entries.isEmpty()) {
-        it.remove();
-      }
-    }
+    line.prune(filter, removed);
     lanes.values().removeIf(lane -> !lane.active && lane.waiting.isEmpty());
     queued -= removed.size();
     return removed;
@@ -244,7 +210,7 @@ public final class OrderingLanes<T> {
 
   /** Items started that wait for their next attempt (suspended or resumed), holding no slot. */
   public int waiting() {
-    return parked.size();
+    return suspensions.size();
   }
 
   /** Items submitted and never started (nor removed). */
@@ -254,66 +220,5 @@ public final class OrderingLanes<T> {
 
   public int maxInFlight() {
     return maxInFlight;
-  }
-
-  /** Lanes with nothing left waiting leave the queue; null-key items that match are removed. */
-  @SuppressWarnings("unchecked")
-  private void prune(ArrayDeque<Object> entries, Predicate<? super T> filter, List<T> removed) {
-    for (Iterator<Object> it = entries.iterator(); it.hasNext(); ) {
-      Object entry = it.next();
-      if (entry instanceof Lane<?> lane) {
-        if (lane.waiting.isEmpty()) {
-          it.remove();
-        }
-      } else if (!(entry instanceof Resumed) && filter.test((T) entry)) {
-        it.remove();
-        removed.add((T) entry);
-      }
-    }
-  }
-
-  private Object first() {
-    while (!retries.isEmpty() && retries.peekFirst().cancelled) {
-      retries.pollFirst();
-    }
-    return retries.isEmpty() ? ready.peekFirst() : retries.peekFirst();
-  }
-
-  private void pollFirst(Object entry) {
-    if (entry instanceof Resumed) {
-      retries.pollFirst();
-    } else {
-      ready.pollFirst();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private T itemOf(Object entry) {
-    if (entry instanceof Resumed) {
-      return ((Resumed<T>) entry).item;
-    }
-    return entry instanceof Lane ? ((Lane<T>) entry).waiting.peekFirst() : (T) entry;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> Resumed<T> cast(Resumed<?> r) {
-    return (Resumed<T>) r;
-  }
-
-  /** The items of one key: at most one started, the rest waiting in submission order. */
-  private static final class Lane<T> {
-    Object key;
-    final ArrayDeque<T> waiting = new ArrayDeque<>(4);
-    boolean active;
-  }
-
-  /** A suspended item that may start again. */
-  private static final class Resumed<T> {
-    final T item;
-    boolean cancelled;
-
-    Resumed(T item) {
-      this.item = item;
-    }
   }
 }

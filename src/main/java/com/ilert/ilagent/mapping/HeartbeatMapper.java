@@ -15,8 +15,7 @@ public final class HeartbeatMapper {
     } catch (Rejection r) {
       return r.toSkip();
     } catch (RuntimeException e) {
-      return new MappingResult.Skip(
-          SkipReason.INVALID_JSON, "cannot map record: " + e.getClass().getSimpleName());
+      return Rejection.unexpected(e);
     }
   }
 }

@@ -59,7 +59,7 @@ public final class PolicyMapper {
     } catch (Rejection r) {
       return r.toSkip();
     } catch (RuntimeException e) {
-      return new MappingResult.Skip(SkipReason.INVALID_JSON, "cannot map record: " + e.getClass().getSimpleName());
+      return Rejection.unexpected(e);
     }
   }
 

@@ -17,4 +17,14 @@ final class Rejection extends RuntimeException {
   MappingResult.Skip toSkip() {
     return new MappingResult.Skip(reason, getMessage());
   }
+
+  /**
+   * The skip for an exception no check foresaw: a bug or a Jackson corner case must cost one
+   * record, not the consumer. Only the exception's class is told: its message may quote the
+   * payload.
+   */
+  static MappingResult.Skip unexpected(Exception e) {
+    return new MappingResult.Skip(
+        SkipReason.INVALID_JSON, "cannot map record: " + e.getClass().getSimpleName());
+  }
 }
