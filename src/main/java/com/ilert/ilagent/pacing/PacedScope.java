@@ -2,8 +2,8 @@ package com.ilert.ilagent.pacing;
 
 /**
  * One limit as the agent sees it: one integration key, one heartbeat key, or the whole process.
- * Paces by a told allowance, a learned one or both, and learns from 429 answers. Pure: times are
- * epoch ms passed in, no clock, no threads; used from one thread.
+ * Paces by a told allowance, a learned one or both ({@link Allowance}), and learns from 429
+ * answers. Pure: times are epoch ms passed in, no clock, no threads; used from one thread.
  *
  * <p>The model: the server counts requests in fixed windows (ilert: a minute) and answers 429 once
  * a window's allowance is used, until the window resets. So:
@@ -12,14 +12,12 @@ package com.ilert.ilagent.pacing;
  *       margin for latency jitter); a sliding log of send times, safe whatever the server window's
  *       phase. A backlog therefore goes out as a burst of {@code a}, then the next burst one
  *       window later, as the server's window allows.
- *   <li><b>Learning the allowance</b>: the requests answered (not 429) in our current window when
- *       its first 429 arrives, raised by answers that arrive later for requests of the same window.
- *       A window counts as <i>clean</i> when it began at a detected reset or after a full window of
- *       time; the scope's first window is not clean (an earlier process may have used the server's
- *       window), so what it teaches is <i>tentative</i>: in the next clean window, once the
- *       tentative allowance is used, single requests probe above it one at a time; the first 429
- *       confirms it, and after {@code max(2, a/2)} successes it is dropped as wrong. A told
- *       allowance is trusted: a 429 in an unclean window does not lower it.
+ *   <li><b>Learning the allowance</b> ({@link Allowance}): the requests answered (not 429) in our
+ *       current window when its first 429 arrives. A window counts as <i>clean</i> when it began at
+ *       a detected reset or after a full window of time; the scope's first window is not clean (an
+ *       earlier process may have used the server's window), so what it teaches is
+ *       <i>tentative</i>, and single requests probe above it, one at a time, in the next clean
+ *       window.
  *   <li><b>Learning the window</b>: bounds on the server's window length ({@link WindowEstimate})
  *       from Retry-After and from probes; while they are far apart, one early probe per window,
  *       half-way between them, narrows them.
@@ -55,17 +53,10 @@ final class PacedScope {
   /** This scope's record of one request. */
   record Sent(int generation, Probe probe, long sentAt) {}
 
-  private final int told;
   private final long toldWindowMs;
-
-  private int learned;
-  private boolean confirmed;
-  private int learnedGeneration = -1;
-  private int aboveSucceeded;
+  private final Allowance allowance;
   private final WindowEstimate window = new WindowEstimate();
 
-  private boolean adopted;
-  private boolean dropped;
   private boolean everOpened;
   private long windowStart = -1;
   private long previousWindowStart = -1;
@@ -85,15 +76,15 @@ final class PacedScope {
   private Undo undo;
 
   /** What {@link #undoLastLimit()} restores. */
-  private record Undo(int generation, int learned, boolean confirmed, int learnedGeneration, boolean limited,
-      long blockedUntil, boolean resetProbeNeeded, long probeStep, WindowEstimate window) {}
+  private record Undo(int generation, Allowance.Lesson lesson, boolean limited, long blockedUntil,
+      boolean resetProbeNeeded, long probeStep, WindowEstimate window) {}
 
   /**
    * @param told the told allowance per window, 0 = none
    * @param toldWindowMs the window the told allowance refers to
    */
   PacedScope(int told, long toldWindowMs) {
-    this.told = told;
+    this.allowance = new Allowance(told);
     this.toldWindowMs = toldWindowMs;
   }
 
@@ -110,7 +101,7 @@ final class PacedScope {
     if (resetProbeNeeded) {
       return 0;
     }
-    int a = allowance();
+    int a = allowance.inForce();
     if (a == 0) {
       return 0;
     }
@@ -147,7 +138,7 @@ final class PacedScope {
       openWindow(now, true, true);
     }
     Probe probe = Probe.NONE;
-    int a = allowance();
+    int a = allowance.inForce();
     long w = paceWindowMs();
     log.dropUpTo(now - w - marginMs(w));
     if (a > 0 && log.size() >= a) {
@@ -160,7 +151,8 @@ final class PacedScope {
       }
     }
     log.add(now);
-    log.keepNewest(a > 0 ? Math.max(told, learned) + 1 : UNPACED_LOG_ENTRIES);
+    log.keepNewest(
+        a > 0 ? Math.max(allowance.told(), allowance.learned()) + 1 : UNPACED_LOG_ENTRIES);
     if (probe != Probe.NONE) {
       probeInFlight = probe;
     }
@@ -187,19 +179,15 @@ final class PacedScope {
         probeInFlight = Probe.NONE;
         if (s.generation() == generation) {
           accepted++;
-          if (++aboveSucceeded >= Math.max(2, learned / 2)) {
-            dropLearned(); // far more than it said: the tentative allowance came from a window used by others
-          } else {
-            learned++;
-          }
+          allowance.aboveGotThrough();
         }
       }
       case NONE -> {
         log.answered(s.sentAt(), now);
         if (s.generation() == generation) {
           accepted++;
-          if (limited && learnedGeneration == generation && learned > 0) {
-            learned = Math.max(learned, accepted); // answered late, but counted before the limit
+          if (limited) {
+            allowance.answeredAfterLimit(generation, accepted);
           }
         }
       }
@@ -244,7 +232,7 @@ final class PacedScope {
   void onLimited(Sent s, long retryAfterMs, long now, boolean countTrusted) {
     lastSeen = Math.max(lastSeen, now);
     log.remove(s.sentAt());
-    undo = new Undo(generation, learned, confirmed, learnedGeneration, limited, blockedUntil, resetProbeNeeded,
+    undo = new Undo(generation, allowance.lesson(), limited, blockedUntil, resetProbeNeeded,
         probeStep, window.copy());
     if (s.probe() == Probe.RESET || s.probe() == Probe.EARLY) {
       probeInFlight = Probe.NONE;
@@ -273,16 +261,9 @@ final class PacedScope {
         window.notResetAfter(s.sentAt() - previousWindowStart);
       }
     } else if (s.probe() == Probe.ABOVE) {
-      // The allowance as raised by the probes that succeeded before this one: confirmed.
-      confirmed = true;
-      learnedGeneration = generation;
-      adopted = false;
-    } else if (told == 0 || (accepted < told && clean)) {
-      adopted = false;
-      learned = accepted;
-      confirmed = clean && countTrusted;
-      learnedGeneration = generation;
-      aboveSucceeded = 0;
+      allowance.aboveLimited(generation);
+    } else {
+      allowance.limited(generation, accepted, clean, countTrusted);
     }
     observeReset(now, retryAfterMs);
     block(now, retryAfterMs);
@@ -295,18 +276,9 @@ final class PacedScope {
    * learns from a 429 of its own, or drops the allowance as wrong.
    */
   void adopt(int allowance, long windowLo, long windowHi) {
-    if (allowance <= 0 || dropped) {
-      return;
+    if (this.allowance.adopt(allowance, limited)) {
+      window.adopt(windowLo, windowHi);
     }
-    if (!adopted) {
-      if (learned > 0 || limited) {
-        return;
-      }
-      adopted = true;
-      confirmed = false;
-    }
-    learned = Math.max(learned, told > 0 ? Math.min(told, allowance) : allowance);
-    window.adopt(windowLo, windowHi);
   }
 
   /**
@@ -314,11 +286,7 @@ final class PacedScope {
    * process's, so in its next clean window the scope probes above it (see the class comment).
    */
   void demote() {
-    if (learned > 0 && !dropped) {
-      confirmed = false;
-      learnedGeneration = -1;
-      aboveSucceeded = 0;
-    }
+    allowance.demote();
   }
 
   /** Takes back the last {@link #onLimited} of the current window: the 429 turned out to be another scope's. */
@@ -327,9 +295,7 @@ final class PacedScope {
     if (u == null || u.generation() != generation) {
       return;
     }
-    learned = u.learned();
-    confirmed = u.confirmed();
-    learnedGeneration = u.learnedGeneration();
+    allowance.restore(u.lesson());
     limited = u.limited();
     blockedUntil = u.blockedUntil();
     resetProbeNeeded = u.resetProbeNeeded();
@@ -356,25 +322,22 @@ final class PacedScope {
 
   /** The learned allowance once confirmed, else 0. */
   int confirmedAllowance() {
-    return confirmed ? learned : 0;
+    return allowance.confirmed();
   }
 
   /** The allowance in force (0 = none) and the window it is paced in. */
   int allowance() {
-    if (told > 0 && learned > 0) {
-      return Math.min(told, learned);
-    }
-    return told > 0 ? told : learned;
+    return allowance.inForce();
   }
 
   long paceWindowMs() {
-    long w = Math.max(told > 0 ? toldWindowMs : 0, window.hi());
+    long w = Math.max(allowance.told() > 0 ? toldWindowMs : 0, window.hi());
     return w > 0 ? w : DEFAULT_WINDOW_MS;
   }
 
   /** The learned allowance, confirmed or tentative; 0 if none. */
   int learnedAllowance() {
-    return learned;
+    return allowance.learned();
   }
 
   long windowLo() {
@@ -392,20 +355,16 @@ final class PacedScope {
 
   // ---- inner workings ----
 
-  private boolean learnedBinds() {
-    return learned > 0 && (told == 0 || learned < told);
-  }
-
   private boolean mayProbeAbove() {
-    return learnedBinds() && !confirmed && clean && !limited && probeInFlight == Probe.NONE
-        && learnedGeneration != generation && (told == 0 || log.size() < told);
+    return clean && !limited && probeInFlight == Probe.NONE
+        && allowance.mayProbeAbove(generation, log.size());
   }
 
   /** When an early probe may narrow the window's bounds in this window, or -1. */
   private long earlyProbeAt() {
     long after = window.earlyProbeAfter();
-    if (!learnedBinds() || after < 0 || limited || earlyTried || windowStart < 0 || !clean
-        || probeInFlight != Probe.NONE) {
+    if (!allowance.learnedBinds() || after < 0 || limited || earlyTried || windowStart < 0
+        || !clean || probeInFlight != Probe.NONE) {
       return -1;
     }
     return windowStart + after;
@@ -413,7 +372,7 @@ final class PacedScope {
 
   /** A learned allowance starts every window with a probe once the previous window has run out. */
   private boolean windowStartProbeDue(long now) {
-    return learnedBinds() && windowStart >= 0 && !limited && probeInFlight == Probe.NONE
+    return allowance.learnedBinds() && windowStart >= 0 && !limited && probeInFlight == Probe.NONE
         && now >= windowStart + paceWindowMs() + marginMs(paceWindowMs());
   }
 
@@ -428,16 +387,7 @@ final class PacedScope {
     clean = isClean;
     openedByTime = byTime;
     probeStep = FIRST_PROBE_STEP_MS;
-    aboveSucceeded = 0;
-  }
-
-  private void dropLearned() {
-    dropped = true;
-    adopted = false;
-    learned = 0;
-    confirmed = false;
-    learnedGeneration = -1;
-    aboveSucceeded = 0;
+    allowance.windowOpened();
   }
 
   private void observeReset(long now, long retryAfterMs) {
@@ -467,8 +417,7 @@ final class PacedScope {
 
   @Override
   public String toString() {
-    return "allowance " + allowance() + (learned > 0 ? (confirmed ? " (learned)" : " (tentative)") : "")
-        + " per " + paceWindowMs() + " ms, window bounds " + window
+    return "allowance " + allowance + " per " + paceWindowMs() + " ms, window bounds " + window
         + (blockedUntil > 0 ? ", blocked until " + blockedUntil : "");
   }
 }
