@@ -21,18 +21,15 @@ package com.ilert.ilagent.pacing;
  *   <li><b>Learning the window</b>: bounds on the server's window length ({@link WindowEstimate})
  *       from Retry-After and from probes; while they are far apart, one early probe per window,
  *       half-way between them, narrows them.
- *   <li><b>After a 429</b>: nothing goes until the expected reset (Retry-After, else window start +
- *       {@code hi}, else probes 1, 2, 4 ... 30 s apart); then one request goes alone (the probe);
- *       its success starts a new clean window, its 429 blocks again. A scope paced by a learned
- *       allowance also starts each later window with such a probe, so a window length that was
- *       learned too short costs one 429, not a burst.
+ *   <li><b>After a 429</b> ({@link ProbeGate}): nothing goes until the expected reset; then one
+ *       request goes alone (the probe); its success starts a new clean window, its 429 blocks
+ *       again. A scope paced by a learned allowance also starts each later window with such a
+ *       probe, so a window length that was learned too short costs one 429, not a burst.
  * </ul>
  */
 final class PacedScope {
   /** How soon to ask again while a probe is on the wire (the caller asks again on every answer anyway). */
   static final long PROBE_POLL_MS = 100;
-  static final long FIRST_PROBE_STEP_MS = 1_000;
-  static final long MAX_PROBE_STEP_MS = 30_000;
   /** The window assumed before anything is known: ilert's minute. */
   static final long DEFAULT_WINDOW_MS = RateLimits.ILERT_WINDOW_MS;
   static final long MIN_MARGIN_MS = 50;
@@ -68,16 +65,13 @@ final class PacedScope {
   private boolean earlyTried;
   private final SendLog log = new SendLog();
 
-  private long blockedUntil;
-  private boolean resetProbeNeeded;
-  private Probe probeInFlight = Probe.NONE;
-  private long probeStep = FIRST_PROBE_STEP_MS;
+  private final ProbeGate gate = new ProbeGate();
   private long lastSeen;
   private Undo undo;
 
   /** What {@link #undoLastLimit()} restores. */
-  private record Undo(int generation, Allowance.Lesson lesson, boolean limited, long blockedUntil,
-      boolean resetProbeNeeded, long probeStep, WindowEstimate window) {}
+  private record Undo(int generation, Allowance.Lesson lesson, boolean limited, ProbeGate.Hold hold,
+      WindowEstimate window) {}
 
   /**
    * @param told the told allowance per window, 0 = none
@@ -92,14 +86,9 @@ final class PacedScope {
 
   /** 0 if a request may go at {@code now}, else how many ms until asking again makes sense. */
   long delayMs(long now) {
-    if (now < blockedUntil) {
-      return blockedUntil - now;
-    }
-    if (probeInFlight != Probe.NONE) {
-      return PROBE_POLL_MS;
-    }
-    if (resetProbeNeeded) {
-      return 0;
+    long held = gate.delayMs(now);
+    if (held >= 0) {
+      return held;
     }
     int a = allowance.inForce();
     if (a == 0) {
@@ -127,9 +116,8 @@ final class PacedScope {
   /** A request went at {@code now} (normally after {@link #delayMs} said 0). */
   Sent onSent(long now) {
     lastSeen = now;
-    if (resetProbeNeeded || windowStartProbeDue(now)) {
-      resetProbeNeeded = false;
-      probeInFlight = Probe.RESET;
+    if (gate.resetProbeNeeded() || windowStartProbeDue(now)) {
+      gate.probeSent(Probe.RESET);
       return new Sent(generation, Probe.RESET, now);
     }
     if (windowStart < 0) {
@@ -154,7 +142,7 @@ final class PacedScope {
     log.keepNewest(
         a > 0 ? Math.max(allowance.told(), allowance.learned()) + 1 : UNPACED_LOG_ENTRIES);
     if (probe != Probe.NONE) {
-      probeInFlight = probe;
+      gate.probeSent(probe);
     }
     return new Sent(generation, probe, now);
   }
@@ -164,8 +152,7 @@ final class PacedScope {
     lastSeen = Math.max(lastSeen, now);
     switch (s.probe()) {
       case RESET, EARLY -> {
-        probeInFlight = Probe.NONE;
-        resetProbeNeeded = false;
+        gate.windowReset();
         if (windowStart >= 0 && (limited || s.probe() == Probe.EARLY) && (clean || window.hi() == 0)) {
           window.hadResetAfter(s.sentAt() - windowStart);
         }
@@ -176,7 +163,7 @@ final class PacedScope {
       }
       case ABOVE -> {
         log.answered(s.sentAt(), now);
-        probeInFlight = Probe.NONE;
+        gate.probeAnswered();
         if (s.generation() == generation) {
           accepted++;
           allowance.aboveGotThrough();
@@ -200,12 +187,7 @@ final class PacedScope {
    */
   void onNoAnswer(Sent s, long now) {
     log.answered(s.sentAt(), now);
-    if (s.probe() != Probe.NONE && probeInFlight == s.probe()) {
-      probeInFlight = Probe.NONE;
-      if (s.probe() == Probe.RESET) {
-        resetProbeNeeded = true;
-      }
-    }
+    gate.probeLost(s.probe());
   }
 
   /**
@@ -214,12 +196,7 @@ final class PacedScope {
    */
   void onLimitedElsewhere(Sent s) {
     log.remove(s.sentAt());
-    if (s.probe() != Probe.NONE && probeInFlight == s.probe()) {
-      probeInFlight = Probe.NONE;
-      if (s.probe() == Probe.RESET) {
-        resetProbeNeeded = true;
-      }
-    }
+    gate.probeLost(s.probe());
   }
 
   /**
@@ -232,10 +209,9 @@ final class PacedScope {
   void onLimited(Sent s, long retryAfterMs, long now, boolean countTrusted) {
     lastSeen = Math.max(lastSeen, now);
     log.remove(s.sentAt());
-    undo = new Undo(generation, allowance.lesson(), limited, blockedUntil, resetProbeNeeded,
-        probeStep, window.copy());
+    undo = new Undo(generation, allowance.lesson(), limited, gate.hold(), window.copy());
     if (s.probe() == Probe.RESET || s.probe() == Probe.EARLY) {
-      probeInFlight = Probe.NONE;
+      gate.probeAnswered();
       if (windowStart >= 0) {
         window.notResetAfter(s.sentAt() - windowStart);
       }
@@ -245,12 +221,12 @@ final class PacedScope {
       return;
     }
     if (s.probe() == Probe.ABOVE) {
-      probeInFlight = Probe.NONE;
+      gate.probeAnswered();
     }
     if (s.generation() != generation || limited) {
       // Sent before the window's first 429 was known: expected, and nothing new.
       if (retryAfterMs >= 0) {
-        blockedUntil = Math.max(blockedUntil, now + retryAfterMs);
+        gate.holdUntil(now + retryAfterMs);
       }
       return;
     }
@@ -297,9 +273,7 @@ final class PacedScope {
     }
     allowance.restore(u.lesson());
     limited = u.limited();
-    blockedUntil = u.blockedUntil();
-    resetProbeNeeded = u.resetProbeNeeded();
-    probeStep = u.probeStep();
+    gate.restore(u.hold());
     window.restore(u.window());
     undo = null;
   }
@@ -350,13 +324,13 @@ final class PacedScope {
 
   /** True if the scope holds nothing that matters any more at {@code now}. */
   boolean forgettable(long now, long idleMs) {
-    return now - lastSeen >= idleMs && now >= blockedUntil && probeInFlight == Probe.NONE;
+    return now - lastSeen >= idleMs && gate.open(now);
   }
 
   // ---- inner workings ----
 
   private boolean mayProbeAbove() {
-    return clean && !limited && probeInFlight == Probe.NONE
+    return clean && !limited && !gate.probing()
         && allowance.mayProbeAbove(generation, log.size());
   }
 
@@ -364,7 +338,7 @@ final class PacedScope {
   private long earlyProbeAt() {
     long after = window.earlyProbeAfter();
     if (!allowance.learnedBinds() || after < 0 || limited || earlyTried || windowStart < 0
-        || !clean || probeInFlight != Probe.NONE) {
+        || !clean || gate.probing()) {
       return -1;
     }
     return windowStart + after;
@@ -372,7 +346,7 @@ final class PacedScope {
 
   /** A learned allowance starts every window with a probe once the previous window has run out. */
   private boolean windowStartProbeDue(long now) {
-    return allowance.learnedBinds() && windowStart >= 0 && !limited && probeInFlight == Probe.NONE
+    return allowance.learnedBinds() && windowStart >= 0 && !limited && !gate.probing()
         && now >= windowStart + paceWindowMs() + marginMs(paceWindowMs());
   }
 
@@ -386,7 +360,7 @@ final class PacedScope {
     earlyTried = false;
     clean = isClean;
     openedByTime = byTime;
-    probeStep = FIRST_PROBE_STEP_MS;
+    gate.windowOpened();
     allowance.windowOpened();
   }
 
@@ -397,17 +371,9 @@ final class PacedScope {
   }
 
   private void block(long now, long retryAfterMs) {
-    long until;
-    if (retryAfterMs >= 0) {
-      until = now + retryAfterMs;
-    } else if (window.hi() > 0 && windowStart >= 0 && windowStart + window.hi() + marginMs(window.hi()) > now) {
-      until = windowStart + window.hi() + marginMs(window.hi());
-    } else {
-      until = now + probeStep;
-      probeStep = Math.min(probeStep * 2, MAX_PROBE_STEP_MS);
-    }
-    blockedUntil = Math.max(blockedUntil, until);
-    resetProbeNeeded = true;
+    long hi = window.hi();
+    long resetAt = hi > 0 && windowStart >= 0 ? windowStart + hi + marginMs(hi) : -1;
+    gate.block(now, retryAfterMs, resetAt);
   }
 
   /** Slack added to a window: requests sent one window apart may arrive closer together. */
@@ -418,6 +384,6 @@ final class PacedScope {
   @Override
   public String toString() {
     return "allowance " + allowance + " per " + paceWindowMs() + " ms, window bounds " + window
-        + (blockedUntil > 0 ? ", blocked until " + blockedUntil : "");
+        + (gate.blockedUntil() > 0 ? ", blocked until " + gate.blockedUntil() : "");
   }
 }
