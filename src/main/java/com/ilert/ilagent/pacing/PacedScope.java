@@ -13,11 +13,9 @@ package com.ilert.ilagent.pacing;
  *       phase. A backlog therefore goes out as a burst of {@code a}, then the next burst one
  *       window later, as the server's window allows.
  *   <li><b>Learning the allowance</b> ({@link Allowance}): the requests answered (not 429) in our
- *       current window when its first 429 arrives. A window counts as <i>clean</i> when it began at
- *       a detected reset or after a full window of time; the scope's first window is not clean (an
- *       earlier process may have used the server's window), so what it teaches is
- *       <i>tentative</i>, and single requests probe above it, one at a time, in the next clean
- *       window.
+ *       current window ({@link ScopeWindow}) when its first 429 arrives. What a window that is not
+ *       <i>clean</i> teaches is <i>tentative</i> (an earlier process may have used the server's
+ *       window), and single requests probe above it, one at a time, in the next clean window.
  *   <li><b>Learning the window</b>: bounds on the server's window length ({@link WindowEstimate})
  *       from Retry-After and from probes; while they are far apart, one early probe per window,
  *       half-way between them, narrows them.
@@ -52,26 +50,14 @@ final class PacedScope {
 
   private final long toldWindowMs;
   private final Allowance allowance;
-  private final WindowEstimate window = new WindowEstimate();
-
-  private boolean everOpened;
-  private long windowStart = -1;
-  private long previousWindowStart = -1;
-  private boolean clean;
-  private boolean openedByTime;
-  private int generation;
-  private int accepted;
-  private boolean limited;
-  private boolean earlyTried;
+  private final ScopeWindow window = new ScopeWindow();
   private final SendLog log = new SendLog();
-
   private final ProbeGate gate = new ProbeGate();
   private long lastSeen;
   private Undo undo;
 
   /** What {@link #undoLastLimit()} restores. */
-  private record Undo(int generation, Allowance.Lesson lesson, boolean limited, ProbeGate.Hold hold,
-      WindowEstimate window) {}
+  private record Undo(ScopeWindow.Saved window, Allowance.Lesson lesson, ProbeGate.Hold hold) {}
 
   /**
    * @param told the told allowance per window, 0 = none
@@ -118,11 +104,11 @@ final class PacedScope {
     lastSeen = now;
     if (gate.resetProbeNeeded() || windowStartProbeDue(now)) {
       gate.probeSent(Probe.RESET);
-      return new Sent(generation, Probe.RESET, now);
+      return new Sent(window.generation(), Probe.RESET, now);
     }
-    if (windowStart < 0) {
-      openWindow(now, everOpened, false);
-    } else if (!limited && now >= windowStart + paceWindowMs()) {
+    if (window.start() < 0) {
+      openWindow(now, window.everOpened(), false);
+    } else if (window.ranOut(now, paceWindowMs())) {
       openWindow(now, true, true);
     }
     Probe probe = Probe.NONE;
@@ -135,7 +121,7 @@ final class PacedScope {
         probe = Probe.ABOVE;
       } else if (earlyAt >= 0 && now >= earlyAt) {
         probe = Probe.EARLY;
-        earlyTried = true;
+        window.earlyProbeSent();
       }
     }
     log.add(now);
@@ -144,7 +130,7 @@ final class PacedScope {
     if (probe != Probe.NONE) {
       gate.probeSent(probe);
     }
-    return new Sent(generation, probe, now);
+    return new Sent(window.generation(), probe, now);
   }
 
   /** An answer other than 429 came for {@code s}. */
@@ -153,29 +139,23 @@ final class PacedScope {
     switch (s.probe()) {
       case RESET, EARLY -> {
         gate.windowReset();
-        if (windowStart >= 0 && (limited || s.probe() == Probe.EARLY) && (clean || window.hi() == 0)) {
-          window.hadResetAfter(s.sentAt() - windowStart);
-        }
+        window.resetSeen(s.sentAt(), s.probe() == Probe.EARLY);
         openWindow(s.sentAt(), true, false);
         log.clear();
         log.addAnswered(now);
-        accepted = 1;
+        window.accept(window.generation()); // the probe is the new window's first request
       }
       case ABOVE -> {
         log.answered(s.sentAt(), now);
         gate.probeAnswered();
-        if (s.generation() == generation) {
-          accepted++;
+        if (window.accept(s.generation())) {
           allowance.aboveGotThrough();
         }
       }
       case NONE -> {
         log.answered(s.sentAt(), now);
-        if (s.generation() == generation) {
-          accepted++;
-          if (limited) {
-            allowance.answeredAfterLimit(generation, accepted);
-          }
+        if (window.accept(s.generation()) && window.limited()) {
+          allowance.answeredAfterLimit(window.generation(), window.accepted());
         }
       }
     }
@@ -209,40 +189,32 @@ final class PacedScope {
   void onLimited(Sent s, long retryAfterMs, long now, boolean countTrusted) {
     lastSeen = Math.max(lastSeen, now);
     log.remove(s.sentAt());
-    undo = new Undo(generation, allowance.lesson(), limited, gate.hold(), window.copy());
+    undo = new Undo(window.save(), allowance.lesson(), gate.hold());
     if (s.probe() == Probe.RESET || s.probe() == Probe.EARLY) {
       gate.probeAnswered();
-      if (windowStart >= 0) {
-        window.notResetAfter(s.sentAt() - windowStart);
-      }
-      limited = true;
-      observeReset(now, retryAfterMs);
-      block(now, retryAfterMs);
+      window.probeLimited(s.sentAt());
+      blockUntilReset(now, retryAfterMs);
       return;
     }
     if (s.probe() == Probe.ABOVE) {
       gate.probeAnswered();
     }
-    if (s.generation() != generation || limited) {
+    if (s.generation() != window.generation() || window.limited()) {
       // Sent before the window's first 429 was known: expected, and nothing new.
       if (retryAfterMs >= 0) {
         gate.holdUntil(now + retryAfterMs);
       }
       return;
     }
-    limited = true;
-    if (accepted == 0) {
-      if (openedByTime && previousWindowStart >= 0) {
-        // Nothing got through since our window began: the server's window is longer than we thought.
-        window.notResetAfter(s.sentAt() - previousWindowStart);
+    window.firstLimit(s.sentAt());
+    if (window.accepted() > 0) {
+      if (s.probe() == Probe.ABOVE) {
+        allowance.aboveLimited(window.generation());
+      } else {
+        allowance.limited(window.generation(), window.accepted(), window.clean(), countTrusted);
       }
-    } else if (s.probe() == Probe.ABOVE) {
-      allowance.aboveLimited(generation);
-    } else {
-      allowance.limited(generation, accepted, clean, countTrusted);
     }
-    observeReset(now, retryAfterMs);
-    block(now, retryAfterMs);
+    blockUntilReset(now, retryAfterMs);
   }
 
   /**
@@ -251,9 +223,9 @@ final class PacedScope {
    * stopped would be stopped too. Called again as the other key learns more; ends once this key
    * learns from a 429 of its own, or drops the allowance as wrong.
    */
-  void adopt(int allowance, long windowLo, long windowHi) {
-    if (this.allowance.adopt(allowance, limited)) {
-      window.adopt(windowLo, windowHi);
+  void adopt(PacedScope other) {
+    if (allowance.adopt(other.allowance.learned(), window.limited())) {
+      window.bounds().adopt(other.window.bounds().lo(), other.window.bounds().hi());
     }
   }
 
@@ -268,30 +240,29 @@ final class PacedScope {
   /** Takes back the last {@link #onLimited} of the current window: the 429 turned out to be another scope's. */
   void undoLastLimit() {
     Undo u = undo;
-    if (u == null || u.generation() != generation) {
+    if (u == null || u.window().generation() != window.generation()) {
       return;
     }
     allowance.restore(u.lesson());
-    limited = u.limited();
-    gate.restore(u.hold());
     window.restore(u.window());
+    gate.restore(u.hold());
     undo = null;
   }
 
   // ---- state for the pacer ----
 
   int generation() {
-    return generation;
+    return window.generation();
   }
 
   /** Requests answered (not 429) in the current window so far. */
   int accepted() {
-    return accepted;
+    return window.accepted();
   }
 
   /** True if the current window already had its 429 and {@code s} belongs to it. */
   boolean limitedIn(Sent s) {
-    return limited && s.generation() == generation;
+    return window.limited() && s.generation() == window.generation();
   }
 
   /** The learned allowance once confirmed, else 0. */
@@ -305,21 +276,13 @@ final class PacedScope {
   }
 
   long paceWindowMs() {
-    long w = Math.max(allowance.told() > 0 ? toldWindowMs : 0, window.hi());
+    long w = Math.max(allowance.told() > 0 ? toldWindowMs : 0, window.bounds().hi());
     return w > 0 ? w : DEFAULT_WINDOW_MS;
   }
 
   /** The learned allowance, confirmed or tentative; 0 if none. */
   int learnedAllowance() {
     return allowance.learned();
-  }
-
-  long windowLo() {
-    return window.lo();
-  }
-
-  long windowHi() {
-    return window.hi();
   }
 
   /** True if the scope holds nothing that matters any more at {@code now}. */
@@ -330,50 +293,31 @@ final class PacedScope {
   // ---- inner workings ----
 
   private boolean mayProbeAbove() {
-    return clean && !limited && !gate.probing()
-        && allowance.mayProbeAbove(generation, log.size());
+    return window.clean() && !window.limited() && !gate.probing()
+        && allowance.mayProbeAbove(window.generation(), log.size());
   }
 
   /** When an early probe may narrow the window's bounds in this window, or -1. */
   private long earlyProbeAt() {
-    long after = window.earlyProbeAfter();
-    if (!allowance.learnedBinds() || after < 0 || limited || earlyTried || windowStart < 0
-        || !clean || gate.probing()) {
-      return -1;
-    }
-    return windowStart + after;
+    return allowance.learnedBinds() && !gate.probing() ? window.earlyProbeAt() : -1;
   }
 
   /** A learned allowance starts every window with a probe once the previous window has run out. */
   private boolean windowStartProbeDue(long now) {
-    return allowance.learnedBinds() && windowStart >= 0 && !limited && !gate.probing()
-        && now >= windowStart + paceWindowMs() + marginMs(paceWindowMs());
+    long w = paceWindowMs();
+    return allowance.learnedBinds() && !gate.probing() && window.ranOut(now, w + marginMs(w));
   }
 
   private void openWindow(long at, boolean isClean, boolean byTime) {
-    previousWindowStart = windowStart;
-    windowStart = at;
-    everOpened = true;
-    generation++;
-    accepted = 0;
-    limited = false;
-    earlyTried = false;
-    clean = isClean;
-    openedByTime = byTime;
+    window.open(at, isClean, byTime);
     gate.windowOpened();
     allowance.windowOpened();
   }
 
-  private void observeReset(long now, long retryAfterMs) {
-    if (retryAfterMs >= 0 && windowStart >= 0) {
-      window.resetsAfter(now + retryAfterMs - windowStart, clean);
-    }
-  }
-
-  private void block(long now, long retryAfterMs) {
-    long hi = window.hi();
-    long resetAt = hi > 0 && windowStart >= 0 ? windowStart + hi + marginMs(hi) : -1;
-    gate.block(now, retryAfterMs, resetAt);
+  /** After a 429 at {@code now}: learns from its Retry-After, then blocks until the reset. */
+  private void blockUntilReset(long now, long retryAfterMs) {
+    window.resetsIn(now, retryAfterMs);
+    gate.block(now, retryAfterMs, window.expectedResetAt());
   }
 
   /** Slack added to a window: requests sent one window apart may arrive closer together. */
@@ -383,7 +327,8 @@ final class PacedScope {
 
   @Override
   public String toString() {
-    return "allowance " + allowance + " per " + paceWindowMs() + " ms, window bounds " + window
+    return "allowance " + allowance + " per " + paceWindowMs() + " ms, window bounds "
+        + window.bounds()
         + (gate.blockedUntil() > 0 ? ", blocked until " + gate.blockedUntil() : "");
   }
 }

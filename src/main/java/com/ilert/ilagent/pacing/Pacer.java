@@ -258,7 +258,7 @@ public final class Pacer {
   private void adoptReference(RequestKind kind, PacedScope scope) {
     PacedScope ref = reference.get(kind);
     if (ref != null && ref != scope && ref.learnedAllowance() > 0) {
-      scope.adopt(ref.learnedAllowance(), ref.windowLo(), ref.windowHi());
+      scope.adopt(ref);
     }
   }
 
