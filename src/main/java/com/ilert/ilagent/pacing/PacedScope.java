@@ -8,10 +8,8 @@ package com.ilert.ilagent.pacing;
  * <p>The model: the server counts requests in fixed windows (ilert: a minute) and answers 429 once
  * a window's allowance is used, until the window resets. So:
  * <ul>
- *   <li><b>Allowance</b>: at most {@code a} counted requests in any span of one window (plus a
- *       margin for latency jitter); a sliding log of send times, safe whatever the server window's
- *       phase. A backlog therefore goes out as a burst of {@code a}, then the next burst one
- *       window later, as the server's window allows.
+ *   <li><b>Allowance</b> ({@link AllowancePacing}): at most {@code a} counted requests in any
+ *       span of one window (plus a margin for latency jitter), on a sliding log of send times.
  *   <li><b>Learning the allowance</b> ({@link Allowance}): the requests answered (not 429) in our
  *       current window ({@link ScopeWindow}) when its first 429 arrives. What a window that is not
  *       <i>clean</i> teaches is <i>tentative</i> (an earlier process may have used the server's
@@ -28,11 +26,7 @@ package com.ilert.ilagent.pacing;
 final class PacedScope {
   /** How soon to ask again while a probe is on the wire (the caller asks again on every answer anyway). */
   static final long PROBE_POLL_MS = 100;
-  /** The window assumed before anything is known: ilert's minute. */
-  static final long DEFAULT_WINDOW_MS = RateLimits.ILERT_WINDOW_MS;
   static final long MIN_MARGIN_MS = 50;
-  /** Send times kept while nothing paces the scope: enough to take on another key's allowance mid-window. */
-  static final int UNPACED_LOG_ENTRIES = 256;
 
   /** What a request was besides an ordinary one. */
   enum Probe {
@@ -48,11 +42,11 @@ final class PacedScope {
   /** This scope's record of one request. */
   record Sent(int generation, Probe probe, long sentAt) {}
 
-  private final long toldWindowMs;
   private final Allowance allowance;
   private final ScopeWindow window = new ScopeWindow();
   private final SendLog log = new SendLog();
   private final ProbeGate gate = new ProbeGate();
+  private final AllowancePacing pacing;
   private long lastSeen;
   private Undo undo;
 
@@ -65,7 +59,7 @@ final class PacedScope {
    */
   PacedScope(int told, long toldWindowMs) {
     this.allowance = new Allowance(told);
-    this.toldWindowMs = toldWindowMs;
+    this.pacing = new AllowancePacing(allowance, toldWindowMs, window, gate, log);
   }
 
   // ---- asking ----
@@ -73,28 +67,7 @@ final class PacedScope {
   /** 0 if a request may go at {@code now}, else how many ms until asking again makes sense. */
   long delayMs(long now) {
     long held = gate.delayMs(now);
-    if (held >= 0) {
-      return held;
-    }
-    int a = allowance.inForce();
-    if (a == 0) {
-      return 0;
-    }
-    long w = paceWindowMs();
-    long m = marginMs(w);
-    log.dropUpTo(now - w - m);
-    if (log.size() < a || mayProbeAbove()) {
-      return 0;
-    }
-    if (log.pendingCount() >= a) {
-      return PROBE_POLL_MS; // a whole allowance on the wire: it may all be counted now
-    }
-    long freeAt = log.answeredAt(log.size() - a) + w + m;
-    long earlyAt = earlyProbeAt();
-    if (earlyAt >= 0 && earlyAt < freeAt) {
-      return Math.max(0, earlyAt - now);
-    }
-    return Math.max(1, freeAt - now);
+    return held >= 0 ? held : pacing.delayMs(now);
   }
 
   // ---- telling ----
@@ -102,31 +75,16 @@ final class PacedScope {
   /** A request went at {@code now} (normally after {@link #delayMs} said 0). */
   Sent onSent(long now) {
     lastSeen = now;
-    if (gate.resetProbeNeeded() || windowStartProbeDue(now)) {
+    if (gate.resetProbeNeeded() || pacing.windowStartProbeDue(now)) {
       gate.probeSent(Probe.RESET);
       return new Sent(window.generation(), Probe.RESET, now);
     }
     if (window.start() < 0) {
       openWindow(now, window.everOpened(), false);
-    } else if (window.ranOut(now, paceWindowMs())) {
+    } else if (window.ranOut(now, pacing.windowMs())) {
       openWindow(now, true, true);
     }
-    Probe probe = Probe.NONE;
-    int a = allowance.inForce();
-    long w = paceWindowMs();
-    log.dropUpTo(now - w - marginMs(w));
-    if (a > 0 && log.size() >= a) {
-      long earlyAt = earlyProbeAt();
-      if (mayProbeAbove()) {
-        probe = Probe.ABOVE;
-      } else if (earlyAt >= 0 && now >= earlyAt) {
-        probe = Probe.EARLY;
-        window.earlyProbeSent();
-      }
-    }
-    log.add(now);
-    log.keepNewest(
-        a > 0 ? Math.max(allowance.told(), allowance.learned()) + 1 : UNPACED_LOG_ENTRIES);
+    Probe probe = pacing.sent(now);
     if (probe != Probe.NONE) {
       gate.probeSent(probe);
     }
@@ -270,14 +228,9 @@ final class PacedScope {
     return allowance.confirmed();
   }
 
-  /** The allowance in force (0 = none) and the window it is paced in. */
+  /** The allowance in force, 0 = none. */
   int allowance() {
     return allowance.inForce();
-  }
-
-  long paceWindowMs() {
-    long w = Math.max(allowance.told() > 0 ? toldWindowMs : 0, window.bounds().hi());
-    return w > 0 ? w : DEFAULT_WINDOW_MS;
   }
 
   /** The learned allowance, confirmed or tentative; 0 if none. */
@@ -291,22 +244,6 @@ final class PacedScope {
   }
 
   // ---- inner workings ----
-
-  private boolean mayProbeAbove() {
-    return window.clean() && !window.limited() && !gate.probing()
-        && allowance.mayProbeAbove(window.generation(), log.size());
-  }
-
-  /** When an early probe may narrow the window's bounds in this window, or -1. */
-  private long earlyProbeAt() {
-    return allowance.learnedBinds() && !gate.probing() ? window.earlyProbeAt() : -1;
-  }
-
-  /** A learned allowance starts every window with a probe once the previous window has run out. */
-  private boolean windowStartProbeDue(long now) {
-    long w = paceWindowMs();
-    return allowance.learnedBinds() && !gate.probing() && window.ranOut(now, w + marginMs(w));
-  }
 
   private void openWindow(long at, boolean isClean, boolean byTime) {
     window.open(at, isClean, byTime);
@@ -327,7 +264,7 @@ final class PacedScope {
 
   @Override
   public String toString() {
-    return "allowance " + allowance + " per " + paceWindowMs() + " ms, window bounds "
+    return "allowance " + allowance + " per " + pacing.windowMs() + " ms, window bounds "
         + window.bounds()
         + (gate.blockedUntil() > 0 ? ", blocked until " + gate.blockedUntil() : "");
   }
