@@ -17,10 +17,11 @@ package com.ilert.ilagent.pacing;
  *   <li><b>Learning the window</b>: bounds on the server's window length ({@link WindowEstimate})
  *       from Retry-After and from probes; while they are far apart, one early probe per window,
  *       half-way between them, narrows them.
- *   <li><b>After a 429</b> ({@link ProbeGate}): nothing goes until the expected reset; then one
- *       request goes alone (the probe); its success starts a new clean window, its 429 blocks
- *       again. A scope paced by a learned allowance also starts each later window with such a
- *       probe, so a window length that was learned too short costs one 429, not a burst.
+ *   <li><b>After a 429</b> ({@link LimitLearner}, {@link ProbeGate}): nothing goes until the
+ *       expected reset; then one request goes alone (the probe); its success starts a new clean
+ *       window, its 429 blocks again. A scope paced by a learned allowance also starts each later
+ *       window with such a probe, so a window length that was learned too short costs one 429,
+ *       not a burst.
  * </ul>
  */
 final class PacedScope {
@@ -47,11 +48,8 @@ final class PacedScope {
   private final SendLog log = new SendLog();
   private final ProbeGate gate = new ProbeGate();
   private final AllowancePacing pacing;
+  private final LimitLearner limits;
   private long lastSeen;
-  private Undo undo;
-
-  /** What {@link #undoLastLimit()} restores. */
-  private record Undo(ScopeWindow.Saved window, Allowance.Lesson lesson, ProbeGate.Hold hold) {}
 
   /**
    * @param told the told allowance per window, 0 = none
@@ -60,6 +58,7 @@ final class PacedScope {
   PacedScope(int told, long toldWindowMs) {
     this.allowance = new Allowance(told);
     this.pacing = new AllowancePacing(allowance, toldWindowMs, window, gate, log);
+    this.limits = new LimitLearner(allowance, window, gate);
   }
 
   // ---- asking ----
@@ -147,32 +146,7 @@ final class PacedScope {
   void onLimited(Sent s, long retryAfterMs, long now, boolean countTrusted) {
     lastSeen = Math.max(lastSeen, now);
     log.remove(s.sentAt());
-    undo = new Undo(window.save(), allowance.lesson(), gate.hold());
-    if (s.probe() == Probe.RESET || s.probe() == Probe.EARLY) {
-      gate.probeAnswered();
-      window.probeLimited(s.sentAt());
-      blockUntilReset(now, retryAfterMs);
-      return;
-    }
-    if (s.probe() == Probe.ABOVE) {
-      gate.probeAnswered();
-    }
-    if (s.generation() != window.generation() || window.limited()) {
-      // Sent before the window's first 429 was known: expected, and nothing new.
-      if (retryAfterMs >= 0) {
-        gate.holdUntil(now + retryAfterMs);
-      }
-      return;
-    }
-    window.firstLimit(s.sentAt());
-    if (window.accepted() > 0) {
-      if (s.probe() == Probe.ABOVE) {
-        allowance.aboveLimited(window.generation());
-      } else {
-        allowance.limited(window.generation(), window.accepted(), window.clean(), countTrusted);
-      }
-    }
-    blockUntilReset(now, retryAfterMs);
+    limits.limited(s, retryAfterMs, now, countTrusted);
   }
 
   /**
@@ -197,14 +171,7 @@ final class PacedScope {
 
   /** Takes back the last {@link #onLimited} of the current window: the 429 turned out to be another scope's. */
   void undoLastLimit() {
-    Undo u = undo;
-    if (u == null || u.window().generation() != window.generation()) {
-      return;
-    }
-    allowance.restore(u.lesson());
-    window.restore(u.window());
-    gate.restore(u.hold());
-    undo = null;
+    limits.undoLast();
   }
 
   // ---- state for the pacer ----
@@ -249,12 +216,6 @@ final class PacedScope {
     window.open(at, isClean, byTime);
     gate.windowOpened();
     allowance.windowOpened();
-  }
-
-  /** After a 429 at {@code now}: learns from its Retry-After, then blocks until the reset. */
-  private void blockUntilReset(long now, long retryAfterMs) {
-    window.resetsIn(now, retryAfterMs);
-    gate.block(now, retryAfterMs, window.expectedResetAt());
   }
 
   /** Slack added to a window: requests sent one window apart may arrive closer together. */
