@@ -3,8 +3,6 @@ package com.ilert.ilagent.pacing;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,14 +41,14 @@ import java.util.Set;
  *
  * <p><b>Memory.</b> A key's state is dropped once it has been idle for {@link #IDLE_MS} (or two
  * windows, if longer) and nothing is pending; at most {@link #MAX_KEYS} keys per kind are kept, the
- * least recently used going first. A dropped key starts afresh (its limit learned again by one 429).
+ * least recently used going first ({@link KeyScopes}). A dropped key starts afresh (its limit
+ * learned again by one 429).
  */
 public final class Pacer {
   /** 429s of different keys this close together are judged together. */
   public static final long CLUSTER_MS = 1_000;
   public static final int MAX_KEYS = 10_000;
   public static final long IDLE_MS = 10 * 60_000;
-  static final long SWEEP_INTERVAL_MS = 60_000;
 
   /** What a 429 was put down to. */
   public enum Verdict {
@@ -93,26 +91,16 @@ public final class Pacer {
 
   private final RateLimits limits;
   private final PacedScope process;
-  private final Map<RequestKind, LinkedHashMap<String, PacedScope>> keys = new EnumMap<>(RequestKind.class);
+  private final KeyScopes keys;
   private final Map<RequestKind, Integer> largestConfirmed = new EnumMap<>(RequestKind.class);
   private final ArrayDeque<FirstLimit> cluster = new ArrayDeque<>();
   /** Per kind, the key whose learned allowance the other keys of that kind take on. */
   private final Map<RequestKind, PacedScope> reference = new EnumMap<>(RequestKind.class);
-  private final long idleMs;
-  private long nextSweep = Long.MIN_VALUE;
 
   public Pacer(RateLimits limits) {
     this.limits = limits;
     this.process = new PacedScope(limits.total(), limits.windowMs());
-    this.idleMs = Math.max(IDLE_MS, 2 * limits.windowMs());
-    for (RequestKind kind : new RequestKind[] {RequestKind.EVENT, RequestKind.PING}) {
-      keys.put(kind, new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PacedScope> eldest) {
-          return size() > MAX_KEYS;
-        }
-      });
-    }
+    this.keys = new KeyScopes(limits, Math.max(IDLE_MS, 2 * limits.windowMs()));
   }
 
   public RateLimits limits() {
@@ -121,9 +109,9 @@ public final class Pacer {
 
   /** 0 if a request for {@code key} may go at {@code now}; else ms until it is worth asking again. */
   public long delayMs(RequestKind kind, String key, long now) {
-    sweep(now);
+    keys.sweep(now);
     long delay = process.delayMs(now);
-    PacedScope scope = existing(kind, key);
+    PacedScope scope = keys.existing(kind, key);
     if (scope != null) {
       adoptReference(kind, scope);
       delay = Math.max(delay, scope.delayMs(now));
@@ -133,15 +121,9 @@ public final class Pacer {
 
   /** The request for {@code key} went at {@code now}. */
   public Sent sent(RequestKind kind, String key, long now) {
-    PacedScope scope = null;
+    PacedScope scope = keys.getOrCreate(kind, key);
     PacedScope.Sent keyPart = null;
-    LinkedHashMap<String, PacedScope> map = keys.get(kind);
-    if (map != null && key != null) {
-      scope = map.get(key);
-      if (scope == null) {
-        scope = new PacedScope(limits.perKey(kind), limits.windowMs());
-        map.put(key, scope);
-      }
+    if (scope != null) {
       adoptReference(kind, scope);
       keyPart = scope.onSent(now);
     }
@@ -246,11 +228,7 @@ public final class Pacer {
    * own again, now under the process's allowance, and keeps it only if the key itself is stopped.
    */
   private void demoteKeys() {
-    for (LinkedHashMap<String, PacedScope> map : keys.values()) {
-      for (PacedScope scope : map.values()) {
-        scope.demote();
-      }
-    }
+    keys.forEach(PacedScope::demote);
     largestConfirmed.clear();
     reference.clear();
   }
@@ -272,34 +250,11 @@ public final class Pacer {
     return told > 0 ? told : largestConfirmed.getOrDefault(kind, 0);
   }
 
-  private PacedScope existing(RequestKind kind, String key) {
-    LinkedHashMap<String, PacedScope> map = keys.get(kind);
-    return map == null || key == null ? null : map.get(key);
-  }
-
-  private void sweep(long now) {
-    if (now < nextSweep) {
-      return;
-    }
-    nextSweep = now + SWEEP_INTERVAL_MS;
-    for (LinkedHashMap<String, PacedScope> map : keys.values()) {
-      for (Iterator<PacedScope> it = map.values().iterator(); it.hasNext(); ) {
-        if (it.next().forgettable(now, idleMs)) {
-          it.remove();
-        }
-      }
-    }
-  }
-
   // ---- for logs and metrics ----
 
   /** Keys with state held, all kinds together. */
   public int trackedKeys() {
-    int n = 0;
-    for (LinkedHashMap<String, PacedScope> map : keys.values()) {
-      n += map.size();
-    }
-    return n;
+    return keys.size();
   }
 
   /**
@@ -307,7 +262,7 @@ public final class Pacer {
    * unpaced. Never contains the key.
    */
   public String describe(RequestKind kind, String key) {
-    PacedScope scope = existing(kind, key);
+    PacedScope scope = keys.existing(kind, key);
     return scope == null || scope.allowance() == 0 ? null : scope.toString();
   }
 
