@@ -1,9 +1,7 @@
 package com.ilert.ilagent.pacing;
 
 import java.util.ArrayDeque;
-import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -92,15 +90,14 @@ public final class Pacer {
   private final RateLimits limits;
   private final PacedScope process;
   private final KeyScopes keys;
-  private final Map<RequestKind, Integer> largestConfirmed = new EnumMap<>(RequestKind.class);
+  private final SharedAllowances shared;
   private final ArrayDeque<FirstLimit> cluster = new ArrayDeque<>();
-  /** Per kind, the key whose learned allowance the other keys of that kind take on. */
-  private final Map<RequestKind, PacedScope> reference = new EnumMap<>(RequestKind.class);
 
   public Pacer(RateLimits limits) {
     this.limits = limits;
     this.process = new PacedScope(limits.total(), limits.windowMs());
     this.keys = new KeyScopes(limits, Math.max(IDLE_MS, 2 * limits.windowMs()));
+    this.shared = new SharedAllowances(limits);
   }
 
   public RateLimits limits() {
@@ -113,7 +110,7 @@ public final class Pacer {
     long delay = process.delayMs(now);
     PacedScope scope = keys.existing(kind, key);
     if (scope != null) {
-      adoptReference(kind, scope);
+      shared.adoptInto(kind, scope);
       delay = Math.max(delay, scope.delayMs(now));
     }
     return delay;
@@ -124,7 +121,7 @@ public final class Pacer {
     PacedScope scope = keys.getOrCreate(kind, key);
     PacedScope.Sent keyPart = null;
     if (scope != null) {
-      adoptReference(kind, scope);
+      shared.adoptInto(kind, scope);
       keyPart = scope.onSent(now);
     }
     return new Sent(kind, scope, keyPart, process.onSent(now));
@@ -165,13 +162,7 @@ public final class Pacer {
     } else {
       sent.keyScope.onLimited(sent.keyPart, retryAfterMs, now, !judgedBelowAllowance);
       process.onLimitedElsewhere(sent.processPart);
-      int confirmed = sent.keyScope.confirmedAllowance();
-      if (confirmed > 0) {
-        largestConfirmed.merge(sent.kind, confirmed, Math::max);
-      }
-      if (!judgedBelowAllowance && sent.keyScope.learnedAllowance() > 0) {
-        reference.put(sent.kind, sent.keyScope);
-      }
+      shared.learnedFrom(sent.kind, sent.keyScope, !judgedBelowAllowance);
     }
     return verdict;
   }
@@ -190,7 +181,7 @@ public final class Pacer {
       return Verdict.KEY;
     }
     int accepted = scope.accepted();
-    int reference = referenceAllowance(sent.kind, scope);
+    int reference = shared.expected(sent.kind, scope);
     boolean below = reference > 0 && accepted * 2 < reference;
     judgedBelowAllowance = below;
     while (!cluster.isEmpty() && cluster.peekFirst().at() < now - CLUSTER_MS) {
@@ -229,25 +220,7 @@ public final class Pacer {
    */
   private void demoteKeys() {
     keys.forEach(PacedScope::demote);
-    largestConfirmed.clear();
-    reference.clear();
-  }
-
-  private void adoptReference(RequestKind kind, PacedScope scope) {
-    PacedScope ref = reference.get(kind);
-    if (ref != null && ref != scope && ref.learnedAllowance() > 0) {
-      scope.adopt(ref);
-    }
-  }
-
-  /** The per-key allowance a key of this kind is expected to have, 0 if none is known. */
-  private int referenceAllowance(RequestKind kind, PacedScope scope) {
-    int own = scope.confirmedAllowance();
-    if (own > 0) {
-      return own;
-    }
-    int told = limits.perKey(kind);
-    return told > 0 ? told : largestConfirmed.getOrDefault(kind, 0);
+    shared.clear();
   }
 
   // ---- for logs and metrics ----
