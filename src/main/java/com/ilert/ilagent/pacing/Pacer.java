@@ -1,9 +1,5 @@
 package com.ilert.ilagent.pacing;
 
-import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * Paces requests to ilert per integration key (events), per heartbeat key (pings) and per process,
  * by told limits ({@link RateLimits}) and by limits learned from 429 answers ({@link PacedScope}
@@ -19,23 +15,10 @@ import java.util.Set;
  *   <li>{@link #answered} with the HTTP status (0 for a network error or timeout) and Retry-After.
  * </ol>
  *
- * <p><b>Which limit a 429 is about.</b> ilert does not say; these heuristics decide, in order:
- * <ol>
- *   <li>A request for no key (other API calls), a process probe, or a request sent in a process
- *       window that already had a process-wide 429: the process.
- *   <li>A key's probe, or a request of a key window that already had its 429: that key.
- *   <li>A key's first 429 in its window: the key, unless within {@link #CLUSTER_MS} of it
- *       (a) two or more keys answered 429 while far below (less than half) the per-key allowance
- *       known for their kind (its own confirmed one, else the told one, else the largest confirmed
- *       for any key of that kind: ilert limits every key alike), or (b) three or more keys answered
- *       429 with counts that differ by 2x or more. A per-key limit stops every key at about the same
- *       count; the per-IP limit stops them wherever they happen to be. Keys that the cluster had
- *       already been put down to are then taken back.
- * </ol>
- * A single key far below the known allowance is ambiguous (the per-IP limit, or a window an earlier
- * process used up before a restart): it is the key's, learned only tentatively. The cost of a
- * wrong "key" is one more 429 for the next key; a wrong "process" would stop every key for a
- * window.
+ * <p><b>Which limit a 429 is about.</b> ilert does not say; {@link LimitJudge} decides by
+ * heuristics: a per-key limit stops every key at about the same count, the per-IP limit stops
+ * them wherever they happen to be. What one key learns, the other keys of its kind take on
+ * ({@link SharedAllowances}): ilert limits every key alike.
  *
  * <p><b>Memory.</b> A key's state is dropped once it has been idle for {@link #IDLE_MS} (or two
  * windows, if longer) and nothing is pending; at most {@link #MAX_KEYS} keys per kind are kept, the
@@ -58,10 +41,10 @@ public final class Pacer {
 
   /** One request as the pacer saw it go; hand it back to {@link #answered}. */
   public static final class Sent {
-    private final RequestKind kind;
-    private final PacedScope keyScope;
-    private final PacedScope.Sent keyPart;
-    private final PacedScope.Sent processPart;
+    final RequestKind kind;
+    final PacedScope keyScope;
+    final PacedScope.Sent keyPart;
+    final PacedScope.Sent processPart;
 
     private Sent(RequestKind kind, PacedScope keyScope, PacedScope.Sent keyPart, PacedScope.Sent processPart) {
       this.kind = kind;
@@ -85,19 +68,18 @@ public final class Pacer {
     }
   }
 
-  private record FirstLimit(long at, PacedScope scope, int accepted, boolean belowAllowance) {}
-
   private final RateLimits limits;
   private final PacedScope process;
   private final KeyScopes keys;
   private final SharedAllowances shared;
-  private final ArrayDeque<FirstLimit> cluster = new ArrayDeque<>();
+  private final LimitJudge judge;
 
   public Pacer(RateLimits limits) {
     this.limits = limits;
     this.process = new PacedScope(limits.total(), limits.windowMs());
     this.keys = new KeyScopes(limits, Math.max(IDLE_MS, 2 * limits.windowMs()));
     this.shared = new SharedAllowances(limits);
+    this.judge = new LimitJudge(process, shared);
   }
 
   public RateLimits limits() {
@@ -149,7 +131,7 @@ public final class Pacer {
       }
       return Verdict.NONE;
     }
-    Verdict verdict = judge(sent, now);
+    Verdict verdict = judge.verdict(sent, now);
     if (verdict == Verdict.PROCESS) {
       int before = process.learnedAllowance();
       process.onLimited(sent.processPart, retryAfterMs, now, true);
@@ -160,57 +142,12 @@ public final class Pacer {
         sent.keyScope.onLimitedElsewhere(sent.keyPart);
       }
     } else {
-      sent.keyScope.onLimited(sent.keyPart, retryAfterMs, now, !judgedBelowAllowance);
+      boolean trusted = !judge.judgedBelowAllowance();
+      sent.keyScope.onLimited(sent.keyPart, retryAfterMs, now, trusted);
       process.onLimitedElsewhere(sent.processPart);
-      shared.learnedFrom(sent.kind, sent.keyScope, !judgedBelowAllowance);
+      shared.learnedFrom(sent.kind, sent.keyScope, trusted);
     }
     return verdict;
-  }
-
-  /** Set by {@link #judge}: the key's count was far below its kind's known allowance. */
-  private boolean judgedBelowAllowance;
-
-  private Verdict judge(Sent sent, long now) {
-    judgedBelowAllowance = false;
-    PacedScope scope = sent.keyScope;
-    if (scope == null || sent.processPart.probe() != PacedScope.Probe.NONE || process.limitedIn(sent.processPart)) {
-      return Verdict.PROCESS;
-    }
-    if (sent.keyPart.probe() != PacedScope.Probe.NONE || scope.limitedIn(sent.keyPart)
-        || sent.keyPart.generation() != scope.generation()) {
-      return Verdict.KEY;
-    }
-    int accepted = scope.accepted();
-    int reference = shared.expected(sent.kind, scope);
-    boolean below = reference > 0 && accepted * 2 < reference;
-    judgedBelowAllowance = below;
-    while (!cluster.isEmpty() && cluster.peekFirst().at() < now - CLUSTER_MS) {
-      cluster.pollFirst();
-    }
-    cluster.addLast(new FirstLimit(now, scope, accepted, below));
-    Set<PacedScope> belowKeys = new HashSet<>();
-    Set<PacedScope> all = new HashSet<>();
-    int min = Integer.MAX_VALUE;
-    int max = 0;
-    for (FirstLimit f : cluster) {
-      all.add(f.scope());
-      if (f.belowAllowance()) {
-        belowKeys.add(f.scope());
-      }
-      min = Math.min(min, f.accepted());
-      max = Math.max(max, f.accepted());
-    }
-    boolean perIp = belowKeys.size() >= 2 || (all.size() >= 3 && max >= 2 * Math.max(1, min));
-    if (!perIp) {
-      return Verdict.KEY;
-    }
-    for (FirstLimit f : cluster) {
-      if (f.scope() != scope) {
-        f.scope().undoLastLimit();
-      }
-    }
-    cluster.clear();
-    return Verdict.PROCESS;
   }
 
   /**

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * What the keys of one kind learn from each other: ilert limits every key of a kind alike. Per
  * kind, the largest allowance a key confirmed, which a key's count at its first 429 is measured
- * against (see {@link Pacer}), and the key whose learned allowance the other keys take on
+ * against (see {@link LimitJudge}), and the key whose learned allowance the other keys take on
  * while they have none of their own ({@link PacedScope#adopt}). Forgotten when the process's limit
  * is learned, as what the keys learned may have been that limit. Not thread-safe.
  */
