@@ -2,17 +2,18 @@ package com.ilert.ilagent.pacing;
 
 /**
  * The allowance one scope paces by: a told one, a learned one or both (the smaller binds), and how
- * far the learned one is trusted. Pure and mutable; used by {@link PacedScope}, which says which
+ * far the learned one is trusted. Pure and mutable; part of a {@link PacedScope}, and told which
  * window (generation) a 429 or an answer belongs to and whether that window was clean.
  *
  * <p>The learned allowance is the count of requests answered (not 429) in the scope's window when
  * its first 429 arrives, raised by answers that arrive later for requests of the same window.
- * Learned in a clean window it is <i>confirmed</i>; learned in the scope's first window (an earlier
- * process may have used the server's window) it is <i>tentative</i>: in the next clean window,
- * once the tentative allowance is used, single requests probe above it one at a time; the first
- * 429 confirms it, and after {@code max(2, a/2)} successes it is dropped as wrong. A told
- * allowance is trusted: a 429 in an unclean window does not lower it. A key may also take on
- * another key's learned allowance, tentatively, until it learns its own ({@link #adopt}).
+ * Learned in a clean window it is <i>confirmed</i> (unless the count looked too small to be the
+ * allowance); learned in the scope's first window (an earlier process may have used the server's
+ * window) it is <i>tentative</i>: in the next clean window, once the tentative allowance is used,
+ * single requests probe above it one at a time; the first 429 confirms it, and after
+ * {@code max(2, a/2)} successes it is dropped as wrong. A told allowance is trusted: a 429 in an
+ * unclean window does not lower it. A key may also take on another key's learned allowance,
+ * tentatively, until it learns its own ({@link #adopt}).
  */
 final class Allowance {
   private final int told;

@@ -9,7 +9,7 @@ import com.ilert.ilagent.pacing.PacedScope.Sent;
  * probe's 429, a Retry-After, or a 429 before anything got through in a window teaches about the
  * server's window length ({@link ScopeWindow}); then the scope is blocked until the expected reset
  * ({@link ProbeGate}). A 429 for a request sent before its window's first 429 was known teaches
- * nothing new. Used by {@link PacedScope}.
+ * nothing new. Part of a {@link PacedScope}.
  */
 final class LimitLearner {
   private final Allowance allowance;

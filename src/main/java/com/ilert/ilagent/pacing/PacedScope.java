@@ -23,6 +23,8 @@ package com.ilert.ilagent.pacing;
  *       window with such a probe, so a window length that was learned too short costs one 429,
  *       not a burst.
  * </ul>
+ * This class takes the pacer's questions and events and hands them to those parts, which share
+ * the scope's {@link Allowance}, {@link ScopeWindow}, {@link ProbeGate} and {@link SendLog}.
  */
 final class PacedScope {
   /** How soon to ask again while a probe is on the wire (the caller asks again on every answer anyway). */
@@ -207,11 +209,12 @@ final class PacedScope {
 
   /** True if the scope holds nothing that matters any more at {@code now}. */
   boolean forgettable(long now, long idleMs) {
-    return now - lastSeen >= idleMs && gate.open(now);
+    return now - lastSeen >= idleMs && gate.holdsNothing(now);
   }
 
   // ---- inner workings ----
 
+  /** Opens a new window: the probe back-off and the probes above the allowance start afresh. */
   private void openWindow(long at, boolean isClean, boolean byTime) {
     window.open(at, isClean, byTime);
     gate.windowOpened();

@@ -7,7 +7,7 @@ import com.ilert.ilagent.pacing.PacedScope.Probe;
  * goes until the expected reset (Retry-After, else the window's start + its upper bound, else
  * probes 1, 2, 4 ... 30 s apart); then one request goes alone, the reset probe: its success opens
  * a new window, its 429 blocks again. Probes of any kind go one at a time, and nothing else goes
- * while one is out. Pure and mutable; used by {@link PacedScope}.
+ * while one is out. Pure and mutable; part of a {@link PacedScope}.
  */
 final class ProbeGate {
   static final long FIRST_PROBE_STEP_MS = 1_000;
@@ -50,7 +50,7 @@ final class ProbeGate {
   }
 
   /** True if nothing is held back at {@code now}: no block, no probe on the wire. */
-  boolean open(long now) {
+  boolean holdsNothing(long now) {
     return now >= blockedUntil && probeInFlight == Probe.NONE;
   }
 

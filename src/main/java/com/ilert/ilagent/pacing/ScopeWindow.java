@@ -7,7 +7,7 @@ package com.ilert.ilagent.pacing;
  * had no 429. It counts as <i>clean</i> when it began at a detected reset or after a full window of
  * time; the scope's first window is not clean (an earlier process may have used the server's
  * window). Each window has a generation, so that answers to requests of an earlier window are told
- * apart. Pure and mutable; used by {@link PacedScope}.
+ * apart. Pure and mutable; part of a {@link PacedScope}.
  */
 final class ScopeWindow {
   private final WindowEstimate bounds = new WindowEstimate();
