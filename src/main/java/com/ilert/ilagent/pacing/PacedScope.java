@@ -2,44 +2,34 @@ package com.ilert.ilagent.pacing;
 
 /**
  * One limit as the agent sees it: one integration key, one heartbeat key, or the whole process.
- * Paces by a told allowance, a learned one or both, and learns from 429 answers. Pure: times are
- * epoch ms passed in, no clock, no threads; used from one thread.
+ * Paces by a told allowance, a learned one or both ({@link Allowance}), and learns from 429
+ * answers. Pure: times are epoch ms passed in, no clock, no threads; used from one thread.
  *
  * <p>The model: the server counts requests in fixed windows (ilert: a minute) and answers 429 once
  * a window's allowance is used, until the window resets. So:
  * <ul>
- *   <li><b>Allowance</b>: at most {@code a} counted requests in any span of one window (plus a
- *       margin for latency jitter); a sliding log of send times, safe whatever the server window's
- *       phase. A backlog therefore goes out as a burst of {@code a}, then the next burst one
- *       window later, as the server's window allows.
- *   <li><b>Learning the allowance</b>: the requests answered (not 429) in our current window when
- *       its first 429 arrives, raised by answers that arrive later for requests of the same window.
- *       A window counts as <i>clean</i> when it began at a detected reset or after a full window of
- *       time; the scope's first window is not clean (an earlier process may have used the server's
- *       window), so what it teaches is <i>tentative</i>: in the next clean window, once the
- *       tentative allowance is used, single requests probe above it one at a time; the first 429
- *       confirms it, and after {@code max(2, a/2)} successes it is dropped as wrong. A told
- *       allowance is trusted: a 429 in an unclean window does not lower it.
+ *   <li><b>Allowance</b> ({@link AllowancePacing}): at most {@code a} counted requests in any
+ *       span of one window (plus a margin for latency jitter), on a sliding log of send times.
+ *   <li><b>Learning the allowance</b> ({@link Allowance}): the requests answered (not 429) in our
+ *       current window ({@link ScopeWindow}) when its first 429 arrives. What a window that is not
+ *       <i>clean</i> teaches is <i>tentative</i> (an earlier process may have used the server's
+ *       window), and single requests probe above it, one at a time, in the next clean window.
  *   <li><b>Learning the window</b>: bounds on the server's window length ({@link WindowEstimate})
  *       from Retry-After and from probes; while they are far apart, one early probe per window,
  *       half-way between them, narrows them.
- *   <li><b>After a 429</b>: nothing goes until the expected reset (Retry-After, else window start +
- *       {@code hi}, else probes 1, 2, 4 ... 30 s apart); then one request goes alone (the probe);
- *       its success starts a new clean window, its 429 blocks again. A scope paced by a learned
- *       allowance also starts each later window with such a probe, so a window length that was
- *       learned too short costs one 429, not a burst.
+ *   <li><b>After a 429</b> ({@link LimitLearner}, {@link ProbeGate}): nothing goes until the
+ *       expected reset; then one request goes alone (the probe); its success starts a new clean
+ *       window, its 429 blocks again. A scope paced by a learned allowance also starts each later
+ *       window with such a probe, so a window length that was learned too short costs one 429,
+ *       not a burst.
  * </ul>
+ * This class takes the pacer's questions and events and hands them to those parts, which share
+ * the scope's {@link Allowance}, {@link ScopeWindow}, {@link ProbeGate} and {@link SendLog}.
  */
 final class PacedScope {
   /** How soon to ask again while a probe is on the wire (the caller asks again on every answer anyway). */
   static final long PROBE_POLL_MS = 100;
-  static final long FIRST_PROBE_STEP_MS = 1_000;
-  static final long MAX_PROBE_STEP_MS = 30_000;
-  /** The window assumed before anything is known: ilert's minute. */
-  static final long DEFAULT_WINDOW_MS = RateLimits.ILERT_WINDOW_MS;
   static final long MIN_MARGIN_MS = 50;
-  /** Send times kept while nothing paces the scope: enough to take on another key's allowance mid-window. */
-  static final int UNPACED_LOG_ENTRIES = 256;
 
   /** What a request was besides an ordinary one. */
   enum Probe {
@@ -55,80 +45,30 @@ final class PacedScope {
   /** This scope's record of one request. */
   record Sent(int generation, Probe probe, long sentAt) {}
 
-  private final int told;
-  private final long toldWindowMs;
-
-  private int learned;
-  private boolean confirmed;
-  private int learnedGeneration = -1;
-  private int aboveSucceeded;
-  private final WindowEstimate window = new WindowEstimate();
-
-  private boolean adopted;
-  private boolean dropped;
-  private boolean everOpened;
-  private long windowStart = -1;
-  private long previousWindowStart = -1;
-  private boolean clean;
-  private boolean openedByTime;
-  private int generation;
-  private int accepted;
-  private boolean limited;
-  private boolean earlyTried;
+  private final Allowance allowance;
+  private final ScopeWindow window = new ScopeWindow();
   private final SendLog log = new SendLog();
-
-  private long blockedUntil;
-  private boolean resetProbeNeeded;
-  private Probe probeInFlight = Probe.NONE;
-  private long probeStep = FIRST_PROBE_STEP_MS;
+  private final ProbeGate gate = new ProbeGate();
+  private final AllowancePacing pacing;
+  private final LimitLearner limits;
   private long lastSeen;
-  private Undo undo;
-
-  /** What {@link #undoLastLimit()} restores. */
-  private record Undo(int generation, int learned, boolean confirmed, int learnedGeneration, boolean limited,
-      long blockedUntil, boolean resetProbeNeeded, long probeStep, WindowEstimate window) {}
 
   /**
    * @param told the told allowance per window, 0 = none
    * @param toldWindowMs the window the told allowance refers to
    */
   PacedScope(int told, long toldWindowMs) {
-    this.told = told;
-    this.toldWindowMs = toldWindowMs;
+    this.allowance = new Allowance(told);
+    this.pacing = new AllowancePacing(allowance, toldWindowMs, window, gate, log);
+    this.limits = new LimitLearner(allowance, window, gate);
   }
 
   // ---- asking ----
 
   /** 0 if a request may go at {@code now}, else how many ms until asking again makes sense. */
   long delayMs(long now) {
-    if (now < blockedUntil) {
-      return blockedUntil - now;
-    }
-    if (probeInFlight != Probe.NONE) {
-      return PROBE_POLL_MS;
-    }
-    if (resetProbeNeeded) {
-      return 0;
-    }
-    int a = allowance();
-    if (a == 0) {
-      return 0;
-    }
-    long w = paceWindowMs();
-    long m = marginMs(w);
-    log.dropUpTo(now - w - m);
-    if (log.size() < a || mayProbeAbove()) {
-      return 0;
-    }
-    if (log.pendingCount() >= a) {
-      return PROBE_POLL_MS; // a whole allowance on the wire: it may all be counted now
-    }
-    long freeAt = log.answeredAt(log.size() - a) + w + m;
-    long earlyAt = earlyProbeAt();
-    if (earlyAt >= 0 && earlyAt < freeAt) {
-      return Math.max(0, earlyAt - now);
-    }
-    return Math.max(1, freeAt - now);
+    long held = gate.delayMs(now);
+    return held >= 0 ? held : pacing.delayMs(now);
   }
 
   // ---- telling ----
@@ -136,35 +76,20 @@ final class PacedScope {
   /** A request went at {@code now} (normally after {@link #delayMs} said 0). */
   Sent onSent(long now) {
     lastSeen = now;
-    if (resetProbeNeeded || windowStartProbeDue(now)) {
-      resetProbeNeeded = false;
-      probeInFlight = Probe.RESET;
-      return new Sent(generation, Probe.RESET, now);
+    if (gate.resetProbeNeeded() || pacing.windowStartProbeDue(now)) {
+      gate.probeSent(Probe.RESET);
+      return new Sent(window.generation(), Probe.RESET, now);
     }
-    if (windowStart < 0) {
-      openWindow(now, everOpened, false);
-    } else if (!limited && now >= windowStart + paceWindowMs()) {
+    if (window.start() < 0) {
+      openWindow(now, window.everOpened(), false);
+    } else if (window.ranOut(now, pacing.windowMs())) {
       openWindow(now, true, true);
     }
-    Probe probe = Probe.NONE;
-    int a = allowance();
-    long w = paceWindowMs();
-    log.dropUpTo(now - w - marginMs(w));
-    if (a > 0 && log.size() >= a) {
-      long earlyAt = earlyProbeAt();
-      if (mayProbeAbove()) {
-        probe = Probe.ABOVE;
-      } else if (earlyAt >= 0 && now >= earlyAt) {
-        probe = Probe.EARLY;
-        earlyTried = true;
-      }
-    }
-    log.add(now);
-    log.keepNewest(a > 0 ? Math.max(told, learned) + 1 : UNPACED_LOG_ENTRIES);
+    Probe probe = pacing.sent(now);
     if (probe != Probe.NONE) {
-      probeInFlight = probe;
+      gate.probeSent(probe);
     }
-    return new Sent(generation, probe, now);
+    return new Sent(window.generation(), probe, now);
   }
 
   /** An answer other than 429 came for {@code s}. */
@@ -172,35 +97,24 @@ final class PacedScope {
     lastSeen = Math.max(lastSeen, now);
     switch (s.probe()) {
       case RESET, EARLY -> {
-        probeInFlight = Probe.NONE;
-        resetProbeNeeded = false;
-        if (windowStart >= 0 && (limited || s.probe() == Probe.EARLY) && (clean || window.hi() == 0)) {
-          window.hadResetAfter(s.sentAt() - windowStart);
-        }
+        gate.windowReset();
+        window.resetSeen(s.sentAt(), s.probe() == Probe.EARLY);
         openWindow(s.sentAt(), true, false);
         log.clear();
         log.addAnswered(now);
-        accepted = 1;
+        window.accept(window.generation()); // the probe is the new window's first request
       }
       case ABOVE -> {
         log.answered(s.sentAt(), now);
-        probeInFlight = Probe.NONE;
-        if (s.generation() == generation) {
-          accepted++;
-          if (++aboveSucceeded >= Math.max(2, learned / 2)) {
-            dropLearned(); // far more than it said: the tentative allowance came from a window used by others
-          } else {
-            learned++;
-          }
+        gate.probeAnswered();
+        if (window.accept(s.generation())) {
+          allowance.aboveGotThrough();
         }
       }
       case NONE -> {
         log.answered(s.sentAt(), now);
-        if (s.generation() == generation) {
-          accepted++;
-          if (limited && learnedGeneration == generation && learned > 0) {
-            learned = Math.max(learned, accepted); // answered late, but counted before the limit
-          }
+        if (window.accept(s.generation()) && window.limited()) {
+          allowance.answeredAfterLimit(window.generation(), window.accepted());
         }
       }
     }
@@ -212,12 +126,7 @@ final class PacedScope {
    */
   void onNoAnswer(Sent s, long now) {
     log.answered(s.sentAt(), now);
-    if (s.probe() != Probe.NONE && probeInFlight == s.probe()) {
-      probeInFlight = Probe.NONE;
-      if (s.probe() == Probe.RESET) {
-        resetProbeNeeded = true;
-      }
-    }
+    gate.probeLost(s.probe());
   }
 
   /**
@@ -226,12 +135,7 @@ final class PacedScope {
    */
   void onLimitedElsewhere(Sent s) {
     log.remove(s.sentAt());
-    if (s.probe() != Probe.NONE && probeInFlight == s.probe()) {
-      probeInFlight = Probe.NONE;
-      if (s.probe() == Probe.RESET) {
-        resetProbeNeeded = true;
-      }
-    }
+    gate.probeLost(s.probe());
   }
 
   /**
@@ -244,48 +148,7 @@ final class PacedScope {
   void onLimited(Sent s, long retryAfterMs, long now, boolean countTrusted) {
     lastSeen = Math.max(lastSeen, now);
     log.remove(s.sentAt());
-    undo = new Undo(generation, learned, confirmed, learnedGeneration, limited, blockedUntil, resetProbeNeeded,
-        probeStep, window.copy());
-    if (s.probe() == Probe.RESET || s.probe() == Probe.EARLY) {
-      probeInFlight = Probe.NONE;
-      if (windowStart >= 0) {
-        window.notResetAfter(s.sentAt() - windowStart);
-      }
-      limited = true;
-      observeReset(now, retryAfterMs);
-      block(now, retryAfterMs);
-      return;
-    }
-    if (s.probe() == Probe.ABOVE) {
-      probeInFlight = Probe.NONE;
-    }
-    if (s.generation() != generation || limited) {
-      // Sent before the window's first 429 was known: expected, and nothing new.
-      if (retryAfterMs >= 0) {
-        blockedUntil = Math.max(blockedUntil, now + retryAfterMs);
-      }
-      return;
-    }
-    limited = true;
-    if (accepted == 0) {
-      if (openedByTime && previousWindowStart >= 0) {
-        // Nothing got through since our window began: the server's window is longer than we thought.
-        window.notResetAfter(s.sentAt() - previousWindowStart);
-      }
-    } else if (s.probe() == Probe.ABOVE) {
-      // The allowance as raised by the probes that succeeded before this one: confirmed.
-      confirmed = true;
-      learnedGeneration = generation;
-      adopted = false;
-    } else if (told == 0 || (accepted < told && clean)) {
-      adopted = false;
-      learned = accepted;
-      confirmed = clean && countTrusted;
-      learnedGeneration = generation;
-      aboveSucceeded = 0;
-    }
-    observeReset(now, retryAfterMs);
-    block(now, retryAfterMs);
+    limits.limited(s, retryAfterMs, now, countTrusted);
   }
 
   /**
@@ -294,19 +157,10 @@ final class PacedScope {
    * stopped would be stopped too. Called again as the other key learns more; ends once this key
    * learns from a 429 of its own, or drops the allowance as wrong.
    */
-  void adopt(int allowance, long windowLo, long windowHi) {
-    if (allowance <= 0 || dropped) {
-      return;
+  void adopt(PacedScope other) {
+    if (allowance.adopt(other.allowance.learned(), window.limited())) {
+      window.bounds().adopt(other.window.bounds().lo(), other.window.bounds().hi());
     }
-    if (!adopted) {
-      if (learned > 0 || limited) {
-        return;
-      }
-      adopted = true;
-      confirmed = false;
-    }
-    learned = Math.max(learned, told > 0 ? Math.min(told, allowance) : allowance);
-    window.adopt(windowLo, windowHi);
   }
 
   /**
@@ -314,150 +168,57 @@ final class PacedScope {
    * process's, so in its next clean window the scope probes above it (see the class comment).
    */
   void demote() {
-    if (learned > 0 && !dropped) {
-      confirmed = false;
-      learnedGeneration = -1;
-      aboveSucceeded = 0;
-    }
+    allowance.demote();
   }
 
   /** Takes back the last {@link #onLimited} of the current window: the 429 turned out to be another scope's. */
   void undoLastLimit() {
-    Undo u = undo;
-    if (u == null || u.generation() != generation) {
-      return;
-    }
-    learned = u.learned();
-    confirmed = u.confirmed();
-    learnedGeneration = u.learnedGeneration();
-    limited = u.limited();
-    blockedUntil = u.blockedUntil();
-    resetProbeNeeded = u.resetProbeNeeded();
-    probeStep = u.probeStep();
-    window.restore(u.window());
-    undo = null;
+    limits.undoLast();
   }
 
   // ---- state for the pacer ----
 
   int generation() {
-    return generation;
+    return window.generation();
   }
 
   /** Requests answered (not 429) in the current window so far. */
   int accepted() {
-    return accepted;
+    return window.accepted();
   }
 
   /** True if the current window already had its 429 and {@code s} belongs to it. */
   boolean limitedIn(Sent s) {
-    return limited && s.generation() == generation;
+    return window.limited() && s.generation() == window.generation();
   }
 
   /** The learned allowance once confirmed, else 0. */
   int confirmedAllowance() {
-    return confirmed ? learned : 0;
+    return allowance.confirmed();
   }
 
-  /** The allowance in force (0 = none) and the window it is paced in. */
+  /** The allowance in force, 0 = none. */
   int allowance() {
-    if (told > 0 && learned > 0) {
-      return Math.min(told, learned);
-    }
-    return told > 0 ? told : learned;
-  }
-
-  long paceWindowMs() {
-    long w = Math.max(told > 0 ? toldWindowMs : 0, window.hi());
-    return w > 0 ? w : DEFAULT_WINDOW_MS;
+    return allowance.inForce();
   }
 
   /** The learned allowance, confirmed or tentative; 0 if none. */
   int learnedAllowance() {
-    return learned;
-  }
-
-  long windowLo() {
-    return window.lo();
-  }
-
-  long windowHi() {
-    return window.hi();
+    return allowance.learned();
   }
 
   /** True if the scope holds nothing that matters any more at {@code now}. */
   boolean forgettable(long now, long idleMs) {
-    return now - lastSeen >= idleMs && now >= blockedUntil && probeInFlight == Probe.NONE;
+    return now - lastSeen >= idleMs && gate.holdsNothing(now);
   }
 
   // ---- inner workings ----
 
-  private boolean learnedBinds() {
-    return learned > 0 && (told == 0 || learned < told);
-  }
-
-  private boolean mayProbeAbove() {
-    return learnedBinds() && !confirmed && clean && !limited && probeInFlight == Probe.NONE
-        && learnedGeneration != generation && (told == 0 || log.size() < told);
-  }
-
-  /** When an early probe may narrow the window's bounds in this window, or -1. */
-  private long earlyProbeAt() {
-    long after = window.earlyProbeAfter();
-    if (!learnedBinds() || after < 0 || limited || earlyTried || windowStart < 0 || !clean
-        || probeInFlight != Probe.NONE) {
-      return -1;
-    }
-    return windowStart + after;
-  }
-
-  /** A learned allowance starts every window with a probe once the previous window has run out. */
-  private boolean windowStartProbeDue(long now) {
-    return learnedBinds() && windowStart >= 0 && !limited && probeInFlight == Probe.NONE
-        && now >= windowStart + paceWindowMs() + marginMs(paceWindowMs());
-  }
-
+  /** Opens a new window: the probe back-off and the probes above the allowance start afresh. */
   private void openWindow(long at, boolean isClean, boolean byTime) {
-    previousWindowStart = windowStart;
-    windowStart = at;
-    everOpened = true;
-    generation++;
-    accepted = 0;
-    limited = false;
-    earlyTried = false;
-    clean = isClean;
-    openedByTime = byTime;
-    probeStep = FIRST_PROBE_STEP_MS;
-    aboveSucceeded = 0;
-  }
-
-  private void dropLearned() {
-    dropped = true;
-    adopted = false;
-    learned = 0;
-    confirmed = false;
-    learnedGeneration = -1;
-    aboveSucceeded = 0;
-  }
-
-  private void observeReset(long now, long retryAfterMs) {
-    if (retryAfterMs >= 0 && windowStart >= 0) {
-      window.resetsAfter(now + retryAfterMs - windowStart, clean);
-    }
-  }
-
-  private void block(long now, long retryAfterMs) {
-    long until;
-    if (retryAfterMs >= 0) {
-      until = now + retryAfterMs;
-    } else if (window.hi() > 0 && windowStart >= 0 && windowStart + window.hi() + marginMs(window.hi()) > now) {
-      until = windowStart + window.hi() + marginMs(window.hi());
-    } else {
-      until = now + probeStep;
-      probeStep = Math.min(probeStep * 2, MAX_PROBE_STEP_MS);
-    }
-    blockedUntil = Math.max(blockedUntil, until);
-    resetProbeNeeded = true;
+    window.open(at, isClean, byTime);
+    gate.windowOpened();
+    allowance.windowOpened();
   }
 
   /** Slack added to a window: requests sent one window apart may arrive closer together. */
@@ -467,8 +228,8 @@ final class PacedScope {
 
   @Override
   public String toString() {
-    return "allowance " + allowance() + (learned > 0 ? (confirmed ? " (learned)" : " (tentative)") : "")
-        + " per " + paceWindowMs() + " ms, window bounds " + window
-        + (blockedUntil > 0 ? ", blocked until " + blockedUntil : "");
+    return "allowance " + allowance + " per " + pacing.windowMs() + " ms, window bounds "
+        + window.bounds()
+        + (gate.blockedUntil() > 0 ? ", blocked until " + gate.blockedUntil() : "");
   }
 }

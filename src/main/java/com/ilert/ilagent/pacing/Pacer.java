@@ -1,13 +1,5 @@
 package com.ilert.ilagent.pacing;
 
-import java.util.ArrayDeque;
-import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-
 /**
  * Paces requests to ilert per integration key (events), per heartbeat key (pings) and per process,
  * by told limits ({@link RateLimits}) and by limits learned from 429 answers ({@link PacedScope}
@@ -23,34 +15,21 @@ import java.util.Set;
  *   <li>{@link #answered} with the HTTP status (0 for a network error or timeout) and Retry-After.
  * </ol>
  *
- * <p><b>Which limit a 429 is about.</b> ilert does not say; these heuristics decide, in order:
- * <ol>
- *   <li>A request for no key (other API calls), a process probe, or a request sent in a process
- *       window that already had a process-wide 429: the process.
- *   <li>A key's probe, or a request of a key window that already had its 429: that key.
- *   <li>A key's first 429 in its window: the key, unless within {@link #CLUSTER_MS} of it
- *       (a) two or more keys answered 429 while far below (less than half) the per-key allowance
- *       known for their kind (its own confirmed one, else the told one, else the largest confirmed
- *       for any key of that kind: ilert limits every key alike), or (b) three or more keys answered
- *       429 with counts that differ by 2x or more. A per-key limit stops every key at about the same
- *       count; the per-IP limit stops them wherever they happen to be. Keys that the cluster had
- *       already been put down to are then taken back.
- * </ol>
- * A single key far below the known allowance is ambiguous (the per-IP limit, or a window an earlier
- * process used up before a restart): it is the key's, learned only tentatively. The cost of a
- * wrong "key" is one more 429 for the next key; a wrong "process" would stop every key for a
- * window.
+ * <p><b>Which limit a 429 is about.</b> ilert does not say; {@link LimitJudge} decides by
+ * heuristics: a per-key limit stops every key at about the same count, the per-IP limit stops
+ * them wherever they happen to be. What one key learns, the other keys of its kind take on
+ * ({@link SharedAllowances}): ilert limits every key alike.
  *
  * <p><b>Memory.</b> A key's state is dropped once it has been idle for {@link #IDLE_MS} (or two
  * windows, if longer) and nothing is pending; at most {@link #MAX_KEYS} keys per kind are kept, the
- * least recently used going first. A dropped key starts afresh (its limit learned again by one 429).
+ * least recently used going first ({@link KeyScopes}). A dropped key starts afresh (its limit
+ * learned again by one 429).
  */
 public final class Pacer {
   /** 429s of different keys this close together are judged together. */
   public static final long CLUSTER_MS = 1_000;
   public static final int MAX_KEYS = 10_000;
   public static final long IDLE_MS = 10 * 60_000;
-  static final long SWEEP_INTERVAL_MS = 60_000;
 
   /** What a 429 was put down to. */
   public enum Verdict {
@@ -62,10 +41,10 @@ public final class Pacer {
 
   /** One request as the pacer saw it go; hand it back to {@link #answered}. */
   public static final class Sent {
-    private final RequestKind kind;
-    private final PacedScope keyScope;
-    private final PacedScope.Sent keyPart;
-    private final PacedScope.Sent processPart;
+    final RequestKind kind;
+    final PacedScope keyScope;
+    final PacedScope.Sent keyPart;
+    final PacedScope.Sent processPart;
 
     private Sent(RequestKind kind, PacedScope keyScope, PacedScope.Sent keyPart, PacedScope.Sent processPart) {
       this.kind = kind;
@@ -89,30 +68,18 @@ public final class Pacer {
     }
   }
 
-  private record FirstLimit(long at, PacedScope scope, int accepted, boolean belowAllowance) {}
-
   private final RateLimits limits;
   private final PacedScope process;
-  private final Map<RequestKind, LinkedHashMap<String, PacedScope>> keys = new EnumMap<>(RequestKind.class);
-  private final Map<RequestKind, Integer> largestConfirmed = new EnumMap<>(RequestKind.class);
-  private final ArrayDeque<FirstLimit> cluster = new ArrayDeque<>();
-  /** Per kind, the key whose learned allowance the other keys of that kind take on. */
-  private final Map<RequestKind, PacedScope> reference = new EnumMap<>(RequestKind.class);
-  private final long idleMs;
-  private long nextSweep = Long.MIN_VALUE;
+  private final KeyScopes keys;
+  private final SharedAllowances shared;
+  private final LimitJudge judge;
 
   public Pacer(RateLimits limits) {
     this.limits = limits;
     this.process = new PacedScope(limits.total(), limits.windowMs());
-    this.idleMs = Math.max(IDLE_MS, 2 * limits.windowMs());
-    for (RequestKind kind : new RequestKind[] {RequestKind.EVENT, RequestKind.PING}) {
-      keys.put(kind, new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PacedScope> eldest) {
-          return size() > MAX_KEYS;
-        }
-      });
-    }
+    this.keys = new KeyScopes(limits, Math.max(IDLE_MS, 2 * limits.windowMs()));
+    this.shared = new SharedAllowances(limits);
+    this.judge = new LimitJudge(process, shared);
   }
 
   public RateLimits limits() {
@@ -121,11 +88,11 @@ public final class Pacer {
 
   /** 0 if a request for {@code key} may go at {@code now}; else ms until it is worth asking again. */
   public long delayMs(RequestKind kind, String key, long now) {
-    sweep(now);
+    keys.sweep(now);
     long delay = process.delayMs(now);
-    PacedScope scope = existing(kind, key);
+    PacedScope scope = keys.existing(kind, key);
     if (scope != null) {
-      adoptReference(kind, scope);
+      shared.adoptInto(kind, scope);
       delay = Math.max(delay, scope.delayMs(now));
     }
     return delay;
@@ -133,16 +100,10 @@ public final class Pacer {
 
   /** The request for {@code key} went at {@code now}. */
   public Sent sent(RequestKind kind, String key, long now) {
-    PacedScope scope = null;
+    PacedScope scope = keys.getOrCreate(kind, key);
     PacedScope.Sent keyPart = null;
-    LinkedHashMap<String, PacedScope> map = keys.get(kind);
-    if (map != null && key != null) {
-      scope = map.get(key);
-      if (scope == null) {
-        scope = new PacedScope(limits.perKey(kind), limits.windowMs());
-        map.put(key, scope);
-      }
-      adoptReference(kind, scope);
+    if (scope != null) {
+      shared.adoptInto(kind, scope);
       keyPart = scope.onSent(now);
     }
     return new Sent(kind, scope, keyPart, process.onSent(now));
@@ -170,7 +131,7 @@ public final class Pacer {
       }
       return Verdict.NONE;
     }
-    Verdict verdict = judge(sent, now);
+    Verdict verdict = judge.verdict(sent, now);
     if (verdict == Verdict.PROCESS) {
       int before = process.learnedAllowance();
       process.onLimited(sent.processPart, retryAfterMs, now, true);
@@ -181,63 +142,12 @@ public final class Pacer {
         sent.keyScope.onLimitedElsewhere(sent.keyPart);
       }
     } else {
-      sent.keyScope.onLimited(sent.keyPart, retryAfterMs, now, !judgedBelowAllowance);
+      boolean trusted = !judge.judgedBelowAllowance();
+      sent.keyScope.onLimited(sent.keyPart, retryAfterMs, now, trusted);
       process.onLimitedElsewhere(sent.processPart);
-      int confirmed = sent.keyScope.confirmedAllowance();
-      if (confirmed > 0) {
-        largestConfirmed.merge(sent.kind, confirmed, Math::max);
-      }
-      if (!judgedBelowAllowance && sent.keyScope.learnedAllowance() > 0) {
-        reference.put(sent.kind, sent.keyScope);
-      }
+      shared.learnedFrom(sent.kind, sent.keyScope, trusted);
     }
     return verdict;
-  }
-
-  /** Set by {@link #judge}: the key's count was far below its kind's known allowance. */
-  private boolean judgedBelowAllowance;
-
-  private Verdict judge(Sent sent, long now) {
-    judgedBelowAllowance = false;
-    PacedScope scope = sent.keyScope;
-    if (scope == null || sent.processPart.probe() != PacedScope.Probe.NONE || process.limitedIn(sent.processPart)) {
-      return Verdict.PROCESS;
-    }
-    if (sent.keyPart.probe() != PacedScope.Probe.NONE || scope.limitedIn(sent.keyPart)
-        || sent.keyPart.generation() != scope.generation()) {
-      return Verdict.KEY;
-    }
-    int accepted = scope.accepted();
-    int reference = referenceAllowance(sent.kind, scope);
-    boolean below = reference > 0 && accepted * 2 < reference;
-    judgedBelowAllowance = below;
-    while (!cluster.isEmpty() && cluster.peekFirst().at() < now - CLUSTER_MS) {
-      cluster.pollFirst();
-    }
-    cluster.addLast(new FirstLimit(now, scope, accepted, below));
-    Set<PacedScope> belowKeys = new HashSet<>();
-    Set<PacedScope> all = new HashSet<>();
-    int min = Integer.MAX_VALUE;
-    int max = 0;
-    for (FirstLimit f : cluster) {
-      all.add(f.scope());
-      if (f.belowAllowance()) {
-        belowKeys.add(f.scope());
-      }
-      min = Math.min(min, f.accepted());
-      max = Math.max(max, f.accepted());
-    }
-    boolean perIp = belowKeys.size() >= 2 || (all.size() >= 3 && max >= 2 * Math.max(1, min));
-    if (!perIp) {
-      return Verdict.KEY;
-    }
-    for (FirstLimit f : cluster) {
-      if (f.scope() != scope) {
-        f.scope().undoLastLimit();
-      }
-    }
-    cluster.clear();
-    return Verdict.PROCESS;
   }
 
   /**
@@ -246,60 +156,15 @@ public final class Pacer {
    * own again, now under the process's allowance, and keeps it only if the key itself is stopped.
    */
   private void demoteKeys() {
-    for (LinkedHashMap<String, PacedScope> map : keys.values()) {
-      for (PacedScope scope : map.values()) {
-        scope.demote();
-      }
-    }
-    largestConfirmed.clear();
-    reference.clear();
-  }
-
-  private void adoptReference(RequestKind kind, PacedScope scope) {
-    PacedScope ref = reference.get(kind);
-    if (ref != null && ref != scope && ref.learnedAllowance() > 0) {
-      scope.adopt(ref.learnedAllowance(), ref.windowLo(), ref.windowHi());
-    }
-  }
-
-  /** The per-key allowance a key of this kind is expected to have, 0 if none is known. */
-  private int referenceAllowance(RequestKind kind, PacedScope scope) {
-    int own = scope.confirmedAllowance();
-    if (own > 0) {
-      return own;
-    }
-    int told = limits.perKey(kind);
-    return told > 0 ? told : largestConfirmed.getOrDefault(kind, 0);
-  }
-
-  private PacedScope existing(RequestKind kind, String key) {
-    LinkedHashMap<String, PacedScope> map = keys.get(kind);
-    return map == null || key == null ? null : map.get(key);
-  }
-
-  private void sweep(long now) {
-    if (now < nextSweep) {
-      return;
-    }
-    nextSweep = now + SWEEP_INTERVAL_MS;
-    for (LinkedHashMap<String, PacedScope> map : keys.values()) {
-      for (Iterator<PacedScope> it = map.values().iterator(); it.hasNext(); ) {
-        if (it.next().forgettable(now, idleMs)) {
-          it.remove();
-        }
-      }
-    }
+    keys.forEach(PacedScope::demote);
+    shared.clear();
   }
 
   // ---- for logs and metrics ----
 
   /** Keys with state held, all kinds together. */
   public int trackedKeys() {
-    int n = 0;
-    for (LinkedHashMap<String, PacedScope> map : keys.values()) {
-      n += map.size();
-    }
-    return n;
+    return keys.size();
   }
 
   /**
@@ -307,7 +172,7 @@ public final class Pacer {
    * unpaced. Never contains the key.
    */
   public String describe(RequestKind kind, String key) {
-    PacedScope scope = existing(kind, key);
+    PacedScope scope = keys.existing(kind, key);
     return scope == null || scope.allowance() == 0 ? null : scope.toString();
   }
 

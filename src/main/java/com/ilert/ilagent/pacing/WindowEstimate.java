@@ -4,7 +4,7 @@ package com.ilert.ilagent.pacing;
  * What one scope knows about the length W of the server's rate-limit window: {@code lo < W <= hi},
  * 0 meaning unknown. Retry-After gives the reset time in whole seconds ({@code hi} = reset - window
  * start, {@code lo} 1 s less); a probe that got through bounds W from above, one answered 429 from
- * below. Pure and mutable; used by {@link PacedScope}.
+ * below. Pure and mutable; used by {@link ScopeWindow}.
  */
 final class WindowEstimate {
   /** Retry-After counts whole seconds. */

@@ -1,0 +1,91 @@
+package com.ilert.ilagent.pacing;
+
+import com.ilert.ilagent.pacing.Pacer.Sent;
+import com.ilert.ilagent.pacing.Pacer.Verdict;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Decides which limit a 429 is about. ilert does not say; these heuristics decide, in order:
+ * <ol>
+ *   <li>A request for no key (other API calls), a process probe, or a request sent in a process
+ *       window that already had a process-wide 429: the process.
+ *   <li>A key's probe, or a request of a key window that already had its 429: that key.
+ *   <li>A key's first 429 in its window: the key, unless within {@link Pacer#CLUSTER_MS} of it
+ *       (a) two or more keys answered 429 while far below (less than half) the per-key allowance
+ *       known for their kind (its own confirmed one, else the told one, else the largest confirmed
+ *       for any key of that kind: ilert limits every key alike), or (b) three or more keys answered
+ *       429 with counts that differ by 2x or more. A per-key limit stops every key at about the
+ *       same count; the per-IP limit stops them wherever they happen to be. Keys that the cluster
+ *       had already been put down to are then taken back.
+ * </ol>
+ * A single key far below the known allowance is ambiguous (the per-IP limit, or a window an earlier
+ * process used up before a restart): it is the key's, learned only tentatively. The cost of a
+ * wrong "key" is one more 429 for the next key; a wrong "process" would stop every key for a
+ * window. Not thread-safe.
+ */
+final class LimitJudge {
+  private record FirstLimit(long at, PacedScope scope, int accepted, boolean belowAllowance) {}
+
+  private final PacedScope process;
+  private final SharedAllowances shared;
+  private final ArrayDeque<FirstLimit> cluster = new ArrayDeque<>();
+  /** Set by {@link #verdict}: the key's count was far below its kind's known allowance. */
+  private boolean judgedBelowAllowance;
+
+  LimitJudge(PacedScope process, SharedAllowances shared) {
+    this.process = process;
+    this.shared = shared;
+  }
+
+  /** What the 429 for {@code sent}, answered at {@code now}, is put down to. */
+  Verdict verdict(Sent sent, long now) {
+    judgedBelowAllowance = false;
+    PacedScope scope = sent.keyScope;
+    if (scope == null || sent.processPart.probe() != PacedScope.Probe.NONE
+        || process.limitedIn(sent.processPart)) {
+      return Verdict.PROCESS;
+    }
+    if (sent.keyPart.probe() != PacedScope.Probe.NONE || scope.limitedIn(sent.keyPart)
+        || sent.keyPart.generation() != scope.generation()) {
+      return Verdict.KEY;
+    }
+    int accepted = scope.accepted();
+    int reference = shared.expected(sent.kind, scope);
+    boolean below = reference > 0 && accepted * 2 < reference;
+    judgedBelowAllowance = below;
+    while (!cluster.isEmpty() && cluster.peekFirst().at() < now - Pacer.CLUSTER_MS) {
+      cluster.pollFirst();
+    }
+    cluster.addLast(new FirstLimit(now, scope, accepted, below));
+    Set<PacedScope> belowKeys = new HashSet<>();
+    Set<PacedScope> all = new HashSet<>();
+    int min = Integer.MAX_VALUE;
+    int max = 0;
+    for (FirstLimit f : cluster) {
+      all.add(f.scope());
+      if (f.belowAllowance()) {
+        belowKeys.add(f.scope());
+      }
+      min = Math.min(min, f.accepted());
+      max = Math.max(max, f.accepted());
+    }
+    boolean perIp = belowKeys.size() >= 2 || (all.size() >= 3 && max >= 2 * Math.max(1, min));
+    if (!perIp) {
+      return Verdict.KEY;
+    }
+    for (FirstLimit f : cluster) {
+      if (f.scope() != scope) {
+        f.scope().undoLastLimit();
+      }
+    }
+    cluster.clear();
+    return Verdict.PROCESS;
+  }
+
+  /** True if the last {@link #verdict} found the key's count far below its kind's allowance. */
+  boolean judgedBelowAllowance() {
+    return judgedBelowAllowance;
+  }
+}
