@@ -6,7 +6,9 @@ import com.ilert.ilagent.config.DeliveryConfig;
 import com.ilert.ilagent.health.HealthVerticle;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.kafka.ConsumerVerticle;
+import com.ilert.ilagent.logging.Logging;
 import com.ilert.ilagent.metrics.AgentMetrics;
+import com.ilert.ilagent.redaction.Redaction;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -16,8 +18,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import com.ilert.ilagent.logging.Logging;
-import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -40,8 +40,10 @@ public final class Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   private final AgentConfig config;
+
   /** Completed once with the exit code: by a delivery failure, a start-up failure or a signal. */
   private final Promise<Integer> stopRequested = Promise.promise();
+
   private final CompletableFuture<Integer> stopped = new CompletableFuture<>();
   private final Deque<String> deployments = new ArrayDeque<>();
   private Vertx vertx;
@@ -78,8 +80,14 @@ public final class Agent {
       return ExitCodes.FAILURE;
     }
     DeliveryConfig delivery = config.delivery();
-    client = new IlertClient(vertx, delivery.apiUrl(), delivery.heartbeatUrl(),
-        delivery.maxInFlight(), delivery.requestTimeoutMs(), delivery.proxies());
+    client =
+        new IlertClient(
+            vertx,
+            delivery.apiUrl(),
+            delivery.heartbeatUrl(),
+            delivery.maxInFlight(),
+            delivery.requestTimeoutMs(),
+            delivery.proxies());
     vertx
         .eventBus()
         .consumer(
@@ -95,7 +103,8 @@ public final class Agent {
       deploy().await(); // the main thread, never an event loop
       LOG.info("ilagent {} running", Version.get());
     } catch (Exception e) {
-      LOG.error("Start-up failed: {}", Redaction.secretsIn(describe(e), config.kafka().properties()));
+      LOG.error(
+          "Start-up failed: {}", Redaction.secretsIn(describe(e), config.kafka().properties()));
       startupFailed = true;
       stopRequested.tryComplete(ExitCodes.FAILURE);
     }
@@ -112,14 +121,21 @@ public final class Agent {
    * read-only root file system (a hardened container) must not stop it from starting.
    */
   public static VertxOptions vertxOptions() {
-    return new VertxOptions().setFileSystemOptions(
-        new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
+    return new VertxOptions()
+        .setFileSystemOptions(
+            new FileSystemOptions()
+                .setFileCachingEnabled(false)
+                .setClassPathResolvingEnabled(false));
   }
 
-  /** The failure and its causes, one line: "Failed to construct kafka consumer" alone says little. */
+  /**
+   * The failure and its causes, one line: "Failed to construct kafka consumer" alone says little.
+   */
   private static String describe(Throwable e) {
     StringBuilder text = new StringBuilder();
-    for (Throwable t = e; t != null && text.length() < 1_000; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = e;
+        t != null && text.length() < 1_000;
+        t = t.getCause() == t ? null : t.getCause()) {
       if (text.length() > 0) {
         text.append(": ");
       }
@@ -131,12 +147,17 @@ public final class Agent {
   /** Prometheus registry: every series named ilagent_*, the JVM's own included. */
   private static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        return id.getName().startsWith("ilagent.") ? id : id.withName("ilagent." + id.getName());
-      }
-    });
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().startsWith("ilagent.")
+                    ? id
+                    : id.withName("ilagent." + id.getName());
+              }
+            });
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -151,9 +172,13 @@ public final class Agent {
       return;
     }
     java.net.URI uri = java.net.URI.create(url);
-    var proxy = config.delivery().proxies()
-        .forTarget("https".equalsIgnoreCase(uri.getScheme()), uri.getHost());
-    LOG.info("{} {}: {}", what, url, proxy == null ? "direct (NO_PROXY)" : "through proxy " + proxy);
+    var proxy =
+        config
+            .delivery()
+            .proxies()
+            .forTarget("https".equalsIgnoreCase(uri.getScheme()), uri.getHost());
+    LOG.info(
+        "{} {}: {}", what, url, proxy == null ? "direct (NO_PROXY)" : "through proxy " + proxy);
   }
 
   /**
@@ -163,8 +188,12 @@ public final class Agent {
   private Future<Void> deploy() {
     Future<Void> chain = Future.succeededFuture();
     if (config.port() != null) {
-      chain = chain.compose(v -> deploy(
-          new HealthVerticle("0.0.0.0", config.port(), registry, config.kafka().enabled())));
+      chain =
+          chain.compose(
+              v ->
+                  deploy(
+                      new HealthVerticle(
+                          "0.0.0.0", config.port(), registry, config.kafka().enabled())));
     }
     if (config.kafka().enabled()) {
       chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));
@@ -172,39 +201,54 @@ public final class Agent {
       LOG.info("No --kafka_brokers: running without a Kafka consumer");
     }
     if (config.heartbeatKey() != null) {
-      chain = chain.compose(v -> deploy(new HeartbeatVerticle(config.heartbeatKey(), client, metrics)));
+      chain =
+          chain.compose(v -> deploy(new HeartbeatVerticle(config.heartbeatKey(), client, metrics)));
     }
     return chain;
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle) {
-    return vertx.deployVerticle(verticle).map(id -> {
-      deployments.push(id);
-      return null;
-    });
+    return vertx
+        .deployVerticle(verticle)
+        .map(
+            id -> {
+              deployments.push(id);
+              return null;
+            });
   }
 
   /** Runs on the main thread: stops the verticles in reverse order, then Vert.x. */
   private void shutDown(int code) {
-    LOG.info(code == ExitCodes.OK ? "Shutting down"
-        : startupFailed ? "Stopping after a start-up failure"
-        : "Stopping after a delivery failure");
+    LOG.info(
+        code == ExitCodes.OK
+            ? "Shutting down"
+            : startupFailed
+                ? "Stopping after a start-up failure"
+                : "Stopping after a delivery failure");
     vertx.eventBus().publish(Addresses.SHUTDOWN, code);
     Future<Void> chain = Future.succeededFuture();
     while (!deployments.isEmpty()) {
       String id = deployments.pop();
-      chain = chain.compose(v -> vertx.undeploy(id).recover(err -> {
-        LOG.warn("Stopping {}: {}", id, err.toString());
-        return Future.succeededFuture();
-      }));
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .undeploy(id)
+                      .recover(
+                          err -> {
+                            LOG.warn("Stopping {}: {}", id, err.toString());
+                            return Future.succeededFuture();
+                          }));
     }
     if (code == ExitCodes.FAILURE && failedAtMs > 0) {
       // The original program's promise: exit a fixed delay after the failure, whatever drained.
-      chain = chain.compose(v -> {
-        long remaining =
-            config.shutdown().exitDelayMs() - (System.currentTimeMillis() - failedAtMs);
-        return remaining > 0 ? vertx.timer(remaining).mapEmpty() : Future.succeededFuture();
-      });
+      chain =
+          chain.compose(
+              v -> {
+                long remaining =
+                    config.shutdown().exitDelayMs() - (System.currentTimeMillis() - failedAtMs);
+                return remaining > 0 ? vertx.timer(remaining).mapEmpty() : Future.succeededFuture();
+              });
     }
     chain = chain.onComplete(ar -> client.close());
     long bound = config.shutdown().longestMs() + 10_000;

@@ -22,8 +22,9 @@ public final class HeartbeatVerticle extends VerticleBase {
   private final String key;
   private final IlertClient client;
   private final AgentMetrics metrics;
-  private final RetryPolicy policy = RetryPolicy.withDefaults(RetryPolicy.PING_RETRY_BUDGET_MS,
-      () -> ThreadLocalRandom.current().nextDouble());
+  private final RetryPolicy policy =
+      RetryPolicy.withDefaults(
+          RetryPolicy.PING_RETRY_BUDGET_MS, () -> ThreadLocalRandom.current().nextDouble());
   private long timer = -1;
   private volatile boolean stopped;
 
@@ -49,18 +50,20 @@ public final class HeartbeatVerticle extends VerticleBase {
 
   private void ping() {
     Retrying.send(vertx, policy, () -> stopped, () -> Reply.of(client.ping(key), key))
-        .onSuccess(reply -> {
-          String result = switch (reply.outcome()) {
-            case DELIVERED -> "delivered";
-            case PERMANENT -> "rejected";
-            default -> stopped ? "abandoned" : "failed";
-          };
-          if (reply.outcome() == Outcome.DELIVERED) {
-            LOG.debug("Own heartbeat {} pinged", Redaction.key(key));
-          } else {
-            LOG.warn("Own heartbeat {} not pinged: {}", Redaction.key(key), reply.describe());
-          }
-          metrics.ping("own", result);
-        });
+        .onSuccess(
+            reply -> {
+              String result =
+                  switch (reply.outcome()) {
+                    case DELIVERED -> "delivered";
+                    case PERMANENT -> "rejected";
+                    default -> stopped ? "abandoned" : "failed";
+                  };
+              if (reply.outcome() == Outcome.DELIVERED) {
+                LOG.debug("Own heartbeat {} pinged", Redaction.key(key));
+              } else {
+                LOG.warn("Own heartbeat {} not pinged: {}", Redaction.key(key), reply.describe());
+              }
+              metrics.ping("own", result);
+            });
   }
 }

@@ -9,7 +9,9 @@ import java.util.function.ToIntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Assembles the {@code ilagent} command line. {@code Main} runs it; tests inject env and runner. */
+/**
+ * Assembles the {@code ilagent} command line. {@code Main} runs it; tests inject env and runner.
+ */
 public final class Cli {
   static final String PREFIX = "ilagent: ";
 
@@ -19,8 +21,8 @@ public final class Cli {
    * @param env the environment to read ILAGENT_* settings (and, for the one-shot commands,
    *     ILERT_INTEGRATION_KEY, ILERT_API_URL, ILERT_HEARTBEAT_URL) from ({@code System.getenv()} in
    *     production, a plain map in tests)
-   * @param daemonRunner runs the daemon with the validated config and returns the exit code
-   *     ({@code Agent::run} in production)
+   * @param daemonRunner runs the daemon with the validated config and returns the exit code ({@code
+   *     Agent::run} in production)
    */
   public static CommandLine commandLine(
       Map<String, String> env, ToIntFunction<AgentConfig> daemonRunner) {

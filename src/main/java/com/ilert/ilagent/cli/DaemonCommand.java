@@ -1,6 +1,5 @@
 package com.ilert.ilagent.cli;
 
-import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigException;
 import com.ilert.ilagent.config.ConfigLoader;
@@ -17,8 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ilagent daemon}: consumes Kafka and forwards to ilert until stopped. Builds the config from
- * all sources and hands it to the runner ({@code Agent::run} in production).
+ * {@code ilagent daemon}: consumes Kafka and forwards to ilert until stopped. Builds the config
+ * from all sources and hands it to the runner ({@code Agent::run} in production).
  */
 @Command(
     name = "daemon",
@@ -27,9 +26,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     sortOptions = false,
-    description = "Consume Kafka topics and forward the records to ilert, ping the agent's own"
-        + " heartbeat (-b), serve /health, /ready and /metrics (-p). Without --kafka_brokers only -b"
-        + " and -p run.",
+    description =
+        "Consume Kafka topics and forward the records to ilert, ping the agent's own"
+            + " heartbeat (-b), serve /health, /ready and /metrics (-p). Without --kafka_brokers only -b"
+            + " and -p run.",
     footer = {
       "",
       "Every option can also be set in the --config JSON file (key = long name",

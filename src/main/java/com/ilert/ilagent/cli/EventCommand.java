@@ -1,6 +1,5 @@
 package com.ilert.ilagent.cli;
 
-import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.ConfigException;
 import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.json.JsonArray;
@@ -47,27 +46,46 @@ final class EventCommand implements Callable<Integer> {
 
   @Mixin OneShotOptions common;
 
-  @Option(names = {"-t", "--event_type"}, paramLabel = "TYPE",
+  @Option(
+      names = {"-t", "--event_type"},
+      paramLabel = "TYPE",
       description = "ALERT, ACCEPT, RESOLVE or COMMENT. Default: ALERT.")
   String eventType;
 
-  @Option(names = {"-s", "--summary"}, paramLabel = "SUMMARY", description = "Summary (required for ALERT).")
+  @Option(
+      names = {"-s", "--summary"},
+      paramLabel = "SUMMARY",
+      description = "Summary (required for ALERT).")
   String summary;
 
-  @Option(names = {"-i", "--alert_key"}, paramLabel = "ALERT_KEY",
+  @Option(
+      names = {"-i", "--alert_key"},
+      paramLabel = "ALERT_KEY",
       description = "Groups events: ACCEPT and RESOLVE find the open alert by it.")
   String alertKey;
 
-  @Option(names = {"-o", "--priority"}, paramLabel = "PRIORITY", description = "HIGH or LOW.")
+  @Option(
+      names = {"-o", "--priority"},
+      paramLabel = "PRIORITY",
+      description = "HIGH or LOW.")
   String priority;
 
-  @Option(names = {"-d", "--details"}, paramLabel = "DETAILS", description = "Details text.")
+  @Option(
+      names = {"-d", "--details"},
+      paramLabel = "DETAILS",
+      description = "Details text.")
   String details;
 
-  @Option(names = {"-g", "--image"}, paramLabel = "URL", description = "Image URL (http/https); repeatable.")
+  @Option(
+      names = {"-g", "--image"},
+      paramLabel = "URL",
+      description = "Image URL (http/https); repeatable.")
   List<String> images = new ArrayList<>();
 
-  @Option(names = {"-l", "--link"}, paramLabel = "URL", description = "Link URL (http/https); repeatable.")
+  @Option(
+      names = {"-l", "--link"},
+      paramLabel = "URL",
+      description = "Link URL (http/https); repeatable.")
   List<String> links = new ArrayList<>();
 
   EventCommand(Map<String, String> env) {
@@ -86,10 +104,14 @@ final class EventCommand implements Callable<Integer> {
     }
     OneShot.startLogging(options, LOG);
     String target = "POST " + options.apiUrl() + "/events";
-    LOG.info("Sending {} event for key {}: {}", event.getString("eventType"),
-        Redaction.key(options.key()), target);
+    LOG.info(
+        "Sending {} event for key {}: {}",
+        event.getString("eventType"),
+        Redaction.key(options.key()),
+        target);
     byte[] body = event.encode().getBytes(StandardCharsets.UTF_8);
-    return OneShot.send(spec.commandLine(), options, "event", target, c -> c.sendGenericEvent(body));
+    return OneShot.send(
+        spec.commandLine(), options, "event", target, c -> c.sendGenericEvent(body));
   }
 
   /** The event body; only the fields given. */
@@ -115,11 +137,17 @@ final class EventCommand implements Callable<Integer> {
   }
 
   /** Case does not matter on the command line; ilert gets the upper-case form. */
-  private static String oneOf(String value, String option, Set<String> allowed) throws ConfigException {
+  private static String oneOf(String value, String option, Set<String> allowed)
+      throws ConfigException {
     String v = value.trim().toUpperCase(Locale.ROOT);
     if (!allowed.contains(v)) {
-      throw new ConfigException(option + ": expected one of " + String.join(", ", sorted(allowed))
-          + ", got \"" + value + "\"");
+      throw new ConfigException(
+          option
+              + ": expected one of "
+              + String.join(", ", sorted(allowed))
+              + ", got \""
+              + value
+              + "\"");
     }
     return v;
   }
@@ -136,12 +164,14 @@ final class EventCommand implements Callable<Integer> {
     }
   }
 
-  private static JsonArray urls(List<String> urls, String option, String field) throws ConfigException {
+  private static JsonArray urls(List<String> urls, String option, String field)
+      throws ConfigException {
     JsonArray array = new JsonArray();
     for (String url : urls) {
       String u = url.trim();
       if (!OneShotOptions.isHttpUrl(u)) {
-        throw new ConfigException(option + ": expected an absolute http or https URL, got \"" + url + "\"");
+        throw new ConfigException(
+            option + ": expected an absolute http or https URL, got \"" + url + "\"");
       }
       array.add(new JsonObject().put(field, u));
     }

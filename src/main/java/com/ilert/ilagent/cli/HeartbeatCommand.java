@@ -1,6 +1,5 @@
 package com.ilert.ilagent.cli;
 
-import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.config.ConfigException;
 import com.ilert.ilagent.redaction.Redaction;
 import java.util.Map;
@@ -52,10 +51,12 @@ final class HeartbeatCommand implements Callable<Integer> {
     OneShot.startLogging(options, LOG);
     String masked = Redaction.key(options.key());
     // The same choice IlertClient.ping makes, for the messages.
-    String target = options.key().startsWith("il1hbt")
-        ? "GET " + options.apiUrl() + "/heartbeats/" + masked
-        : "HEAD " + options.heartbeatUrl() + "/pings/" + masked;
+    String target =
+        options.key().startsWith("il1hbt")
+            ? "GET " + options.apiUrl() + "/heartbeats/" + masked
+            : "HEAD " + options.heartbeatUrl() + "/pings/" + masked;
     LOG.info("Pinging heartbeat: {}", target);
-    return OneShot.send(spec.commandLine(), options, "heartbeat ping", target, c -> c.ping(options.key()));
+    return OneShot.send(
+        spec.commandLine(), options, "heartbeat ping", target, c -> c.ping(options.key()));
   }
 }

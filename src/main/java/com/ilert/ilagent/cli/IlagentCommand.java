@@ -21,21 +21,28 @@ final class IlagentCommand implements Callable<Integer> {
 
   // Global, as in the Rust program: `ilagent -v -v daemon ...`. The commands accept it too, after
   // their name; the counts add up.
-  @Option(names = {"-v", "--verbose"},
-      description = "More log output, for every command; repeat for more (-v warn, -vv info, -vvv debug).")
+  @Option(
+      names = {"-v", "--verbose"},
+      description =
+          "More log output, for every command; repeat for more (-v warn, -vv info, -vvv debug).")
   boolean[] verbose = new boolean[0];
 
-  /** How often -v/--verbose was given before the command of {@code command}, 0 if it has no parent. */
+  /**
+   * How often -v/--verbose was given before the command of {@code command}, 0 if it has no parent.
+   */
   static int verbosity(CommandSpec command) {
     CommandSpec parent = command.parent();
-    return parent != null && parent.userObject() instanceof IlagentCommand root ? root.verbose.length : 0;
+    return parent != null && parent.userObject() instanceof IlagentCommand root
+        ? root.verbose.length
+        : 0;
   }
 
   /** Runs when no subcommand was given: that is a usage error, not a reason to do nothing. */
   @Override
   public Integer call() {
-    UsageErrorHandler.print(spec.commandLine(), "missing command; one of: "
-        + String.join(", ", spec.subcommands().keySet()));
+    UsageErrorHandler.print(
+        spec.commandLine(),
+        "missing command; one of: " + String.join(", ", spec.subcommands().keySet()));
     return ExitCodes.USAGE;
   }
 }

@@ -1,8 +1,8 @@
 package com.ilert.ilagent.cli;
 
 import com.ilert.ilagent.Agent;
-import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.Errors;
+import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.logging.Logging;
@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import picocli.CommandLine;
 
 /**
- * Sends one request to ilert for a one-shot command: a Vert.x of its own for this one request,
- * the calling (main) thread blocked until the answer, no retries; the caller decides whether to
- * try again. Exit codes: 0 accepted (202), 1 any other answer or no answer.
+ * Sends one request to ilert for a one-shot command: a Vert.x of its own for this one request, the
+ * calling (main) thread blocked until the answer, no retries; the caller decides whether to try
+ * again. Exit codes: 0 accepted (202), 1 any other answer or no answer.
  */
 final class OneShot {
   /** Slack on top of the request timeout for connecting and closing; the await never hangs. */
@@ -53,30 +53,45 @@ final class OneShot {
     PrintWriter err = cmd.getErr();
     Vertx vertx = Vertx.vertx(Agent.vertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     IlertClient client =
-        new IlertClient(vertx, options.apiUrl(), options.heartbeatUrl(), 1, options.requestTimeoutMs(), options.proxies());
+        new IlertClient(
+            vertx,
+            options.apiUrl(),
+            options.heartbeatUrl(),
+            1,
+            options.requestTimeoutMs(),
+            options.proxies());
     try {
       IlertAnswer answer;
       try {
-        answer = request.apply(client)
-            .await(options.requestTimeoutMs() * 2 + AWAIT_SLACK_MS, TimeUnit.MILLISECONDS);
+        answer =
+            request
+                .apply(client)
+                .await(options.requestTimeoutMs() * 2 + AWAIT_SLACK_MS, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         // await() rethrows the failure as it is, checked exceptions included.
         Throwable cause = unwrap(e);
-        String problem = cause instanceof TimeoutException
-            ? "no answer from ilert within " + options.requestTimeoutMs() + " ms"
-            : "cannot reach ilert: " + describe(cause, options.key());
+        String problem =
+            cause instanceof TimeoutException
+                ? "no answer from ilert within " + options.requestTimeoutMs() + " ms"
+                : "cannot reach ilert: " + describe(cause, options.key());
         return failed(err, target + ": " + problem);
       }
       if (answer.status() == 202) {
         String id = answer.correlationId();
-        out.println("ilert accepted the " + what + (id == null || id.isBlank() ? "" : " (correlation-id " + id + ")"));
+        out.println(
+            "ilert accepted the "
+                + what
+                + (id == null || id.isBlank() ? "" : " (correlation-id " + id + ")"));
         out.flush();
         return ExitCodes.OK;
       }
-      String body = answer.body().isEmpty()
-          ? "(empty answer)"
-          : Redaction.keyIn(answer.body(), options.key());
-      return failed(err, target + ": ilert answered " + answer.status() + hint(answer.status()) + ": " + body);
+      String body =
+          answer.body().isEmpty()
+              ? "(empty answer)"
+              : Redaction.keyIn(answer.body(), options.key());
+      return failed(
+          err,
+          target + ": ilert answered " + answer.status() + hint(answer.status()) + ": " + body);
     } finally {
       client.close();
       try {
@@ -97,7 +112,8 @@ final class OneShot {
   private static String hint(int status) {
     return switch (status) {
       case 400 -> " (the event was rejected)";
-      case 401, 403, 404 -> " (is the key right, and does it belong to the right kind of alert source?)";
+      case 401, 403, 404 ->
+          " (is the key right, and does it belong to the right kind of alert source?)";
       case 429 -> " (rate limited; try again later)";
       default -> status >= 500 ? " (ilert-side error; try again later)" : "";
     };
@@ -105,7 +121,8 @@ final class OneShot {
 
   private static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

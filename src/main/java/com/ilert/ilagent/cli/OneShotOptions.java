@@ -28,39 +28,48 @@ final class OneShotOptions {
   @Option(
       names = {"-k", "--integration_key"},
       paramLabel = "KEY",
-      description = "Integration key (event) or heartbeat key (heartbeat). Default: env " + ENV_KEY + ".")
+      description =
+          "Integration key (event) or heartbeat key (heartbeat). Default: env " + ENV_KEY + ".")
   String key;
 
   @Option(
       names = "--api_url",
       paramLabel = "URL",
-      description = "Base URL of the ilert API. Default: " + DeliveryConfig.DEFAULT_API_URL
-          + " (env: ILAGENT_API_URL, ILERT_API_URL).")
+      description =
+          "Base URL of the ilert API. Default: "
+              + DeliveryConfig.DEFAULT_API_URL
+              + " (env: ILAGENT_API_URL, ILERT_API_URL).")
   String apiUrl;
 
   @Option(
       names = "--heartbeat_url",
       paramLabel = "URL",
-      description = "Base URL of the ilert heartbeat API. Default: "
-          + DeliveryConfig.DEFAULT_HEARTBEAT_URL
-          + " (env: ILAGENT_HEARTBEAT_URL, ILERT_HEARTBEAT_URL).")
+      description =
+          "Base URL of the ilert heartbeat API. Default: "
+              + DeliveryConfig.DEFAULT_HEARTBEAT_URL
+              + " (env: ILAGENT_HEARTBEAT_URL, ILERT_HEARTBEAT_URL).")
   String heartbeatUrl;
 
   @Option(
       names = "--request_timeout_ms",
       paramLabel = "MS",
-      description = "Bound on the whole request to ilert (connect, send, answer), 1-" + MAX_TIMEOUT_MS
-          + ". Default: 10000.")
+      description =
+          "Bound on the whole request to ilert (connect, send, answer), 1-"
+              + MAX_TIMEOUT_MS
+              + ". Default: 10000.")
   String requestTimeoutMs;
 
   @Option(
       names = "--proxy",
       paramLabel = "URL",
-      description = "HTTP proxy, e.g. http://user:password@proxy:3128 (env: ILAGENT_PROXY); wins over"
-          + " HTTPS_PROXY, HTTP_PROXY and ALL_PROXY, which are read as well (NO_PROXY applies).")
+      description =
+          "HTTP proxy, e.g. http://user:password@proxy:3128 (env: ILAGENT_PROXY); wins over"
+              + " HTTPS_PROXY, HTTP_PROXY and ALL_PROXY, which are read as well (NO_PROXY applies).")
   String proxy;
 
-  @Option(names = {"-v", "--verbose"}, description = "More log output on stderr; repeat for more.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "More log output on stderr; repeat for more.")
   boolean[] verbose = new boolean[0];
 
   /**
@@ -68,10 +77,17 @@ final class OneShotOptions {
    *
    * @param proxies the proxies to use; their {@code problems()} are worth a warning
    */
-  record Resolved(String key, String apiUrl, String heartbeatUrl, long requestTimeoutMs, int verbosity,
+  record Resolved(
+      String key,
+      String apiUrl,
+      String heartbeatUrl,
+      long requestTimeoutMs,
+      int verbosity,
       Proxies proxies) {}
 
-  /** @param globalVerbosity -v given before the command */
+  /**
+   * @param globalVerbosity -v given before the command
+   */
   Resolved resolve(Map<String, String> env, int globalVerbosity) throws ConfigException {
     return new Resolved(
         key(env),
@@ -136,8 +152,12 @@ final class OneShotOptions {
     if (requestTimeoutMs == null) {
       return Long.parseLong(Setting.REQUEST_TIMEOUT_MS.defaultValue());
     }
-    String expected = "--request_timeout_ms: expected an integer from 1 to " + MAX_TIMEOUT_MS
-        + ", got \"" + requestTimeoutMs + "\"";
+    String expected =
+        "--request_timeout_ms: expected an integer from 1 to "
+            + MAX_TIMEOUT_MS
+            + ", got \""
+            + requestTimeoutMs
+            + "\"";
     try {
       long ms = Long.parseLong(requestTimeoutMs.trim());
       if (ms < 1 || ms > MAX_TIMEOUT_MS) {

@@ -17,7 +17,8 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
-    String message = ex instanceof UnmatchedArgumentException u ? unmatched(cmd, u) : redact(ex.getMessage());
+    String message =
+        ex instanceof UnmatchedArgumentException u ? unmatched(cmd, u) : redact(ex.getMessage());
     print(cmd, message);
     return ExitCodes.USAGE;
   }
@@ -34,7 +35,10 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
     String first = ex.getUnmatched().isEmpty() ? "" : ex.getUnmatched().get(0);
     if (first.startsWith("-")) {
       String option = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
-      String hint = ex.getSuggestions().isEmpty() ? "" : " (did you mean " + ex.getSuggestions().get(0) + "?)";
+      String hint =
+          ex.getSuggestions().isEmpty()
+              ? ""
+              : " (did you mean " + ex.getSuggestions().get(0) + "?)";
       return "unknown option " + option + hint;
     }
     if (!cmd.getSubcommands().isEmpty()) {
@@ -46,6 +50,8 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
 
   /** Hides anything after '=' in a quoted argument, e.g. '--event_key=SECRET'. */
   static String redact(String message) {
-    return message == null ? "invalid arguments" : message.replaceAll("'([^'=]*)=[^']*'", "'$1=...'");
+    return message == null
+        ? "invalid arguments"
+        : message.replaceAll("'([^'=]*)=[^']*'", "'$1=...'");
   }
 }

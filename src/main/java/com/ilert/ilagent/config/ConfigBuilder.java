@@ -64,22 +64,39 @@ final class ConfigBuilder {
     String offsetReset = Values.oneOf(required(raw, KAFKA_OFFSET_RESET), "latest", "earliest");
     Map<String, String> kafkaProperties = KafkaProperties.validate(raw.kafkaProperties());
     Ordering ordering =
-        Ordering.fromCliName(Values.oneOf(required(raw, ORDERING), "alert_key", "key", "partition"));
+        Ordering.fromCliName(
+            Values.oneOf(required(raw, ORDERING), "alert_key", "key", "partition"));
     int maxInFlight = Values.intInRange(required(raw, MAX_IN_FLIGHT), 1, 10_000);
     long retryMaxMs = Values.longInRange(required(raw, RETRY_MAX_MS), 0, Long.MAX_VALUE);
     long exitDelayMs = Values.longInRange(required(raw, EXIT_DELAY_MS), 0, Long.MAX_VALUE);
-    long shutdownTimeoutMs = Values.longInRange(required(raw, SHUTDOWN_TIMEOUT_MS), 0, Long.MAX_VALUE);
+    long shutdownTimeoutMs =
+        Values.longInRange(required(raw, SHUTDOWN_TIMEOUT_MS), 0, Long.MAX_VALUE);
     long commitIntervalMs = Values.longInRange(required(raw, COMMIT_INTERVAL_MS), 1, 60_000);
     long requestTimeoutMs = Values.longInRange(required(raw, REQUEST_TIMEOUT_MS), 1, 600_000);
-    LogFormat logFormat = LogFormat.valueOf(
-        Values.oneOf(required(raw, LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT));
+    LogFormat logFormat =
+        LogFormat.valueOf(
+            Values.oneOf(required(raw, LOG_FORMAT), "text", "json").toUpperCase(Locale.ROOT));
     PolicyConfig policy = policySettings.config(policyTopic, mapping);
     RateLimits rateLimits = rateLimits();
     return new AgentConfig(
-        new KafkaConfig(brokers, groupId, eventTopics, heartbeatTopics, offsetReset,
-            kafkaProperties, commitIntervalMs, deadLetterTopic),
-        new DeliveryConfig(apiUrl, heartbeatUrl, ordering, maxInFlight, retryMaxMs,
-            requestTimeoutMs, proxies, rateLimits),
+        new KafkaConfig(
+            brokers,
+            groupId,
+            eventTopics,
+            heartbeatTopics,
+            offsetReset,
+            kafkaProperties,
+            commitIntervalMs,
+            deadLetterTopic),
+        new DeliveryConfig(
+            apiUrl,
+            heartbeatUrl,
+            ordering,
+            maxInFlight,
+            retryMaxMs,
+            requestTimeoutMs,
+            proxies,
+            rateLimits),
         mapping,
         policy,
         new ShutdownConfig(exitDelayMs, shutdownTimeoutMs),
@@ -92,8 +109,12 @@ final class ConfigBuilder {
 
   /** Told limits where given; ilert's documented ones by default when the URLs are ilert's. */
   private RateLimits rateLimits() throws ConfigException {
-    return RateLimits.resolve(optionalCount(RATE_LIMIT_KEY), optionalCount(RATE_LIMIT_PING),
-        optionalCount(RATE_LIMIT_TOTAL), raw.get(API_URL).text(), raw.get(HEARTBEAT_URL).text(),
+    return RateLimits.resolve(
+        optionalCount(RATE_LIMIT_KEY),
+        optionalCount(RATE_LIMIT_PING),
+        optionalCount(RATE_LIMIT_TOTAL),
+        raw.get(API_URL).text(),
+        raw.get(HEARTBEAT_URL).text(),
         RateLimits.windowFromSystemProperty());
   }
 
@@ -114,13 +135,17 @@ final class ConfigBuilder {
       }
     }
     if (!raw.kafkaProperties().isEmpty()) {
-      throw raw.kafkaProperties().values().iterator().next()
+      throw raw.kafkaProperties()
+          .values()
+          .iterator()
+          .next()
           .problem("needs --kafka_brokers (the Kafka cluster to consume from)");
     }
     if (heartbeatKey == null) {
-      throw new ConfigException("nothing to run: give --kafka_brokers and topics to consume, and/or"
-          + " -b/--heartbeat KEY for the agent's own heartbeat (or set ILAGENT_KAFKA_BROKERS,"
-          + " ILAGENT_HEARTBEAT, or use the --config file)");
+      throw new ConfigException(
+          "nothing to run: give --kafka_brokers and topics to consume, and/or"
+              + " -b/--heartbeat KEY for the agent's own heartbeat (or set ILAGENT_KAFKA_BROKERS,"
+              + " ILAGENT_HEARTBEAT, or use the --config file)");
     }
   }
 
@@ -184,8 +209,13 @@ final class ConfigBuilder {
   static RawValue required(RawSettings raw, Setting s) throws ConfigException {
     RawValue v = raw.get(s);
     if (v == null) {
-      throw new ConfigException(s.flagName() + ": missing; give the option, set " + s.envName()
-          + " or key \"" + s.jsonKey() + "\" in the --config file");
+      throw new ConfigException(
+          s.flagName()
+              + ": missing; give the option, set "
+              + s.envName()
+              + " or key \""
+              + s.jsonKey()
+              + "\" in the --config file");
     }
     return v;
   }
@@ -213,17 +243,23 @@ final class ConfigBuilder {
   private void checkTopics(List<String> events, List<String> heartbeats, String policyTopic)
       throws ConfigException {
     if (events.isEmpty() && heartbeats.isEmpty() && policyTopic == null) {
-      throw new ConfigException("no topic to consume: give --event_topic (-e), --heartbeat_topic"
-          + " (-r) or --policy_topic, set ILAGENT_EVENT_TOPIC or ILAGENT_HEARTBEAT_TOPIC, or use the"
-          + " --config file");
+      throw new ConfigException(
+          "no topic to consume: give --event_topic (-e), --heartbeat_topic"
+              + " (-r) or --policy_topic, set ILAGENT_EVENT_TOPIC or ILAGENT_HEARTBEAT_TOPIC, or use the"
+              + " --config file");
     }
     List<String> both = new ArrayList<>(events);
     both.retainAll(heartbeats);
     if (!both.isEmpty()) {
       // A record cannot be both an event and a ping; guessing would page people or drop alerts.
-      throw new ConfigException("topic \"" + both.get(0) + "\" is both an event topic ("
-          + raw.get(EVENT_TOPIC).source() + ") and a heartbeat topic ("
-          + raw.get(HEARTBEAT_TOPIC).source() + ")");
+      throw new ConfigException(
+          "topic \""
+              + both.get(0)
+              + "\" is both an event topic ("
+              + raw.get(EVENT_TOPIC).source()
+              + ") and a heartbeat topic ("
+              + raw.get(HEARTBEAT_TOPIC).source()
+              + ")");
     }
   }
 }

@@ -1,13 +1,12 @@
 package com.ilert.ilagent.config;
 
-import com.ilert.ilagent.mapping.JsonTypes;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.ilert.ilagent.mapping.JsonTypes;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -18,16 +17,17 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Reads the JSON config file (--config). Keys are the long option names without dashes, plus
- * {@code verbose} and the {@code kafka} object. Unknown keys and values of the wrong JSON type are
- * errors; a JSON {@code null} means "not set", so a template can list a key without a value.
+ * Reads the JSON config file (--config). Keys are the long option names without dashes, plus {@code
+ * verbose} and the {@code kafka} object. Unknown keys and values of the wrong JSON type are errors;
+ * a JSON {@code null} means "not set", so a template can list a key without a value.
  */
 final class ConfigFile {
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      // A key given twice is almost always a merge mistake; make it visible.
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final ObjectMapper JSON =
+      JsonMapper.builder()
+          // A key given twice is almost always a merge mistake; make it visible.
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private static final Map<String, Setting> BY_KEY = new HashMap<>();
 
@@ -53,7 +53,8 @@ final class ConfigFile {
       Map.Entry<String, JsonNode> field = it.next();
       Setting s = BY_KEY.get(field.getKey());
       if (s == null) {
-        throw new ConfigException(where + ": unknown key " + RawValue.quote(field.getKey()) + hint(field.getKey()));
+        throw new ConfigException(
+            where + ": unknown key " + RawValue.quote(field.getKey()) + hint(field.getKey()));
       }
       if (field.getValue().isNull()) {
         continue;
@@ -74,27 +75,34 @@ final class ConfigFile {
     } catch (JsonProcessingException e) {
       // Jackson's message may quote file content (secrets); the line number is enough to find it.
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new ConfigException(where + ": not valid JSON" + (line > 0 ? " (line " + line + ")" : ""));
+      throw new ConfigException(
+          where + ": not valid JSON" + (line > 0 ? " (line " + line + ")" : ""));
     } catch (NoSuchFileException e) {
       throw new ConfigException(where + ": file not found");
     } catch (AccessDeniedException e) {
       throw new ConfigException(where + ": permission denied");
     } catch (IOException e) {
-      String why = Files.isDirectory(path) ? "is a directory" : "cannot be read (" + e.getClass().getSimpleName() + ")";
+      String why =
+          Files.isDirectory(path)
+              ? "is a directory"
+              : "cannot be read (" + e.getClass().getSimpleName() + ")";
       throw new ConfigException(where + ": " + why);
     }
   }
 
-  private static void readKafka(JsonNode node, String source, RawSettings out) throws ConfigException {
+  private static void readKafka(JsonNode node, String source, RawSettings out)
+      throws ConfigException {
     if (!node.isObject()) {
-      throw new ConfigException(source + ": expected a JSON object of Kafka properties, got " + JsonTypes.name(node));
+      throw new ConfigException(
+          source + ": expected a JSON object of Kafka properties, got " + JsonTypes.name(node));
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> p = it.next();
       String propSource = source + "." + RawValue.quote(p.getKey());
       JsonNode v = p.getValue();
       if (!(v.isTextual() || v.isNumber() || v.isBoolean())) {
-        throw new ConfigException(propSource + ": expected a string, number or boolean, got " + JsonTypes.name(v));
+        throw new ConfigException(
+            propSource + ": expected a string, number or boolean, got " + JsonTypes.name(v));
       }
       out.putKafkaProperty(p.getKey(), new RawValue(v.asText(), propSource, true));
     }

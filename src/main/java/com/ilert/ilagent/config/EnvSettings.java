@@ -36,7 +36,8 @@ final class EnvSettings {
         continue;
       }
       if (name.startsWith(Setting.ENV_KAFKA_PROPERTY_PREFIX)) {
-        out.putKafkaProperty(KafkaProperties.fromEnvName(name), new RawValue(e.getValue(), name, true));
+        out.putKafkaProperty(
+            KafkaProperties.fromEnvName(name), new RawValue(e.getValue(), name, true));
         continue;
       }
       if (ServiceLinks.isServiceLink(name, e.getValue())) {
@@ -45,14 +46,18 @@ final class EnvSettings {
       }
       Setting s = BY_NAME.get(name);
       if (s == null) {
-        throw new ConfigException(name + ": unknown environment variable"
-            + " (variables starting with ILAGENT_ must name a daemon option)");
+        throw new ConfigException(
+            name
+                + ": unknown environment variable"
+                + " (variables starting with ILAGENT_ must name a daemon option)");
       }
       out.put(s, new RawValue(e.getValue(), name, s.secret()));
     }
     if (!serviceLinks.isEmpty()) {
-      out.note(new ConfigNote(ConfigNote.Level.DEBUG, "Ignoring Kubernetes service-link variables "
-          + String.join(", ", serviceLinks)));
+      out.note(
+          new ConfigNote(
+              ConfigNote.Level.DEBUG,
+              "Ignoring Kubernetes service-link variables " + String.join(", ", serviceLinks)));
     }
     return out;
   }

@@ -15,9 +15,9 @@ public final class FlagValues {
   private Path configFile;
 
   /**
-   * Records one occurrence of an option. Repeated LIST options concatenate, repeated
-   * KAFKA_PROPERTY entries ({@code key=value}) add up, a COUNT counts its occurrences (the text is
-   * ignored), other kinds keep the last value.
+   * Records one occurrence of an option. Repeated LIST options concatenate, repeated KAFKA_PROPERTY
+   * entries ({@code key=value}) add up, a COUNT counts its occurrences (the text is ignored), other
+   * kinds keep the last value.
    */
   public FlagValues add(Setting setting, String value) {
     given.computeIfAbsent(setting, s -> new ArrayList<>()).add(value);

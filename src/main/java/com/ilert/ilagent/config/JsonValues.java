@@ -1,8 +1,7 @@
 package com.ilert.ilagent.config;
 
-import com.ilert.ilagent.mapping.JsonTypes;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import com.ilert.ilagent.mapping.JsonTypes;
 import java.util.ArrayList;
 import java.util.List;
 

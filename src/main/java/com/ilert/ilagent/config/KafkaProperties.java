@@ -33,8 +33,11 @@ public final class KafkaProperties {
   static String fromEnvName(String envName) throws ConfigException {
     String rest = envName.substring(Setting.ENV_KAFKA_PROPERTY_PREFIX.length());
     if (rest.isEmpty() || rest.startsWith("_") || rest.endsWith("_")) {
-      throw new ConfigException(envName + ": expected " + Setting.ENV_KAFKA_PROPERTY_PREFIX
-          + "<NAME>, e.g. ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM for sasl.mechanism");
+      throw new ConfigException(
+          envName
+              + ": expected "
+              + Setting.ENV_KAFKA_PROPERTY_PREFIX
+              + "<NAME>, e.g. ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM for sasl.mechanism");
     }
     return rest.toLowerCase(Locale.ROOT).replace('_', '.');
   }
@@ -50,7 +53,8 @@ public final class KafkaProperties {
       }
       OwnedKafkaProperty owned = OwnedKafkaProperty.of(key);
       if (owned != null) {
-        throw v.problem("Kafka property " + RawValue.quote(key) + " is set by the agent; " + owned.advice());
+        throw v.problem(
+            "Kafka property " + RawValue.quote(key) + " is set by the agent; " + owned.advice());
       }
       out.put(key, v.text());
     }

@@ -9,7 +9,8 @@ import com.ilert.ilagent.mapping.PolicyRules;
  * @param topic the --policy_topic
  * @param rules how a record becomes an update (fields, paths, offset, and the --filter_key /
  *     --filter_val shared with events)
- * @param apiToken ILERT_API_KEY without a leading "Bearer "; a secret, left out of {@link #toString}
+ * @param apiToken ILERT_API_KEY without a leading "Bearer "; a secret, left out of {@link
+ *     #toString}
  */
 public record PolicyConfig(String topic, PolicyRules rules, String apiToken) {
   @Override

@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The escalation-policy topic's settings: the topic, the routing-key fields, the payload paths,
- * the shift offset, and the API token from {@value #API_KEY_ENV}, checked together.
+ * The escalation-policy topic's settings: the topic, the routing-key fields, the payload paths, the
+ * shift offset, and the API token from {@value #API_KEY_ENV}, checked together.
  */
 final class PolicySettings {
-  /** The ilert API token of the escalation-policy requests; an ilert-wide name, like ILERT_API_URL. */
+  /**
+   * The ilert API token of the escalation-policy requests; an ilert-wide name, like ILERT_API_URL.
+   */
   static final String API_KEY_ENV = "ILERT_API_KEY";
 
   private final RawSettings raw;
@@ -31,9 +33,11 @@ final class PolicySettings {
   String topic(List<String> events, List<String> heartbeats) throws ConfigException {
     RawValue v = raw.get(POLICY_TOPIC);
     if (v == null) {
-      for (Setting s : new Setting[] {POLICY_ROUTING_KEYS, MAP_KEY_EMAIL, MAP_KEY_SHIFT, SHIFT_OFFSET}) {
+      for (Setting s :
+          new Setting[] {POLICY_ROUTING_KEYS, MAP_KEY_EMAIL, MAP_KEY_SHIFT, SHIFT_OFFSET}) {
         if (raw.given(s) != null) {
-          throw raw.given(s).problem("needs --policy_topic (the topic of escalation-policy updates)");
+          throw raw.given(s)
+              .problem("needs --policy_topic (the topic of escalation-policy updates)");
         }
       }
       return null;
@@ -54,16 +58,19 @@ final class PolicySettings {
     RawValue fields = raw.get(POLICY_ROUTING_KEYS);
     List<String> routingKeyFields = fields == null ? List.of() : Values.list(fields);
     if (routingKeyFields.isEmpty()) {
-      throw raw.get(POLICY_TOPIC).problem("needs --policy_routing_keys (the payload fields that make"
-          + " the routing key of the escalation policy)");
+      throw raw.get(POLICY_TOPIC)
+          .problem(
+              "needs --policy_routing_keys (the payload fields that make"
+                  + " the routing key of the escalation policy)");
     }
-    PolicyRules rules = new PolicyRules(
-        routingKeyFields,
-        Values.nonBlank(ConfigBuilder.required(raw, MAP_KEY_EMAIL)),
-        Values.nonBlank(ConfigBuilder.required(raw, MAP_KEY_SHIFT)),
-        Values.intInRange(ConfigBuilder.required(raw, SHIFT_OFFSET), -1000, 1000),
-        mapping.filterKey(),
-        mapping.filterVal());
+    PolicyRules rules =
+        new PolicyRules(
+            routingKeyFields,
+            Values.nonBlank(ConfigBuilder.required(raw, MAP_KEY_EMAIL)),
+            Values.nonBlank(ConfigBuilder.required(raw, MAP_KEY_SHIFT)),
+            Values.intInRange(ConfigBuilder.required(raw, SHIFT_OFFSET), -1000, 1000),
+            mapping.filterKey(),
+            mapping.filterVal());
     return new PolicyConfig(topic, rules, apiToken());
   }
 
@@ -80,12 +87,14 @@ final class PolicySettings {
       token = token.substring(7).trim();
     }
     if (token.isEmpty()) {
-      throw raw.get(POLICY_TOPIC).problem("needs an ilert API token in the environment variable "
-          + API_KEY_ENV);
+      throw raw.get(POLICY_TOPIC)
+          .problem("needs an ilert API token in the environment variable " + API_KEY_ENV);
     }
     if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
-      throw new ConfigException(API_KEY_ENV + ": has characters that cannot go into an HTTP header"
-          + " (spaces, control or non-ASCII characters)");
+      throw new ConfigException(
+          API_KEY_ENV
+              + ": has characters that cannot go into an HTTP header"
+              + " (spaces, control or non-ASCII characters)");
     }
     return token;
   }

@@ -2,15 +2,15 @@ package com.ilert.ilagent.config;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The raw values one source (defaults, config file, environment or flags) gives, not yet
- * converted. Sources are merged by {@link #overlay}, so precedence is one line in {@link
- * ConfigLoader} and conversion happens once, on the merged result.
+ * The raw values one source (defaults, config file, environment or flags) gives, not yet converted.
+ * Sources are merged by {@link #overlay}, so precedence is one line in {@link ConfigLoader} and
+ * conversion happens once, on the merged result.
  */
 public final class RawSettings {
   private static final String DEFAULT_SOURCE = "default of ";
@@ -69,7 +69,9 @@ public final class RawSettings {
     return v == null || v.source().startsWith(DEFAULT_SOURCE) ? null : v;
   }
 
-  /** A new merge of this and {@code higher}; values of {@code higher} win, per setting and per key. */
+  /**
+   * A new merge of this and {@code higher}; values of {@code higher} win, per setting and per key.
+   */
   public RawSettings overlay(RawSettings higher) {
     RawSettings merged = new RawSettings();
     merged.notes.addAll(notes);

@@ -24,17 +24,21 @@ final class ServiceLinks {
   private static final Pattern SERVICE_HOST = Pattern.compile(NAME + "_SERVICE_HOST");
   private static final Pattern SERVICE_PORT = Pattern.compile(NAME + "_SERVICE_PORT(_[A-Z0-9_]+)?");
   private static final Pattern PORT = Pattern.compile(NAME + "_PORT");
-  private static final Pattern PORT_DETAIL = Pattern.compile(NAME + "_PORT_\\d{1,5}_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?");
+  private static final Pattern PORT_DETAIL =
+      Pattern.compile(NAME + "_PORT_\\d{1,5}_(TCP|UDP|SCTP)(_PROTO|_PORT|_ADDR)?");
   private static final Pattern LINK_VALUE = Pattern.compile("(tcp|udp|sctp)://\\S+:\\d{1,5}");
 
   private ServiceLinks() {}
 
   /** Whether {@code name=value} is a Kubernetes service-link variable. */
   static boolean isServiceLink(String name, String value) {
-    if (SERVICE_HOST.matcher(name).matches() || SERVICE_PORT.matcher(name).matches()
+    if (SERVICE_HOST.matcher(name).matches()
+        || SERVICE_PORT.matcher(name).matches()
         || PORT_DETAIL.matcher(name).matches()) {
       return true;
     }
-    return PORT.matcher(name).matches() && value != null && LINK_VALUE.matcher(value.trim()).matches();
+    return PORT.matcher(name).matches()
+        && value != null
+        && LINK_VALUE.matcher(value.trim()).matches();
   }
 }

@@ -135,8 +135,8 @@ public enum Setting {
   }
 
   /**
-   * The ilert-wide name other ilert tools read too; the ILAGENT_ name wins when both are set, so
-   * an operator can point just this agent somewhere else.
+   * The ilert-wide name other ilert tools read too; the ILAGENT_ name wins when both are set, so an
+   * operator can point just this agent somewhere else.
    */
   public String envAlias() {
     return switch (this) {
@@ -158,7 +158,9 @@ public enum Setting {
     };
   }
 
-  /** Values of secret settings never appear in an error message (a proxy URL may hold a password). */
+  /**
+   * Values of secret settings never appear in an error message (a proxy URL may hold a password).
+   */
   public boolean secret() {
     return this == HEARTBEAT || this == EVENT_KEY || this == KAFKA_PROPERTY || this == PROXY;
   }
@@ -169,8 +171,14 @@ public enum Setting {
    */
   public boolean needsKafka() {
     return switch (this) {
-      case KAFKA_GROUP_ID, EVENT_TOPIC, HEARTBEAT_TOPIC, KAFKA_OFFSET_RESET, KAFKA_PROPERTY,
-          DEAD_LETTER_TOPIC, POLICY_TOPIC -> true;
+      case KAFKA_GROUP_ID,
+          EVENT_TOPIC,
+          HEARTBEAT_TOPIC,
+          KAFKA_OFFSET_RESET,
+          KAFKA_PROPERTY,
+          DEAD_LETTER_TOPIC,
+          POLICY_TOPIC ->
+          true;
       default -> false;
     };
   }

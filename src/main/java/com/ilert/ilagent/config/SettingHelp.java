@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /**
- * The help texts of the settings, one line per setting in {@value #RESOURCE}, read once: prose
- * kept out of the {@link Setting} table, so that the table stays one row per setting.
+ * The help texts of the settings, one line per setting in {@value #RESOURCE}, read once: prose kept
+ * out of the {@link Setting} table, so that the table stays one row per setting.
  */
 final class SettingHelp {
   static final String RESOURCE = "setting-help.properties";

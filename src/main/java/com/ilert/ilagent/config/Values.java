@@ -38,9 +38,10 @@ public final class Values {
 
   private static long longInRange(RawValue v, long min, long max, boolean unbounded)
       throws ConfigException {
-    String expected = unbounded
-        ? "expected an integer of at least " + min
-        : "expected an integer from " + min + " to " + max;
+    String expected =
+        unbounded
+            ? "expected an integer of at least " + min
+            : "expected an integer from " + min + " to " + max;
     long n;
     try {
       n = Long.parseLong(v.text().trim());
@@ -116,7 +117,8 @@ public final class Values {
     for (String part : v.text().split(",", -1)) {
       String entry = part.trim();
       if (entry.isEmpty()) {
-        throw v.problem(RawValue.quote(v.text()) + " has an empty entry in its comma-separated list");
+        throw v.problem(
+            RawValue.quote(v.text()) + " has an empty entry in its comma-separated list");
       }
       out.add(entry);
     }
@@ -127,8 +129,10 @@ public final class Values {
     Set<String> topics = new LinkedHashSet<>();
     for (String t : list(v)) {
       if (!TOPIC.matcher(t).matches()) {
-        throw v.problem(RawValue.quote(t) + " is not a valid Kafka topic name"
-            + " (letters, digits, '.', '_', '-'; at most 249)");
+        throw v.problem(
+            RawValue.quote(t)
+                + " is not a valid Kafka topic name"
+                + " (letters, digits, '.', '_', '-'; at most 249)");
       }
       topics.add(t);
     }
@@ -152,8 +156,10 @@ public final class Values {
     String port = colon < 0 ? "" : broker.substring(colon + 1);
     // An IPv6 address has colons of its own and must be bracketed: [::1]:9092.
     boolean ipv6 = host.startsWith("[") && host.endsWith("]") && host.length() > 2;
-    boolean hostOk = !host.isEmpty() && (ipv6 || !host.contains(":"))
-        && host.chars().noneMatch(Character::isWhitespace);
+    boolean hostOk =
+        !host.isEmpty()
+            && (ipv6 || !host.contains(":"))
+            && host.chars().noneMatch(Character::isWhitespace);
     if (!hostOk) {
       throw v.problem(RawValue.quote(broker) + " is not HOST:PORT");
     }

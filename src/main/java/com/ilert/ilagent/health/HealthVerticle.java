@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves /health (liveness), /ready (readiness), /metrics (Prometheus) and / on the -p port. It learns the consumer's state
- * and the start of shutdown over the event bus, so it never touches the consumer itself.
+ * Serves /health (liveness), /ready (readiness), /metrics (Prometheus) and / on the -p port. It
+ * learns the consumer's state and the start of shutdown over the event bus, so it never touches the
+ * consumer itself.
  */
 public final class HealthVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HealthVerticle.class);
@@ -26,6 +27,7 @@ public final class HealthVerticle extends VerticleBase {
   private final String host;
   private final PrometheusMeterRegistry registry;
   private final boolean consumer;
+
   /** Replaced whole by each state message; read by /metrics off the event loop too. */
   private volatile JsonObject consumerState =
       new JsonObject()
@@ -35,6 +37,7 @@ public final class HealthVerticle extends VerticleBase {
           .put("subscribed", false)
           .put("assigned", false)
           .put("error", null);
+
   private volatile boolean shuttingDown;
   private HealthChecks readiness;
   private HttpServer server;
@@ -60,7 +63,9 @@ public final class HealthVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     if (consumer) {
-      vertx.eventBus().<JsonObject>consumer(Addresses.CONSUMER_STATE, msg -> consumerState = msg.body());
+      vertx
+          .eventBus()
+          .<JsonObject>consumer(Addresses.CONSUMER_STATE, msg -> consumerState = msg.body());
     }
     vertx.eventBus().consumer(Addresses.SHUTDOWN, msg -> shuttingDown = true);
 
@@ -79,12 +84,18 @@ public final class HealthVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
-    router.get("/").handler(rc -> rc.response().putHeader("Content-Type", "text/plain").end(Version.userAgent()));
+    router
+        .get("/")
+        .handler(
+            rc -> rc.response().putHeader("Content-Type", "text/plain").end(Version.userAgent()));
     server = vertx.createHttpServer().requestHandler(router);
     return server
         .listen(port, host)
         .onSuccess(s -> LOG.info("HTTP server listening on port {}", s.actualPort()))
-        .recover(err -> Future.failedFuture("--port " + port + ": cannot listen (" + err.getMessage() + ")"));
+        .recover(
+            err ->
+                Future.failedFuture(
+                    "--port " + port + ": cannot listen (" + err.getMessage() + ")"));
   }
 
   /** What /ready answers 204 for, and ilagent_ready reports as 1. */
@@ -101,9 +112,11 @@ public final class HealthVerticle extends VerticleBase {
   private void metrics(RoutingContext rc) {
     vertx
         .executeBlocking(registry::scrape, false)
-        .onSuccess(text -> rc.response()
-            .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-            .end(text))
+        .onSuccess(
+            text ->
+                rc.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(text))
         .onFailure(rc::fail);
   }
 

@@ -64,7 +64,8 @@ public final class IlertClient {
       }
       int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
       String path = uri.getRawPath() == null ? "" : stripSlash(uri.getRawPath());
-      return new Base(uri.getHost(), port, ssl, path, proxyOptions(proxies.forTarget(ssl, uri.getHost())));
+      return new Base(
+          uri.getHost(), port, ssl, path, proxyOptions(proxies.forTarget(ssl, uri.getHost())));
     }
 
     /**
@@ -76,7 +77,8 @@ public final class IlertClient {
       if (proxy == null) {
         return null;
       }
-      ProxyOptions options = new ProxyOptions().setType(ProxyType.HTTP).setHost(proxy.host()).setPort(proxy.port());
+      ProxyOptions options =
+          new ProxyOptions().setType(ProxyType.HTTP).setHost(proxy.host()).setPort(proxy.port());
       if (proxy.hasCredentials()) {
         options.setUsername(proxy.username()).setPassword(proxy.password());
       }
@@ -91,8 +93,13 @@ public final class IlertClient {
   }
 
   /** A client that reaches ilert through the proxies that apply to its URLs. */
-  public IlertClient(Vertx vertx, String apiUrl, String heartbeatUrl, int maxConnections,
-      long requestTimeoutMs, Proxies proxies) {
+  public IlertClient(
+      Vertx vertx,
+      String apiUrl,
+      String heartbeatUrl,
+      int maxConnections,
+      long requestTimeoutMs,
+      Proxies proxies) {
     this.vertx = vertx;
     this.api = Base.parse(apiUrl, proxies);
     this.heartbeat = Base.parse(heartbeatUrl, proxies);
@@ -133,7 +140,8 @@ public final class IlertClient {
     RequestOptions request =
         key.startsWith(LEGACY_HEARTBEAT_PREFIX)
             ? request(HttpMethod.GET, api, api.path() + "/heartbeats/" + encode(key), false)
-            : request(HttpMethod.HEAD, heartbeat, heartbeat.path() + "/pings/" + encode(key), false);
+            : request(
+                HttpMethod.HEAD, heartbeat, heartbeat.path() + "/pings/" + encode(key), false);
     return send(request, null);
   }
 
@@ -142,9 +150,11 @@ public final class IlertClient {
    * header, on the same pool as events; the answer keeps its body (up to the cap) for parsing. For
    * {@link PolicyClient}.
    */
-  Future<HttpAnswer> api(HttpMethod method, String pathAndQuery, String authorization, Buffer jsonBody) {
-    RequestOptions options = request(method, api, api.path() + pathAndQuery, jsonBody != null)
-        .putHeader("Authorization", authorization);
+  Future<HttpAnswer> api(
+      HttpMethod method, String pathAndQuery, String authorization, Buffer jsonBody) {
+    RequestOptions options =
+        request(method, api, api.path() + pathAndQuery, jsonBody != null)
+            .putHeader("Authorization", authorization);
     if (jsonBody == null) {
       options.putHeader("Accept", "application/json");
     }
@@ -198,48 +208,55 @@ public final class IlertClient {
 
     void start(RequestOptions options, Buffer body) {
       timer = vertx.setTimer(requestTimeoutMs, id -> timedOut());
-      client.request(options).onComplete(ar -> {
-        if (ar.failed()) {
-          fail(ar.cause());
-          return;
-        }
-        HttpClientRequest req = ar.result();
-        request = req;
-        if (promise.future().isComplete()) {
-          req.reset(); // the bound passed while connecting
-          return;
-        }
-        (body == null ? req.send() : req.send(body)).onComplete(sent -> {
-          if (sent.failed()) {
-            fail(sent.cause());
-          } else {
-            read(sent.result());
-          }
-        });
-      });
+      client
+          .request(options)
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  fail(ar.cause());
+                  return;
+                }
+                HttpClientRequest req = ar.result();
+                request = req;
+                if (promise.future().isComplete()) {
+                  req.reset(); // the bound passed while connecting
+                  return;
+                }
+                (body == null ? req.send() : req.send(body))
+                    .onComplete(
+                        sent -> {
+                          if (sent.failed()) {
+                            fail(sent.cause());
+                          } else {
+                            read(sent.result());
+                          }
+                        });
+              });
     }
 
     private void read(HttpClientResponse response) {
       Buffer kept = Buffer.buffer();
-      response.handler(chunk -> {
-        if (promise.future().isComplete()) {
-          return;
-        }
-        int room = MAX_BODY_BYTES - kept.length();
-        if (chunk.length() <= room) {
-          kept.appendBuffer(chunk);
-          return;
-        }
-        kept.appendBuffer(chunk, 0, room);
-        complete(response, kept);
-        request.reset();
-      });
+      response.handler(
+          chunk -> {
+            if (promise.future().isComplete()) {
+              return;
+            }
+            int room = MAX_BODY_BYTES - kept.length();
+            if (chunk.length() <= room) {
+              kept.appendBuffer(chunk);
+              return;
+            }
+            kept.appendBuffer(chunk, 0, room);
+            complete(response, kept);
+            request.reset();
+          });
       response.exceptionHandler(this::fail);
       response.endHandler(v -> complete(response, kept));
     }
 
     private void timedOut() {
-      if (promise.tryFail(new TimeoutException("no complete answer within " + requestTimeoutMs + " ms"))) {
+      if (promise.tryFail(
+          new TimeoutException("no complete answer within " + requestTimeoutMs + " ms"))) {
         HttpClientRequest req = request;
         if (req != null) {
           req.reset();
@@ -249,8 +266,12 @@ public final class IlertClient {
 
     private void complete(HttpClientResponse response, Buffer body) {
       vertx.cancelTimer(timer);
-      promise.tryComplete(new HttpAnswer(response.statusCode(), response.getHeader("Retry-After"),
-          response.getHeader("correlation-id"), body));
+      promise.tryComplete(
+          new HttpAnswer(
+              response.statusCode(),
+              response.getHeader("Retry-After"),
+              response.getHeader("correlation-id"),
+              body));
     }
 
     private void fail(Throwable err) {

@@ -53,33 +53,54 @@ public final class PolicyClient {
     String who = "user " + Redaction.email(update.email());
     Buffer search = new JsonObject().put("email", update.email()).toBuffer();
     return call(Step.FIND_USER, "find " + who, HttpMethod.POST, "/users/search-email", search)
-        .compose(user -> user.ended() ? Future.succeededFuture(user.result)
-            : resolve(update, who, user.json.getValue("id")));
+        .compose(
+            user ->
+                user.ended()
+                    ? Future.succeededFuture(user.result)
+                    : resolve(update, who, user.json.getValue("id")));
   }
 
   private Future<PolicyResult> resolve(PolicyUpdate update, String who, Object userId) {
     String what = "resolve the escalation policy of routing key " + update.routingKey();
     String path = "/escalation-policies/resolve?routing-key=" + encode(update.routingKey());
     return call(Step.RESOLVE_POLICY, what, HttpMethod.GET, path, null)
-        .compose(policy -> policy.ended() ? Future.succeededFuture(policy.result)
-            : setLevel(update, who, userId, policy.json));
+        .compose(
+            policy ->
+                policy.ended()
+                    ? Future.succeededFuture(policy.result)
+                    : setLevel(update, who, userId, policy.json));
   }
 
-  private Future<PolicyResult> setLevel(PolicyUpdate update, String who, Object userId, JsonObject policy) {
+  private Future<PolicyResult> setLevel(
+      PolicyUpdate update, String who, Object userId, JsonObject policy) {
     Object policyId = policy.getValue("id");
-    String what = "set " + who + " (id " + userId + ") on level " + update.level()
-        + " of escalation policy " + policyId;
-    JsonObject body = new JsonObject()
-        .put("escalationTimeout", escalationTimeout(policy, update.level()))
-        .put("users", new JsonArray().add(new JsonObject().put("id", userId)));
-    String path = "/escalation-policies/" + encode(String.valueOf(policyId)) + "/levels/" + update.level();
+    String what =
+        "set "
+            + who
+            + " (id "
+            + userId
+            + ") on level "
+            + update.level()
+            + " of escalation policy "
+            + policyId;
+    JsonObject body =
+        new JsonObject()
+            .put("escalationTimeout", escalationTimeout(policy, update.level()))
+            .put("users", new JsonArray().add(new JsonObject().put("id", userId)));
+    String path =
+        "/escalation-policies/" + encode(String.valueOf(policyId)) + "/levels/" + update.level();
     return call(Step.UPDATE_LEVEL, what, HttpMethod.PUT, path, body.toBuffer())
-        .map(put -> put.ended() ? put.result : new PolicyResult(Outcome.DELIVERED, Step.UPDATE_LEVEL, put.answer, what));
+        .map(
+            put ->
+                put.ended()
+                    ? put.result
+                    : new PolicyResult(Outcome.DELIVERED, Step.UPDATE_LEVEL, put.answer, what));
   }
 
   /** The timeout of the rule at {@code level}, or 1 when the policy has none there. */
   static long escalationTimeout(JsonObject policy, int level) {
-    if (policy.getValue("escalationRules") instanceof JsonArray rules && level < rules.size()
+    if (policy.getValue("escalationRules") instanceof JsonArray rules
+        && level < rules.size()
         && rules.getValue(level) instanceof JsonObject rule
         && rule.getValue("escalationTimeout") instanceof Number n
         && n.doubleValue() == Math.rint(n.doubleValue())) {
@@ -95,8 +116,10 @@ public final class PolicyClient {
     }
   }
 
-  private Future<StepAnswer> call(Step step, String what, HttpMethod method, String path, Buffer body) {
-    return client.api(method, path, authorization, body)
+  private Future<StepAnswer> call(
+      Step step, String what, HttpMethod method, String path, Buffer body) {
+    return client
+        .api(method, path, authorization, body)
         .map(answer -> classify(step, what, answer))
         .otherwise(err -> end(Outcome.RETRYABLE, step, null, what + ": " + describe(err)));
   }
@@ -117,8 +140,14 @@ public final class PolicyClient {
       json = null;
     }
     if (json == null || json.getValue("id") == null) {
-      return end(Outcome.PERMANENT, step, answer, what + ": ilert answered " + http.status()
-          + (json == null ? " without a JSON object" : " without an id"));
+      return end(
+          Outcome.PERMANENT,
+          step,
+          answer,
+          what
+              + ": ilert answered "
+              + http.status()
+              + (json == null ? " without a JSON object" : " without an id"));
     }
     return new StepAnswer(json, answer, null);
   }
@@ -130,7 +159,11 @@ public final class PolicyClient {
   /** ilert's error text might quote the request; the token must not reach a log line. */
   private IlertAnswer scrub(IlertAnswer answer) {
     return answer.body().contains(token)
-        ? new IlertAnswer(answer.status(), answer.retryAfter(), answer.correlationId(), answer.body().replace(token, "****"))
+        ? new IlertAnswer(
+            answer.status(),
+            answer.retryAfter(),
+            answer.correlationId(),
+            answer.body().replace(token, "****"))
         : answer;
   }
 

@@ -22,11 +22,13 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
   }
 
   /**
-   * Whether ilert took the request with another 2xx than the one it documents: worth a warning
-   * (a proxy, or an endpoint that is not ilert's), though the record counts as delivered.
+   * Whether ilert took the request with another 2xx than the one it documents: worth a warning (a
+   * proxy, or an endpoint that is not ilert's), though the record counts as delivered.
    */
   public boolean unexpectedSuccess() {
-    return outcome == Outcome.DELIVERED && answer != null && !ResponseClassifier.isExpectedSuccess(answer.status());
+    return outcome == Outcome.DELIVERED
+        && answer != null
+        && !ResponseClassifier.isExpectedSuccess(answer.status());
   }
 
   /**
@@ -35,13 +37,14 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
    * answer quotes it.
    */
   public static Future<Reply> of(Future<IlertAnswer> request, String key) {
-    return request.transform(ar -> {
-      if (ar.succeeded()) {
-        return Future.succeededFuture(of(maskIn(ar.result(), key)));
-      }
-      String msg = Errors.describe(ar.cause());
-      return Future.succeededFuture(networkError(Redaction.keyIn(msg, key)));
-    });
+    return request.transform(
+        ar -> {
+          if (ar.succeeded()) {
+            return Future.succeededFuture(of(maskIn(ar.result(), key)));
+          }
+          String msg = Errors.describe(ar.cause());
+          return Future.succeededFuture(networkError(Redaction.keyIn(msg, key)));
+        });
   }
 
   /** The answer's Retry-After in ms (see {@link RetryPolicy#parseRetryAfter}), or -1. */
@@ -51,10 +54,16 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
         : RetryPolicy.parseRetryAfter(answer.retryAfter(), nowEpochMs);
   }
 
-  /** The error (or, for an escalation-policy update, the step that ended it) or the answer, for a log line. */
+  /**
+   * The error (or, for an escalation-policy update, the step that ended it) or the answer, for a
+   * log line.
+   */
   public String describe() {
     if (error != null && answer != null) {
-      return error + (answer.correlationId() == null ? "" : " (correlation-id " + answer.correlationId() + ")");
+      return error
+          + (answer.correlationId() == null
+              ? ""
+              : " (correlation-id " + answer.correlationId() + ")");
     }
     if (answer != null) {
       String text = "ilert answered " + answer.status();
@@ -74,7 +83,10 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
       return answer;
     }
     // ilert's error text may quote the request path: the answer is logged, the key must not be.
-    return new IlertAnswer(answer.status(), answer.retryAfter(), answer.correlationId(),
+    return new IlertAnswer(
+        answer.status(),
+        answer.retryAfter(),
+        answer.correlationId(),
         Redaction.keyIn(answer.body(), key));
   }
 }

@@ -13,9 +13,9 @@ package com.ilert.ilagent.ilert;
  *       or wrong. That is the agent's configuration, not the event: dropping every event as
  *       rejected would lose alerts, retrying ends in a delivery failure an operator notices.
  *   <li>Other 4xx (400 bad event, 401/403, 404 unknown key or path, ...): PERMANENT.
- *   <li>1xx, 3xx and anything outside 100-599: RETRYABLE. These mean a proxy or a misconfigured
- *       URL (a POST is not redirected); treating them as permanent would silently drop every
- *       alert, while retrying ends in a delivery failure an operator notices.
+ *   <li>1xx, 3xx and anything outside 100-599: RETRYABLE. These mean a proxy or a misconfigured URL
+ *       (a POST is not redirected); treating them as permanent would silently drop every alert,
+ *       while retrying ends in a delivery failure an operator notices.
  *   <li>No answer at all (connection refused or reset, DNS, TLS, timeout): RETRYABLE, see {@link
  *       #networkError()}.
  * </ul>

@@ -17,8 +17,8 @@ import java.util.function.DoubleSupplier;
  *       with Retry-After), but never shortens it below the exponential backoff of that attempt:
  *       "Retry-After: 0" or a date in the past from a struggling server must not turn the retries
  *       into a tight loop.
- *   <li>RATE_LIMITED without Retry-After: a random delay in [rateLimitMinMs, rateLimitMaxMs]
- *       (ilert suggests backing off 10-30 s; the spread keeps keys from coming back in lockstep).
+ *   <li>RATE_LIMITED without Retry-After: a random delay in [rateLimitMinMs, rateLimitMaxMs] (ilert
+ *       suggests backing off 10-30 s; the spread keeps keys from coming back in lockstep).
  *   <li>RETRYABLE without Retry-After: exponential backoff with "full jitter above a floor": a
  *       random delay in [initial, min(max, initial * 2^(failedAttempts-1))].
  *   <li>Budget: the delay is capped to the budget still left, so the last attempt happens right at
@@ -54,8 +54,8 @@ public final class RetryPolicy {
   private final DoubleSupplier random;
 
   /**
-   * @param budgetMs total time from the first attempt's start after which no attempt is started
-   *     any more; 0 means one attempt only
+   * @param budgetMs total time from the first attempt's start after which no attempt is started any
+   *     more; 0 means one attempt only
    * @param initialDelayMs delay after the first failure, and the floor of every backoff delay
    * @param maxDelayMs cap of the exponential backoff (not of Retry-After)
    * @param rateLimitMinMs lower bound of the 429 delay without Retry-After
@@ -99,7 +99,9 @@ public final class RetryPolicy {
     this(budgetMs, initialDelayMs, maxDelayMs, rateLimitDefaultMs, rateLimitDefaultMs, random);
   }
 
-  /** The application's policy: 250 ms initial, 10 s cap, 10-30 s after a 429 without Retry-After. */
+  /**
+   * The application's policy: 250 ms initial, 10 s cap, 10-30 s after a 429 without Retry-After.
+   */
   public static RetryPolicy withDefaults(long budgetMs, DoubleSupplier random) {
     return new RetryPolicy(
         budgetMs,
@@ -186,7 +188,8 @@ public final class RetryPolicy {
       return Long.parseLong(v) * 1000;
     }
     try {
-      long at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+      long at =
+          ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
       return Math.max(0, at - nowEpochMs);
     } catch (DateTimeParseException e) {
       return NO_RETRY_AFTER;

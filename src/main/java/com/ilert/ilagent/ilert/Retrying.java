@@ -15,23 +15,35 @@ public final class Retrying {
   private Retrying() {}
 
   /** The last reply: delivered, rejected, or the one that ended the budget. */
-  public static Future<Reply> send(Vertx vertx, RetryPolicy policy, BooleanSupplier stopped,
-      Supplier<Future<Reply>> attempt) {
+  public static Future<Reply> send(
+      Vertx vertx, RetryPolicy policy, BooleanSupplier stopped, Supplier<Future<Reply>> attempt) {
     return attempt(vertx, policy, stopped, attempt, System.currentTimeMillis(), 1);
   }
 
-  private static Future<Reply> attempt(Vertx vertx, RetryPolicy policy, BooleanSupplier stopped,
-      Supplier<Future<Reply>> attempt, long startedAt, int n) {
-    return attempt.get().compose(reply -> {
-      long now = System.currentTimeMillis();
-      long delay = policy.nextDelayMs(n, now - startedAt, reply.outcome(), reply.retryAfterMs(now));
-      if (delay < 0 || stopped.getAsBoolean()) {
-        return Future.succeededFuture(reply);
-      }
-      return vertx.timer(Math.max(1, delay))
-          .compose(v -> stopped.getAsBoolean()
-              ? Future.succeededFuture(reply)
-              : attempt(vertx, policy, stopped, attempt, startedAt, n + 1));
-    });
+  private static Future<Reply> attempt(
+      Vertx vertx,
+      RetryPolicy policy,
+      BooleanSupplier stopped,
+      Supplier<Future<Reply>> attempt,
+      long startedAt,
+      int n) {
+    return attempt
+        .get()
+        .compose(
+            reply -> {
+              long now = System.currentTimeMillis();
+              long delay =
+                  policy.nextDelayMs(n, now - startedAt, reply.outcome(), reply.retryAfterMs(now));
+              if (delay < 0 || stopped.getAsBoolean()) {
+                return Future.succeededFuture(reply);
+              }
+              return vertx
+                  .timer(Math.max(1, delay))
+                  .compose(
+                      v ->
+                          stopped.getAsBoolean()
+                              ? Future.succeededFuture(reply)
+                              : attempt(vertx, policy, stopped, attempt, startedAt, n + 1));
+            });
   }
 }

@@ -15,16 +15,21 @@ package com.ilert.ilagent.kafka;
  * @param totalBytes bytes of those
  */
 record Backpressure(
-    int partitionRecords, long partitionBytes, int uncommittable, int totalRecords, long totalBytes) {
+    int partitionRecords,
+    long partitionBytes,
+    int uncommittable,
+    int totalRecords,
+    long totalBytes) {
 
   /**
    * The agent's bounds: 2,000 records / 16 MiB waiting per partition, 20,000 tracked behind a
    * pending record, 10,000 records / 48 MiB waiting in all.
    */
-  static final Backpressure DEFAULT =
-      new Backpressure(2_000, 16L << 20, 20_000, 10_000, 48L << 20);
+  static final Backpressure DEFAULT = new Backpressure(2_000, 16L << 20, 20_000, 10_000, 48L << 20);
 
-  /** Whether {@code ps} must be paused with {@code records}/{@code bytes} held in all partitions. */
+  /**
+   * Whether {@code ps} must be paused with {@code records}/{@code bytes} held in all partitions.
+   */
   boolean full(PartitionState ps, long records, long bytes) {
     return ps.buffered >= partitionRecords
         || ps.bufferedBytes >= partitionBytes

@@ -29,7 +29,8 @@ final class Committer {
   static final long FINAL_RETRY_MS = 250;
 
   /** One buffer per event loop thread for the metadata of the partitions of a commit. */
-  private static final ThreadLocal<OffsetMetadata.Writer> WRITER = ThreadLocal.withInitial(OffsetMetadata.Writer::new);
+  private static final ThreadLocal<OffsetMetadata.Writer> WRITER =
+      ThreadLocal.withInitial(OffsetMetadata.Writer::new);
 
   /** Sends a commit: the consumer's commitSync on its own thread in production. */
   interface Port {
@@ -74,10 +75,13 @@ final class Committer {
       dirty = true;
     } else if (soonTimer < 0) {
       long wait = Math.max(1, lastStartMs + MIN_GAP_MS - System.currentTimeMillis());
-      soonTimer = vertx.setTimer(wait, id -> {
-        soonTimer = -1;
-        commit();
-      });
+      soonTimer =
+          vertx.setTimer(
+              wait,
+              id -> {
+                soonTimer = -1;
+                commit();
+              });
     }
   }
 
@@ -103,12 +107,16 @@ final class Committer {
     committing = true;
     dirty = false;
     lastStartMs = System.currentTimeMillis();
-    inFlight = send(offsets, states).recover(err -> Future.succeededFuture()).onComplete(ar -> {
-      committing = false;
-      if (dirty) {
-        kick();
-      }
-    });
+    inFlight =
+        send(offsets, states)
+            .recover(err -> Future.succeededFuture())
+            .onComplete(
+                ar -> {
+                  committing = false;
+                  if (dirty) {
+                    kick();
+                  }
+                });
     return inFlight;
   }
 
@@ -147,40 +155,48 @@ final class Committer {
     if (offsets.isEmpty()) {
       return Future.succeededFuture();
     }
-    return send(offsets, states).recover(err -> {
-      if (System.currentTimeMillis() + FINAL_RETRY_MS < deadlineMs) {
-        LOG.info("Final commit failed ({}); trying again", err.toString());
-        return vertx.timer(FINAL_RETRY_MS).compose(v -> finalAttempt(deadlineMs));
-      }
-      LOG.warn("Final commit of {} failed ({}); what completed since the last commit is delivered again after a restart",
-          offsets.keySet(), err.toString());
-      return Future.failedFuture(err);
-    });
+    return send(offsets, states)
+        .recover(
+            err -> {
+              if (System.currentTimeMillis() + FINAL_RETRY_MS < deadlineMs) {
+                LOG.info("Final commit failed ({}); trying again", err.toString());
+                return vertx.timer(FINAL_RETRY_MS).compose(v -> finalAttempt(deadlineMs));
+              }
+              LOG.warn(
+                  "Final commit of {} failed ({}); what completed since the last commit is delivered again after a restart",
+                  offsets.keySet(),
+                  err.toString());
+              return Future.failedFuture(err);
+            });
   }
 
-  private Future<Void> send(Map<TopicPartition, OffsetAndMetadata> offsets, List<PartitionState> states) {
+  private Future<Void> send(
+      Map<TopicPartition, OffsetAndMetadata> offsets, List<PartitionState> states) {
     return port.commit(offsets)
-        .onSuccess(v -> {
-          for (PartitionState ps : states) {
-            ps.committed(offsets.get(ps.tp));
-          }
-          if (failing) {
-            LOG.info("Commits succeed again");
-            failing = false;
-          }
-          if (LOG.isDebugEnabled()) {
-            LOG.debug("Committed {}", offsets);
-          }
-          onSuccess.run();
-        })
-        .onFailure(err -> {
-          // A rebalance or a coordinator move fails commits for a while; say so once, not per commit.
-          if (!failing && !closed) {
-            LOG.warn("Commit of {} failed ({}); will retry", offsets.keySet(), err.toString());
-          } else {
-            LOG.debug("Commit of {} failed ({})", offsets.keySet(), err.toString());
-          }
-          failing = true;
-        });
+        .onSuccess(
+            v -> {
+              for (PartitionState ps : states) {
+                ps.committed(offsets.get(ps.tp));
+              }
+              if (failing) {
+                LOG.info("Commits succeed again");
+                failing = false;
+              }
+              if (LOG.isDebugEnabled()) {
+                LOG.debug("Committed {}", offsets);
+              }
+              onSuccess.run();
+            })
+        .onFailure(
+            err -> {
+              // A rebalance or a coordinator move fails commits for a while; say so once, not per
+              // commit.
+              if (!failing && !closed) {
+                LOG.warn("Commit of {} failed ({}); will retry", offsets.keySet(), err.toString());
+              } else {
+                LOG.debug("Commit of {} failed ({})", offsets.keySet(), err.toString());
+              }
+              failing = true;
+            });
   }
 }

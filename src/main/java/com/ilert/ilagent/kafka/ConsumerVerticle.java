@@ -72,67 +72,109 @@ public final class ConsumerVerticle extends VerticleBase {
   public Future<?> start() {
     errors = new KafkaErrors(context, config.kafka().properties(), this::publishState);
     Set<String> topics = new LinkedHashSet<>(config.topics());
-    requests = new Requests(client,
-        config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken()));
+    requests =
+        new Requests(
+            client,
+            config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken()));
     if (config.policy() != null) {
       metrics.policyTopic();
     }
-    Future<Void> deadLettersReady = config.kafka().deadLetterTopic() == null
-        ? Future.succeededFuture()
-        : DeadLetters.create(vertx, config.kafka()).map(d -> {
-          deadLetters = d;
-          return null;
-        });
+    Future<Void> deadLettersReady =
+        config.kafka().deadLetterTopic() == null
+            ? Future.succeededFuture()
+            : DeadLetters.create(vertx, config.kafka())
+                .map(
+                    d -> {
+                      deadLetters = d;
+                      return null;
+                    });
     // Creating the Kafka client resolves broker names: keep it off the event loop.
     return deadLettersReady
         .compose(v -> vertx.executeBlocking(() -> KafkaSettings.createConsumer(config.kafka())))
-        .compose(consumer -> {
-          wire(consumer);
-          return stream.subscribe(topics);
-        })
-        .onSuccess(v -> {
-          subscribed = true;
-          phase.running();
-          committer.start();
-          lag.start();
-          LOG.info("Subscribed to {} as group {}", topics, config.kafka().groupId());
-          publishState();
-        });
+        .compose(
+            consumer -> {
+              wire(consumer);
+              return stream.subscribe(topics);
+            })
+        .onSuccess(
+            v -> {
+              subscribed = true;
+              phase.running();
+              committer.start();
+              lag.start();
+              LOG.info("Subscribed to {} as group {}", topics, config.kafka().groupId());
+              publishState();
+            });
   }
 
   private void wire(ManagedConsumer consumer) {
     stream = KafkaReadStream.create(vertx, consumer);
-    partitions = new Partitions(Backpressure.DEFAULT, new Partitions.Fetching() {
-      @Override
-      public void pause(Set<TopicPartition> tps) {
-        stream.pause(tps);
-      }
+    partitions =
+        new Partitions(
+            Backpressure.DEFAULT,
+            new Partitions.Fetching() {
+              @Override
+              public void pause(Set<TopicPartition> tps) {
+                stream.pause(tps);
+              }
 
-      @Override
-      public void resume(Set<TopicPartition> tps) {
-        stream.resume(tps);
-      }
-    });
+              @Override
+              public void resume(Set<TopicPartition> tps) {
+                stream.resume(tps);
+              }
+            });
     waiters = new Waiters(vertx);
     DeliveryConfig delivery = config.delivery();
-    outcomes = new Outcomes(deadLetters, partitions, metrics, delivery.retryMaxMs(), this::fail,
-        this::progress);
-    dispatcher = new Dispatcher(vertx, delivery.maxInFlight(), requests::send,
-        new Pacer(delivery.rateLimits()),
-        RetryPolicy.withDefaults(delivery.retryMaxMs(),
-            () -> ThreadLocalRandom.current().nextDouble()),
-        RetryPolicy.withDefaults(Math.min(delivery.retryMaxMs(), RetryPolicy.PING_RETRY_BUDGET_MS),
-            () -> ThreadLocalRandom.current().nextDouble()),
-        outcomes, metrics);
-    committer = new Committer(vertx, this::commitTimed, partitions,
-        config.kafka().commitIntervalMs(), errors::healthy);
+    outcomes =
+        new Outcomes(
+            deadLetters, partitions, metrics, delivery.retryMaxMs(), this::fail, this::progress);
+    dispatcher =
+        new Dispatcher(
+            vertx,
+            delivery.maxInFlight(),
+            requests::send,
+            new Pacer(delivery.rateLimits()),
+            RetryPolicy.withDefaults(
+                delivery.retryMaxMs(), () -> ThreadLocalRandom.current().nextDouble()),
+            RetryPolicy.withDefaults(
+                Math.min(delivery.retryMaxMs(), RetryPolicy.PING_RETRY_BUDGET_MS),
+                () -> ThreadLocalRandom.current().nextDouble()),
+            outcomes,
+            metrics);
+    committer =
+        new Committer(
+            vertx,
+            this::commitTimed,
+            partitions,
+            config.kafka().commitIntervalMs(),
+            errors::healthy);
     lag = new LagReporter(vertx, stream::endOffsets, partitions, metrics);
-    pings = new PingCoalescing(vertx, delivery.rateLimits().pingIntervalMs(), dispatcher,
-        outcomes::coalesced, outcomes::dropped);
-    rebalances = new Rebalances(vertx, partitions, dispatcher, pings, waiters, lag, REVOKE_WAIT_MS, stream::position, this::publishState);
-    intake = new Intake(config, partitions, dispatcher, pings, outcomes, metrics, deadLetters != null);
-    bridge = new RebalanceBridge(consumer, new RebalancesOnContext(context, errors, rebalances), ManagedConsumer.CALL_TIMEOUT,
-        Duration.ofMillis(REVOKE_WAIT_MS));
+    pings =
+        new PingCoalescing(
+            vertx,
+            delivery.rateLimits().pingIntervalMs(),
+            dispatcher,
+            outcomes::coalesced,
+            outcomes::dropped);
+    rebalances =
+        new Rebalances(
+            vertx,
+            partitions,
+            dispatcher,
+            pings,
+            waiters,
+            lag,
+            REVOKE_WAIT_MS,
+            stream::position,
+            this::publishState);
+    intake =
+        new Intake(config, partitions, dispatcher, pings, outcomes, metrics, deadLetters != null);
+    bridge =
+        new RebalanceBridge(
+            consumer,
+            new RebalancesOnContext(context, errors, rebalances),
+            ManagedConsumer.CALL_TIMEOUT,
+            Duration.ofMillis(REVOKE_WAIT_MS));
     consumer.rebalanceBridge(bridge);
     stream.pollTimeout(POLL_TIMEOUT);
     stream.exceptionHandler(errors::report);
@@ -148,7 +190,10 @@ public final class ConsumerVerticle extends VerticleBase {
     long bound = phase.failed() ? config.shutdown().exitDelayMs() : config.shutdown().timeoutMs();
     long deadline = System.currentTimeMillis() + bound;
     return drain(bound)
-        .compose(v -> committer.commitFinal(Math.max(deadline, System.currentTimeMillis() + FINAL_COMMIT_MIN_MS)))
+        .compose(
+            v ->
+                committer.commitFinal(
+                    Math.max(deadline, System.currentTimeMillis() + FINAL_COMMIT_MIN_MS)))
         .recover(err -> Future.succeededFuture())
         .compose(v -> close());
   }
@@ -169,16 +214,26 @@ public final class ConsumerVerticle extends VerticleBase {
   /** A commit, its round trip measured. */
   private Future<Void> commitTimed(Map<TopicPartition, OffsetAndMetadata> offsets) {
     long start = System.nanoTime();
-    return stream.commit(offsets).<Void>mapEmpty().onSuccess(v -> metrics.committed(System.nanoTime() - start));
+    return stream
+        .commit(offsets)
+        .<Void>mapEmpty()
+        .onSuccess(v -> metrics.committed(System.nanoTime() - start));
   }
 
-  /** A record cannot be finished: stop taking records, keep it uncommitted, and have the agent exit 1. */
+  /**
+   * A record cannot be finished: stop taking records, keep it uncommitted, and have the agent exit
+   * 1.
+   */
   private void fail(RecordRef ref, String why) {
     if (!phase.fail()) {
       return;
     }
-    ref.log(() -> LOG.error("{}; its offset stays uncommitted, exiting with code 1 in {} ms", why,
-        config.shutdown().exitDelayMs()));
+    ref.log(
+        () ->
+            LOG.error(
+                "{}; its offset stays uncommitted, exiting with code 1 in {} ms",
+                why,
+                config.shutdown().exitDelayMs()));
     stopTaking(true);
     publishState();
     vertx.eventBus().publish(Addresses.DELIVERY_FAILED, why);
@@ -204,15 +259,22 @@ public final class ConsumerVerticle extends VerticleBase {
       phase.stopped();
       return Future.succeededFuture();
     }
-    LOG.info("Waiting up to {} ms for {} deliveries in flight, {} waiting to retry and {} before them",
-        boundMs, dispatcher.inFlight(), dispatcher.waiting(), dispatcher.queued());
-    return waiters.until(this::quiet, boundMs)
-        .recover(err -> {
-          LOG.warn("{} deliveries not finished in time; they stay uncommitted and are delivered again after a restart",
-              dispatcher.inFlight() + dispatcher.waiting() + dispatcher.queued());
-          dispatcher.halt();
-          return Future.succeededFuture();
-        })
+    LOG.info(
+        "Waiting up to {} ms for {} deliveries in flight, {} waiting to retry and {} before them",
+        boundMs,
+        dispatcher.inFlight(),
+        dispatcher.waiting(),
+        dispatcher.queued());
+    return waiters
+        .until(this::quiet, boundMs)
+        .recover(
+            err -> {
+              LOG.warn(
+                  "{} deliveries not finished in time; they stay uncommitted and are delivered again after a restart",
+                  dispatcher.inFlight() + dispatcher.waiting() + dispatcher.queued());
+              dispatcher.halt();
+              return Future.succeededFuture();
+            })
         .onComplete(ar -> phase.stopped());
   }
 
@@ -226,7 +288,9 @@ public final class ConsumerVerticle extends VerticleBase {
     if (deadLetters != null) {
       deadLetters.close();
     }
-    return stream.close().onFailure(err -> LOG.warn("Closing the Kafka consumer: {}", err.toString()));
+    return stream
+        .close()
+        .onFailure(err -> LOG.warn("Closing the Kafka consumer: {}", err.toString()));
   }
 
   private void publishState() {

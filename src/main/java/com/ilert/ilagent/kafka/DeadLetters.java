@@ -40,7 +40,12 @@ final class DeadLetters {
   /** Creates the producer off the event loop (it resolves broker names). */
   static Future<DeadLetters> create(Vertx vertx, KafkaConfig config) {
     return vertx
-        .executeBlocking(() -> new KafkaProducer<>(producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer()))
+        .executeBlocking(
+            () ->
+                new KafkaProducer<>(
+                    producerProperties(config),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer()))
         .map(p -> new DeadLetters(config.deadLetterTopic(), KafkaWriteStream.create(vertx, p)));
   }
 
@@ -51,11 +56,14 @@ final class DeadLetters {
   static Map<String, Object> producerProperties(KafkaConfig config) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "ilagent-dead-letters");
-    config.properties().forEach((k, v) -> {
-      if (ProducerConfig.configNames().contains(k)) {
-        props.put(k, v);
-      }
-    });
+    config
+        .properties()
+        .forEach(
+            (k, v) -> {
+              if (ProducerConfig.configNames().contains(k)) {
+                props.put(k, v);
+              }
+            });
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers()));
     // A dead letter replaces a commit: it must be written for sure, and once.
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -67,7 +75,8 @@ final class DeadLetters {
     return topic;
   }
 
-  Future<Void> send(ConsumerRecord<byte[], byte[]> record, String reason, String detail, IlertAnswer answer) {
+  Future<Void> send(
+      ConsumerRecord<byte[], byte[]> record, String reason, String detail, IlertAnswer answer) {
     Headers headers = new RecordHeaders(record.headers().toArray());
     header(headers, REASON, reason);
     header(headers, DETAIL, detail);

@@ -56,8 +56,15 @@ final class Dispatcher {
   private boolean halted;
   private boolean dispatching;
 
-  Dispatcher(Vertx vertx, int maxInFlight, Function<Work, Future<Reply>> send, Pacer pacer,
-      RetryPolicy eventPolicy, RetryPolicy pingPolicy, Listener listener, AgentMetrics metrics) {
+  Dispatcher(
+      Vertx vertx,
+      int maxInFlight,
+      Function<Work, Future<Reply>> send,
+      Pacer pacer,
+      RetryPolicy eventPolicy,
+      RetryPolicy pingPolicy,
+      Listener listener,
+      AgentMetrics metrics) {
     this.vertx = vertx;
     this.pacer = pacer;
     this.lanes = new OrderingLanes<>(maxInFlight);
@@ -163,8 +170,12 @@ final class Dispatcher {
       work.firstAttemptMs = now;
     }
     work.paced = pacer.sent(work.requestKind(), work.pacedKey(), now);
-    send.apply(work).onComplete((reply, err) ->
-        answered(work, err == null ? reply : Reply.networkError(String.valueOf(err.getMessage()))));
+    send.apply(work)
+        .onComplete(
+            (reply, err) ->
+                answered(
+                    work,
+                    err == null ? reply : Reply.networkError(String.valueOf(err.getMessage()))));
   }
 
   private void answered(Work work, Reply reply) {
@@ -195,7 +206,9 @@ final class Dispatcher {
   private void retryOrGiveUp(Work work, Reply reply) {
     long now = System.currentTimeMillis();
     long retryAfter = reply.retryAfterMs(now);
-    long policyDelay = policy(work).nextDelayMs(work.attempts, now - work.firstAttemptMs, reply.outcome(), retryAfter);
+    long policyDelay =
+        policy(work)
+            .nextDelayMs(work.attempts, now - work.firstAttemptMs, reply.outcome(), retryAfter);
     if (policyDelay < 0) {
       lanes.complete(work);
       listener.failed(work, reply);
@@ -205,19 +218,31 @@ final class Dispatcher {
     long delay = reply.outcome() == Outcome.RATE_LIMITED ? 0 : policyDelay;
     if (LOG.isInfoEnabled()) {
       var ref = work.where();
-      String why = reply.answer() != null ? "ilert answered " + reply.answer().status() : reply.error();
-      ref.log(() -> LOG.info("{}: attempt {} failed ({}), {}", ref, work.attempts, why,
-          delay == 0 ? "retrying when its key may send again" : "retrying in " + delay + " ms"));
+      String why =
+          reply.answer() != null ? "ilert answered " + reply.answer().status() : reply.error();
+      ref.log(
+          () ->
+              LOG.info(
+                  "{}: attempt {} failed ({}), {}",
+                  ref,
+                  work.attempts,
+                  why,
+                  delay == 0
+                      ? "retrying when its key may send again"
+                      : "retrying in " + delay + " ms"));
     }
     metrics.retry();
     lanes.suspend(work);
     suspended.add(work);
-    work.retryTimer = vertx.setTimer(Math.max(1, delay), id -> {
-      work.retryTimer = -1;
-      if (lanes.resume(work)) {
-        dispatch();
-      }
-    });
+    work.retryTimer =
+        vertx.setTimer(
+            Math.max(1, delay),
+            id -> {
+              work.retryTimer = -1;
+              if (lanes.resume(work)) {
+                dispatch();
+              }
+            });
   }
 
   private RetryPolicy policy(Work work) {
@@ -236,10 +261,14 @@ final class Dispatcher {
     if (gateTimers.containsKey(gate)) {
       return;
     }
-    gateTimers.put(gate, vertx.setTimer(Math.max(1, waitMs), id -> {
-      gateTimers.remove(gate);
-      lanes.releaseHeld(gate);
-      dispatch();
-    }));
+    gateTimers.put(
+        gate,
+        vertx.setTimer(
+            Math.max(1, waitMs),
+            id -> {
+              gateTimers.remove(gate);
+              lanes.releaseHeld(gate);
+              dispatch();
+            }));
   }
 }

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes a polled batch in: tracks each record's offset, maps it (event, ping, policy update or a
  * reason to skip), gives it an ordering key and hands it to the dispatcher (pings through {@link
- * PingCoalescing}); then pauses partitions that hold too much. Records of partitions no longer assigned, or arriving while the agent stops, are left
- * alone (uncommitted, for the next owner or start). Runs on one event loop.
+ * PingCoalescing}); then pauses partitions that hold too much. Records of partitions no longer
+ * assigned, or arriving while the agent stops, are left alone (uncommitted, for the next owner or
+ * start). Runs on one event loop.
  */
 final class Intake {
   private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
@@ -43,9 +44,17 @@ final class Intake {
   private final AgentMetrics metrics;
   private final boolean keepRecords;
 
-  /** @param keepRecords whether records are kept for a dead letter (a dead-letter topic is set) */
-  Intake(AgentConfig config, Partitions partitions, Dispatcher dispatcher, PingCoalescing pings,
-      Outcomes outcomes, AgentMetrics metrics, boolean keepRecords) {
+  /**
+   * @param keepRecords whether records are kept for a dead letter (a dead-letter topic is set)
+   */
+  Intake(
+      AgentConfig config,
+      Partitions partitions,
+      Dispatcher dispatcher,
+      PingCoalescing pings,
+      Outcomes outcomes,
+      AgentMetrics metrics,
+      boolean keepRecords) {
     this.config = config;
     this.eventMapper = new EventMapper(config.mapping());
     this.heartbeatTopics = new HashSet<>(config.kafka().heartbeatTopics());
@@ -84,7 +93,11 @@ final class Intake {
       }
       if (done > 0) {
         metrics.alreadyDone(done);
-        LOG.debug("topic={} partition={}: {} records completed before skipped", tp.topic(), tp.partition(), done);
+        LOG.debug(
+            "topic={} partition={}: {} records completed before skipped",
+            tp.topic(),
+            tp.partition(),
+            done);
       }
       if (taken + done > 0) {
         metrics.consumed(tp.topic(), taken + done);
@@ -102,8 +115,13 @@ final class Intake {
    */
   private void rewind(PartitionState ps, long from) {
     long last = ps.offsets.lastAdded();
-    LOG.warn("topic={} partition={}: fetch position moved back from {} to {} (log truncated?); tracking again from {}",
-        ps.tp.topic(), ps.tp.partition(), last + 1, from, from);
+    LOG.warn(
+        "topic={} partition={}: fetch position moved back from {} to {} (log truncated?); tracking again from {}",
+        ps.tp.topic(),
+        ps.tp.partition(),
+        last + 1,
+        from,
+        from);
     int before = ps.epoch;
     ps.rewind(from);
     Predicate<Work> stale = w -> w.partition == ps && w.epoch <= before && w.offset >= from;
@@ -120,15 +138,28 @@ final class Intake {
     } else if (policy) {
       result = policyMapper.map(record.value());
     } else {
-      result = eventMapper.map(topic, record.partition(), record.offset(), record.key(), record.value(), headers(record));
+      result =
+          eventMapper.map(
+              topic,
+              record.partition(),
+              record.offset(),
+              record.key(),
+              record.value(),
+              headers(record));
     }
     if (result instanceof MappingResult.Skip skip) {
       outcomes.skipped(ps, record, skip, policy);
       return;
     }
     int bytes = record.value() == null ? 0 : record.value().length;
-    Work work = new Work(ps, record.offset(), result, orderingKey(ps, record, result), bytes,
-        keepRecords ? record : null);
+    Work work =
+        new Work(
+            ps,
+            record.offset(),
+            result,
+            orderingKey(ps, record, result),
+            bytes,
+            keepRecords ? record : null);
     partitions.hold(ps, bytes);
     if (work.heartbeat()) {
       pings.take(work);
@@ -148,7 +179,8 @@ final class Intake {
     return headers;
   }
 
-  private Object orderingKey(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult result) {
+  private Object orderingKey(
+      PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult result) {
     Ordering ordering = config.delivery().ordering();
     if (ordering == Ordering.PARTITION || result instanceof MappingResult.PolicyUpdate) {
       // Policy updates of a partition go one at a time, in offset order: which policy a routing
@@ -157,7 +189,10 @@ final class Intake {
     }
     if (ordering == Ordering.KEY) {
       // ISO-8859-1 maps every byte to one char: a lossless, cheap key. A null key is its own lane.
-      String key = record.key() == null ? "\u0000" : "k" + new String(record.key(), StandardCharsets.ISO_8859_1);
+      String key =
+          record.key() == null
+              ? "\u0000"
+              : "k" + new String(record.key(), StandardCharsets.ISO_8859_1);
       return ps.tp.toString() + '\u0000' + key;
     }
     if (result instanceof MappingResult.Event event && event.alertKey() != null) {

@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class LagReporter {
   static final long INTERVAL_MS = 5_000;
+
   /** Rounds skipped after a failed request (no leader, broker away): about 30 s. */
   static final int SKIP_AFTER_FAILURE = 5;
 
@@ -28,8 +29,11 @@ final class LagReporter {
   private int skip;
   private long timer = -1;
 
-  LagReporter(Vertx vertx, Function<Set<TopicPartition>, Future<Map<TopicPartition, Long>>> endOffsets,
-      Partitions partitions, AgentMetrics metrics) {
+  LagReporter(
+      Vertx vertx,
+      Function<Set<TopicPartition>, Future<Map<TopicPartition, Long>>> endOffsets,
+      Partitions partitions,
+      AgentMetrics metrics) {
     this.vertx = vertx;
     this.endOffsets = endOffsets;
     this.partitions = partitions;
@@ -56,20 +60,24 @@ final class LagReporter {
     Set<TopicPartition> tps = new HashSet<>();
     partitions.all().forEach(ps -> tps.add(ps.tp));
     outstanding = true;
-    endOffsets.apply(tps).onComplete((ends, err) -> {
-      outstanding = false;
-      if (err != null) {
-        skip = SKIP_AFTER_FAILURE;
-        return;
-      }
-      ends.forEach((tp, end) -> {
-        PartitionState ps = partitions.get(tp);
-        long done = ps == null ? -1 : ps.offsets.committable();
-        if (end != null && done >= 0) {
-          metrics.lag(tp.topic(), tp.partition(), Math.max(0, end - done));
-        }
-      });
-    });
+    endOffsets
+        .apply(tps)
+        .onComplete(
+            (ends, err) -> {
+              outstanding = false;
+              if (err != null) {
+                skip = SKIP_AFTER_FAILURE;
+                return;
+              }
+              ends.forEach(
+                  (tp, end) -> {
+                    PartitionState ps = partitions.get(tp);
+                    long done = ps == null ? -1 : ps.offsets.committable();
+                    if (end != null && done >= 0) {
+                      metrics.lag(tp.topic(), tp.partition(), Math.max(0, end - done));
+                    }
+                  });
+            });
   }
 
   /** A partition left: its lag is another member's to report. */

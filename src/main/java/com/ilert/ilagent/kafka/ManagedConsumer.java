@@ -43,25 +43,29 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
   @Override
   public void subscribe(Collection<String> topics, ConsumerRebalanceListener streamListener) {
     ConsumerRebalanceListener first = bridge;
-    super.subscribe(topics, first == null ? streamListener : new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        first.onPartitionsRevoked(partitions);
-        streamListener.onPartitionsRevoked(partitions);
-      }
+    super.subscribe(
+        topics,
+        first == null
+            ? streamListener
+            : new ConsumerRebalanceListener() {
+              @Override
+              public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                first.onPartitionsRevoked(partitions);
+                streamListener.onPartitionsRevoked(partitions);
+              }
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        first.onPartitionsAssigned(partitions);
-        streamListener.onPartitionsAssigned(partitions);
-      }
+              @Override
+              public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                first.onPartitionsAssigned(partitions);
+                streamListener.onPartitionsAssigned(partitions);
+              }
 
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        first.onPartitionsLost(partitions);
-        streamListener.onPartitionsLost(partitions);
-      }
-    });
+              @Override
+              public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                first.onPartitionsLost(partitions);
+                streamListener.onPartitionsLost(partitions);
+              }
+            });
   }
 
   @Override

@@ -17,11 +17,13 @@ import java.util.Base64;
  */
 public final class OffsetMetadata {
   static final String PREFIX = "ilagent1:";
+
   /** The broker's default offset.metadata.max.bytes. */
   static final int MAX_CHARS = 4_096;
 
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
   /** Raw bytes whose Base64 fits MAX_CHARS after the prefix. */
   private static final int MAX_BYTES = (MAX_CHARS - PREFIX.length()) / 4 * 3;
 
@@ -50,7 +52,8 @@ public final class OffsetMetadata {
     public boolean run(long start, long length) {
       long gap = start - next;
       if (gap < 0 || length < 1) {
-        throw new IllegalArgumentException("runs must be ascending and at or above the committed offset");
+        throw new IllegalArgumentException(
+            "runs must be ascending and at or above the committed offset");
       }
       if (size + varintSize(gap) + varintSize(length) > MAX_BYTES) {
         complete = false; // what fits: a shorter list is still a true one

@@ -16,10 +16,10 @@ import java.util.function.Predicate;
  * <p>An item's life: submitted (queued) → started by {@link #next()} (in flight, holding one of the
  * slots) → {@link #complete}d. An item that must wait for a retry is {@link #suspend}ed: it gives
  * its slot back but keeps its key's lane blocked, so nothing of its key overtakes it; {@link
- * #resume} makes it startable again, ahead of items never started. The caller may {@link
- * #holdFirst hold} the next startable entry aside under a gate (e.g. an integration key that is
- * backed off after a 429) and {@link #releaseHeld release} the gate later: held entries are not
- * looked at again meanwhile, so other keys flow however many entries wait behind a closed gate.
+ * #resume} makes it startable again, ahead of items never started. The caller may {@link #holdFirst
+ * hold} the next startable entry aside under a gate (e.g. an integration key that is backed off
+ * after a 429) and {@link #releaseHeld release} the gate later: held entries are not looked at
+ * again meanwhile, so other keys flow however many entries wait behind a closed gate.
  *
  * <p>This class keeps the lanes and the slots; the {@link StartLine} keeps the order in which
  * entries start and the held ones, {@link Suspensions} the items waiting for a retry.
@@ -39,7 +39,9 @@ public final class OrderingLanes<T> {
   private final Suspensions<T> suspensions = new Suspensions<>();
   private int queued;
 
-  /** @param maxInFlight the total number of items that may run at once, at least 1 */
+  /**
+   * @param maxInFlight the total number of items that may run at once, at least 1
+   */
   public OrderingLanes(int maxInFlight) {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);

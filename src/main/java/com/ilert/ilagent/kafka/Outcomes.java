@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a finished record means for its offset: delivered or skipped records are done; records
- * given up on (bad input, rejected by ilert) go to the dead-letter topic first when there is one;
- * an event whose retry budget is spent, or a dead letter that cannot be written, fails the agent
- * and stays uncommitted. A ping that keeps failing is logged and done: it never holds events back.
+ * What a finished record means for its offset: delivered or skipped records are done; records given
+ * up on (bad input, rejected by ilert) go to the dead-letter topic first when there is one; an
+ * event whose retry budget is spent, or a dead letter that cannot be written, fails the agent and
+ * stays uncommitted. A ping that keeps failing is logged and done: it never holds events back.
  */
 final class Outcomes implements Dispatcher.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Outcomes.class);
@@ -34,11 +34,16 @@ final class Outcomes implements Dispatcher.Listener {
   /**
    * @param deadLetters the dead-letter topic's writer, or null without one
    * @param fail stops the agent with exit code 1: the record and the reason for the log
-   * @param progress called after an offset completed (commit soon) or a record finished, once
-   *     the state is updated
+   * @param progress called after an offset completed (commit soon) or a record finished, once the
+   *     state is updated
    */
-  Outcomes(DeadLetters deadLetters, Partitions partitions, AgentMetrics metrics, long retryMaxMs,
-      BiConsumer<RecordRef, String> fail, Runnable progress) {
+  Outcomes(
+      DeadLetters deadLetters,
+      Partitions partitions,
+      AgentMetrics metrics,
+      long retryMaxMs,
+      BiConsumer<RecordRef, String> fail,
+      Runnable progress) {
     this.deadLetters = deadLetters;
     this.partitions = partitions;
     this.metrics = metrics;
@@ -53,7 +58,11 @@ final class Outcomes implements Dispatcher.Listener {
   }
 
   /** A record that is not sent (see {@link MappingResult.Skip}). */
-  void skipped(PartitionState ps, ConsumerRecord<byte[], byte[]> record, MappingResult.Skip skip, boolean policy) {
+  void skipped(
+      PartitionState ps,
+      ConsumerRecord<byte[], byte[]> record,
+      MappingResult.Skip skip,
+      boolean policy) {
     metrics.skipped(skip.reason());
     if (policy) {
       metrics.policyUpdate(skip.reason() == SkipReason.FILTERED ? "filtered" : "skipped");
@@ -61,7 +70,12 @@ final class Outcomes implements Dispatcher.Listener {
     if (skip.reason() == SkipReason.FILTERED) {
       // Filtering is the configured, normal case (often most records): no warning per record.
       if (LOG.isDebugEnabled()) {
-        LOG.debug("topic={} partition={} offset={}: filtered out: {}", record.topic(), record.partition(), record.offset(), skip.detail());
+        LOG.debug(
+            "topic={} partition={} offset={}: filtered out: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            skip.detail());
       }
       complete(ps, ps.epoch, record.offset());
       return;
@@ -75,8 +89,12 @@ final class Outcomes implements Dispatcher.Listener {
   public void delivered(Work work, Reply reply) {
     if (!work.policy() && reply.unexpectedSuccess() && unexpected.add(reply.answer().status())) {
       RecordRef ref = work.where();
-      ref.log(() -> LOG.warn("{}: ilert answered {} instead of 202; counted as delivered (is --api_url ilert's, or does a proxy answer?). Said once per status.",
-          ref, reply.answer().status()));
+      ref.log(
+          () ->
+              LOG.warn(
+                  "{}: ilert answered {} instead of 202; counted as delivered (is --api_url ilert's, or does a proxy answer?). Said once per status.",
+                  ref,
+                  reply.answer().status()));
     }
     if (LOG.isDebugEnabled()) {
       RecordRef ref = work.where();
@@ -104,7 +122,14 @@ final class Outcomes implements Dispatcher.Listener {
       metrics.policyUpdate("rejected");
     }
     partitions.release(work.partition, work.bytes);
-    giveUp(work.partition, work.epoch, work.offset, work.record, SkipReason.REJECTED.label(), reply.describe(), reply.answer());
+    giveUp(
+        work.partition,
+        work.epoch,
+        work.offset,
+        work.record,
+        SkipReason.REJECTED.label(),
+        reply.describe(),
+        reply.answer());
   }
 
   @Override
@@ -112,8 +137,14 @@ final class Outcomes implements Dispatcher.Listener {
     partitions.release(work.partition, work.bytes);
     RecordRef ref = work.where();
     if (work.heartbeat()) {
-      ref.log(() -> LOG.warn("{}: ping for key {} failed after {} attempts, skipped: {}", ref,
-          Redaction.key(work.key()), work.attempts, reply.describe()));
+      ref.log(
+          () ->
+              LOG.warn(
+                  "{}: ping for key {} failed after {} attempts, skipped: {}",
+                  ref,
+                  Redaction.key(work.key()),
+                  work.attempts,
+                  reply.describe()));
       metrics.ping("topic", "failed");
       complete(work.partition, work.epoch, work.offset);
       return;
@@ -122,12 +153,18 @@ final class Outcomes implements Dispatcher.Listener {
     if (work.policy()) {
       metrics.policyUpdate("failed");
     }
-    fail.accept(ref, String.format("%s: %s not delivered after %d attempts within --retry_max_ms=%d (%s)",
-        ref, work.what(), work.attempts, retryMaxMs, reply.describe()));
+    fail.accept(
+        ref,
+        String.format(
+            "%s: %s not delivered after %d attempts within --retry_max_ms=%d (%s)",
+            ref, work.what(), work.attempts, retryMaxMs, reply.describe()));
     progress.run();
   }
 
-  /** A heartbeat record whose liveness a later record's ping carries: done without a ping of its own. */
+  /**
+   * A heartbeat record whose liveness a later record's ping carries: done without a ping of its
+   * own.
+   */
   void coalesced(Work work) {
     metrics.ping("topic", "coalesced");
     partitions.release(work.partition, work.bytes);
@@ -140,34 +177,52 @@ final class Outcomes implements Dispatcher.Listener {
     progress.run();
   }
 
-  /** Completes a record given up on, after writing it to the dead-letter topic when there is one. */
-  private void giveUp(PartitionState ps, int epoch, long offset, ConsumerRecord<byte[], byte[]> record,
-      String reason, String detail, IlertAnswer answer) {
+  /**
+   * Completes a record given up on, after writing it to the dead-letter topic when there is one.
+   */
+  private void giveUp(
+      PartitionState ps,
+      int epoch,
+      long offset,
+      ConsumerRecord<byte[], byte[]> record,
+      String reason,
+      String detail,
+      IlertAnswer answer) {
     if (deadLetters == null || record == null) {
       complete(ps, epoch, offset);
       return;
     }
     deadLettersPending++;
     ps.active++;
-    deadLetters.send(record, reason, detail, answer).onComplete((v, err) -> {
-      deadLettersPending--;
-      ps.active--;
-      if (err == null) {
-        metrics.deadLettered();
-        complete(ps, epoch, offset);
-      } else {
-        RecordRef ref = RecordRef.of(record.topic(), record.partition(), record.offset());
-        fail.accept(ref, ref + ": cannot write to dead-letter topic " + deadLetters.topic() + " (" + err + ")");
-        progress.run();
-      }
-    });
+    deadLetters
+        .send(record, reason, detail, answer)
+        .onComplete(
+            (v, err) -> {
+              deadLettersPending--;
+              ps.active--;
+              if (err == null) {
+                metrics.deadLettered();
+                complete(ps, epoch, offset);
+              } else {
+                RecordRef ref = RecordRef.of(record.topic(), record.partition(), record.offset());
+                fail.accept(
+                    ref,
+                    ref
+                        + ": cannot write to dead-letter topic "
+                        + deadLetters.topic()
+                        + " ("
+                        + err
+                        + ")");
+                progress.run();
+              }
+            });
   }
 
   private void complete(PartitionState ps, int epoch, long offset) {
     if (!ps.stale(epoch, offset) && ps.offsets.complete(offset)) {
-      partitions.progressed(ps); // it may have been the record that held the partition's commits back
+      partitions.progressed(
+          ps); // it may have been the record that held the partition's commits back
     }
     progress.run();
   }
-
 }

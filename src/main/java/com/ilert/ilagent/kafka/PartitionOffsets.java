@@ -5,8 +5,8 @@ import java.util.function.LongConsumer;
 
 /**
  * Tracks the records of one assigned partition from hand-out to completion and tells which offset
- * may be committed: never one past a record that is still pending, so a crash or a delivery
- * failure redelivers it (at-least-once).
+ * may be committed: never one past a record that is still pending, so a crash or a delivery failure
+ * redelivers it (at-least-once).
  *
  * <p>Offsets are kept in a growable ring buffer in increasing order, with a done flag each; the
  * completed prefix is popped as soon as its head completes. In-order completion is O(1),
@@ -113,9 +113,9 @@ public final class PartitionOffsets {
   }
 
   /**
-   * The fetch position moved back to {@code from} (log truncation after an unclean leader
-   * election, or an offset reset): records at and above it are new records, whatever was tracked
-   * there is forgotten, and the lower position must be committed again.
+   * The fetch position moved back to {@code from} (log truncation after an unclean leader election,
+   * or an offset reset): records at and above it are new records, whatever was tracked there is
+   * forgotten, and the lower position must be committed again.
    */
   public void rewind(long from) {
     int mask = offsets.length - 1;
@@ -224,12 +224,13 @@ public final class PartitionOffsets {
 
   /** Calls {@code action} with every offset {@link #forEachDoneRun} covers, in increasing order. */
   public void forEachDoneAboveCommittable(LongConsumer action) {
-    forEachDoneRun((start, length) -> {
-      for (long o = start; o < start + length; o++) {
-        action.accept(o);
-      }
-      return true;
-    });
+    forEachDoneRun(
+        (start, length) -> {
+          for (long o = start; o < start + length; o++) {
+            action.accept(o);
+          }
+          return true;
+        });
   }
 
   private boolean takeKnownDone(long offset) {
@@ -269,7 +270,8 @@ public final class PartitionOffsets {
       head = (head + 1) & mask;
       size--;
     }
-    // Give memory back after a burst; shrinking at a quarter (growing at full) keeps it amortized O(1).
+    // Give memory back after a burst; shrinking at a quarter (growing at full) keeps it amortized
+    // O(1).
     if (offsets.length > MIN_CAPACITY && size < (offsets.length >>> 2)) {
       resize(offsets.length >>> 1);
     }

@@ -12,24 +12,32 @@ import org.apache.kafka.common.TopicPartition;
 final class PartitionState {
   final TopicPartition tp;
   final PartitionOffsets offsets = new PartitionOffsets();
+
   /** Records received and not finished (queued, waiting for a retry or in flight). */
   int buffered;
 
   long bufferedBytes;
+
   /** Deliveries on the wire plus dead-letter writes under way: what a revoke waits for. */
   int active;
 
   boolean paused;
+
   /** The highest offset whose delivery started, or -1. */
   long maxStarted = -1;
+
   /** Where consumption started (committed offset or reset), once known; -1 before. */
   long startPosition = -1;
+
   /** Being revoked: nothing of it starts any more; what is on the wire may still complete. */
   boolean leaving;
+
   /** Set once revoked or lost: nothing of it starts or is committed any more. */
   boolean revoked;
+
   /** Bumped when the fetch position moves back; see {@link #stale}. */
   int epoch;
+
   /**
    * The completed offsets above the committed one no longer all fit in a commit's metadata (at the
    * last commit): more would be delivered again after a crash, so the partition pauses.
@@ -37,6 +45,7 @@ final class PartitionState {
   boolean metadataFull;
 
   private final List<long[]> rewinds = new ArrayList<>(0);
+
   /** The metadata of the last commit (completed offsets above it), "" when none. */
   private String committedMetadata = "";
 

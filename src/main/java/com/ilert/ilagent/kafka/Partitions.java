@@ -28,8 +28,10 @@ final class Partitions {
   private final Fetching kafka;
   private long records;
   private long bytes;
+
   /** Set by a stop: everything stays paused. */
   private boolean frozen;
+
   /** Partitions were paused for the process-wide bound: resume them once below it. */
   private boolean processPaused;
 

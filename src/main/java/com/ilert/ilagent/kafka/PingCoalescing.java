@@ -25,7 +25,11 @@ final class PingCoalescing {
    * @param coalesced a record replaced on its trailing ping by a newer one: it is done
    * @param dropped a record that no longer rides on a ping (its partition was revoked): not done
    */
-  PingCoalescing(Vertx vertx, long intervalMs, Dispatcher dispatcher, Consumer<Work> coalesced,
+  PingCoalescing(
+      Vertx vertx,
+      long intervalMs,
+      Dispatcher dispatcher,
+      Consumer<Work> coalesced,
       Consumer<Work> dropped) {
     this.vertx = vertx;
     this.coalescer = new HeartbeatCoalescer<>(intervalMs);
@@ -36,7 +40,8 @@ final class PingCoalescing {
 
   /** A heartbeat record: pinged now, or riding on its key's trailing ping. */
   void take(Work work) {
-    HeartbeatCoalescer.Decision<Work> d = coalescer.onRecord(work.key(), work, System.currentTimeMillis());
+    HeartbeatCoalescer.Decision<Work> d =
+        coalescer.onRecord(work.key(), work, System.currentTimeMillis());
     if (d.sendNow()) {
       dispatcher.submit(work);
       return;
@@ -65,18 +70,21 @@ final class PingCoalescing {
     }
     vertx.cancelTimer(timer);
     timerDueAt = dueAt;
-    timer = vertx.setTimer(Math.max(1, dueAt - System.currentTimeMillis()), id -> {
-      timer = -1;
-      timerDueAt = Long.MAX_VALUE;
-      for (HeartbeatCoalescer.Due<Work> due : coalescer.due(System.currentTimeMillis())) {
-        if (due.token().stale()) {
-          dropped.accept(due.token());
-        } else {
-          dispatcher.submit(due.token());
-        }
-      }
-      dispatcher.dispatch();
-      schedule();
-    });
+    timer =
+        vertx.setTimer(
+            Math.max(1, dueAt - System.currentTimeMillis()),
+            id -> {
+              timer = -1;
+              timerDueAt = Long.MAX_VALUE;
+              for (HeartbeatCoalescer.Due<Work> due : coalescer.due(System.currentTimeMillis())) {
+                if (due.token().stale()) {
+                  dropped.accept(due.token());
+                } else {
+                  dispatcher.submit(due.token());
+                }
+              }
+              dispatcher.dispatch();
+              schedule();
+            });
   }
 }

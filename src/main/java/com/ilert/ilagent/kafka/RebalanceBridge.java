@@ -22,10 +22,9 @@ import org.slf4j.LoggerFactory;
  * consumer may still be used and the group waits for them:
  *
  * <ul>
- *   <li>Assigned: reads each partition's committed offset and start position, and commits the
- *       start position of a partition that has no committed offset yet, so a restart on 'latest'
- *       does not skip what was produced while the agent was down. Then the event loop learns the
- *       starts.
+ *   <li>Assigned: reads each partition's committed offset and start position, and commits the start
+ *       position of a partition that has no committed offset yet, so a restart on 'latest' does not
+ *       skip what was produced while the agent was down. Then the event loop learns the starts.
  *   <li>Revoked: the event loop abandons the partitions' waiting work and finishes what is on the
  *       wire (bounded), and hands back the offsets to commit, which are committed here, before the
  *       partitions can move to another member. Nothing of them is sent after this returns.
@@ -45,7 +44,8 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     void assigned(Map<TopicPartition, Start> starts);
 
     /** Completes with the offsets to commit for the partitions. */
-    CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> partitions);
+    CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(
+        Set<TopicPartition> partitions);
 
     void lost(Set<TopicPartition> partitions);
   }
@@ -60,7 +60,8 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
    * @param callTimeout bound of each blocking consumer call made here
    * @param revokeWait how long a revoke waits for the event loop to finish the partitions' work
    */
-  RebalanceBridge(Consumer<?, ?> consumer, Lifecycle lifecycle, Duration callTimeout, Duration revokeWait) {
+  RebalanceBridge(
+      Consumer<?, ?> consumer, Lifecycle lifecycle, Duration callTimeout, Duration revokeWait) {
     this.consumer = consumer;
     this.lifecycle = lifecycle;
     this.callTimeout = callTimeout;
@@ -113,8 +114,10 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      LOG.warn("Revoking {}: the event loop did not answer in time ({}); their uncommitted records are delivered again by the next owner",
-          partitions, e.toString());
+      LOG.warn(
+          "Revoking {}: the event loop did not answer in time ({}); their uncommitted records are delivered again by the next owner",
+          partitions,
+          e.toString());
     }
     if (!offsets.isEmpty()) {
       commit(offsets, "revoked partitions");
@@ -124,7 +127,9 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
   @Override
   public void onPartitionsLost(Collection<TopicPartition> partitions) {
     if (!partitions.isEmpty() && !closing) {
-      LOG.warn("Lost {} (the group moved on without this member); their uncommitted records are delivered again", partitions);
+      LOG.warn(
+          "Lost {} (the group moved on without this member); their uncommitted records are delivered again",
+          partitions);
       lifecycle.lost(new HashSet<>(partitions));
     }
   }
@@ -136,7 +141,10 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     } catch (WakeupException | InterruptException e) {
       throw e;
     } catch (RuntimeException e) {
-      LOG.warn("Reading the committed offsets of {} failed ({}); their starts are resolved later", tps, e.toString());
+      LOG.warn(
+          "Reading the committed offsets of {} failed ({}); their starts are resolved later",
+          tps,
+          e.toString());
       return Map.of();
     }
   }
@@ -147,7 +155,11 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     } catch (WakeupException | InterruptException e) {
       throw e;
     } catch (RuntimeException e) {
-      LOG.warn("topic={} partition={}: reading the start position failed ({}); resolved later", tp.topic(), tp.partition(), e.toString());
+      LOG.warn(
+          "topic={} partition={}: reading the start position failed ({}); resolved later",
+          tp.topic(),
+          tp.partition(),
+          e.toString());
       return -1;
     }
   }

@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event loop's side of a rebalance (see {@link RebalanceBridge}): partitions join with their
- * start positions; revoked partitions stop starting work at once, drop what waits, finish what is on
- * the wire within a bound and hand back the offsets to commit; lost partitions are dropped. After a
- * revoke nothing of the partition is sent or committed by this agent again: a retry waiting for a
- * 429's back-off must not re-send an ALERT the new owner already followed with its RESOLVE.
+ * start positions; revoked partitions stop starting work at once, drop what waits, finish what is
+ * on the wire within a bound and hand back the offsets to commit; lost partitions are dropped.
+ * After a revoke nothing of the partition is sent or committed by this agent again: a retry waiting
+ * for a 429's back-off must not re-send an ALERT the new owner already followed with its RESOLVE.
  */
 final class Rebalances {
   private static final Logger LOG = LoggerFactory.getLogger(Rebalances.class);
@@ -37,11 +37,20 @@ final class Rebalances {
   private boolean resolving;
 
   /**
-   * @param position asks the consumer for a partition's position (for starts not read at assignment)
+   * @param position asks the consumer for a partition's position (for starts not read at
+   *     assignment)
    * @param changed called when what /ready reports may have changed
    */
-  Rebalances(Vertx vertx, Partitions partitions, Dispatcher dispatcher, PingCoalescing pings, Waiters waiters,
-      LagReporter lag, long revokeWaitMs, Function<TopicPartition, Future<Long>> position, Runnable changed) {
+  Rebalances(
+      Vertx vertx,
+      Partitions partitions,
+      Dispatcher dispatcher,
+      PingCoalescing pings,
+      Waiters waiters,
+      LagReporter lag,
+      long revokeWaitMs,
+      Function<TopicPartition, Future<Long>> position,
+      Runnable changed) {
     this.vertx = vertx;
     this.partitions = partitions;
     this.dispatcher = dispatcher;
@@ -60,12 +69,13 @@ final class Rebalances {
 
   void assigned(Map<TopicPartition, RebalanceBridge.Start> starts) {
     assignedOnce = true;
-    starts.forEach((tp, start) -> {
-      PartitionState ps = partitions.add(tp);
-      if (start.position() >= 0) {
-        started(ps, start.position(), start.committed());
-      }
-    });
+    starts.forEach(
+        (tp, start) -> {
+          PartitionState ps = partitions.add(tp);
+          if (start.position() >= 0) {
+            started(ps, start.position(), start.committed());
+          }
+        });
     if (!starts.isEmpty()) {
       LOG.info("Assigned {}", starts.keySet());
     }
@@ -86,17 +96,24 @@ final class Rebalances {
     Set<PartitionState> set = new HashSet<>(leaving);
     dispatcher.drop(w -> set.contains(w.partition));
     pings.drop(w -> set.contains(w.partition));
-    return waiters.until(() -> leaving.stream().allMatch(ps -> ps.active == 0), revokeWaitMs)
-        .recover(err -> {
-          LOG.warn("Revoking {}: requests still under way after {} ms are delivered again by the next owner", tps, revokeWaitMs);
-          return Future.succeededFuture();
-        })
-        .map(v -> {
-          Map<TopicPartition, OffsetAndMetadata> offsets = Committer.offsetsFor(leaving, new ArrayList<>());
-          forget(tps);
-          LOG.info("Revoked {}", tps);
-          return offsets;
-        });
+    return waiters
+        .until(() -> leaving.stream().allMatch(ps -> ps.active == 0), revokeWaitMs)
+        .recover(
+            err -> {
+              LOG.warn(
+                  "Revoking {}: requests still under way after {} ms are delivered again by the next owner",
+                  tps,
+                  revokeWaitMs);
+              return Future.succeededFuture();
+            })
+        .map(
+            v -> {
+              Map<TopicPartition, OffsetAndMetadata> offsets =
+                  Committer.offsetsFor(leaving, new ArrayList<>());
+              forget(tps);
+              LOG.info("Revoked {}", tps);
+              return offsets;
+            });
   }
 
   void lost(Set<TopicPartition> tps) {
@@ -119,17 +136,28 @@ final class Rebalances {
     if (committed != null) {
       done = OffsetMetadata.decode(committed.offset(), committed.metadata());
       if (done == null) {
-        LOG.info("topic={} partition={}: the committed offset's metadata was not written by this agent; records from offset {} on are delivered again",
-            ps.tp.topic(), ps.tp.partition(), committed.offset());
+        LOG.info(
+            "topic={} partition={}: the committed offset's metadata was not written by this agent; records from offset {} on are delivered again",
+            ps.tp.topic(),
+            ps.tp.partition(),
+            committed.offset());
         done = new long[0];
       }
     }
     ps.start(position, committed, done);
     if (done.length > 0) {
-      LOG.info("topic={} partition={}: starting at offset {}; {} records above it were completed before and are skipped",
-          ps.tp.topic(), ps.tp.partition(), position, done.length);
+      LOG.info(
+          "topic={} partition={}: starting at offset {}; {} records above it were completed before and are skipped",
+          ps.tp.topic(),
+          ps.tp.partition(),
+          position,
+          done.length);
     } else {
-      LOG.info("topic={} partition={}: starting at offset {}", ps.tp.topic(), ps.tp.partition(), position);
+      LOG.info(
+          "topic={} partition={}: starting at offset {}",
+          ps.tp.topic(),
+          ps.tp.partition(),
+          position);
     }
   }
 
@@ -144,18 +172,21 @@ final class Rebalances {
     for (PartitionState ps : partitions.all()) {
       if (!ps.startKnown()) {
         resolving = true;
-        position.apply(ps.tp).onComplete((pos, err) -> {
-          resolving = false;
-          if (err != null) {
-            vertx.setTimer(RESOLVE_RETRY_MS, id -> resolveStarts());
-            return;
-          }
-          if (!ps.revoked && !ps.startKnown()) {
-            started(ps, pos, null);
-            changed.run();
-          }
-          resolveStarts();
-        });
+        position
+            .apply(ps.tp)
+            .onComplete(
+                (pos, err) -> {
+                  resolving = false;
+                  if (err != null) {
+                    vertx.setTimer(RESOLVE_RETRY_MS, id -> resolveStarts());
+                    return;
+                  }
+                  if (!ps.revoked && !ps.startKnown()) {
+                    started(ps, pos, null);
+                    changed.run();
+                  }
+                  resolveStarts();
+                });
         return;
       }
     }

@@ -25,17 +25,22 @@ final class RebalancesOnContext implements RebalanceBridge.Lifecycle {
 
   @Override
   public void assigned(Map<TopicPartition, RebalanceBridge.Start> starts) {
-    context.runOnContext(v -> {
-      errors.healthy();
-      rebalances.assigned(starts);
-    });
+    context.runOnContext(
+        v -> {
+          errors.healthy();
+          rebalances.assigned(starts);
+        });
   }
 
   @Override
-  public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> tps) {
+  public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(
+      Set<TopicPartition> tps) {
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> offsets = new CompletableFuture<>();
-    context.runOnContext(v -> rebalances.revoked(tps).onComplete((result, err) ->
-        offsets.complete(err == null ? result : Map.of())));
+    context.runOnContext(
+        v ->
+            rebalances
+                .revoked(tps)
+                .onComplete((result, err) -> offsets.complete(err == null ? result : Map.of())));
     return offsets;
   }
 

@@ -21,7 +21,10 @@ final class RecordRef {
   }
 
   static RecordRef of(String topic, int partition, long offset) {
-    return new RecordRef(topic, partition, offset,
+    return new RecordRef(
+        topic,
+        partition,
+        offset,
         "topic=" + topic + " partition=" + partition + " offset=" + offset);
   }
 

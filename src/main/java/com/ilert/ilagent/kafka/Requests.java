@@ -14,7 +14,9 @@ final class Requests {
   private final IlertClient client;
   private final PolicyClient policies;
 
-  /** @param policies the policy client, or null when there is no policy topic */
+  /**
+   * @param policies the policy client, or null when there is no policy topic
+   */
   Requests(IlertClient client, PolicyClient policies) {
     this.client = client;
     this.policies = policies;
@@ -22,7 +24,8 @@ final class Requests {
 
   Future<Reply> send(Work work) {
     if (work.result instanceof MappingResult.Event event) {
-      return Reply.of(client.sendEvent(event.integrationKey(), event.body()), event.integrationKey());
+      return Reply.of(
+          client.sendEvent(event.integrationKey(), event.body()), event.integrationKey());
     }
     if (work.result instanceof MappingResult.PolicyUpdate update) {
       return policies.apply(update).map(r -> new Reply(r.outcome(), r.answer(), r.detail()));

@@ -1,8 +1,8 @@
 package com.ilert.ilagent.kafka;
 
 /**
- * A suspended item of {@link OrderingLanes} that may start again. It stays in the {@link
- * StartLine} when the item completes meanwhile: it is marked cancelled and dropped lazily.
+ * A suspended item of {@link OrderingLanes} that may start again. It stays in the {@link StartLine}
+ * when the item completes meanwhile: it is marked cancelled and dropped lazily.
  */
 final class Resumed<T> {
   final T item;

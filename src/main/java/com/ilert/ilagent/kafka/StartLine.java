@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 
 /**
  * The entries of {@link OrderingLanes} that may start, in the order they may: resumed items first
- * (they were first in line already), then the ready entries in the order they became ready. A
- * ready entry is a {@link Lane} (its first waiting item may start) or a null-key item itself.
+ * (they were first in line already), then the ready entries in the order they became ready. A ready
+ * entry is a {@link Lane} (its first waiting item may start) or a null-key item itself.
  *
  * <p>The first entry may be {@link #holdFirst held} aside under a gate and {@link #releaseHeld
  * released} later: held entries are not looked at again meanwhile, so other keys flow however many

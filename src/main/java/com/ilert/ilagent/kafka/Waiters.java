@@ -20,16 +20,21 @@ final class Waiters {
     this.vertx = vertx;
   }
 
-  /** Completes once {@code condition} holds, or fails with a TimeoutException after {@code boundMs}. */
+  /**
+   * Completes once {@code condition} holds, or fails with a TimeoutException after {@code boundMs}.
+   */
   Future<Void> until(BooleanSupplier condition, long boundMs) {
     if (condition.getAsBoolean()) {
       return Future.succeededFuture();
     }
     Waiter w = new Waiter(condition, Promise.promise());
-    w.timer = vertx.setTimer(Math.max(1, boundMs), id -> {
-      waiting.remove(w);
-      w.promise.tryFail(new TimeoutException("not done within " + boundMs + " ms"));
-    });
+    w.timer =
+        vertx.setTimer(
+            Math.max(1, boundMs),
+            id -> {
+              waiting.remove(w);
+              w.promise.tryFail(new TimeoutException("not done within " + boundMs + " ms"));
+            });
     waiting.add(w);
     return w.promise.future();
   }

@@ -15,21 +15,31 @@ final class Work {
   final Object orderingKey;
   final int bytes;
   final long receivedNanos;
+
   /** The Kafka record, kept only when a dead letter may be written from it; else null. */
   final ConsumerRecord<byte[], byte[]> record;
 
   /** Attempts started so far. */
   int attempts;
+
   /** When the first attempt started (epoch ms), or 0. */
   long firstAttemptMs;
+
   /** The retry timer while waiting for the next attempt, or -1. */
   long retryTimer = -1;
+
   /** Since when the pacer holds it back (epoch ms), or -1. */
   long heldSince = -1;
+
   /** The pacer's record of the attempt on the wire. */
   Pacer.Sent paced;
 
-  Work(PartitionState partition, long offset, MappingResult result, Object orderingKey, int bytes,
+  Work(
+      PartitionState partition,
+      long offset,
+      MappingResult result,
+      Object orderingKey,
+      int bytes,
       ConsumerRecord<byte[], byte[]> record) {
     this.partition = partition;
     this.epoch = partition.epoch;
@@ -73,7 +83,9 @@ final class Work {
     return heartbeat() ? RequestKind.PING : RequestKind.OTHER_API;
   }
 
-  /** The key the pacer limits it by; null for API calls, which only the process-wide limit covers. */
+  /**
+   * The key the pacer limits it by; null for API calls, which only the process-wide limit covers.
+   */
   String pacedKey() {
     return policy() ? null : key();
   }
@@ -81,13 +93,21 @@ final class Work {
   /** What is sent, for a log line; keys masked. */
   String what() {
     if (result instanceof MappingResult.PolicyUpdate u) {
-      return "policy update (routing key " + u.routingKey() + ", level " + u.level() + ", user "
-          + Redaction.email(u.email()) + ")";
+      return "policy update (routing key "
+          + u.routingKey()
+          + ", level "
+          + u.level()
+          + ", user "
+          + Redaction.email(u.email())
+          + ")";
     }
     return (heartbeat() ? "ping for key " : "event for key ") + Redaction.key(key());
   }
 
-  /** Names the record in log lines: topic, partition and offset. Built only when something is logged. */
+  /**
+   * Names the record in log lines: topic, partition and offset. Built only when something is
+   * logged.
+   */
   RecordRef where() {
     return RecordRef.of(partition.tp.topic(), partition.tp.partition(), offset);
   }

@@ -17,13 +17,14 @@ import ch.qos.logback.core.status.NopStatusListener;
  * console appender on stdout, {@link #PATTERN}, everything at WARN until {@link Logging#configure}
  * applies -v and the format. Found by logback through {@code META-INF/services}.
  *
- * <p>A logback configuration given with {@code -Dlogback.configurationFile}, or a
- * {@code logback-test.xml} on the class path (the tests), is used instead.
+ * <p>A logback configuration given with {@code -Dlogback.configurationFile}, or a {@code
+ * logback-test.xml} on the class path (the tests), is used instead.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_NORMAL_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
-  /** Text lines: {@code 2025-01-31T12:00:00.123+01:00 WARN  ConsumerVerticle - message}. */
-  public static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
+  /** Text lines: {@code 2025-01-31T12:00:00.123+01:00 WARN ConsumerVerticle - message}. */
+  public static final String PATTERN =
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} - %msg%n";
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {

@@ -25,8 +25,8 @@ import org.slf4j.MDC;
  *
  * <p>Levels (-v): 0-1 warn, 2 info, 3+ debug (libraries stay at warn below 4).
  *
- * <p>Formats: {@code text} (the default) keeps the pattern of {@link LogConfigurator}. {@code json} writes one
- * JSON object per line:
+ * <p>Formats: {@code text} (the default) keeps the pattern of {@link LogConfigurator}. {@code json}
+ * writes one JSON object per line:
  *
  * <pre>{@code
  * {"timestamp":"2025-01-31T12:00:00.123+01:00","message":"...","logger":"com.ilert...",
@@ -45,7 +45,10 @@ public final class Logging {
   public static final String MDC_PARTITION = "partition";
   public static final String MDC_OFFSET = "offset";
 
-  /** The encoders that {@link LogConfigurator} configured, so that switching back to text restores them. */
+  /**
+   * The encoders that {@link LogConfigurator} configured, so that switching back to text restores
+   * them.
+   */
   private static final Map<ConsoleAppender<ILoggingEvent>, Encoder<ILoggingEvent>> ORIGINAL =
       new IdentityHashMap<>();
 

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds an event's customDetails, what ilert shows with the alert: the payload's own
- * customDetails object if it has one; else, with --forward_message_payload, the payload without
- * integrationKey and apiKey (customDetails are shown to everyone who can see the alert); else
- * where the record came from (message key, topic, partition, offset). With --forward_headers the
- * record headers are added. Immutable.
+ * Builds an event's customDetails, what ilert shows with the alert: the payload's own customDetails
+ * object if it has one; else, with --forward_message_payload, the payload without integrationKey
+ * and apiKey (customDetails are shown to everyone who can see the alert); else where the record
+ * came from (message key, topic, partition, offset). With --forward_headers the record headers are
+ * added. Immutable.
  */
 final class CustomDetails {
   private final boolean forwardPayload;

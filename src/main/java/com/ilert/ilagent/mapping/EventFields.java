@@ -108,7 +108,6 @@ final class EventFields {
 
   static Rejection invalidType(String field, String expected, JsonNode node) {
     return new Rejection(
-        SkipReason.INVALID_FIELD,
-        field + " must be " + expected + ", not " + JsonTypes.name(node));
+        SkipReason.INVALID_FIELD, field + " must be " + expected + ", not " + JsonTypes.name(node));
   }
 }

@@ -71,14 +71,14 @@ public final class EventMapper {
     }
     this.alertKeyPath = path(config.mapKeyAlertKey());
     this.summaryPath = path(config.mapKeySummary());
-    this.eventTypes = new EventTypeMapping(
-        path(config.mapKeyEtype()),
-        given(config.mapValEtypeAlert()),
-        given(config.mapValEtypeAccept()),
-        given(config.mapValEtypeResolve()));
+    this.eventTypes =
+        new EventTypeMapping(
+            path(config.mapKeyEtype()),
+            given(config.mapValEtypeAlert()),
+            given(config.mapValEtypeAccept()),
+            given(config.mapValEtypeResolve()));
     this.filter = new PayloadFilter(given(config.filterKey()), given(config.filterVal()));
-    this.customDetails =
-        new CustomDetails(config.forwardMessagePayload(), config.forwardHeaders());
+    this.customDetails = new CustomDetails(config.forwardMessagePayload(), config.forwardHeaders());
   }
 
   static String given(String option) {
@@ -109,9 +109,17 @@ public final class EventMapper {
     return map(topic, partition, offset, key, value, List.of());
   }
 
-  /** As {@link #map(String, int, long, byte[], byte[])}, with the record's headers for --forward_headers. */
+  /**
+   * As {@link #map(String, int, long, byte[], byte[])}, with the record's headers for
+   * --forward_headers.
+   */
   public MappingResult map(
-      String topic, int partition, long offset, byte[] key, byte[] value, List<RecordHeader> headers) {
+      String topic,
+      int partition,
+      long offset,
+      byte[] key,
+      byte[] value,
+      List<RecordHeader> headers) {
     try {
       return mapOrThrow(topic, partition, offset, key, value, headers);
     } catch (Rejection r) {
@@ -122,7 +130,12 @@ public final class EventMapper {
   }
 
   private MappingResult mapOrThrow(
-      String topic, int partition, long offset, byte[] key, byte[] value, List<RecordHeader> headers)
+      String topic,
+      int partition,
+      long offset,
+      byte[] key,
+      byte[] value,
+      List<RecordHeader> headers)
       throws JsonProcessingException {
     ObjectNode payload = JsonRecords.parseObject(value);
     filter.apply(payload);
@@ -156,8 +169,7 @@ public final class EventMapper {
     for (String field : ARRAY_FIELDS) {
       setIfPresent(body, field, EventFields.array(payload, field));
     }
-    body.set(
-        "customDetails", customDetails.of(payload, topic, partition, offset, key, headers));
+    body.set("customDetails", customDetails.of(payload, topic, partition, offset, key, headers));
     putIfPresent(body, "routingKey", EventFields.text(payload, "routingKey"));
     setIfPresent(body, "labels", EventFields.object(payload, "labels"));
     for (String field : TRAILING_ARRAY_FIELDS) {

@@ -83,7 +83,9 @@ final class JsonRecords {
       throw new Rejection(
           SkipReason.INVALID_JSON,
           msg.contains("nesting depth")
-              ? "invalid JSON: nested too deep (more than " + EventMapper.MAX_NESTING_DEPTH + " levels)"
+              ? "invalid JSON: nested too deep (more than "
+                  + EventMapper.MAX_NESTING_DEPTH
+                  + " levels)"
               : "invalid JSON: exceeds a parser limit" + at(e.getLocation()));
     } catch (JsonEOFException e) {
       throw new Rejection(
@@ -103,7 +105,8 @@ final class JsonRecords {
       throw new Rejection(SkipReason.EMPTY, "blank value");
     }
     if (!node.isObject()) {
-      throw new Rejection(SkipReason.NOT_OBJECT, "JSON " + JsonTypes.name(node) + ", not an object");
+      throw new Rejection(
+          SkipReason.NOT_OBJECT, "JSON " + JsonTypes.name(node) + ", not an object");
     }
     return (ObjectNode) node;
   }
@@ -185,8 +188,9 @@ final class JsonRecords {
   }
 
   /**
-   * Why {@code key} cannot be used, or null when it can. The key becomes a URL path segment, so only
-   * URL-unreserved characters are accepted (ilert keys are alphanumeric), and never "." or "..".
+   * Why {@code key} cannot be used, or null when it can. The key becomes a URL path segment, so
+   * only URL-unreserved characters are accepted (ilert keys are alphanumeric), and never "." or
+   * "..".
    */
   static String keyProblem(String key) {
     if (key == null || key.isBlank()) {

@@ -25,6 +25,8 @@ public final class JsonTypes {
     if (v.isArray()) {
       return "an array";
     }
-    return v.isObject() ? "an object" : "a " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return v.isObject()
+        ? "an object"
+        : "a " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
   }
 }

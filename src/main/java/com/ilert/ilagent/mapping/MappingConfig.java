@@ -32,7 +32,17 @@ public record MappingConfig(
       String filterKey,
       String filterVal,
       boolean forwardMessagePayload) {
-    this(eventKey, mapKeyAlertKey, mapKeySummary, mapKeyEtype, mapValEtypeAlert, mapValEtypeAccept,
-        mapValEtypeResolve, filterKey, filterVal, forwardMessagePayload, false);
+    this(
+        eventKey,
+        mapKeyAlertKey,
+        mapKeySummary,
+        mapKeyEtype,
+        mapValEtypeAlert,
+        mapValEtypeAccept,
+        mapValEtypeResolve,
+        filterKey,
+        filterVal,
+        forwardMessagePayload,
+        false);
   }
 }

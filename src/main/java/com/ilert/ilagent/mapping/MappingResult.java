@@ -5,7 +5,10 @@ package com.ilert.ilagent.mapping;
  * to skip it.
  */
 public sealed interface MappingResult
-    permits MappingResult.Event, MappingResult.Heartbeat, MappingResult.PolicyUpdate, MappingResult.Skip {
+    permits MappingResult.Event,
+        MappingResult.Heartbeat,
+        MappingResult.PolicyUpdate,
+        MappingResult.Skip {
 
   /**
    * An ilert event ready to POST to {@code /v1/events/kafka/{integrationKey}}.
@@ -26,8 +29,8 @@ public sealed interface MappingResult
   record PolicyUpdate(String email, int level, String routingKey) implements MappingResult {}
 
   /**
-   * The record is not sent. {@code detail} is a short human text for the log line; it never holds an
-   * integration key in clear nor the payload.
+   * The record is not sent. {@code detail} is a short human text for the log line; it never holds
+   * an integration key in clear nor the payload.
    */
   record Skip(SkipReason reason, String detail) implements MappingResult {}
 }

@@ -19,7 +19,9 @@ public final class PayloadFilter {
    * filtering would page people). Configuration checks it to name the option.
    */
   public static String problem(String key, String value) {
-    return value != null && key == null ? "needs --filter_key (the key whose value is compared)" : null;
+    return value != null && key == null
+        ? "needs --filter_key (the key whose value is compared)"
+        : null;
   }
 
   /** Both may be null (no filter); see {@link #problem}. */
@@ -31,10 +33,13 @@ public final class PayloadFilter {
     this.key = key;
     this.value = value;
     this.missingDetail = key == null ? null : "no top-level key " + JsonRecords.quote(key);
-    this.mismatchDetail = value == null ? null : JsonRecords.quote(key) + " is not " + JsonRecords.quote(value);
+    this.mismatchDetail =
+        value == null ? null : JsonRecords.quote(key) + " is not " + JsonRecords.quote(value);
   }
 
-  /** @throws Rejection with FILTERED when the payload does not pass */
+  /**
+   * @throws Rejection with FILTERED when the payload does not pass
+   */
   void apply(ObjectNode payload) {
     if (key == null) {
       return;

@@ -16,8 +16,8 @@ import java.util.List;
  *       missing or anything else counts as 0. The level is shift + --shift_offset, at least 0.
  *   <li>Routing key: the string values of the top-level fields --policy_routing_keys names, empty
  *       ones left out, joined with nothing in between ({@code location,slot} with {@code
- *       {"location":"powerplant","slot":"three50"}} gives {@code powerplantthree50}); none:
- *       skipped with MISSING_ROUTING_KEY.
+ *       {"location":"powerplant","slot":"three50"}} gives {@code powerplantthree50}); none: skipped
+ *       with MISSING_ROUTING_KEY.
  * </ol>
  *
  * Immutable; one instance serves every thread. Never throws from {@link #map}.
@@ -31,20 +31,31 @@ public final class PolicyMapper {
   private final PayloadFilter filter;
   private final String missingRoutingKeyDetail;
 
-  /** @throws IllegalArgumentException without routing-key fields or e-mail path, or a filter value without key */
+  /**
+   * @throws IllegalArgumentException without routing-key fields or e-mail path, or a filter value
+   *     without key
+   */
   public PolicyMapper(PolicyRules rules) {
     if (rules.routingKeyFields().isEmpty()) {
       throw new IllegalArgumentException("no routing-key fields");
     }
     this.routingKeyFields = rules.routingKeyFields();
-    this.emailPathText = EventMapper.given(rules.emailPath()) == null ? PolicyRules.DEFAULT_EMAIL_PATH : rules.emailPath();
+    this.emailPathText =
+        EventMapper.given(rules.emailPath()) == null
+            ? PolicyRules.DEFAULT_EMAIL_PATH
+            : rules.emailPath();
     this.emailPath = emailPathText.split("\\.", -1);
-    String shift = EventMapper.given(rules.shiftPath()) == null ? PolicyRules.DEFAULT_SHIFT_PATH : rules.shiftPath();
+    String shift =
+        EventMapper.given(rules.shiftPath()) == null
+            ? PolicyRules.DEFAULT_SHIFT_PATH
+            : rules.shiftPath();
     this.shiftPath = shift.split("\\.", -1);
     this.shiftOffset = rules.shiftOffset();
-    this.filter = new PayloadFilter(EventMapper.given(rules.filterKey()), EventMapper.given(rules.filterVal()));
-    this.missingRoutingKeyDetail = "no routing key: none of " + String.join(", ", routingKeyFields)
-        + " is a non-empty string";
+    this.filter =
+        new PayloadFilter(
+            EventMapper.given(rules.filterKey()), EventMapper.given(rules.filterVal()));
+    this.missingRoutingKeyDetail =
+        "no routing key: none of " + String.join(", ", routingKeyFields) + " is a non-empty string";
   }
 
   /**
@@ -69,7 +80,8 @@ public final class PolicyMapper {
       throw new Rejection(SkipReason.MISSING_EMAIL, "no e-mail at " + emailPathText);
     }
     if (!node.isTextual()) {
-      throw new Rejection(SkipReason.MISSING_EMAIL,
+      throw new Rejection(
+          SkipReason.MISSING_EMAIL,
           "the e-mail at " + emailPathText + " is " + JsonTypes.name(node) + ", not a string");
     }
     String email = node.textValue().trim();

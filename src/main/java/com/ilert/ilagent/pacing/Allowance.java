@@ -10,10 +10,10 @@ package com.ilert.ilagent.pacing;
  * Learned in a clean window it is <i>confirmed</i> (unless the count looked too small to be the
  * allowance); learned in the scope's first window (an earlier process may have used the server's
  * window) it is <i>tentative</i>: in the next clean window, once the tentative allowance is used,
- * single requests probe above it one at a time; the first 429 confirms it, and after
- * {@code max(2, a/2)} successes it is dropped as wrong. A told allowance is trusted: a 429 in an
- * unclean window does not lower it. A key may also take on another key's learned allowance,
- * tentatively, until it learns its own ({@link #adopt}).
+ * single requests probe above it one at a time; the first 429 confirms it, and after {@code max(2,
+ * a/2)} successes it is dropped as wrong. A told allowance is trusted: a 429 in an unclean window
+ * does not lower it. A key may also take on another key's learned allowance, tentatively, until it
+ * learns its own ({@link #adopt}).
  */
 final class Allowance {
   private final int told;
@@ -27,7 +27,9 @@ final class Allowance {
   /** What {@link #restore} puts back: what one 429 may have taught. */
   record Lesson(int learned, boolean confirmed, int learnedGeneration) {}
 
-  /** @param told the told allowance per window, 0 = none */
+  /**
+   * @param told the told allowance per window, 0 = none
+   */
   Allowance(int told) {
     this.told = told;
   }
@@ -66,7 +68,9 @@ final class Allowance {
    * had no 429, and that no probe is on the wire.
    */
   boolean mayProbeAbove(int generation, int counted) {
-    return learnedBinds() && !confirmed && learnedGeneration != generation
+    return learnedBinds()
+        && !confirmed
+        && learnedGeneration != generation
         && (told == 0 || counted < told);
   }
 

@@ -4,12 +4,12 @@ import com.ilert.ilagent.pacing.PacedScope.Probe;
 
 /**
  * Paces one scope's requests by the allowance in force: at most {@code a} counted requests in any
- * span of one window (plus a margin for latency jitter); a sliding log of send times
- * ({@link SendLog}), safe whatever the server window's phase. A backlog therefore goes out as a
- * burst of {@code a}, then the next burst one window later, as the server's window allows. Once
- * the allowance is used, single requests still go as probes: above a tentative allowance, and,
- * while the bounds on the window's length are far apart, one early probe per window, half-way
- * between them. A scope paced by a learned allowance also starts each window with a reset probe.
+ * span of one window (plus a margin for latency jitter); a sliding log of send times ({@link
+ * SendLog}), safe whatever the server window's phase. A backlog therefore goes out as a burst of
+ * {@code a}, then the next burst one window later, as the server's window allows. Once the
+ * allowance is used, single requests still go as probes: above a tentative allowance, and, while
+ * the bounds on the window's length are far apart, one early probe per window, half-way between
+ * them. A scope paced by a learned allowance also starts each window with a reset probe.
  *
  * <p>Reads the scope's {@link Allowance}, {@link ScopeWindow} and {@link ProbeGate}; the scope
  * records the answers in the log.
@@ -17,6 +17,7 @@ import com.ilert.ilagent.pacing.PacedScope.Probe;
 final class AllowancePacing {
   /** The window assumed before anything is known: ilert's minute. */
   static final long DEFAULT_WINDOW_MS = RateLimits.ILERT_WINDOW_MS;
+
   /**
    * Send times kept while nothing paces the scope: enough to take on another key's allowance
    * mid-window.
@@ -29,9 +30,11 @@ final class AllowancePacing {
   private final ProbeGate gate;
   private final SendLog log;
 
-  /** @param toldWindowMs the window the told allowance refers to */
-  AllowancePacing(Allowance allowance, long toldWindowMs, ScopeWindow window, ProbeGate gate,
-      SendLog log) {
+  /**
+   * @param toldWindowMs the window the told allowance refers to
+   */
+  AllowancePacing(
+      Allowance allowance, long toldWindowMs, ScopeWindow window, ProbeGate gate, SendLog log) {
     this.allowance = allowance;
     this.toldWindowMs = toldWindowMs;
     this.window = window;
@@ -68,13 +71,14 @@ final class AllowancePacing {
   /** A learned allowance starts every window with a probe once the previous window has run out. */
   boolean windowStartProbeDue(long now) {
     long w = windowMs();
-    return allowance.learnedBinds() && !gate.probing()
+    return allowance.learnedBinds()
+        && !gate.probing()
         && window.ranOut(now, w + PacedScope.marginMs(w));
   }
 
   /**
-   * A request of the current window went at {@code now}: logs it, and says which probe it is if
-   * the allowance is used.
+   * A request of the current window went at {@code now}: logs it, and says which probe it is if the
+   * allowance is used.
    */
   Probe sent(long now) {
     Probe probe = Probe.NONE;
@@ -103,7 +107,9 @@ final class AllowancePacing {
   }
 
   private boolean mayProbeAbove() {
-    return window.clean() && !window.limited() && !gate.probing()
+    return window.clean()
+        && !window.limited()
+        && !gate.probing()
         && allowance.mayProbeAbove(window.generation(), log.size());
   }
 

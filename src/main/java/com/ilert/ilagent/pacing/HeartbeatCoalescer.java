@@ -16,14 +16,16 @@ import java.util.function.Predicate;
  * record's liveness always reaches ilert, at most one interval late.
  *
  * <p>Each record is represented by a token of the caller's choosing (e.g. its offset handle):
+ *
  * <ul>
  *   <li>{@link #onRecord} answers {@link Decision#sendNow()}: ping now, commit the record after it.
  *   <li>Otherwise the record rides on the pending trailing ping (do not commit it yet), and the
- *       record it replaced there, {@link Decision#superseded()} (null for the first), is done: commit
- *       it now and count it {@code result="coalesced"}.
+ *       record it replaced there, {@link Decision#superseded()} (null for the first), is done:
+ *       commit it now and count it {@code result="coalesced"}.
  *   <li>{@link #due} at {@link #nextDueAt()} (a timer) returns the trailing pings to send now, each
  *       with the token riding on it; commit that record when its ping is done.
  * </ul>
+ *
  * So every record is committed within one interval (plus a ping's round trip) after it arrived.
  * Pure: times are epoch ms passed in; not thread-safe, one event loop owns it. Memory: a key is
  * held only while its interval runs or a trailing ping is pending.
@@ -52,10 +54,13 @@ public final class HeartbeatCoalescer<T> {
 
   private final long intervalMs;
   private final Map<String, KeyState<T>> states = new HashMap<>();
-  private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> Long.compare(a.dueAt(), b.dueAt()));
+  private final PriorityQueue<Pending> queue =
+      new PriorityQueue<>((a, b) -> Long.compare(a.dueAt(), b.dueAt()));
   private long nextPrune = Long.MIN_VALUE;
 
-  /** @param intervalMs normally {@link RateLimits#pingIntervalMs()} (12.24 s for ilert's 5 a minute) */
+  /**
+   * @param intervalMs normally {@link RateLimits#pingIntervalMs()} (12.24 s for ilert's 5 a minute)
+   */
   public HeartbeatCoalescer(long intervalMs) {
     if (intervalMs < 1) {
       throw new IllegalArgumentException("interval must be >= 1 ms: " + intervalMs);
@@ -107,8 +112,8 @@ public final class HeartbeatCoalescer<T> {
   }
 
   /**
-   * Every pending trailing ping, due or not (e.g. at shutdown, to send them or to leave their records
-   * uncommitted); nothing is pending afterwards.
+   * Every pending trailing ping, due or not (e.g. at shutdown, to send them or to leave their
+   * records uncommitted); nothing is pending afterwards.
    */
   public List<Due<T>> takeAll() {
     List<Due<T>> out = new ArrayList<>();

@@ -8,9 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * The {@link PacedScope} of every key the pacer holds state for, per kind: made on a key's first
- * request, at most {@link Pacer#MAX_KEYS} per kind (the least recently used going first), and
- * swept once idle with nothing pending (see "Memory" in {@link Pacer}). Requests for no key, and
- * kinds without keys, have no scope here. Not thread-safe.
+ * request, at most {@link Pacer#MAX_KEYS} per kind (the least recently used going first), and swept
+ * once idle with nothing pending (see "Memory" in {@link Pacer}). Requests for no key, and kinds
+ * without keys, have no scope here. Not thread-safe.
  */
 final class KeyScopes {
   static final long SWEEP_INTERVAL_MS = 60_000;
@@ -21,17 +21,21 @@ final class KeyScopes {
       new EnumMap<>(RequestKind.class);
   private long nextSweep = Long.MIN_VALUE;
 
-  /** @param idleMs how long a key must have been idle to be swept */
+  /**
+   * @param idleMs how long a key must have been idle to be swept
+   */
   KeyScopes(RateLimits limits, long idleMs) {
     this.limits = limits;
     this.idleMs = idleMs;
     for (RequestKind kind : new RequestKind[] {RequestKind.EVENT, RequestKind.PING}) {
-      keys.put(kind, new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, PacedScope> eldest) {
-          return size() > Pacer.MAX_KEYS;
-        }
-      });
+      keys.put(
+          kind,
+          new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, PacedScope> eldest) {
+              return size() > Pacer.MAX_KEYS;
+            }
+          });
     }
   }
 

@@ -8,22 +8,24 @@ import java.util.Set;
 
 /**
  * Decides which limit a 429 is about. ilert does not say; these heuristics decide, in order:
+ *
  * <ol>
  *   <li>A request for no key (other API calls), a process probe, or a request sent in a process
  *       window that already had a process-wide 429: the process.
  *   <li>A key's probe, or a request of a key window that already had its 429: that key.
- *   <li>A key's first 429 in its window: the key, unless within {@link Pacer#CLUSTER_MS} of it
- *       (a) two or more keys answered 429 while far below (less than half) the per-key allowance
- *       known for their kind (its own confirmed one, else the told one, else the largest confirmed
- *       for any key of that kind: ilert limits every key alike), or (b) three or more keys answered
- *       429 with counts that differ by 2x or more. A per-key limit stops every key at about the
- *       same count; the per-IP limit stops them wherever they happen to be. Keys that the cluster
- *       had already been put down to are then taken back.
+ *   <li>A key's first 429 in its window: the key, unless within {@link Pacer#CLUSTER_MS} of it (a)
+ *       two or more keys answered 429 while far below (less than half) the per-key allowance known
+ *       for their kind (its own confirmed one, else the told one, else the largest confirmed for
+ *       any key of that kind: ilert limits every key alike), or (b) three or more keys answered 429
+ *       with counts that differ by 2x or more. A per-key limit stops every key at about the same
+ *       count; the per-IP limit stops them wherever they happen to be. Keys that the cluster had
+ *       already been put down to are then taken back.
  * </ol>
+ *
  * A single key far below the known allowance is ambiguous (the per-IP limit, or a window an earlier
- * process used up before a restart): it is the key's, learned only tentatively. The cost of a
- * wrong "key" is one more 429 for the next key; a wrong "process" would stop every key for a
- * window. Not thread-safe.
+ * process used up before a restart): it is the key's, learned only tentatively. The cost of a wrong
+ * "key" is one more 429 for the next key; a wrong "process" would stop every key for a window. Not
+ * thread-safe.
  */
 final class LimitJudge {
   private record FirstLimit(long at, PacedScope scope, int accepted, boolean belowAllowance) {}
@@ -31,6 +33,7 @@ final class LimitJudge {
   private final PacedScope process;
   private final SharedAllowances shared;
   private final ArrayDeque<FirstLimit> cluster = new ArrayDeque<>();
+
   /** Set by {@link #verdict}: the key's count was far below its kind's known allowance. */
   private boolean judgedBelowAllowance;
 
@@ -43,11 +46,13 @@ final class LimitJudge {
   Verdict verdict(Sent sent, long now) {
     judgedBelowAllowance = false;
     PacedScope scope = sent.keyScope;
-    if (scope == null || sent.processPart.probe() != PacedScope.Probe.NONE
+    if (scope == null
+        || sent.processPart.probe() != PacedScope.Probe.NONE
         || process.limitedIn(sent.processPart)) {
       return Verdict.PROCESS;
     }
-    if (sent.keyPart.probe() != PacedScope.Probe.NONE || scope.limitedIn(sent.keyPart)
+    if (sent.keyPart.probe() != PacedScope.Probe.NONE
+        || scope.limitedIn(sent.keyPart)
         || sent.keyPart.generation() != scope.generation()) {
       return Verdict.KEY;
     }

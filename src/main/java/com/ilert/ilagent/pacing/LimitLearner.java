@@ -30,8 +30,8 @@ final class LimitLearner {
    * A 429 at {@code now} for {@code s} is this scope's limit.
    *
    * @param retryAfterMs the answer's Retry-After in ms, or -1
-   * @param countTrusted false when the count of this window looks too small to be the allowance;
-   *     it is then learned only tentatively
+   * @param countTrusted false when the count of this window looks too small to be the allowance; it
+   *     is then learned only tentatively
    */
   void limited(Sent s, long retryAfterMs, long now, boolean countTrusted) {
     undo = new Undo(window.save(), allowance.lesson(), gate.hold());

@@ -7,9 +7,10 @@ package com.ilert.ilagent.pacing;
  *
  * <p>The model: the server counts requests in fixed windows (ilert: a minute) and answers 429 once
  * a window's allowance is used, until the window resets. So:
+ *
  * <ul>
- *   <li><b>Allowance</b> ({@link AllowancePacing}): at most {@code a} counted requests in any
- *       span of one window (plus a margin for latency jitter), on a sliding log of send times.
+ *   <li><b>Allowance</b> ({@link AllowancePacing}): at most {@code a} counted requests in any span
+ *       of one window (plus a margin for latency jitter), on a sliding log of send times.
  *   <li><b>Learning the allowance</b> ({@link Allowance}): the requests answered (not 429) in our
  *       current window ({@link ScopeWindow}) when its first 429 arrives. What a window that is not
  *       <i>clean</i> teaches is <i>tentative</i> (an earlier process may have used the server's
@@ -20,15 +21,20 @@ package com.ilert.ilagent.pacing;
  *   <li><b>After a 429</b> ({@link LimitLearner}, {@link ProbeGate}): nothing goes until the
  *       expected reset; then one request goes alone (the probe); its success starts a new clean
  *       window, its 429 blocks again. A scope paced by a learned allowance also starts each later
- *       window with such a probe, so a window length that was learned too short costs one 429,
- *       not a burst.
+ *       window with such a probe, so a window length that was learned too short costs one 429, not
+ *       a burst.
  * </ul>
- * This class takes the pacer's questions and events and hands them to those parts, which share
- * the scope's {@link Allowance}, {@link ScopeWindow}, {@link ProbeGate} and {@link SendLog}.
+ *
+ * This class takes the pacer's questions and events and hands them to those parts, which share the
+ * scope's {@link Allowance}, {@link ScopeWindow}, {@link ProbeGate} and {@link SendLog}.
  */
 final class PacedScope {
-  /** How soon to ask again while a probe is on the wire (the caller asks again on every answer anyway). */
+  /**
+   * How soon to ask again while a probe is on the wire (the caller asks again on every answer
+   * anyway).
+   */
   static final long PROBE_POLL_MS = 100;
+
   static final long MIN_MARGIN_MS = 50;
 
   /** What a request was besides an ordinary one. */
@@ -171,7 +177,10 @@ final class PacedScope {
     allowance.demote();
   }
 
-  /** Takes back the last {@link #onLimited} of the current window: the 429 turned out to be another scope's. */
+  /**
+   * Takes back the last {@link #onLimited} of the current window: the 429 turned out to be another
+   * scope's.
+   */
   void undoLastLimit() {
     limits.undoLast();
   }
@@ -228,7 +237,11 @@ final class PacedScope {
 
   @Override
   public String toString() {
-    return "allowance " + allowance + " per " + pacing.windowMs() + " ms, window bounds "
+    return "allowance "
+        + allowance
+        + " per "
+        + pacing.windowMs()
+        + " ms, window bounds "
         + window.bounds()
         + (gate.blockedUntil() > 0 ? ", blocked until " + gate.blockedUntil() : "");
   }

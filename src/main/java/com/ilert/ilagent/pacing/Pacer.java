@@ -7,6 +7,7 @@ package com.ilert.ilagent.pacing;
  * one event loop owns it.
  *
  * <p>The caller, for every request:
+ *
  * <ol>
  *   <li>{@link #delayMs}: 0 means send now; otherwise keep the request (and the others of that key)
  *       queued and ask again after that many ms, or after the next {@link #answered}, whichever
@@ -16,9 +17,9 @@ package com.ilert.ilagent.pacing;
  * </ol>
  *
  * <p><b>Which limit a 429 is about.</b> ilert does not say; {@link LimitJudge} decides by
- * heuristics: a per-key limit stops every key at about the same count, the per-IP limit stops
- * them wherever they happen to be. What one key learns, the other keys of its kind take on
- * ({@link SharedAllowances}): ilert limits every key alike.
+ * heuristics: a per-key limit stops every key at about the same count, the per-IP limit stops them
+ * wherever they happen to be. What one key learns, the other keys of its kind take on ({@link
+ * SharedAllowances}): ilert limits every key alike.
  *
  * <p><b>Memory.</b> A key's state is dropped once it has been idle for {@link #IDLE_MS} (or two
  * windows, if longer) and nothing is pending; at most {@link #MAX_KEYS} keys per kind are kept, the
@@ -28,6 +29,7 @@ package com.ilert.ilagent.pacing;
 public final class Pacer {
   /** 429s of different keys this close together are judged together. */
   public static final long CLUSTER_MS = 1_000;
+
   public static final int MAX_KEYS = 10_000;
   public static final long IDLE_MS = 10 * 60_000;
 
@@ -46,7 +48,11 @@ public final class Pacer {
     final PacedScope.Sent keyPart;
     final PacedScope.Sent processPart;
 
-    private Sent(RequestKind kind, PacedScope keyScope, PacedScope.Sent keyPart, PacedScope.Sent processPart) {
+    private Sent(
+        RequestKind kind,
+        PacedScope keyScope,
+        PacedScope.Sent keyPart,
+        PacedScope.Sent processPart) {
       this.kind = kind;
       this.keyScope = keyScope;
       this.keyPart = keyPart;
@@ -86,7 +92,9 @@ public final class Pacer {
     return limits;
   }
 
-  /** 0 if a request for {@code key} may go at {@code now}; else ms until it is worth asking again. */
+  /**
+   * 0 if a request for {@code key} may go at {@code now}; else ms until it is worth asking again.
+   */
   public long delayMs(RequestKind kind, String key, long now) {
     keys.sweep(now);
     long delay = process.delayMs(now);
@@ -151,9 +159,9 @@ public final class Pacer {
   }
 
   /**
-   * The process's limit was just learned: allowances the keys learned may have been that limit
-   * seen from one key (every key stopped at about the same count), so each key probes above its
-   * own again, now under the process's allowance, and keeps it only if the key itself is stopped.
+   * The process's limit was just learned: allowances the keys learned may have been that limit seen
+   * from one key (every key stopped at about the same count), so each key probes above its own
+   * again, now under the process's allowance, and keeps it only if the key itself is stopped.
    */
   private void demoteKeys() {
     keys.forEach(PacedScope::demote);
@@ -168,8 +176,8 @@ public final class Pacer {
   }
 
   /**
-   * The allowance in force for a key, e.g. "50 per 60000 ms (learned)", or null when it is
-   * unpaced. Never contains the key.
+   * The allowance in force for a key, e.g. "50 per 60000 ms (learned)", or null when it is unpaced.
+   * Never contains the key.
    */
   public String describe(RequestKind kind, String key) {
     PacedScope scope = keys.existing(kind, key);

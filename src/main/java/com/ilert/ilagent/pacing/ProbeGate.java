@@ -5,8 +5,8 @@ import com.ilert.ilagent.pacing.PacedScope.Probe;
 /**
  * Holds a scope's requests back after a 429 and while a probe is on the wire. After a 429 nothing
  * goes until the expected reset (Retry-After, else the window's start + its upper bound, else
- * probes 1, 2, 4 ... 30 s apart); then one request goes alone, the reset probe: its success opens
- * a new window, its 429 blocks again. Probes of any kind go one at a time, and nothing else goes
+ * probes 1, 2, 4 ... 30 s apart); then one request goes alone, the reset probe: its success opens a
+ * new window, its 429 blocks again. Probes of any kind go one at a time, and nothing else goes
  * while one is out. Pure and mutable; part of a {@link PacedScope}.
  */
 final class ProbeGate {

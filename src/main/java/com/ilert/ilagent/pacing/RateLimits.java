@@ -11,15 +11,15 @@ import java.util.Locale;
  * <p><b>Defaults.</b> ilert documents 50 events per integration key, 5 pings per heartbeat key and
  * 700 requests per source IP, each per minute, enforced in a fixed window. Sending more than that
  * to ilert buys nothing: the surplus is answered 429 and has to wait for the next window anyway,
- * and a client that keeps running into the limit stays limited. So when a base URL points at
- * ilert itself (its host is {@code ilert.com} or a subdomain, as the defaults
- * {@code api.ilert.com} and {@code beat.ilert.com}) the documented limits are on by default: a
- * backlog then drains in the ideal time without a single 429. Any other host (a self-hosted
- * endpoint, a proxy, a test stand-in) has unknown limits, possibly none, so nothing is told and
- * nothing is slowed until that endpoint itself answers 429; from then on its limits are learned.
- * A told value from the command line, the configuration file or the environment always wins; 0
- * switches the told limit off. Several agents sharing one egress IP share its 700 requests: tell
- * each {@code --rate_limit_total 700/n}.
+ * and a client that keeps running into the limit stays limited. So when a base URL points at ilert
+ * itself (its host is {@code ilert.com} or a subdomain, as the defaults {@code api.ilert.com} and
+ * {@code beat.ilert.com}) the documented limits are on by default: a backlog then drains in the
+ * ideal time without a single 429. Any other host (a self-hosted endpoint, a proxy, a test
+ * stand-in) has unknown limits, possibly none, so nothing is told and nothing is slowed until that
+ * endpoint itself answers 429; from then on its limits are learned. A told value from the command
+ * line, the configuration file or the environment always wins; 0 switches the told limit off.
+ * Several agents sharing one egress IP share its 700 requests: tell each {@code --rate_limit_total
+ * 700/n}.
  *
  * <p>The per-IP default applies when the API URL is ilert's; the ping default when the heartbeat
  * URL is. The window is ilert's minute; {@link #WINDOW_PROPERTY} shortens it for benchmarks that
@@ -44,7 +44,8 @@ public record RateLimits(int perKeyEvents, int perKeyPings, int total, long wind
 
   public RateLimits {
     if (perKeyEvents < 0 || perKeyPings < 0 || total < 0) {
-      throw new IllegalArgumentException("rate limits must be >= 0: " + perKeyEvents + ", " + perKeyPings + ", " + total);
+      throw new IllegalArgumentException(
+          "rate limits must be >= 0: " + perKeyEvents + ", " + perKeyPings + ", " + total);
     }
     if (windowMs < 1) {
       throw new IllegalArgumentException("window must be >= 1 ms: " + windowMs);
@@ -56,7 +57,12 @@ public record RateLimits(int perKeyEvents, int perKeyPings, int total, long wind
    * host its requests go to (see the class comment).
    */
   public static RateLimits resolve(
-      Integer toldPerKey, Integer toldPing, Integer toldTotal, String apiUrl, String heartbeatUrl, long windowMs) {
+      Integer toldPerKey,
+      Integer toldPing,
+      Integer toldTotal,
+      String apiUrl,
+      String heartbeatUrl,
+      long windowMs) {
     boolean api = isIlert(apiUrl);
     boolean beat = isIlert(heartbeatUrl);
     return new RateLimits(
@@ -82,10 +88,10 @@ public record RateLimits(int perKeyEvents, int perKeyPings, int total, long wind
   }
 
   /**
-   * The shortest time between two pings of one heartbeat key that keeps within the ping limit:
-   * five pings must span a whole window plus the pacer's margin, so 12.24 s for ilert's 5 a
-   * minute, and the pacer never holds a coalesced heartbeat's trailing ping back. Without a told
-   * limit the same 5 a window: a ping says "alive", more of them say nothing new.
+   * The shortest time between two pings of one heartbeat key that keeps within the ping limit: five
+   * pings must span a whole window plus the pacer's margin, so 12.24 s for ilert's 5 a minute, and
+   * the pacer never holds a coalesced heartbeat's trailing ping back. Without a told limit the same
+   * 5 a window: a ping says "alive", more of them say nothing new.
    */
   public long pingIntervalMs() {
     int perWindow = perKeyPings > 0 ? perKeyPings : ILERT_PINGS_PER_KEY;

@@ -13,6 +13,7 @@ import java.util.Map;
 final class SharedAllowances {
   private final RateLimits limits;
   private final Map<RequestKind, Integer> largestConfirmed = new EnumMap<>(RequestKind.class);
+
   /** Per kind, the key whose learned allowance the other keys of that kind take on. */
   private final Map<RequestKind, PacedScope> reference = new EnumMap<>(RequestKind.class);
 

@@ -12,6 +12,7 @@ final class WindowEstimate {
 
   private long lo;
   private long hi;
+
   /** False while the bounds are another key's (adopted) or nothing was observed. */
   private boolean own;
 

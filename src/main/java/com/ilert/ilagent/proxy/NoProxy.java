@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
 public final class NoProxy {
   public static final NoProxy NONE = new NoProxy(List.of(), List.of(), false);
 
-  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
   private final List<String> domains;
   private final List<Network> networks;
@@ -90,7 +92,8 @@ public final class NoProxy {
     if (all) {
       return true;
     }
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     byte[] ip = literal(h);
     if (ip != null) {
       for (Network n : networks) {
@@ -106,7 +109,8 @@ public final class NoProxy {
       if (name.equals(bare)) {
         return true;
       }
-      if (name.endsWith(d) && (d.startsWith(".") || name.charAt(name.length() - d.length() - 1) == '.')) {
+      if (name.endsWith(d)
+          && (d.startsWith(".") || name.charAt(name.length() - d.length() - 1) == '.')) {
         return true;
       }
     }
@@ -145,8 +149,10 @@ public final class NoProxy {
       if (IPV4.matcher(s).matches()) {
         return InetAddress.getByName(s).getAddress();
       }
-      if (s.indexOf(':') >= 0 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
-        // In brackets the JDK parses the text as an IPv6 literal or refuses it; it never looks it up.
+      if (s.indexOf(':') >= 0
+          && s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+        // In brackets the JDK parses the text as an IPv6 literal or refuses it; it never looks it
+        // up.
         byte[] ip = InetAddress.getByName("[" + s + "]").getAddress();
         return ip;
       }

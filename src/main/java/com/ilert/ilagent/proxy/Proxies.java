@@ -64,10 +64,17 @@ public record Proxies(ProxyUrl http, ProxyUrl https, NoProxy noProxy, List<Strin
   /** The proxies without their credentials, for logs and {@code toString}. */
   @Override
   public String toString() {
-    return "Proxies[http=" + http + ", https=" + https + ", noProxy=" + (noProxy.isEmpty() ? "none" : "set") + "]";
+    return "Proxies[http="
+        + http
+        + ", https="
+        + https
+        + ", noProxy="
+        + (noProxy.isEmpty() ? "none" : "set")
+        + "]";
   }
 
-  private static ProxyUrl fromEnv(Map<String, String> env, List<String> problems, String upper, String lower) {
+  private static ProxyUrl fromEnv(
+      Map<String, String> env, List<String> problems, String upper, String lower) {
     String name = env.get(upper) != null && !env.get(upper).isBlank() ? upper : lower;
     String value = env.get(name);
     if (value == null || value.isBlank()) {

@@ -15,7 +15,9 @@ import java.util.Locale;
  */
 public record ProxyUrl(String host, int port, String username, String password) {
 
-  /** Where the URL came from and what went wrong; never holds the URL, which may hold a password. */
+  /**
+   * Where the URL came from and what went wrong; never holds the URL, which may hold a password.
+   */
   public static final class Invalid extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -29,9 +31,9 @@ public record ProxyUrl(String host, int port, String username, String password) 
   }
 
   /**
-   * Parses a proxy URL as the Rust program's HTTP client does: {@code http://[user[:password]@]host[:port]},
-   * the scheme optional ({@code proxy:3128} means {@code http://proxy:3128}), port 80 by default,
-   * user and password percent-decoded, any path ignored.
+   * Parses a proxy URL as the Rust program's HTTP client does: {@code
+   * http://[user[:password]@]host[:port]}, the scheme optional ({@code proxy:3128} means {@code
+   * http://proxy:3128}), port 80 by default, user and password percent-decoded, any path ignored.
    *
    * @throws Invalid with a message that does not repeat the value
    */
@@ -44,12 +46,17 @@ public record ProxyUrl(String host, int port, String username, String password) 
     if (schemeEnd >= 0) {
       String scheme = s.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
       switch (scheme) {
-        case "http" -> { }
-        case "https" -> throw new Invalid("a proxy reached over TLS (https://) is not supported; use http://"
-            + " (requests to https URLs still go through the proxy encrypted, with CONNECT)");
-        case "socks4", "socks4a", "socks5", "socks5h" -> throw new Invalid(
-            "SOCKS proxies are not supported; use an HTTP proxy (http://host:port)");
-        default -> throw new Invalid("expected an http:// proxy URL such as http://proxy.example.com:3128");
+        case "http" -> {}
+        case "https" ->
+            throw new Invalid(
+                "a proxy reached over TLS (https://) is not supported; use http://"
+                    + " (requests to https URLs still go through the proxy encrypted, with CONNECT)");
+        case "socks4", "socks4a", "socks5", "socks5h" ->
+            throw new Invalid(
+                "SOCKS proxies are not supported; use an HTTP proxy (http://host:port)");
+        default ->
+            throw new Invalid(
+                "expected an http:// proxy URL such as http://proxy.example.com:3128");
       }
       s = s.substring(schemeEnd + 3);
     }
@@ -114,11 +121,20 @@ public record ProxyUrl(String host, int port, String username, String password) 
 
   private static boolean validHost(String host) {
     if (host.startsWith("[")) {
-      return host.length() > 2 && host.substring(1, host.length() - 1).chars()
-          .allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+      return host.length() > 2
+          && host.substring(1, host.length() - 1)
+              .chars()
+              .allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
     }
-    return host.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-        || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_');
+    return host.chars()
+        .allMatch(
+            c ->
+                (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '-'
+                    || c == '_');
   }
 
   private static String decode(String s) throws Invalid {

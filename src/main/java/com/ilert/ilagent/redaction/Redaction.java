@@ -4,9 +4,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Keeps secrets out of log lines and messages. Integration keys and e-mail addresses are masked,
- * so that an operator can still tell them apart; Kafka client secrets (passwords, JAAS lines,
- * keys) are replaced, piece by piece, in messages that quote configuration, such as parser errors.
+ * Keeps secrets out of log lines and messages. Integration keys and e-mail addresses are masked, so
+ * that an operator can still tell them apart; Kafka client secrets (passwords, JAAS lines, keys)
+ * are replaced, piece by piece, in messages that quote configuration, such as parser errors.
  */
 public final class Redaction {
   private Redaction() {}
@@ -34,8 +34,8 @@ public final class Redaction {
   }
 
   /**
-   * The first character of an e-mail's local part and its domain: enough to find the person, not
-   * to spam them.
+   * The first character of an e-mail's local part and its domain: enough to find the person, not to
+   * spam them.
    */
   public static String email(String email) {
     int at = email == null ? -1 : email.lastIndexOf('@');
@@ -48,8 +48,12 @@ public final class Redaction {
   /** Whether a Kafka client property holds a secret (passwords, JAAS lines, keys). */
   public static boolean isSecretProperty(String property) {
     String p = property.toLowerCase(Locale.ROOT);
-    return p.contains("password") || p.contains("jaas") || p.contains("secret")
-        || p.endsWith(".key") || p.contains("token") || p.contains("credential");
+    return p.contains("password")
+        || p.contains("jaas")
+        || p.contains("secret")
+        || p.endsWith(".key")
+        || p.contains("token")
+        || p.contains("credential");
   }
 
   /**

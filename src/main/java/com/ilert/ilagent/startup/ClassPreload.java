@@ -10,13 +10,13 @@ import java.nio.charset.StandardCharsets;
  * Loads a list of classes so that the class-data-sharing training run (scripts/cds-archive) puts
  * them into the archive although it never meets them: the training has no broker, so the classes
  * the Kafka client loads once connected (protocol messages, error types, the group protocol) would
- * otherwise be loaded from the jar at every start. Only the training run does this
- * ({@value #TRAINING_PROPERTY}=true); the agent itself never preloads anything.
+ * otherwise be loaded from the jar at every start. Only the training run does this ({@value
+ * #TRAINING_PROPERTY}=true); the agent itself never preloads anything.
  *
  * <p>The list ({@value #LIST}) has one class name per line; {@code #} starts a comment; a leading
  * {@code +} also initialises the class, for the few whose static initialiser creates what should be
- * archived too (lambdas, e.g. Kafka's error table), and which are known to have no other effects.
- * A name that no longer exists is skipped: a stale list costs start-up time, never a start.
+ * archived too (lambdas, e.g. Kafka's error table), and which are known to have no other effects. A
+ * name that no longer exists is skipped: a stale list costs start-up time, never a start.
  */
 public final class ClassPreload {
   public static final String TRAINING_PROPERTY = "ilagent.cds.training";

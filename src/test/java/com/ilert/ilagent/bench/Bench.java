@@ -40,13 +40,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.LoggerFactory;
 
 /**
- * The shipped benchmark ({@code scripts/bench}): a local Kafka broker, a local ilert stand-in with a
- * configurable answer latency, the built agent as a process started by {@code scripts/ilagent},
+ * The shipped benchmark ({@code scripts/bench}): a local Kafka broker, a local ilert stand-in with
+ * a configurable answer latency, the built agent as a process started by {@code scripts/ilagent},
  * and the {@link RustLoopYardstick}. Prints a table and writes {@code docs/benchmarks.md} and
  * {@code docs/benchmark-latency.png}.
  *
- * <p>Method: each measured backlog is produced inside a Kafka transaction and becomes visible to the
- * consumer (which reads {@code read_committed}) at one instant, the transaction's commit; a run
+ * <p>Method: each measured backlog is produced inside a Kafka transaction and becomes visible to
+ * the consumer (which reads {@code read_committed}) at one instant, the transaction's commit; a run
  * lasts from that instant until the stand-in has answered 202 to every event of the run and the
  * group's committed offsets cover every record (lag 0). The producer's own work is therefore not
  * part of the measured time. Options: {@code --quick} (one repetition, smaller runs, output under
@@ -104,8 +104,9 @@ public final class Bench {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--only" -> onlyArg = args[++i];
         default -> {
-          System.err.println("usage: scripts/bench [--quick] [--reps N] [--only main,filter,yardstick,variants,ratelimit,"
-              + "footprint,drain,heartbeat]");
+          System.err.println(
+              "usage: scripts/bench [--quick] [--reps N] [--only main,filter,yardstick,variants,ratelimit,"
+                  + "footprint,drain,heartbeat]");
           System.exit(2);
         }
       }
@@ -169,7 +170,9 @@ public final class Bench {
       drains.add(limits.drain("learned, with Retry-After", true, List.of()));
       drains.add(limits.drain("learned, no Retry-After", false, List.of()));
       if (toldLimits) {
-        drains.add(limits.drain("told", true, List.of("--rate_limit_key", "50", "--rate_limit_total", "700")));
+        drains.add(
+            limits.drain(
+                "told", true, List.of("--rate_limit_key", "50", "--rate_limit_total", "700")));
       }
     }
     if (wanted("heartbeat")) {
@@ -184,14 +187,25 @@ public final class Bench {
     String loadAfter = load();
     long minutes = (System.nanoTime() - began) / 1_000_000_000L;
     say("load after: " + loadAfter + "; bench took " + minutes + " s");
-    LatencyChart.write(outDir.resolve("benchmark-latency.png"), chartLatencies, chartAgent, chartYard,
-        "3 partitions, 300 alert keys, 3,000 events per run; " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+    LatencyChart.write(
+        outDir.resolve("benchmark-latency.png"),
+        chartLatencies,
+        chartAgent,
+        chartYard,
+        "3 partitions, 300 alert keys, 3,000 events per run; "
+            + cpuModel()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores");
     String md = markdown(loadBefore, loadAfter, minutes);
     Files.writeString(outDir.resolve("benchmarks.md"), md);
     System.out.println();
     System.out.println(table());
-    System.out.println("Wrote " + root.relativize(outDir.resolve("benchmarks.md")) + " and "
-        + root.relativize(outDir.resolve("benchmark-latency.png")));
+    System.out.println(
+        "Wrote "
+            + root.relativize(outDir.resolve("benchmarks.md"))
+            + " and "
+            + root.relativize(outDir.resolve("benchmark-latency.png")));
   }
 
   private boolean wanted(String scenario) {
@@ -230,15 +244,19 @@ public final class Bench {
         Result res = burst(topic, group, bEvents, 1000, 120);
         cpu.add((agent.cpuMs() - cpu0) * 1000.0 / bEvents);
         b.add(res.rate());
-        say("B: " + res + String.format(Locale.ROOT, ", agent CPU %.1f µs/event", cpu.values.get(r)));
+        say(
+            "B: "
+                + res
+                + String.format(Locale.ROOT, ", agent CPU %.1f µs/event", cpu.values.get(r)));
         Map<String, Long> threads1 = agent.threadCpuMs();
         StringBuilder per = new StringBuilder();
-        threads1.forEach((name, ms) -> {
-          long d = ms - threads0.getOrDefault(name, 0L);
-          if (d >= 20) {
-            per.append(name).append('=').append(d).append("ms ");
-          }
-        });
+        threads1.forEach(
+            (name, ms) -> {
+              long d = ms - threads0.getOrDefault(name, 0L);
+              if (d >= 20) {
+                per.append(name).append('=').append(d).append("ms ");
+              }
+            });
         say("   agent threads' CPU in this run: " + per);
       }
       main.put("Bcpu", cpu);
@@ -289,7 +307,8 @@ public final class Bench {
   private void filterAgent() throws Exception {
     String topic = topic("filter");
     String group = "bench-filter";
-    try (BenchAgent agent = startAgent("filter", topic, group, List.of("--filter_key", "bench_absent_key"))) {
+    try (BenchAgent agent =
+        startAgent("filter", topic, group, List.of("--filter_key", "bench_absent_key"))) {
       int n = quick ? 100_000 : 200_000;
       filteredBurst(topic, group, 50_000); // warm-up
       Stats c = new Stats();
@@ -300,7 +319,10 @@ public final class Bench {
         Result res = filteredBurst(topic, group, n);
         cpu.add((agent.cpuMs() - cpu0) * 1000.0 / n);
         c.add(res.rate());
-        say("C: " + res + String.format(Locale.ROOT, ", agent CPU %.2f µs/record", cpu.values.get(r)));
+        say(
+            "C: "
+                + res
+                + String.format(Locale.ROOT, ", agent CPU %.2f µs/record", cpu.values.get(r)));
       }
       main.put("C", c);
       main.put("Ccpu", cpu);
@@ -311,7 +333,8 @@ public final class Bench {
   private void yardstick() throws Exception {
     String topic = topic("yardstick");
     String group = "bench-yardstick";
-    try (RustLoopYardstick y = new RustLoopYardstick(kafka.bootstrapServers(), group, topic, ilert.apiUrl())) {
+    try (RustLoopYardstick y =
+        new RustLoopYardstick(kafka.bootstrapServers(), group, topic, ilert.apiUrl())) {
       ilert.latency(0);
       burst(topic, group, 200, 20, 60); // warm-up, and the group joins
       ilert.latency(20);
@@ -341,22 +364,29 @@ public final class Bench {
   /** F: A and B per ordering mode and per max_in_flight (single runs). */
   private void variants() throws Exception {
     record Variant(String name, List<String> args, boolean slow) {}
-    List<Variant> variants = List.of(
-        new Variant("--ordering alert_key --max_in_flight 64 (default)", List.of(), false),
-        new Variant("--ordering key", List.of("--ordering", "key"), false),
-        new Variant("--ordering partition", List.of("--ordering", "partition"), true),
-        new Variant("--max_in_flight 1", List.of("--max_in_flight", "1"), true),
-        new Variant("--max_in_flight 16", List.of("--max_in_flight", "16"), false),
-        new Variant("--max_in_flight 256", List.of("--max_in_flight", "256"), false));
+    List<Variant> variants =
+        List.of(
+            new Variant("--ordering alert_key --max_in_flight 64 (default)", List.of(), false),
+            new Variant("--ordering key", List.of("--ordering", "key"), false),
+            new Variant("--ordering partition", List.of("--ordering", "partition"), true),
+            new Variant("--max_in_flight 1", List.of("--max_in_flight", "1"), true),
+            new Variant("--max_in_flight 16", List.of("--max_in_flight", "16"), false),
+            new Variant("--max_in_flight 256", List.of("--max_in_flight", "256"), false));
     for (Variant v : variants) {
       if (v.args().isEmpty()) {
-        fRows.add(new String[] {v.name(), fmtRate(main.get("A").median()) + " (median of " + reps + ")",
-            fmtRate(main.get("B").median()) + " (median of " + reps + ")"});
+        fRows.add(
+            new String[] {
+              v.name(),
+              fmtRate(main.get("A").median()) + " (median of " + reps + ")",
+              fmtRate(main.get("B").median()) + " (median of " + reps + ")"
+            });
         continue;
       }
       String topic = topic("variant");
       String group = "bench-variant-" + UUID.randomUUID().toString().substring(0, 8);
-      try (BenchAgent agent = startAgent("variant" + String.join("", v.args()).replace("-", "_"), topic, group, v.args())) {
+      try (BenchAgent agent =
+          startAgent(
+              "variant" + String.join("", v.args()).replace("-", "_"), topic, group, v.args())) {
         ilert.latency(0);
         for (int w = 0; w < (quick ? 1 : 3); w++) {
           burst(topic, group, quick ? 2000 : 20000, 1000, 120); // JIT warm-up, as for row B
@@ -367,8 +397,12 @@ public final class Bench {
         ilert.latency(0);
         int bEvents = v.slow() ? 5000 : 20000;
         Result b = burst(topic, group, bEvents, 1000, 300);
-        fRows.add(new String[] {v.name(), fmtRate(a.rate()) + (v.slow() ? " (600 events)" : ""),
-            fmtRate(b.rate()) + (v.slow() ? " (5,000 events)" : "")});
+        fRows.add(
+            new String[] {
+              v.name(),
+              fmtRate(a.rate()) + (v.slow() ? " (600 events)" : ""),
+              fmtRate(b.rate()) + (v.slow() ? " (5,000 events)" : "")
+            });
         say("F " + v.name() + ": A " + a + " / B " + b);
         agent.stop();
       }
@@ -398,8 +432,16 @@ public final class Bench {
         BenchAgent.sleep(3000);
         long after = agent.rssKb();
         footprintAfter.add(after);
-        say(String.format(Locale.ROOT, "H: ready %d ms, idle %d MB, peak %d MB during %s, idle again %d MB (load %s)",
-            agent.readyMs(), idle / 1024, peak / 1024, res, after / 1024, load()));
+        say(
+            String.format(
+                Locale.ROOT,
+                "H: ready %d ms, idle %d MB, peak %d MB during %s, idle again %d MB (load %s)",
+                agent.readyMs(),
+                idle / 1024,
+                peak / 1024,
+                res,
+                after / 1024,
+                load()));
         agent.stop();
       }
     }
@@ -417,7 +459,9 @@ public final class Bench {
       standIn.fault(Fault.rateLimit(limit, window).header("Retry-After", "2"));
       String topic = topic("ratelimit");
       String group = "bench-ratelimit";
-      try (BenchAgent agent = BenchAgent.start(root, "ratelimit", agentArgs(topic, group, standIn.apiUrl(), List.of()))) {
+      try (BenchAgent agent =
+          BenchAgent.start(
+              root, "ratelimit", agentArgs(topic, group, standIn.apiUrl(), List.of()))) {
         readyTimes.add(agent.awaitReady(Duration.ofSeconds(60)));
         Map<Long, String> keyOf = new HashMap<>();
         Map<TopicPartition, Long> expected = new ConcurrentHashMap<>();
@@ -429,8 +473,16 @@ public final class Bench {
           for (int i = 0; i < n; i++) {
             long s = seq.getAndIncrement();
             keyOf.put(s, key);
-            String json = "{\"integrationKey\":\"" + key + "\",\"eventType\":\"ALERT\",\"alertKey\":\"rl-" + s
-                + "\",\"summary\":\"rate limit " + s + "\",\"details\":\"" + s + "\"}";
+            String json =
+                "{\"integrationKey\":\""
+                    + key
+                    + "\",\"eventType\":\"ALERT\",\"alertKey\":\"rl-"
+                    + s
+                    + "\",\"summary\":\"rate limit "
+                    + s
+                    + "\",\"details\":\""
+                    + s
+                    + "\"}";
             send(tx, topic, "rl-" + s, json, expected);
           }
         }
@@ -483,21 +535,59 @@ public final class Bench {
           }
         }
         long dup = accepted - firstAccepted.size();
-        gRows.add(new String[] {"events (hot keys x events + other keys x events)",
-            hotKeys + " x " + hotEvents + " + " + coolKeys + " x " + coolEvents + " = " + total});
-        gRows.add(new String[] {"stand-in limit", limit + " requests per " + window.toSeconds()
-            + " s per key, then 429 with Retry-After: 2"});
-        gRows.add(new String[] {"delivered (202), lost, duplicates", firstAccepted.size() + ", " + lost + ", " + dup});
-        gRows.add(new String[] {"429 answers (wasted requests)", rejected429 + " = "
-            + String.format(Locale.ROOT, "%.2f", rejected429 / (double) Math.max(1, firstAccepted.size())) + " per delivered event"});
+        gRows.add(
+            new String[] {
+              "events (hot keys x events + other keys x events)",
+              hotKeys + " x " + hotEvents + " + " + coolKeys + " x " + coolEvents + " = " + total
+            });
+        gRows.add(
+            new String[] {
+              "stand-in limit",
+              limit
+                  + " requests per "
+                  + window.toSeconds()
+                  + " s per key, then 429 with Retry-After: 2"
+            });
+        gRows.add(
+            new String[] {
+              "delivered (202), lost, duplicates", firstAccepted.size() + ", " + lost + ", " + dup
+            });
+        gRows.add(
+            new String[] {
+              "429 answers (wasted requests)",
+              rejected429
+                  + " = "
+                  + String.format(
+                      Locale.ROOT, "%.2f", rejected429 / (double) Math.max(1, firstAccepted.size()))
+                  + " per delivered event"
+            });
         gRows.add(new String[] {"other answers", Long.toString(other)});
-        gRows.add(new String[] {"last event of the unlimited keys accepted after",
-            String.format(Locale.ROOT, "%.2f s", coolDone)});
-        gRows.add(new String[] {"last event of the limited keys accepted after",
-            String.format(Locale.ROOT, "%.2f s (ideal: %d windows of %d s)", hotDone,
-                (hotEvents + limit - 1) / limit, window.toSeconds())});
-        gRows.add(new String[] {"lag 0 (everything committed) after", String.format(Locale.ROOT, "%.2f s", (tEnd - t0) / 1e9)});
-        say("G: " + gRows.stream().map(r -> r[0] + ": " + r[1]).reduce((x, y) -> x + "; " + y).orElse(""));
+        gRows.add(
+            new String[] {
+              "last event of the unlimited keys accepted after",
+              String.format(Locale.ROOT, "%.2f s", coolDone)
+            });
+        gRows.add(
+            new String[] {
+              "last event of the limited keys accepted after",
+              String.format(
+                  Locale.ROOT,
+                  "%.2f s (ideal: %d windows of %d s)",
+                  hotDone,
+                  (hotEvents + limit - 1) / limit,
+                  window.toSeconds())
+            });
+        gRows.add(
+            new String[] {
+              "lag 0 (everything committed) after",
+              String.format(Locale.ROOT, "%.2f s", (tEnd - t0) / 1e9)
+            });
+        say(
+            "G: "
+                + gRows.stream()
+                    .map(r -> r[0] + ": " + r[1])
+                    .reduce((x, y) -> x + "; " + y)
+                    .orElse(""));
         agent.stop();
       }
     }
@@ -512,8 +602,13 @@ public final class Bench {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%d events in %.3f s = %s/s (last 202 after %.3f s)", events, seconds,
-          fmtRate(rate()), lastAcceptedSeconds);
+      return String.format(
+          Locale.ROOT,
+          "%d events in %.3f s = %s/s (last 202 after %.3f s)",
+          events,
+          seconds,
+          fmtRate(rate()),
+          lastAcceptedSeconds);
     }
   }
 
@@ -529,22 +624,46 @@ public final class Bench {
     for (int i = 0; i < n; i++) {
       long s = first + i;
       int k = i % keys;
-      String json = "{\"integrationKey\":\"il1apibench" + (k % INTEGRATION_KEYS) + "\",\"eventType\":\"ALERT\","
-          + "\"alertKey\":\"alert-" + k + "\",\"summary\":\"bench event " + s + "\",\"details\":\"" + s + "\"}";
+      String json =
+          "{\"integrationKey\":\"il1apibench"
+              + (k % INTEGRATION_KEYS)
+              + "\",\"eventType\":\"ALERT\","
+              + "\"alertKey\":\"alert-"
+              + k
+              + "\",\"summary\":\"bench event "
+              + s
+              + "\",\"details\":\""
+              + s
+              + "\"}";
       send(tx, topic, "alert-" + k, json, expected);
     }
     tx.flush();
     long t0 = System.nanoTime();
     tx.commitTransaction();
     if (!run.await(TimeUnit.SECONDS.toMillis(timeoutS))) {
-      throw new IllegalStateException("only " + run.distinct() + " of " + n + " events reached the stand-in within "
-          + timeoutS + " s (topic " + topic + ")");
+      throw new IllegalStateException(
+          "only "
+              + run.distinct()
+              + " of "
+              + n
+              + " events reached the stand-in within "
+              + timeoutS
+              + " s (topic "
+              + topic
+              + ")");
     }
     long last = run.lastNanos();
     awaitCommitted(group, expected, Duration.ofSeconds(timeoutS));
     long end = System.nanoTime();
     if (run.requests() != n) {
-      note("A run of " + n + " events on " + topic + " saw " + run.requests() + " requests (duplicates or retries).");
+      note(
+          "A run of "
+              + n
+              + " events on "
+              + topic
+              + " saw "
+              + run.requests()
+              + " requests (duplicates or retries).");
     }
     return new Result(n, (end - t0) / 1e9, (last - t0) / 1e9);
   }
@@ -555,7 +674,12 @@ public final class Bench {
     tx.beginTransaction();
     for (int i = 0; i < n; i++) {
       long s = seq.getAndIncrement();
-      String json = "{\"integrationKey\":\"il1apibench" + (i % INTEGRATION_KEYS) + "\",\"summary\":\"dropped\",\"details\":\"" + s + "\"}";
+      String json =
+          "{\"integrationKey\":\"il1apibench"
+              + (i % INTEGRATION_KEYS)
+              + "\",\"summary\":\"dropped\",\"details\":\""
+              + s
+              + "\"}";
       send(tx, topic, null, json, expected);
     }
     tx.flush();
@@ -566,7 +690,9 @@ public final class Bench {
     return new Result(n, secs, secs);
   }
 
-  /** D: {@code n} events at a steady {@code perSecond}; returns p50 and p99 produce-to-ilert in ms. */
+  /**
+   * D: {@code n} events at a steady {@code perSecond}; returns p50 and p99 produce-to-ilert in ms.
+   */
   private double[] steady(String topic, String group, int perSecond, int n) throws Exception {
     long first = seq.getAndAdd(n);
     BenchIlert.Run run = ilert.newRun(first, n);
@@ -581,13 +707,23 @@ public final class Bench {
       while ((now = System.nanoTime()) < due) {
         LockSupport.parkNanos(due - now);
       }
-      String json = "{\"integrationKey\":\"il1apibench" + (k % INTEGRATION_KEYS) + "\",\"eventType\":\"ALERT\","
-          + "\"alertKey\":\"alert-" + k + "\",\"summary\":\"bench event " + s + "\",\"details\":\"" + s + "\"}";
+      String json =
+          "{\"integrationKey\":\"il1apibench"
+              + (k % INTEGRATION_KEYS)
+              + "\",\"eventType\":\"ALERT\","
+              + "\"alertKey\":\"alert-"
+              + k
+              + "\",\"summary\":\"bench event "
+              + s
+              + "\",\"details\":\""
+              + s
+              + "\"}";
       sent[i] = System.nanoTime();
       plain.send(new ProducerRecord<>(topic, "alert-" + k, json.getBytes(StandardCharsets.UTF_8)));
     }
     if (!run.await(60_000)) {
-      throw new IllegalStateException("steady run: only " + run.distinct() + " of " + n + " events arrived");
+      throw new IllegalStateException(
+          "steady run: only " + run.distinct() + " of " + n + " events arrived");
     }
     double[] lat = new double[n];
     for (int i = 0; i < n; i++) {
@@ -602,27 +738,42 @@ public final class Bench {
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
-  private void send(KafkaProducer<String, byte[]> p, String topic, String key, String json,
+  private void send(
+      KafkaProducer<String, byte[]> p,
+      String topic,
+      String key,
+      String json,
       Map<TopicPartition, Long> expected) {
-    p.send(new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)), (md, err) -> {
-      if (err == null) {
-        expected.merge(new TopicPartition(md.topic(), md.partition()), md.offset() + 1, Math::max);
-      }
-    });
+    p.send(
+        new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)),
+        (md, err) -> {
+          if (err == null) {
+            expected.merge(
+                new TopicPartition(md.topic(), md.partition()), md.offset() + 1, Math::max);
+          }
+        });
   }
 
   private void awaitCommitted(String group, Map<TopicPartition, Long> expected, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Map<TopicPartition, Long> committed = kafka.committedOffsets(group);
-      boolean done = expected.entrySet().stream()
-          .allMatch(e -> committed.getOrDefault(e.getKey(), -1L) >= e.getValue());
+      boolean done =
+          expected.entrySet().stream()
+              .allMatch(e -> committed.getOrDefault(e.getKey(), -1L) >= e.getValue());
       if (done) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("group " + group + " did not commit " + expected + " within " + timeout
-            + "; committed " + committed);
+        throw new IllegalStateException(
+            "group "
+                + group
+                + " did not commit "
+                + expected
+                + " within "
+                + timeout
+                + "; committed "
+                + committed);
       }
       BenchAgent.sleep(5);
     }
@@ -639,12 +790,26 @@ public final class Bench {
   }
 
   private List<String> agentArgs(String topic, String group, String apiUrl, List<String> extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--kafka_brokers", kafka.bootstrapServers(), "--kafka_group_id", group, "-e", topic,
-        "--api_url", apiUrl, "--heartbeat_url", apiUrl,
-        // The bench starts every group at the beginning of its fresh topic, and makes each backlog
-        // visible at one instant through a transaction (see the class comment).
-        "--kafka_offset_reset", "earliest", "--kafka_property", "isolation.level=read_committed"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--kafka_brokers",
+                kafka.bootstrapServers(),
+                "--kafka_group_id",
+                group,
+                "-e",
+                topic,
+                "--api_url",
+                apiUrl,
+                "--heartbeat_url",
+                apiUrl,
+                // The bench starts every group at the beginning of its fresh topic, and makes each
+                // backlog
+                // visible at one instant through a transaction (see the class comment).
+                "--kafka_offset_reset",
+                "earliest",
+                "--kafka_property",
+                "isolation.level=read_committed"));
     args.addAll(extra);
     return args;
   }
@@ -666,7 +831,8 @@ public final class Bench {
     } else {
       p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     }
-    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     if (transactional) {
       producer.initTransactions();
     }
@@ -699,74 +865,182 @@ public final class Bench {
     StringBuilder t = new StringBuilder();
     t.append("| Row | What | Agent: median (min–max) | Yardstick | Target | Met |\n");
     t.append("|---|---|---|---|---|---|\n");
-    t.append(row("A", "events/s at 20 ms ilert latency, 3 partitions, 300 alert keys, 3,000 events",
-        a.fmt(Bench::fmtRate), ay.fmt(Bench::fmtRate) + String.format(Locale.ROOT, " → agent **%.0f×**", ratio),
-        "≥ 50× yardstick", ratio >= 50));
+    t.append(
+        row(
+            "A",
+            "events/s at 20 ms ilert latency, 3 partitions, 300 alert keys, 3,000 events",
+            a.fmt(Bench::fmtRate),
+            ay.fmt(Bench::fmtRate) + String.format(Locale.ROOT, " → agent **%.0f×**", ratio),
+            "≥ 50× yardstick",
+            ratio >= 50));
     Stats b = main.get("B");
-    t.append(row("B", "events/s at 0 ms, 20,000 events over 1,000 alert keys", b.fmt(Bench::fmtRate), "",
-        "≥ 15,000/s", b.median() >= 15000));
-    t.append(row("B", "the same, first run after the agent started (JIT still compiling; single run)",
-        main.get("Bcold").fmt(Bench::fmtRate), "", "", true).replace("| yes |", "| – |"));
+    t.append(
+        row(
+            "B",
+            "events/s at 0 ms, 20,000 events over 1,000 alert keys",
+            b.fmt(Bench::fmtRate),
+            "",
+            "≥ 15,000/s",
+            b.median() >= 15000));
+    t.append(
+        row(
+                "B",
+                "the same, first run after the agent started (JIT still compiling; single run)",
+                main.get("Bcold").fmt(Bench::fmtRate),
+                "",
+                "",
+                true)
+            .replace("| yes |", "| – |"));
     Stats c = main.get("C");
-    t.append(row("C", "records/s consumed and committed, --filter_key drops all of 200,000", c.fmt(Bench::fmtRate), "",
-        "≥ 150,000/s", c.median() >= 150000));
-    t.append(row("B/C", "agent CPU time (user + system) per event in B / per record in C: less load-sensitive than rates",
-        main.get("Bcpu").fmt(v -> String.format(Locale.ROOT, "%.0f µs", v)) + " / "
-            + main.get("Ccpu").fmt(v -> String.format(Locale.ROOT, "%.1f µs", v)), "", "", true).replace("| yes |", "| – |"));
+    t.append(
+        row(
+            "C",
+            "records/s consumed and committed, --filter_key drops all of 200,000",
+            c.fmt(Bench::fmtRate),
+            "",
+            "≥ 150,000/s",
+            c.median() >= 150000));
+    t.append(
+        row(
+                "B/C",
+                "agent CPU time (user + system) per event in B / per record in C: less load-sensitive than rates",
+                main.get("Bcpu").fmt(v -> String.format(Locale.ROOT, "%.0f µs", v))
+                    + " / "
+                    + main.get("Ccpu").fmt(v -> String.format(Locale.ROOT, "%.1f µs", v)),
+                "",
+                "",
+                true)
+            .replace("| yes |", "| – |"));
     Stats d50 = main.get("D50");
     Stats d99 = main.get("D99");
-    t.append(row("D", "produce-to-ilert latency at a steady 100 events/s, 0 ms: p50 / p99",
-        d50.fmt(v -> String.format(Locale.ROOT, "%.1f ms", v)) + " / " + d99.fmt(v -> String.format(Locale.ROOT, "%.1f ms", v)),
-        "", "p99 ≤ 20 ms", d99.median() <= 20));
-    t.append(row("E", "resident memory (VmRSS), idle after start", rssIdle.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)), "",
-        "≤ 150 MB", rssIdle.max() <= 150));
-    t.append(row("E", "resident memory, highest under load B", rssLoad.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)), "",
-        "≤ 250 MB", rssLoad.max() <= 250));
-    t.append(row("E", "resident memory, idle again after load B", rssAfter.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)), "",
-        "", true).replace("| yes |", "| – |"));
-    t.append(row("E", "process start to /ready 204 (every agent start of this run, n=" + ready.size() + ")",
-        ready.fmt(v -> String.format(Locale.ROOT, "%.0f ms", v)), "", "≤ 3 s", ready.median() <= 3000));
+    t.append(
+        row(
+            "D",
+            "produce-to-ilert latency at a steady 100 events/s, 0 ms: p50 / p99",
+            d50.fmt(v -> String.format(Locale.ROOT, "%.1f ms", v))
+                + " / "
+                + d99.fmt(v -> String.format(Locale.ROOT, "%.1f ms", v)),
+            "",
+            "p99 ≤ 20 ms",
+            d99.median() <= 20));
+    t.append(
+        row(
+            "E",
+            "resident memory (VmRSS), idle after start",
+            rssIdle.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
+            "",
+            "≤ 150 MB",
+            rssIdle.max() <= 150));
+    t.append(
+        row(
+            "E",
+            "resident memory, highest under load B",
+            rssLoad.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
+            "",
+            "≤ 250 MB",
+            rssLoad.max() <= 250));
+    t.append(
+        row(
+                "E",
+                "resident memory, idle again after load B",
+                rssAfter.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
+                "",
+                "",
+                true)
+            .replace("| yes |", "| – |"));
+    t.append(
+        row(
+            "E",
+            "process start to /ready 204 (every agent start of this run, n=" + ready.size() + ")",
+            ready.fmt(v -> String.format(Locale.ROOT, "%.0f ms", v)),
+            "",
+            "≤ 3 s",
+            ready.median() <= 3000));
     return t.toString();
   }
 
-  private static String row(String id, String what, String agent, String yard, String target, boolean met) {
-    return "| " + id + " | " + what + " | " + agent + " | " + yard + " | " + target + " | " + (met ? "yes" : "**no**") + " |\n";
+  private static String row(
+      String id, String what, String agent, String yard, String target, boolean met) {
+    return "| "
+        + id
+        + " | "
+        + what
+        + " | "
+        + agent
+        + " | "
+        + yard
+        + " | "
+        + target
+        + " | "
+        + (met ? "yes" : "**no**")
+        + " |\n";
   }
 
   private String markdown(String loadBefore, String loadAfter, long seconds) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Benchmarks\n\n");
-    md.append("Generated by `scripts/bench` (do not edit by hand: the next run rewrites this file and\n");
-    md.append("`benchmark-latency.png`). ").append(quick ? "**Quick run (`--quick`): one repetition, smaller runs.** " : "");
+    md.append(
+        "Generated by `scripts/bench` (do not edit by hand: the next run rewrites this file and\n");
+    md.append("`benchmark-latency.png`). ")
+        .append(quick ? "**Quick run (`--quick`): one repetition, smaller runs.** " : "");
     md.append("Main rows A–E ran ").append(reps).append(" times each: median (min–max).\n\n");
     md.append("## Machine\n\n");
     md.append("| | |\n|---|---|\n");
     md.append("| date | ").append(ZonedDateTime.now().format(STAMP)).append(" |\n");
-    md.append("| cores (`nproc`) | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
+    md.append("| cores (`nproc`) | ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" |\n");
     md.append("| CPU | ").append(cpuModel()).append(" |\n");
     md.append("| memory | ").append(memTotal()).append(" |\n");
     md.append("| java | ").append(javaVersion()).append(" |\n");
-    md.append("| load average (1, 5, 15 min) before / after | ").append(loadBefore).append(" / ").append(loadAfter).append(" |\n");
-    md.append("| bench duration | ").append(seconds / 60).append(" min ").append(seconds % 60).append(" s |\n\n");
-    md.append("Everything shares these cores: the Kafka broker (its own JVM), the stand-in, the producer\n");
-    md.append("and the yardstick (the bench JVM) and the agent. A load average above the core count means\n");
+    md.append("| load average (1, 5, 15 min) before / after | ")
+        .append(loadBefore)
+        .append(" / ")
+        .append(loadAfter)
+        .append(" |\n");
+    md.append("| bench duration | ")
+        .append(seconds / 60)
+        .append(" min ")
+        .append(seconds % 60)
+        .append(" s |\n\n");
+    md.append(
+        "Everything shares these cores: the Kafka broker (its own JVM), the stand-in, the producer\n");
+    md.append(
+        "and the yardstick (the bench JVM) and the agent. A load average above the core count means\n");
     md.append("other work competed for the CPU and the numbers are low and noisy.\n\n");
     md.append("## Results\n\n");
     md.append(table()).append('\n');
     md.append("![throughput vs ilert latency](benchmark-latency.png)\n\n");
-    md.append("Chart: events/s against the stand-in's answer latency, 3,000 events over 300 alert keys per\n");
-    md.append("agent run (median of ").append(reps).append("), single yardstick runs of 1,000 / 500 / 200 events at 0 / 5 / 50 ms,\n");
+    md.append(
+        "Chart: events/s against the stand-in's answer latency, 3,000 events over 300 alert keys per\n");
+    md.append("agent run (median of ")
+        .append(reps)
+        .append("), single yardstick runs of 1,000 / 500 / 200 events at 0 / 5 / 50 ms,\n");
     md.append("row A's yardstick runs at 20 ms.\n\n");
     md.append("| latency | agent events/s | yardstick events/s | ratio |\n|---|---|---|---|\n");
     for (int i = 0; i < chartLatencies.length; i++) {
-      md.append("| ").append(chartLatencies[i]).append(" ms | ").append(fmtRate(chartAgent[i])).append(" | ")
-          .append(fmtRate(chartYard[i])).append(" | ").append(String.format(Locale.ROOT, "%.0f×", chartAgent[i] / chartYard[i])).append(" |\n");
+      md.append("| ")
+          .append(chartLatencies[i])
+          .append(" ms | ")
+          .append(fmtRate(chartAgent[i]))
+          .append(" | ")
+          .append(fmtRate(chartYard[i]))
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%.0f×", chartAgent[i] / chartYard[i]))
+          .append(" |\n");
     }
-    md.append("\n### F: settings (single runs after a warm-up of ").append(quick ? "2,000" : "60,000")
+    md.append("\n### F: settings (single runs after a warm-up of ")
+        .append(quick ? "2,000" : "60,000")
         .append(" events; A = 20 ms latency, 3,000 events; B = 0 ms, 20,000 events)\n\n");
     md.append("| agent settings | A events/s | B events/s |\n|---|---|---|\n");
     for (String[] r : fRows) {
-      md.append("| ").append(r[0]).append(" | ").append(r[1]).append(" | ").append(r[2]).append(" |\n");
+      md.append("| ")
+          .append(r[0])
+          .append(" | ")
+          .append(r[1])
+          .append(" | ")
+          .append(r[2])
+          .append(" |\n");
     }
     md.append("\n### G: rate limits (test kit `IlertStandIn` with `Fault.rateLimit`)\n\n");
     md.append("| | |\n|---|---|\n");
@@ -786,7 +1060,10 @@ public final class Bench {
     return md.toString();
   }
 
-  /** Sections H, I and J (footprint, rate-limited drain, heartbeat flood), and what they were before. */
+  /**
+   * Sections H, I and J (footprint, rate-limited drain, heartbeat flood), and what they were
+   * before.
+   */
   private String limitSections() throws IOException {
     StringBuilder md = new StringBuilder();
     if (!footprintReady.isEmpty()) {
@@ -794,47 +1071,99 @@ public final class Bench {
       Stats idle = Stats.ofLongs(footprintIdle, 1024.0);
       Stats peak = Stats.ofLongs(footprintPeak, 1024.0);
       Stats after = Stats.ofLongs(footprintAfter, 1024.0);
-      md.append("\n### H: footprint (a fresh agent per run, ").append(footprintReady.size())
-          .append(footprintReady.size() == 1 ? " run" : " runs").append("; flags of `scripts/ilagent`)\n\n");
+      md.append("\n### H: footprint (a fresh agent per run, ")
+          .append(footprintReady.size())
+          .append(footprintReady.size() == 1 ? " run" : " runs")
+          .append("; flags of `scripts/ilagent`)\n\n");
       md.append("| | median (min–max) | target | met |\n|---|---|---|---|\n");
-      md.append(hRow("process start to /ready 204, broker running", ready.fmt(v -> String.format(Locale.ROOT, "%.0f ms", v)),
-          "≤ 1 s", ready.median() <= 1000));
-      md.append(hRow("resident memory (VmRSS), idle 5 s after /ready", idle.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
-          "≤ 100 MB", idle.median() <= 100));
-      md.append(hRow("resident memory, highest while its first 20,000 events go through at 0 ms",
-          peak.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)), "≤ 160 MB", peak.median() <= 160));
-      md.append(hRow("resident memory, idle 3 s after those events", after.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
-          "", true).replace("| yes |", "| – |"));
-      md.append(hRow("events/s of that first backlog (JIT still compiling)", footprintRate.fmt(Bench::fmtRate), "", true)
-          .replace("| yes |", "| – |"));
+      md.append(
+          hRow(
+              "process start to /ready 204, broker running",
+              ready.fmt(v -> String.format(Locale.ROOT, "%.0f ms", v)),
+              "≤ 1 s",
+              ready.median() <= 1000));
+      md.append(
+          hRow(
+              "resident memory (VmRSS), idle 5 s after /ready",
+              idle.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
+              "≤ 100 MB",
+              idle.median() <= 100));
+      md.append(
+          hRow(
+              "resident memory, highest while its first 20,000 events go through at 0 ms",
+              peak.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
+              "≤ 160 MB",
+              peak.median() <= 160));
+      md.append(
+          hRow(
+                  "resident memory, idle 3 s after those events",
+                  after.fmt(v -> String.format(Locale.ROOT, "%.0f MB", v)),
+                  "",
+                  true)
+              .replace("| yes |", "| – |"));
+      md.append(
+          hRow(
+                  "events/s of that first backlog (JIT still compiling)",
+                  footprintRate.fmt(Bench::fmtRate),
+                  "",
+                  true)
+              .replace("| yes |", "| – |"));
     }
     if (!drains.isEmpty()) {
-      md.append("\n### I: rate-limited drain (test kit `IlertStandIn`, ilert's limits 10x faster: windows of 6 s)\n\n");
-      md.append("2,000 events over 10 integration keys, 50 events per key and 700 requests in all per window; the\n");
-      md.append("ideal is 18 s (the fourth burst of 50 per key cannot start before three windows have passed).\n\n");
-      md.append("| limits | drain time | × ideal | events first answered 429 | 429 answers | lost, duplicates | target | met |\n");
+      md.append(
+          "\n### I: rate-limited drain (test kit `IlertStandIn`, ilert's limits 10x faster: windows of 6 s)\n\n");
+      md.append(
+          "2,000 events over 10 integration keys, 50 events per key and 700 requests in all per window; the\n");
+      md.append(
+          "ideal is 18 s (the fourth burst of 50 per key cannot start before three windows have passed).\n\n");
+      md.append(
+          "| limits | drain time | × ideal | events first answered 429 | 429 answers | lost, duplicates | target | met |\n");
       md.append("|---|---|---|---|---|---|---|---|\n");
       for (LimitScenarios.Drain d : drains) {
         boolean told = d.name().startsWith("told");
         boolean learnedTarget = d.name().contains("with Retry-After");
         String target = told ? "≤ 1.1×, ≤ 1% 429" : learnedTarget ? "≤ 1.3×, ≤ 3% 429" : "";
-        boolean met = told ? d.ratio() <= 1.1 && d.share429() <= 0.01 : d.ratio() <= 1.3 && d.share429() <= 0.03;
-        md.append(String.format(Locale.ROOT, "| %s | %.1f s | %.2f× | %.1f%% | %d | %d, %d | %s | %s |%n", d.name(),
-            d.seconds(), d.ratio(), 100 * d.share429(), d.answered429(), d.lost(), d.duplicates(), target,
-            target.isEmpty() ? "–" : met ? "yes" : "**no**"));
+        boolean met =
+            told
+                ? d.ratio() <= 1.1 && d.share429() <= 0.01
+                : d.ratio() <= 1.3 && d.share429() <= 0.03;
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.1f s | %.2f× | %.1f%% | %d | %d, %d | %s | %s |%n",
+                d.name(),
+                d.seconds(),
+                d.ratio(),
+                100 * d.share429(),
+                d.answered429(),
+                d.lost(),
+                d.duplicates(),
+                target,
+                target.isEmpty() ? "–" : met ? "yes" : "**no**"));
       }
       if (!toldLimits) {
-        md.append("| told | – | – | – | – | – | ≤ 1.1×, ≤ 1% 429 | n/a: this agent has no `--rate_limit_*` options |\n");
+        md.append(
+            "| told | – | – | – | – | – | ≤ 1.1×, ≤ 1% 429 | n/a: this agent has no `--rate_limit_*` options |\n");
       }
     }
     if (flood != null) {
-      md.append("\n### J: heartbeat flood (100 records of one heartbeat key within 5 s; stand-in: 5 pings per key per 6 s)\n\n");
-      md.append("| pings sent | accepted (202) | answered 429 | everything committed after the last record | target | met |\n");
+      md.append(
+          "\n### J: heartbeat flood (100 records of one heartbeat key within 5 s; stand-in: 5 pings per key per 6 s)\n\n");
+      md.append(
+          "| pings sent | accepted (202) | answered 429 | everything committed after the last record | target | met |\n");
       md.append("|---|---|---|---|---|---|\n");
-      // One interval of the coalescing (1.224 s at these limits) plus the ping's round trip and commit.
+      // One interval of the coalescing (1.224 s at these limits) plus the ping's round trip and
+      // commit.
       boolean met = flood.answered429() == 0 && flood.committedAfterLastSeconds() <= 1.224 + 0.5;
-      md.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f s | no 429, ≤ one interval (1.22 s) | %s |%n",
-          flood.pings(), flood.accepted(), flood.answered429(), flood.committedAfterLastSeconds(), met ? "yes" : "**no**"));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %d | %d | %.1f s | no 429, ≤ one interval (1.22 s) | %s |%n",
+              flood.pings(),
+              flood.accepted(),
+              flood.answered429(),
+              flood.committedAfterLastSeconds(),
+              met ? "yes" : "**no**"));
     }
     if (md.length() > 0) {
       md.append('\n').append(resource("limits-before.md"));
@@ -848,7 +1177,9 @@ public final class Bench {
 
   private static String resource(String name) throws IOException {
     try (InputStream in = Bench.class.getResourceAsStream(name)) {
-      return in == null ? "(missing " + name + ")\n" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return in == null
+          ? "(missing " + name + ")\n"
+          : new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -903,8 +1234,11 @@ public final class Bench {
 
   private static String javaVersion() {
     try {
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       p.waitFor();
       return String.join("; ", out.lines().toList());
@@ -915,11 +1249,13 @@ public final class Bench {
 
   /** Samples the agent's RSS every 100 ms until stopped; returns the highest value in KiB. */
   private static final class RssSampler {
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rss-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rss-sampler");
+              t.setDaemon(true);
+              return t;
+            });
     private final AtomicLong max = new AtomicLong();
 
     RssSampler(BenchAgent agent) {
@@ -927,7 +1263,8 @@ public final class Bench {
     }
 
     RssSampler(BenchAgent agent, long everyMs) {
-      timer.scheduleAtFixedRate(() -> max.accumulateAndGet(agent.rssKb(), Math::max), 0, everyMs, TimeUnit.MILLISECONDS);
+      timer.scheduleAtFixedRate(
+          () -> max.accumulateAndGet(agent.rssKb(), Math::max), 0, everyMs, TimeUnit.MILLISECONDS);
     }
 
     long stop() {

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * -Dbench.agentJavaOpts} becomes JAVA_OPTS, e.g. for a JFR recording.
  */
 final class BenchAgent implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final Process process;
   private final long startedNanos;
@@ -53,8 +54,11 @@ final class BenchAgent implements AutoCloseable {
       Path logDir = root.resolve("target/bench/agent-logs");
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().put("JAVA_OPTS", (System.getProperty("bench.agentJavaOpts", "") + " " + javaOpts).trim());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment()
+          .put(
+              "JAVA_OPTS", (System.getProperty("bench.agentJavaOpts", "") + " " + javaOpts).trim());
       pb.environment().keySet().removeIf(k -> k.startsWith("ILAGENT_") || k.startsWith("ILERT_"));
       long t0 = System.nanoTime();
       Process p = pb.start();
@@ -67,11 +71,15 @@ final class BenchAgent implements AutoCloseable {
   /** Waits for /ready 204; returns milliseconds from process start. */
   long awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
-        .timeout(Duration.ofSeconds(1)).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready"))
+            .timeout(Duration.ofSeconds(1))
+            .GET()
+            .build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("agent exited with " + process.exitValue() + "; log " + log);
+        throw new IllegalStateException(
+            "agent exited with " + process.exitValue() + "; log " + log);
       }
       try {
         if (HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 204) {
@@ -104,7 +112,8 @@ final class BenchAgent implements AutoCloseable {
   /** VmRSS of the agent JVM in KiB, from /proc/<pid>/status; -1 if unreadable. */
   long rssKb() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
@@ -115,12 +124,16 @@ final class BenchAgent implements AutoCloseable {
     return -1;
   }
 
-  /** CPU time (user + system) the agent JVM used so far, in ms, from /proc/<pid>/stat; -1 if unreadable. */
+  /**
+   * CPU time (user + system) the agent JVM used so far, in ms, from /proc/<pid>/stat; -1 if
+   * unreadable.
+   */
   long cpuMs() {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name; clock ticks of 10 ms
+      // fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command name; clock ticks
+      // of 10 ms
       return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     } catch (IOException | RuntimeException e) {
       return -1;
@@ -134,7 +147,9 @@ final class BenchAgent implements AutoCloseable {
       for (Path t : (Iterable<Path>) tasks::iterator) {
         try {
           String stat = Files.readString(t.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+          String name =
+              stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                  .replaceAll("[0-9]+", "N");
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
         } catch (IOException | RuntimeException e) {

@@ -22,7 +22,8 @@ final class BenchIlert implements AutoCloseable {
   private static final String EVENTS = "/api/v1/events/kafka/";
   private static final byte[] DETAILS = "\"details\":\"".getBytes();
 
-  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+  private final Vertx vertx =
+      Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   private final HttpServer server;
   private volatile long latencyMs;
   private volatile Run run;
@@ -81,8 +82,11 @@ final class BenchIlert implements AutoCloseable {
   }
 
   BenchIlert() {
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
-        .requestHandler(this::handle);
+    server =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
+            .requestHandler(this::handle);
     server.listen().await();
   }
 
@@ -106,17 +110,19 @@ final class BenchIlert implements AutoCloseable {
       req.response().setStatusCode(404).end();
       return;
     }
-    req.body().onSuccess(body -> {
-      long arrived = System.nanoTime();
-      long seq = seq(body);
-      Run r = run;
-      long delay = latencyMs;
-      if (delay > 0) {
-        vertx.setTimer(delay, id -> answer(req, r, seq, arrived));
-      } else {
-        answer(req, r, seq, arrived);
-      }
-    });
+    req.body()
+        .onSuccess(
+            body -> {
+              long arrived = System.nanoTime();
+              long seq = seq(body);
+              Run r = run;
+              long delay = latencyMs;
+              if (delay > 0) {
+                vertx.setTimer(delay, id -> answer(req, r, seq, arrived));
+              } else {
+                answer(req, r, seq, arrived);
+              }
+            });
   }
 
   private static void answer(HttpServerRequest req, Run r, long seq, long arrived) {

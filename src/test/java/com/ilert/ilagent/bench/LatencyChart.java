@@ -10,11 +10,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
-/** Throughput against ilert latency, agent and yardstick, drawn with java.awt (headless) on a log scale. */
+/**
+ * Throughput against ilert latency, agent and yardstick, drawn with java.awt (headless) on a log
+ * scale.
+ */
 final class LatencyChart {
   private LatencyChart() {}
 
-  static void write(Path file, long[] latenciesMs, double[] agent, double[] yardstick, String subtitle)
+  static void write(
+      Path file, long[] latenciesMs, double[] agent, double[] yardstick, String subtitle)
       throws IOException {
     System.setProperty("java.awt.headless", "true");
     int w = 900;
@@ -26,7 +30,8 @@ final class LatencyChart {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, w, h);
 
@@ -92,8 +97,32 @@ final class LatencyChart {
     gy.drawString("events/s (log scale)", -(top + ph / 2 + 55), 20);
     gy.dispose();
 
-    series(g, latenciesMs, agent, maxLat, lo, hi, left, top, pw, ph, new Color(0, 102, 204), "agent (default settings)");
-    series(g, latenciesMs, yardstick, maxLat, lo, hi, left, top, pw, ph, new Color(204, 85, 0), "yardstick (one record at a time)");
+    series(
+        g,
+        latenciesMs,
+        agent,
+        maxLat,
+        lo,
+        hi,
+        left,
+        top,
+        pw,
+        ph,
+        new Color(0, 102, 204),
+        "agent (default settings)");
+    series(
+        g,
+        latenciesMs,
+        yardstick,
+        maxLat,
+        lo,
+        hi,
+        left,
+        top,
+        pw,
+        ph,
+        new Color(204, 85, 0),
+        "yardstick (one record at a time)");
 
     // legend
     int lx = left + pw - 260;
@@ -116,8 +145,19 @@ final class LatencyChart {
     g.drawString(label, x + 32, y);
   }
 
-  private static void series(Graphics2D g, long[] xs, double[] ys, long maxLat, int lo, int hi,
-      int left, int top, int pw, int ph, Color c, String name) {
+  private static void series(
+      Graphics2D g,
+      long[] xs,
+      double[] ys,
+      long maxLat,
+      int lo,
+      int hi,
+      int left,
+      int top,
+      int pw,
+      int ph,
+      Color c,
+      String name) {
     g.setColor(c);
     g.setStroke(new BasicStroke(3));
     int px = -1;

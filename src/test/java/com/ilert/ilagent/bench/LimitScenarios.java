@@ -28,11 +28,11 @@ import org.apache.kafka.common.TopicPartition;
  * pings per heartbeat key, 700 requests per process), answering 429 until the window resets.
  *
  * <ul>
- *   <li><b>I, rate-limited drain:</b> 2,000 events over 10 integration keys (each its own alert key,
- *       so nothing orders them), visible at one instant; drain time against the ideal (three windows:
- *       the fourth burst of 50 per key cannot start earlier), and how many events were first
- *       answered 429. With limits learned (default settings: the stand-in is not ilert's host), with
- *       and without Retry-After; and with limits told, when the agent has the options.
+ *   <li><b>I, rate-limited drain:</b> 2,000 events over 10 integration keys (each its own alert
+ *       key, so nothing orders them), visible at one instant; drain time against the ideal (three
+ *       windows: the fourth burst of 50 per key cannot start earlier), and how many events were
+ *       first answered 429. With limits learned (default settings: the stand-in is not ilert's
+ *       host), with and without Retry-After; and with limits told, when the agent has the options.
  *   <li><b>J, heartbeat flood:</b> 100 heartbeat records of one key within 5 s: pings sent, 429s,
  *       and the time from the last record until everything is committed.
  * </ul>
@@ -44,8 +44,15 @@ final class LimitScenarios {
   static final int REQUESTS_PER_PROCESS = 700;
 
   /** What one drain measured. */
-  record Drain(String name, int events, double seconds, double idealSeconds, long answered429, int firstAnswered429,
-      int lost, long duplicates) {
+  record Drain(
+      String name,
+      int events,
+      double seconds,
+      double idealSeconds,
+      long answered429,
+      int firstAnswered429,
+      int lost,
+      long duplicates) {
     double ratio() {
       return seconds / idealSeconds;
     }
@@ -56,18 +63,36 @@ final class LimitScenarios {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%s: %d events in %.1f s = %.2fx the ideal %.0f s; %d answered 429 "
-          + "(%.1f%% of events first answered 429); lost %d, duplicates %d", name, events, seconds, ratio(),
-          idealSeconds, answered429, 100 * share429(), lost, duplicates);
+      return String.format(
+          Locale.ROOT,
+          "%s: %d events in %.1f s = %.2fx the ideal %.0f s; %d answered 429 "
+              + "(%.1f%% of events first answered 429); lost %d, duplicates %d",
+          name,
+          events,
+          seconds,
+          ratio(),
+          idealSeconds,
+          answered429,
+          100 * share429(),
+          lost,
+          duplicates);
     }
   }
 
   /** What one heartbeat flood measured. */
-  record Flood(int records, long pings, long accepted, long answered429, double committedAfterLastSeconds) {
+  record Flood(
+      int records, long pings, long accepted, long answered429, double committedAfterLastSeconds) {
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%d records: %d pings sent, %d accepted, %d answered 429; all committed "
-          + "%.1f s after the last record", records, pings, accepted, answered429, committedAfterLastSeconds);
+      return String.format(
+          Locale.ROOT,
+          "%d records: %d pings sent, %d accepted, %d answered 429; all committed "
+              + "%.1f s after the last record",
+          records,
+          pings,
+          accepted,
+          answered429,
+          committedAfterLastSeconds);
     }
   }
 
@@ -78,8 +103,13 @@ final class LimitScenarios {
   private final Consumer<String> say;
   private final List<Long> readyTimes;
 
-  LimitScenarios(Path root, KafkaBroker kafka, KafkaProducer<String, byte[]> tx, KafkaProducer<String, byte[]> plain,
-      Consumer<String> say, List<Long> readyTimes) {
+  LimitScenarios(
+      Path root,
+      KafkaBroker kafka,
+      KafkaProducer<String, byte[]> tx,
+      KafkaProducer<String, byte[]> plain,
+      Consumer<String> say,
+      List<Long> readyTimes) {
     this.root = root;
     this.kafka = kafka;
     this.tx = tx;
@@ -91,8 +121,10 @@ final class LimitScenarios {
   /** True if the built agent knows the told-limit options (they come with pacing). */
   boolean agentHasToldLimits() {
     try {
-      Process p = new ProcessBuilder(root.resolve("scripts/ilagent").toString(), "daemon", "--help")
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(root.resolve("scripts/ilagent").toString(), "daemon", "--help")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(30, TimeUnit.SECONDS);
       return out.contains("--rate_limit_key");
@@ -118,12 +150,28 @@ final class LimitScenarios {
       standIn.fault(retryAfter ? perEventKey.retryAfterUntilReset() : perEventKey);
       String topic = topic("drain");
       String group = "bench-drain-" + UUID.randomUUID().toString().substring(0, 8);
-      List<String> args = new ArrayList<>(List.of("--kafka_brokers", kafka.bootstrapServers(), "--kafka_group_id", group,
-          "-e", topic, "--api_url", standIn.apiUrl(), "--heartbeat_url", standIn.heartbeatUrl(),
-          "--kafka_offset_reset", "earliest", "--kafka_property", "isolation.level=read_committed"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--kafka_brokers",
+                  kafka.bootstrapServers(),
+                  "--kafka_group_id",
+                  group,
+                  "-e",
+                  topic,
+                  "--api_url",
+                  standIn.apiUrl(),
+                  "--heartbeat_url",
+                  standIn.heartbeatUrl(),
+                  "--kafka_offset_reset",
+                  "earliest",
+                  "--kafka_property",
+                  "isolation.level=read_committed"));
       args.addAll(toldArgs);
-      String javaOpts = toldArgs.isEmpty() ? "" : "-Dilagent.rate_limit_window_ms=" + WINDOW.toMillis();
-      try (BenchAgent agent = BenchAgent.start(root, "drain-" + name.replaceAll("[^a-z0-9]+", "-"), args, javaOpts)) {
+      String javaOpts =
+          toldArgs.isEmpty() ? "" : "-Dilagent.rate_limit_window_ms=" + WINDOW.toMillis();
+      try (BenchAgent agent =
+          BenchAgent.start(root, "drain-" + name.replaceAll("[^a-z0-9]+", "-"), args, javaOpts)) {
         readyTimes.add(agent.awaitReady(Duration.ofSeconds(60)));
         Map<TopicPartition, Long> expected = new ConcurrentHashMap<>();
         Set<String> seqs = new HashSet<>();
@@ -132,8 +180,16 @@ final class LimitScenarios {
           String key = "il1apidrain" + (i % keys);
           String seq = name.hashCode() + "-" + i;
           seqs.add(seq);
-          String json = "{\"integrationKey\":\"" + key + "\",\"eventType\":\"ALERT\",\"alertKey\":\"d-" + seq
-              + "\",\"summary\":\"drain " + seq + "\",\"details\":\"" + seq + "\"}";
+          String json =
+              "{\"integrationKey\":\""
+                  + key
+                  + "\",\"eventType\":\"ALERT\",\"alertKey\":\"d-"
+                  + seq
+                  + "\",\"summary\":\"drain "
+                  + seq
+                  + "\",\"details\":\""
+                  + seq
+                  + "\"}";
           send(tx, topic, "d-" + seq, json, expected);
         }
         tx.flush();
@@ -159,9 +215,22 @@ final class LimitScenarios {
         }
         int first429 = (int) firstStatus.values().stream().filter(s -> s == 429).count();
         long duplicates = accepted.values().stream().mapToLong(n -> n - 1).sum();
-        double ideal = Math.max((perKey + EVENTS_PER_KEY - 1) / EVENTS_PER_KEY - 1,
-            (total + REQUESTS_PER_PROCESS - 1) / REQUESTS_PER_PROCESS - 1) * WINDOW.toMillis() / 1000.0;
-        Drain d = new Drain(name, total, seconds, ideal, answered429, first429, total - accepted.size(), duplicates);
+        double ideal =
+            Math.max(
+                    (perKey + EVENTS_PER_KEY - 1) / EVENTS_PER_KEY - 1,
+                    (total + REQUESTS_PER_PROCESS - 1) / REQUESTS_PER_PROCESS - 1)
+                * WINDOW.toMillis()
+                / 1000.0;
+        Drain d =
+            new Drain(
+                name,
+                total,
+                seconds,
+                ideal,
+                answered429,
+                first429,
+                total - accepted.size(),
+                duplicates);
         say.accept("I " + d);
         agent.stop();
         return d;
@@ -176,9 +245,21 @@ final class LimitScenarios {
       standIn.fault(Fault.pingRateLimit(PINGS_PER_KEY, WINDOW).retryAfterUntilReset());
       String topic = topic("heartbeats");
       String group = "bench-heartbeats-" + UUID.randomUUID().toString().substring(0, 8);
-      List<String> args = new ArrayList<>(List.of("--kafka_brokers", kafka.bootstrapServers(), "--kafka_group_id", group,
-          "-r", topic, "--api_url", standIn.apiUrl(), "--heartbeat_url", standIn.heartbeatUrl(),
-          "--kafka_offset_reset", "earliest"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--kafka_brokers",
+                  kafka.bootstrapServers(),
+                  "--kafka_group_id",
+                  group,
+                  "-r",
+                  topic,
+                  "--api_url",
+                  standIn.apiUrl(),
+                  "--heartbeat_url",
+                  standIn.heartbeatUrl(),
+                  "--kafka_offset_reset",
+                  "earliest"));
       args.addAll(toldArgs);
       String javaOpts = "-Dilagent.rate_limit_window_ms=" + WINDOW.toMillis();
       try (BenchAgent agent = BenchAgent.start(root, "heartbeat-flood", args, javaOpts)) {
@@ -222,8 +303,13 @@ final class LimitScenarios {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("only " + accepted.size() + " of " + seqs.size() + " events accepted within "
-            + timeout);
+        throw new IllegalStateException(
+            "only "
+                + accepted.size()
+                + " of "
+                + seqs.size()
+                + " events accepted within "
+                + timeout);
       }
       BenchAgent.sleep(50);
     }
@@ -233,23 +319,32 @@ final class LimitScenarios {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Map<TopicPartition, Long> committed = kafka.committedOffsets(group);
-      if (expected.entrySet().stream().allMatch(e -> committed.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+      if (expected.entrySet().stream()
+          .allMatch(e -> committed.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("group " + group + " did not commit " + expected + " within " + timeout);
+        throw new IllegalStateException(
+            "group " + group + " did not commit " + expected + " within " + timeout);
       }
       BenchAgent.sleep(5);
     }
   }
 
-  private static void send(KafkaProducer<String, byte[]> p, String topic, String key, String json,
+  private static void send(
+      KafkaProducer<String, byte[]> p,
+      String topic,
+      String key,
+      String json,
       Map<TopicPartition, Long> expected) {
-    p.send(new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)), (md, err) -> {
-      if (err == null) {
-        expected.merge(new TopicPartition(md.topic(), md.partition()), md.offset() + 1, Math::max);
-      }
-    });
+    p.send(
+        new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)),
+        (md, err) -> {
+          if (err == null) {
+            expected.merge(
+                new TopicPartition(md.topic(), md.partition()), md.offset() + 1, Math::max);
+          }
+        });
   }
 
   private String topic(String name) {

@@ -54,9 +54,13 @@ public final class RustLoopYardstick implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // The benchmark makes each backlog visible at one instant with a Kafka transaction.
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    this.consumer =
+        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
     consumer.subscribe(List.of(topic));
     this.thread = new Thread(this::loop, "rust-loop-yardstick");
@@ -89,11 +93,12 @@ public final class RustLoopYardstick implements AutoCloseable {
   private void forward(ConsumerRecord<byte[], byte[]> record) throws Exception {
     JsonNode payload = json.readTree(record.value());
     String key = payload.path("integrationKey").asText();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(apiUrl + "/v1/events/kafka/" + key))
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(record.value()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(apiUrl + "/v1/events/kafka/" + key))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(record.value()))
+            .build();
     HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
     if (response.statusCode() == 202) {
       delivered.incrementAndGet();

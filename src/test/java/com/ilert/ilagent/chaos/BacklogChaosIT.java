@@ -14,13 +14,16 @@ import org.junit.jupiter.api.Test;
 /**
  * A backlog of 1,000,000 records while ilert is down: the agent pauses its partitions, so its
  * memory stays bounded (RSS from /proc, live heap after a full GC from jcmd); when ilert is back it
- * drains the whole backlog. Full suite only: producing and draining a million records takes minutes.
+ * drains the whole backlog. Full suite only: producing and draining a million records takes
+ * minutes.
  */
 @Tag("chaos-full")
 class BacklogChaosIT {
   private static final int EVENTS = Integer.getInteger("chaos.backlog.records", 1_000_000);
+
   /** -Xmx256m (AgentProcess) plus metaspace, code cache, thread stacks and direct buffers. */
   private static final long MAX_RSS_KB = 450 * 1024;
+
   private static final long MAX_LIVE_HEAP_KB = 96 * 1024;
 
   @Test
@@ -35,10 +38,13 @@ class BacklogChaosIT {
       // ilert down: the agent fetches until every partition is paused, then holds still.
       List<ProcessStats> down = new ArrayList<>();
       long until = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-      s.await("40 s of samples while ilert is down", Duration.ofSeconds(60), () -> {
-        down.add(ProcessStats.proc(agent.pid()));
-        return System.nanoTime() > until;
-      });
+      s.await(
+          "40 s of samples while ilert is down",
+          Duration.ofSeconds(60),
+          () -> {
+            down.add(ProcessStats.proc(agent.pid()));
+            return System.nanoTime() > until;
+          });
       ProcessStats live = ProcessStats.withLiveHeap(agent.pid());
       long maxRss = down.stream().mapToLong(ProcessStats::rssKb).max().orElse(-1);
       assertThat(s.ledger.distinct()).as("nothing accepted while ilert is down").isZero();
@@ -47,22 +53,33 @@ class BacklogChaosIT {
       s.ilert.clearFaults();
       long drainStart = System.nanoTime();
       List<ProcessStats> draining = new ArrayList<>();
-      s.await("the backlog drained", Duration.ofMinutes(25), () -> {
-        draining.add(ProcessStats.proc(agent.pid()));
-        return s.ledger.all();
-      });
+      s.await(
+          "the backlog drained",
+          Duration.ofMinutes(25),
+          () -> {
+            draining.add(ProcessStats.proc(agent.pid()));
+            return s.ledger.all();
+          });
       double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
       ProcessStats afterDrain = ProcessStats.withLiveHeap(agent.pid());
       s.awaitAll(Duration.ofSeconds(60));
       s.stopAgents();
       long maxRssDraining = draining.stream().mapToLong(ProcessStats::rssKb).max().orElse(-1);
-      s.verdict(String.format(
-          "produce=%.0fs down_max_rss=%dMiB down_live_heap=%dMiB drain=%.0fs (%.0f/s) drain_max_rss=%dMiB after_live_heap=%dMiB",
-          produceSeconds, maxRss / 1024, live.liveHeapKb() / 1024, drainSeconds, EVENTS / drainSeconds,
-          maxRssDraining / 1024, afterDrain.liveHeapKb() / 1024));
+      s.verdict(
+          String.format(
+              "produce=%.0fs down_max_rss=%dMiB down_live_heap=%dMiB drain=%.0fs (%.0f/s) drain_max_rss=%dMiB after_live_heap=%dMiB",
+              produceSeconds,
+              maxRss / 1024,
+              live.liveHeapKb() / 1024,
+              drainSeconds,
+              EVENTS / drainSeconds,
+              maxRssDraining / 1024,
+              afterDrain.liveHeapKb() / 1024));
       assertThat(maxRss).as("RSS while ilert is down (KiB)").isLessThan(MAX_RSS_KB);
       assertThat(maxRssDraining).as("RSS while draining (KiB)").isLessThan(MAX_RSS_KB);
-      assertThat(live.liveHeapKb()).as("live heap with a paused backlog (KiB)").isBetween(1L, MAX_LIVE_HEAP_KB);
+      assertThat(live.liveHeapKb())
+          .as("live heap with a paused backlog (KiB)")
+          .isBetween(1L, MAX_LIVE_HEAP_KB);
     }
   }
 }

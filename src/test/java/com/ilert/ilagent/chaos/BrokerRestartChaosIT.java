@@ -33,7 +33,9 @@ class BrokerRestartChaosIT {
       int atStop = s.ledger.distinct();
       long down = System.nanoTime();
       // The outage itself: the agent must stay up all along.
-      s.await("the agent to stay up while the broker is down", OUTAGE.plusSeconds(5),
+      s.await(
+          "the agent to stay up while the broker is down",
+          OUTAGE.plusSeconds(5),
           () -> !agent.isAlive() || System.nanoTime() - down >= OUTAGE.toNanos());
       assertThat(agent.isAlive()).as("agent alive while the broker is down").isTrue();
       int duringOutage = s.ledger.distinct() - atStop;

@@ -23,9 +23,15 @@ class CrashChaosIT {
     try (Scenario s = new Scenario("kill9", KafkaBroker.shared(), 6, EVENTS, 300)) {
       s.produce(0, EVENTS);
       s.ilert.latency(1, 5);
-      String[] opts = {"--max_in_flight", String.valueOf(MAX_IN_FLIGHT), "--commit_interval_ms", String.valueOf(COMMIT_INTERVAL_MS)};
+      String[] opts = {
+        "--max_in_flight",
+        String.valueOf(MAX_IN_FLIGHT),
+        "--commit_interval_ms",
+        String.valueOf(COMMIT_INTERVAL_MS)
+      };
       AgentProcess first = s.startAgent("1", opts);
-      // The delivery rate just before the kill, not since the start (the first second is the JIT's).
+      // The delivery rate just before the kill, not since the start (the first second is the
+      // JIT's).
       s.awaitDelivered(EVENTS / 4, Duration.ofSeconds(90));
       int n0 = s.ledger.distinct();
       long t0 = System.nanoTime();
@@ -41,11 +47,18 @@ class CrashChaosIT {
       s.awaitAll(Duration.ofSeconds(120));
       s.stopAgents();
       long bound = DuplicateBound.afterCrash(MAX_IN_FLIGHT, rate, commitMs);
-      long duplicates = s.verdict(String.format("delivered_at_kill=%d uncommitted_at_kill=%d rate=%.0f/s longest_commit=%.0fms bound=%d",
-          deliveredAtKill, uncommitted, rate, commitMs, bound));
-      assertThat(duplicates).as("duplicates after kill -9: what was delivered and not committed, plus what was in flight")
+      long duplicates =
+          s.verdict(
+              String.format(
+                  "delivered_at_kill=%d uncommitted_at_kill=%d rate=%.0f/s longest_commit=%.0fms bound=%d",
+                  deliveredAtKill, uncommitted, rate, commitMs, bound));
+      assertThat(duplicates)
+          .as(
+              "duplicates after kill -9: what was delivered and not committed, plus what was in flight")
           .isBetween(uncommitted, uncommitted + MAX_IN_FLIGHT);
-      assertThat(duplicates).as("duplicates after kill -9, within the documented bound").isLessThanOrEqualTo(bound);
+      assertThat(duplicates)
+          .as("duplicates after kill -9, within the documented bound")
+          .isLessThanOrEqualTo(bound);
     }
   }
 }

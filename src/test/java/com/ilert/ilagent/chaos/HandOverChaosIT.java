@@ -32,7 +32,8 @@ class HandOverChaosIT {
       s.awaitDelivered(atJoin + (EVENTS - atJoin) / 3, Duration.ofSeconds(90));
       first.sigterm();
       assertThat(first.awaitExit(Duration.ofSeconds(40)))
-          .as("exit code after SIGTERM").isEqualTo(ExitCodes.OK);
+          .as("exit code after SIGTERM")
+          .isEqualTo(ExitCodes.OK);
       int atStop = s.ledger.distinct();
 
       s.awaitAll(Duration.ofSeconds(120));

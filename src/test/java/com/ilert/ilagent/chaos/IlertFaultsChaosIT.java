@@ -42,7 +42,8 @@ class IlertFaultsChaosIT {
       s.ilert.latency(1, 5);
       s.ilert.fault(Fault.drop().matching(percent(3)));
       s.ilert.fault(Fault.delay(1_500).matching(percent(2)));
-      s.ilert.fault(Fault.status(503).matching(during(Duration.ofMillis(2_000), Duration.ofMillis(300))));
+      s.ilert.fault(
+          Fault.status(503).matching(during(Duration.ofMillis(2_000), Duration.ofMillis(300))));
       AgentProcess agent = s.startAgent("1", "--request_timeout_ms", "500");
       s.awaitAll(Duration.ofSeconds(120));
       assertThat(agent.isAlive()).isTrue();
@@ -58,7 +59,8 @@ class IlertFaultsChaosIT {
       s.produce(0, EVENTS);
       s.ilert.latency(1, 5);
       // Every 1.5 s ilert answers everything with 503 for 500 ms.
-      s.ilert.fault(Fault.status(503).matching(during(Duration.ofMillis(1_500), Duration.ofMillis(500))));
+      s.ilert.fault(
+          Fault.status(503).matching(during(Duration.ofMillis(1_500), Duration.ofMillis(500))));
       s.startAgent("1");
       s.awaitAll(Duration.ofSeconds(120));
       s.stopAgents();
@@ -72,7 +74,8 @@ class IlertFaultsChaosIT {
     try (Scenario s = new Scenario("ilert-429-retry-after", KafkaBroker.shared(), 6, EVENTS, 200)) {
       s.produce(0, EVENTS);
       s.ilert.latency(1, 5);
-      // ilert's per-key rate limit, tightened: 150 requests per key per 2 s, then 429 with Retry-After: 1.
+      // ilert's per-key rate limit, tightened: 150 requests per key per 2 s, then 429 with
+      // Retry-After: 1.
       s.ilert.fault(Fault.rateLimit(150, Duration.ofSeconds(2)).header("Retry-After", "1"));
       s.startAgent("1");
       s.awaitAll(Duration.ofSeconds(150));
@@ -84,24 +87,30 @@ class IlertFaultsChaosIT {
   @Tag("chaos-full")
   @Test
   void storm429WithoutRetryAfter() {
-    try (Scenario s = new Scenario("ilert-429-no-retry-after", KafkaBroker.shared(), 6, EVENTS, 200)) {
+    try (Scenario s =
+        new Scenario("ilert-429-no-retry-after", KafkaBroker.shared(), 6, EVENTS, 200)) {
       s.produce(0, EVENTS);
       s.ilert.latency(1, 5);
-      // Two of four keys get 429s without Retry-After: each backs off 10-30 s, the others keep flowing.
+      // Two of four keys get 429s without Retry-After: each backs off 10-30 s, the others keep
+      // flowing.
       s.ilert.fault(Fault.status(429).forKey(Scenario.KEYS[0]).times(40));
       s.ilert.fault(Fault.status(429).forKey(Scenario.KEYS[1]).times(40));
       // A record that waits out two or three 10-30 s backoffs can spend the 60 s budget: the agent
       // then exits 1 as documented, and the test is the restart policy.
       AgentProcess[] agent = {s.startAgent("1")};
       int[] restarts = {0};
-      s.await("every id delivered, restarting the agent after an exit 1", Duration.ofSeconds(240), () -> {
-        if (!agent[0].isAlive()) {
-          assertThat(agent[0].awaitExit(Duration.ofSeconds(1)))
-              .as("exit code").isEqualTo(ExitCodes.FAILURE);
-          agent[0] = s.startAgent(String.valueOf(2 + restarts[0]++));
-        }
-        return s.ledger.all();
-      });
+      s.await(
+          "every id delivered, restarting the agent after an exit 1",
+          Duration.ofSeconds(240),
+          () -> {
+            if (!agent[0].isAlive()) {
+              assertThat(agent[0].awaitExit(Duration.ofSeconds(1)))
+                  .as("exit code")
+                  .isEqualTo(ExitCodes.FAILURE);
+              agent[0] = s.startAgent(String.valueOf(2 + restarts[0]++));
+            }
+            return s.ledger.all();
+          });
       s.awaitAll(Duration.ofSeconds(30));
       s.stopAgents();
       s.verdict(faultCounts(s) + " restarts_after_exit_1=" + restarts[0]);
@@ -151,7 +160,8 @@ class IlertFaultsChaosIT {
       s.ilert.fault(Fault.status(503));
       long outage = System.nanoTime();
       assertThat(first.awaitExit(Duration.ofSeconds(30)))
-          .as("exit code once the retry budget is spent").isEqualTo(ExitCodes.FAILURE);
+          .as("exit code once the retry budget is spent")
+          .isEqualTo(ExitCodes.FAILURE);
       long exitedAfterMs = (System.nanoTime() - outage) / 1_000_000;
       assertThat(first.log()).contains("not delivered after");
       int atExit = s.ledger.distinct();
@@ -159,7 +169,13 @@ class IlertFaultsChaosIT {
       s.startAgent("2", opts);
       s.awaitAll(Duration.ofSeconds(120));
       s.stopAgents();
-      s.verdict("exited_1_after_ms=" + exitedAfterMs + " delivered_at_exit=" + atExit + " " + s.answers());
+      s.verdict(
+          "exited_1_after_ms="
+              + exitedAfterMs
+              + " delivered_at_exit="
+              + atExit
+              + " "
+              + s.answers());
     }
   }
 

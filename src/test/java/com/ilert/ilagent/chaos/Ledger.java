@@ -12,8 +12,8 @@ import java.util.function.Consumer;
  *
  * <p>Order is judged by arrival at the stand-in ({@code receivedAtNanos}, one monotonic clock): the
  * agent sends the next event of an alert only after the previous one was answered, so if the first
- * accepted copy of id {@code b} arrived before the first accepted copy of an earlier id {@code a} of
- * the same alert, the agent broke that alert's order.
+ * accepted copy of id {@code b} arrived before the first accepted copy of an earlier id {@code a}
+ * of the same alert, the agent broke that alert's order.
  */
 final class Ledger implements Consumer<Received> {
   private final String prefix;
@@ -23,7 +23,10 @@ final class Ledger implements Consumer<Received> {
   private final long[] firstArrival;
   private long accepted;
 
-  /** Ids 0..ids-1; id i belongs to alert {@code i % alerts} and ids of an alert are produced in id order. */
+  /**
+   * Ids 0..ids-1; id i belongs to alert {@code i % alerts} and ids of an alert are produced in id
+   * order.
+   */
   Ledger(String prefix, int ids, int alerts) {
     this.prefix = prefix + " ";
     this.ids = ids;

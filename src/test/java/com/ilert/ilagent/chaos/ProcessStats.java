@@ -39,9 +39,13 @@ record ProcessStats(long rssKb, int threads, long liveHeapKb) {
     String info = jcmd(pid, "GC.heap_info");
     long used = -1;
     for (String line : info.lines().toList()) {
-      // G1: "garbage-first heap   total 262144K, used 12345K"; Serial/Parallel: one line per generation.
+      // G1: "garbage-first heap   total 262144K, used 12345K"; Serial/Parallel: one line per
+      // generation.
       String l = line.trim();
-      if (l.startsWith("garbage-first heap") || l.contains("generation") || l.startsWith("PSYoungGen") || l.startsWith("ParOldGen")) {
+      if (l.startsWith("garbage-first heap")
+          || l.contains("generation")
+          || l.startsWith("PSYoungGen")
+          || l.startsWith("ParOldGen")) {
         Matcher m = USED.matcher(l);
         if (m.find()) {
           used = Math.max(used, 0) + Long.parseLong(m.group(1));
@@ -71,6 +75,10 @@ record ProcessStats(long rssKb, int threads, long liveHeapKb) {
 
   @Override
   public String toString() {
-    return "rss=" + rssKb / 1024 + "MiB threads=" + threads + (liveHeapKb >= 0 ? " live_heap=" + liveHeapKb / 1024 + "MiB" : "");
+    return "rss="
+        + rssKb / 1024
+        + "MiB threads="
+        + threads
+        + (liveHeapKb >= 0 ? " live_heap=" + liveHeapKb / 1024 + "MiB" : "");
   }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 @Tag("chaos-full")
 class RebalanceChaosIT {
   private static final int EVENTS = 15_000;
+
   /** Kafka's minimum: the killed member's partitions move after 6 s instead of 45 s. */
   private static final String[] OPTS = {
     "--kafka_property", "session.timeout.ms=6000", "--kafka_property", "heartbeat.interval.ms=1000"

@@ -1,9 +1,7 @@
 package com.ilert.ilagent.chaos;
 
 import static com.ilert.ilagent.testkit.Ports.freePort;
-
 import static org.assertj.core.api.Assertions.assertThat;
-import org.awaitility.Awaitility;
 
 import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.kafka.OffsetMetadata;
@@ -26,14 +24,14 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -49,12 +48,15 @@ import org.awaitility.core.ConditionTimeoutException;
  * per-alert order of first deliveries, duplicates counted) printed as one line and appended to
  * {@code target/chaos/results.txt}.
  *
- * <p>Record {@code id} is an ALERT of alert {@code "a" + id % alerts}, keyed by that alertKey (so an
- * alert lives in one partition, in id order), for one of four integration keys.
+ * <p>Record {@code id} is an ALERT of alert {@code "a" + id % alerts}, keyed by that alertKey (so
+ * an alert lives in one partition, in id order), for one of four integration keys.
  */
 final class Scenario implements AutoCloseable {
   static final String[] KEYS = {
-    "il1apichaos000000000a", "il1apichaos000000001b", "il1apichaos000000002c", "il1apichaos000000003d"
+    "il1apichaos000000000a",
+    "il1apichaos000000001b",
+    "il1apichaos000000002c",
+    "il1apichaos000000003d"
   };
 
   final String name;
@@ -104,8 +106,15 @@ final class Scenario implements AutoCloseable {
 
   String payload(int id) {
     int alert = id % alerts;
-    return "{\"integrationKey\":\"" + KEYS[keyOfAlert(alert)] + "\",\"eventType\":\"ALERT\",\"summary\":\""
-        + prefix + " " + id + "\",\"alertKey\":\"a" + alert + "\"}";
+    return "{\"integrationKey\":\""
+        + KEYS[keyOfAlert(alert)]
+        + "\",\"eventType\":\"ALERT\",\"summary\":\""
+        + prefix
+        + " "
+        + id
+        + "\",\"alertKey\":\"a"
+        + alert
+        + "\"}";
   }
 
   /** Produces ids [from, to) in id order and waits until the broker has them all. */
@@ -116,28 +125,33 @@ final class Scenario implements AutoCloseable {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000");
-    // On a loaded machine a request can take long: wait for it rather than retry into a sequence gap.
+    // On a loaded machine a request can take long: wait for it rather than retry into a sequence
+    // gap.
     props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
     props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     AtomicReference<Exception> failure = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(to - from);
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
       for (int id = from; id < to; id++) {
         int i = id;
-        producer.send(new ProducerRecord<>(topic, "a" + (id % alerts), payload(id)), (md, err) -> {
-          if (err != null) {
-            failure.compareAndSet(null, err);
-          } else {
-            partitionOf[i] = md.partition();
-            offsetOf[i] = md.offset();
-          }
-          done.countDown();
-        });
+        producer.send(
+            new ProducerRecord<>(topic, "a" + (id % alerts), payload(id)),
+            (md, err) -> {
+              if (err != null) {
+                failure.compareAndSet(null, err);
+              } else {
+                partitionOf[i] = md.partition();
+                offsetOf[i] = md.offset();
+              }
+              done.countDown();
+            });
       }
       producer.flush();
       if (!done.await(300, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("producing " + (to - from) + " records did not finish in 300 s");
+        throw new IllegalStateException(
+            "producing " + (to - from) + " records did not finish in 300 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -151,23 +165,39 @@ final class Scenario implements AutoCloseable {
   /** What the stand-in answered, e.g. {@code answers=202:5000,503:900,drop:150,none:80}. */
   String answers() {
     StringBuilder b = new StringBuilder("answers=");
-    answers.forEach((status, n) -> b.append(b.length() > 8 ? "," : "")
-        .append(status == Received.DROPPED ? "drop" : status == Received.NOT_ANSWERED ? "none" : status.toString())
-        .append(':').append(n.sum()));
+    answers.forEach(
+        (status, n) ->
+            b.append(b.length() > 8 ? "," : "")
+                .append(
+                    status == Received.DROPPED
+                        ? "drop"
+                        : status == Received.NOT_ANSWERED ? "none" : status.toString())
+                .append(':')
+                .append(n.sum()));
     return b.toString();
   }
 
   /** The agent's command line for this scenario, on {@code port}, plus {@code extra} options. */
   List<String> daemon(int port, String verbosity, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "daemon", verbosity,
-        "--kafka_brokers", kafka.bootstrapServers(),
-        "--kafka_group_id", group,
-        "--kafka_offset_reset", "earliest",
-        "--api_url", ilert.apiUrl(),
-        "--heartbeat_url", ilert.heartbeatUrl(),
-        "-e", topic,
-        "-p", String.valueOf(port)));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "daemon",
+                verbosity,
+                "--kafka_brokers",
+                kafka.bootstrapServers(),
+                "--kafka_group_id",
+                group,
+                "--kafka_offset_reset",
+                "earliest",
+                "--api_url",
+                ilert.apiUrl(),
+                "--heartbeat_url",
+                ilert.heartbeatUrl(),
+                "-e",
+                topic,
+                "-p",
+                String.valueOf(port)));
     args.addAll(Arrays.asList(extra));
     return args;
   }
@@ -179,7 +209,8 @@ final class Scenario implements AutoCloseable {
 
   AgentProcess startAgentV(String label, String verbosity, String... extra) {
     int port = freePort();
-    AgentProcess agent = AgentProcess.start("chaos-" + name + "-" + label, daemon(port, verbosity, extra), Map.of());
+    AgentProcess agent =
+        AgentProcess.start("chaos-" + name + "-" + label, daemon(port, verbosity, extra), Map.of());
     agents.add(agent);
     ports.put(agent, port);
     awaitReady(agent, port);
@@ -188,31 +219,50 @@ final class Scenario implements AutoCloseable {
 
   /** Starts an agent without waiting for /ready (e.g. while the broker is away). */
   AgentProcess startAgentNoWait(String label, String... extra) {
-    AgentProcess agent = AgentProcess.start("chaos-" + name + "-" + label, daemon(freePort(), "-vv", extra), Map.of());
+    AgentProcess agent =
+        AgentProcess.start(
+            "chaos-" + name + "-" + label, daemon(freePort(), "-vv", extra), Map.of());
     agents.add(agent);
     return agent;
   }
 
   static void awaitReady(AgentProcess agent, int port) {
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions()
           .until(() -> !agent.isAlive() || AgentProcess.httpGet(port, "/ready").status() == 204);
     } catch (ConditionTimeoutException e) {
       throw new AssertionError("agent not ready within 60 s; log " + agent.logFile());
     }
     if (!agent.isAlive()) {
-      throw new AssertionError("the agent exited before it was ready; log " + agent.logFile() + ":\n" + agent.tail(25));
+      throw new AssertionError(
+          "the agent exited before it was ready; log " + agent.logFile() + ":\n" + agent.tail(25));
     }
   }
 
   /** Waits for a condition with a deadline; the message names the scenario and what was awaited. */
   void await(String what, Duration timeout, BooleanSupplier condition) {
     try {
-      Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+      Awaitility.await()
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(50))
           .until(condition::getAsBoolean);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError(name + ": expected " + what + " within " + timeout + "; accepted "
-          + ledger.distinct() + " of " + ids + " ids" + agentLogs());
+      throw new AssertionError(
+          name
+              + ": expected "
+              + what
+              + " within "
+              + timeout
+              + "; accepted "
+              + ledger.distinct()
+              + " of "
+              + ids
+              + " ids"
+              + agentLogs());
     }
   }
 
@@ -225,12 +275,25 @@ final class Scenario implements AutoCloseable {
   void awaitAll(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+      Awaitility.await()
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(100))
           .until(ledger::all);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError(name + ": LOST records: " + ledger.missingCount() + " of " + ids
-          + " ids never reached ilert within " + timeout + ", e.g. " + describe(ledger.missing(10))
-          + "; committed " + kafka.committedOffsets(group) + agentLogs());
+      throw new AssertionError(
+          name
+              + ": LOST records: "
+              + ledger.missingCount()
+              + " of "
+              + ids
+              + " ids never reached ilert within "
+              + timeout
+              + ", e.g. "
+              + describe(ledger.missing(10))
+              + "; committed "
+              + kafka.committedOffsets(group)
+              + agentLogs());
     }
     long left = Math.max(5_000, (deadline - System.nanoTime()) / 1_000_000);
     kafka.awaitNoLag(group, topic, Duration.ofMillis(left));
@@ -239,8 +302,14 @@ final class Scenario implements AutoCloseable {
   private String describe(List<Integer> missing) {
     StringBuilder s = new StringBuilder("[");
     for (int id : missing) {
-      s.append(s.length() > 1 ? ", " : "").append("id ").append(id).append(" (p").append(partitionOf[id])
-          .append(" offset ").append(offsetOf[id]).append(')');
+      s.append(s.length() > 1 ? ", " : "")
+          .append("id ")
+          .append(id)
+          .append(" (p")
+          .append(partitionOf[id])
+          .append(" offset ")
+          .append(offsetOf[id])
+          .append(')');
     }
     return s.append(']').toString();
   }
@@ -252,20 +321,22 @@ final class Scenario implements AutoCloseable {
   long deliveredButUncommitted() {
     Map<TopicPartition, OffsetAndMetadata> committed = kafka.committed(group);
     Map<TopicPartition, Set<Long>> knownDone = new HashMap<>();
-    committed.forEach((tp, om) -> {
-      long[] done = OffsetMetadata.decode(om.offset(), om.metadata());
-      Set<Long> set = new HashSet<>();
-      if (done != null) {
-        Arrays.stream(done).forEach(set::add);
-      }
-      knownDone.put(tp, set);
-    });
+    committed.forEach(
+        (tp, om) -> {
+          long[] done = OffsetMetadata.decode(om.offset(), om.metadata());
+          Set<Long> set = new HashSet<>();
+          if (done != null) {
+            Arrays.stream(done).forEach(set::add);
+          }
+          knownDone.put(tp, set);
+        });
     long n = 0;
     for (int id = 0; id < ids; id++) {
       if (offsetOf[id] >= 0 && ledger.delivered(id)) {
         TopicPartition tp = new TopicPartition(topic, partitionOf[id]);
         OffsetAndMetadata c = committed.get(tp);
-        if ((c == null || offsetOf[id] >= c.offset()) && !knownDone.getOrDefault(tp, Set.of()).contains(offsetOf[id])) {
+        if ((c == null || offsetOf[id] >= c.offset())
+            && !knownDone.getOrDefault(tp, Set.of()).contains(offsetOf[id])) {
           n++;
         }
       }
@@ -274,13 +345,16 @@ final class Scenario implements AutoCloseable {
   }
 
   /**
-   * The longest offset commit of {@code agent} in the last two minutes, in ms, from its
-   * {@code ilagent_kafka_commit_duration_seconds_max}: the round trip the duplicate bound counts.
+   * The longest offset commit of {@code agent} in the last two minutes, in ms, from its {@code
+   * ilagent_kafka_commit_duration_seconds_max}: the round trip the duplicate bound counts.
    */
   double longestCommitMs(AgentProcess agent) {
     String metrics = AgentProcess.httpGet(ports.get(agent), "/metrics").body();
-    return metrics.lines().filter(l -> l.startsWith("ilagent_kafka_commit_duration_seconds_max"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) * 1000).findFirst()
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith("ilagent_kafka_commit_duration_seconds_max"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) * 1000)
+        .findFirst()
         .orElseThrow(() -> new AssertionError(name + ": no commit duration on /metrics"));
   }
 
@@ -292,10 +366,17 @@ final class Scenario implements AutoCloseable {
     List<String> violations = ledger.orderViolations(20);
     long duplicates = ledger.duplicates();
     double seconds = (System.nanoTime() - startedAt) / 1e9;
-    String line = String.format(
-        "CHAOS %s: ids=%d lost=%d order_violations=%d duplicates=%d accepted=%d time=%.1fs%s",
-        name, ids, ledger.missingCount(), violations.size(), duplicates, ledger.accepted(), seconds,
-        details.isEmpty() ? "" : " " + details);
+    String line =
+        String.format(
+            "CHAOS %s: ids=%d lost=%d order_violations=%d duplicates=%d accepted=%d time=%.1fs%s",
+            name,
+            ids,
+            ledger.missingCount(),
+            violations.size(),
+            duplicates,
+            ledger.accepted(),
+            seconds,
+            details.isEmpty() ? "" : " " + details);
     System.out.println(line);
     record(line);
     assertThat(ledger.missingCount()).as(name + ": ids never delivered").isZero();
@@ -307,9 +388,14 @@ final class Scenario implements AutoCloseable {
     try {
       Path dir = Path.of("target", "chaos");
       Files.createDirectories(dir);
-      String stamp = LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 19);
-      Files.writeString(dir.resolve("results.txt"), stamp + " " + line + System.lineSeparator(),
-          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      String stamp =
+          LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 19);
+      Files.writeString(
+          dir.resolve("results.txt"),
+          stamp + " " + line + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -333,7 +419,11 @@ final class Scenario implements AutoCloseable {
   String agentLogs() {
     StringBuilder s = new StringBuilder();
     for (AgentProcess a : agents) {
-      s.append("\n--- ").append(a.logFile()).append(a.isAlive() ? " (running)" : "").append(":\n").append(a.tail(25));
+      s.append("\n--- ")
+          .append(a.logFile())
+          .append(a.isAlive() ? " (running)" : "")
+          .append(":\n")
+          .append(a.tail(25));
     }
     return s.toString();
   }

@@ -9,7 +9,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** SIGTERM under load, then a restart: exit 0, nothing lost, and a graceful stop commits what it delivered. */
+/**
+ * SIGTERM under load, then a restart: exit 0, nothing lost, and a graceful stop commits what it
+ * delivered.
+ */
 @Tag("chaos-full")
 class SigtermChaosIT {
   private static final int EVENTS = 10_000;
@@ -23,14 +26,16 @@ class SigtermChaosIT {
       s.awaitDelivered(EVENTS / 3, Duration.ofSeconds(90));
       first.sigterm();
       assertThat(first.awaitExit(Duration.ofSeconds(40)))
-          .as("exit code after SIGTERM").isEqualTo(ExitCodes.OK);
+          .as("exit code after SIGTERM")
+          .isEqualTo(ExitCodes.OK);
       int deliveredAtStop = s.ledger.distinct();
       long uncommitted = s.deliveredButUncommitted();
 
       s.startAgent("2");
       s.awaitAll(Duration.ofSeconds(120));
       s.stopAgents();
-      long duplicates = s.verdict("delivered_at_stop=" + deliveredAtStop + " uncommitted_at_stop=" + uncommitted);
+      long duplicates =
+          s.verdict("delivered_at_stop=" + deliveredAtStop + " uncommitted_at_stop=" + uncommitted);
       assertThat(uncommitted).as("a graceful stop commits everything it delivered").isZero();
       assertThat(duplicates).as("nothing delivered twice after a graceful stop").isZero();
     }

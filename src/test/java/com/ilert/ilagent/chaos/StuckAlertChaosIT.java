@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class StuckAlertChaosIT {
   private static final int EVENTS = 4_000;
   private static final int ALERTS = 200;
+
   /** The target: at most one duplicate per alert. */
   private static final int MAX_DUPLICATES = 200;
 
@@ -31,7 +32,9 @@ class StuckAlertChaosIT {
       AgentProcess first = s.startAgent("1", "--retry_max_ms", "600000");
       int stuck = EVENTS / ALERTS;
       s.awaitDelivered(EVENTS - stuck, Duration.ofSeconds(120));
-      s.await("the deliveries committed, as offsets or as metadata", Duration.ofSeconds(20),
+      s.await(
+          "the deliveries committed, as offsets or as metadata",
+          Duration.ofSeconds(20),
           () -> s.deliveredButUncommitted() == 0);
       first.sigkill();
       assertThat(first.awaitExit(Duration.ofSeconds(10))).isEqualTo(137);

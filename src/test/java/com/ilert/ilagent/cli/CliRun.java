@@ -23,10 +23,13 @@ final class CliRun {
 
   static Result run(Map<String, String> env, String... args) {
     AtomicReference<AgentConfig> received = new AtomicReference<>();
-    CommandLine cmd = Cli.commandLine(env, config -> {
-      received.set(config);
-      return RUNNER_EXIT;
-    });
+    CommandLine cmd =
+        Cli.commandLine(
+            env,
+            config -> {
+              received.set(config);
+              return RUNNER_EXIT;
+            });
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cmd.setOut(new PrintWriter(out, true));

@@ -8,7 +8,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CliTest {
-  private static final String[] MINIMAL = {"daemon", "--kafka_brokers", "localhost:9092", "-e", "events"};
+  private static final String[] MINIMAL = {
+    "daemon", "--kafka_brokers", "localhost:9092", "-e", "events"
+  };
 
   @Test
   void versionPrintsNameAndVersion() {
@@ -27,7 +29,8 @@ class CliTest {
     assertThat(root.out()).contains("daemon");
     Result daemon = CliRun.run("daemon", "--help");
     assertThat(daemon.code()).isEqualTo(ExitCodes.OK);
-    assertThat(daemon.out()).contains("--kafka_brokers", "-e, --event_topic", "--config=FILE", "ILAGENT_");
+    assertThat(daemon.out())
+        .contains("--kafka_brokers", "-e, --event_topic", "--config=FILE", "ILAGENT_");
   }
 
   @Test
@@ -43,7 +46,9 @@ class CliTest {
   void missingCommandIsAUsageError() {
     Result r = CliRun.run();
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.errLines()).containsExactly("ilagent: missing command; one of: daemon, event, heartbeat", "Try 'ilagent --help'.");
+    assertThat(r.errLines())
+        .containsExactly(
+            "ilagent: missing command; one of: daemon, event, heartbeat", "Try 'ilagent --help'.");
   }
 
   @Test
@@ -95,10 +100,14 @@ class CliTest {
   @Test
   void verboseIsGlobalLongOrShortBeforeOrAfterTheCommandAndCountsAddUp() {
     String[] tail = {"--kafka_brokers", "localhost:9092", "-e", "events"};
-    assertThat(CliRun.run(prepend(new String[] {"-v", "-v", "daemon"}, tail)).config().verbosity()).isEqualTo(2);
-    assertThat(CliRun.run(prepend(new String[] {"--verbose", "daemon"}, tail)).config().verbosity()).isEqualTo(1);
-    assertThat(CliRun.run(prepend(new String[] {"-vv", "daemon", "-v"}, tail)).config().verbosity()).isEqualTo(3);
-    assertThat(CliRun.run(append(MINIMAL, "--verbose", "--verbose")).config().verbosity()).isEqualTo(2);
+    assertThat(CliRun.run(prepend(new String[] {"-v", "-v", "daemon"}, tail)).config().verbosity())
+        .isEqualTo(2);
+    assertThat(CliRun.run(prepend(new String[] {"--verbose", "daemon"}, tail)).config().verbosity())
+        .isEqualTo(1);
+    assertThat(CliRun.run(prepend(new String[] {"-vv", "daemon", "-v"}, tail)).config().verbosity())
+        .isEqualTo(3);
+    assertThat(CliRun.run(append(MINIMAL, "--verbose", "--verbose")).config().verbosity())
+        .isEqualTo(2);
     assertThat(CliRun.run(append(MINIMAL, "-v", "--verbose")).config().verbosity()).isEqualTo(2);
   }
 
@@ -106,23 +115,35 @@ class CliTest {
   void globalVerboseOverridesTheEnvironmentLikeAnyFlag() {
     Map<String, String> env = Map.of("ILAGENT_VERBOSE", "4");
     assertThat(CliRun.run(env, MINIMAL).config().verbosity()).isEqualTo(4);
-    assertThat(CliRun.run(env, prepend(new String[] {"-v"}, MINIMAL)).config().verbosity()).isEqualTo(1);
+    assertThat(CliRun.run(env, prepend(new String[] {"-v"}, MINIMAL)).config().verbosity())
+        .isEqualTo(1);
   }
 
   @Test
   void helpShowsTheNewOptions() {
     assertThat(CliRun.run("--help").out()).contains("-v, --verbose");
-    assertThat(CliRun.run("daemon", "--help").out()).contains("-v, --verbose", "--proxy=URL",
-        "--policy_topic=TOPIC", "--policy_routing_keys=FIELD[,...]", "--map_key_email=PATH",
-        "Default: data.email", "--map_key_shift=PATH", "Default: data.shift", "--shift_offset=N",
-        "ILERT_API_KEY", "HTTPS_PROXY");
+    assertThat(CliRun.run("daemon", "--help").out())
+        .contains(
+            "-v, --verbose",
+            "--proxy=URL",
+            "--policy_topic=TOPIC",
+            "--policy_routing_keys=FIELD[,...]",
+            "--map_key_email=PATH",
+            "Default: data.email",
+            "--map_key_shift=PATH",
+            "Default: data.shift",
+            "--shift_offset=N",
+            "ILERT_API_KEY",
+            "HTTPS_PROXY");
     assertThat(CliRun.run("event", "--help").out()).contains("-v, --verbose", "--proxy=URL");
     assertThat(CliRun.run("heartbeat", "--help").out()).contains("-v, --verbose", "--proxy=URL");
   }
 
   @Test
   void repeatedTopicFlagsConcatenateWithCommaLists() {
-    Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "a,b", "--event_topic", "c", "-r", "hb");
+    Result r =
+        CliRun.run(
+            "daemon", "--kafka_brokers", "h:1", "-e", "a,b", "--event_topic", "c", "-r", "hb");
     assertThat(r.config().kafka().eventTopics()).containsExactly("a", "b", "c");
     assertThat(r.config().kafka().heartbeatTopics()).containsExactly("hb");
   }
@@ -137,7 +158,11 @@ class CliTest {
 
   @Test
   void forwardMessagePayloadIsASwitch() {
-    assertThat(CliRun.run(append(MINIMAL, "--forward_message_payload")).config().mapping().forwardMessagePayload())
+    assertThat(
+            CliRun.run(append(MINIMAL, "--forward_message_payload"))
+                .config()
+                .mapping()
+                .forwardMessagePayload())
         .isTrue();
     assertThat(CliRun.run(MINIMAL).config().mapping().forwardMessagePayload()).isFalse();
   }
@@ -147,7 +172,8 @@ class CliTest {
     Result r = CliRun.run("daemon", "--kafka_brokers", "h:1", "-e", "t", "--max_in_flight", "abc");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.errLines())
-        .containsExactly("ilagent: --max_in_flight: expected an integer from 1 to 10000, got \"abc\"");
+        .containsExactly(
+            "ilagent: --max_in_flight: expected an integer from 1 to 10000, got \"abc\"");
     assertThat(r.config()).isNull();
   }
 

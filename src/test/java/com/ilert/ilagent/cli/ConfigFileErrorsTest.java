@@ -44,7 +44,8 @@ class ConfigFileErrorsTest {
   @Test
   void brokenJsonNamesTheLine() throws IOException {
     String json = "{\n  \"kafka_brokers\": \"h:1\",\n  \"event_topic\": \"t\"\n  \"port\": 1\n}";
-    assertThat(errorFor(json)).isEqualTo("ilagent: config file " + dir.resolve("bad.json") + ": not valid JSON (line 4)");
+    assertThat(errorFor(json))
+        .isEqualTo("ilagent: config file " + dir.resolve("bad.json") + ": not valid JSON (line 4)");
   }
 
   @Test
@@ -54,7 +55,8 @@ class ConfigFileErrorsTest {
 
   @Test
   void topLevelMustBeAnObject() throws IOException {
-    assertThat(errorFor("[\"kafka_brokers\"]")).endsWith(": expected a JSON object at the top level");
+    assertThat(errorFor("[\"kafka_brokers\"]"))
+        .endsWith(": expected a JSON object at the top level");
   }
 
   @Test
@@ -65,7 +67,8 @@ class ConfigFileErrorsTest {
   @Test
   void unknownKey() throws IOException {
     assertThat(errorFor("{\"kafka_brokerz\": \"h:1\"}"))
-        .isEqualTo("ilagent: config file " + dir.resolve("bad.json") + ": unknown key \"kafka_brokerz\"");
+        .isEqualTo(
+            "ilagent: config file " + dir.resolve("bad.json") + ": unknown key \"kafka_brokerz\"");
   }
 
   @Test
@@ -75,7 +78,10 @@ class ConfigFileErrorsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       {"port": "8977"}                   | key "port": expected an integer, got a string
       {"port": 80.5}                     | key "port": expected an integer, got a decimal number
       {"verbose": true}                  | key "verbose": expected an integer, got a boolean
@@ -87,20 +93,27 @@ class ConfigFileErrorsTest {
       {"kafka": {"a": {"b": 1}}}         | key "kafka"."a": expected a string, number or boolean, got an object
       """)
   void valueOfWrongType(String json, String expected) throws IOException {
-    assertThat(errorFor(json)).isEqualTo("ilagent: config file " + dir.resolve("bad.json") + ": " + expected);
+    assertThat(errorFor(json))
+        .isEqualTo("ilagent: config file " + dir.resolve("bad.json") + ": " + expected);
   }
 
   @Test
   void badValueInFileNamesFileAndKey() throws IOException {
-    assertThat(errorFor("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"max_in_flight\": 0}"))
-        .isEqualTo("ilagent: config file " + dir.resolve("bad.json")
-            + ": key \"max_in_flight\": expected an integer from 1 to 10000, got \"0\"");
+    assertThat(
+            errorFor("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"max_in_flight\": 0}"))
+        .isEqualTo(
+            "ilagent: config file "
+                + dir.resolve("bad.json")
+                + ": key \"max_in_flight\": expected an integer from 1 to 10000, got \"0\"");
   }
 
   @Test
   void reservedKafkaPropertyInFile() throws IOException {
-    assertThat(errorFor("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"kafka\": {\"bootstrap.servers\": \"x:1\"}}"))
-        .endsWith(": key \"kafka\".\"bootstrap.servers\": Kafka property \"bootstrap.servers\" is set by the agent;"
-            + " use --kafka_brokers");
+    assertThat(
+            errorFor(
+                "{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"kafka\": {\"bootstrap.servers\": \"x:1\"}}"))
+        .endsWith(
+            ": key \"kafka\".\"bootstrap.servers\": Kafka property \"bootstrap.servers\" is set by the agent;"
+                + " use --kafka_brokers");
   }
 }

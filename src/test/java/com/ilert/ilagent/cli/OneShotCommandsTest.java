@@ -64,8 +64,10 @@ class OneShotCommandsTest {
   }
 
   private Result heartbeat(Map<String, String> env, String... args) {
-    List<String> all = new ArrayList<>(
-        List.of("heartbeat", "--api_url", ilert.apiUrl(), "--heartbeat_url", ilert.heartbeatUrl()));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "heartbeat", "--api_url", ilert.apiUrl(), "--heartbeat_url", ilert.heartbeatUrl()));
     all.addAll(Arrays.asList(args));
     return CliRun.run(env, all.toArray(String[]::new));
   }
@@ -79,9 +81,28 @@ class OneShotCommandsTest {
 
   @Test
   void sendsAllFieldsToTheGenericEndpointAndPrintsTheCorrelationId() {
-    Result r = event("-k", KEY, "-t", "ALERT", "-s", "disk full", "-i", "host-1", "-o", "HIGH",
-        "-d", "95% used", "-g", "https://img.example/a.png", "--image", "http://img.example/b.png",
-        "-l", "https://runbook.example/disk", "--link", "https://wiki.example/x");
+    Result r =
+        event(
+            "-k",
+            KEY,
+            "-t",
+            "ALERT",
+            "-s",
+            "disk full",
+            "-i",
+            "host-1",
+            "-o",
+            "HIGH",
+            "-d",
+            "95% used",
+            "-g",
+            "https://img.example/a.png",
+            "--image",
+            "http://img.example/b.png",
+            "-l",
+            "https://runbook.example/disk",
+            "--link",
+            "https://wiki.example/x");
 
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     List<Received> events = ilert.events();
@@ -90,20 +111,27 @@ class OneShotCommandsTest {
     assertThat(e.method()).isEqualTo("POST");
     assertThat(e.path()).isEqualTo("/api/events");
     assertThat(e.headers().get("content-type")).isEqualTo("application/json");
-    assertThat(e.body()).isEqualTo(new JsonObject()
-        .put("integrationKey", KEY)
-        .put("eventType", "ALERT")
-        .put("summary", "disk full")
-        .put("details", "95% used")
-        .put("alertKey", "host-1")
-        .put("priority", "HIGH")
-        .put("images", new JsonArray()
-            .add(new JsonObject().put("src", "https://img.example/a.png"))
-            .add(new JsonObject().put("src", "http://img.example/b.png")))
-        .put("links", new JsonArray()
-            .add(new JsonObject().put("href", "https://runbook.example/disk"))
-            .add(new JsonObject().put("href", "https://wiki.example/x"))));
-    assertThat(r.out()).isEqualTo("ilert accepted the event (correlation-id " + e.correlationId() + ")\n");
+    assertThat(e.body())
+        .isEqualTo(
+            new JsonObject()
+                .put("integrationKey", KEY)
+                .put("eventType", "ALERT")
+                .put("summary", "disk full")
+                .put("details", "95% used")
+                .put("alertKey", "host-1")
+                .put("priority", "HIGH")
+                .put(
+                    "images",
+                    new JsonArray()
+                        .add(new JsonObject().put("src", "https://img.example/a.png"))
+                        .add(new JsonObject().put("src", "http://img.example/b.png")))
+                .put(
+                    "links",
+                    new JsonArray()
+                        .add(new JsonObject().put("href", "https://runbook.example/disk"))
+                        .add(new JsonObject().put("href", "https://wiki.example/x"))));
+    assertThat(r.out())
+        .isEqualTo("ilert accepted the event (correlation-id " + e.correlationId() + ")\n");
     assertThat(r.err()).isEmpty();
     assertNoKeyInClear(r, KEY);
   }
@@ -113,8 +141,12 @@ class OneShotCommandsTest {
     Result r = event("--integration_key", KEY, "--summary", "disk full");
 
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
-    assertThat(ilert.events().get(0).body()).isEqualTo(new JsonObject()
-        .put("integrationKey", KEY).put("eventType", "ALERT").put("summary", "disk full"));
+    assertThat(ilert.events().get(0).body())
+        .isEqualTo(
+            new JsonObject()
+                .put("integrationKey", KEY)
+                .put("eventType", "ALERT")
+                .put("summary", "disk full"));
   }
 
   @Test
@@ -143,7 +175,8 @@ class OneShotCommandsTest {
 
   @Test
   void ilagentApiUrlWinsOverIlertApiUrlAsInTheDaemon() {
-    Map<String, String> env = Map.of("ILERT_API_URL", "http://127.0.0.1:1/api", "ILAGENT_API_URL", ilert.apiUrl());
+    Map<String, String> env =
+        Map.of("ILERT_API_URL", "http://127.0.0.1:1/api", "ILAGENT_API_URL", ilert.apiUrl());
     Result r = CliRun.run(env, "event", "-k", KEY, "-s", "x");
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
   }
@@ -173,7 +206,9 @@ class OneShotCommandsTest {
     Result r = event("-k", KEY, "-s", "disk full");
 
     assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(r.err()).contains("ilert answered 404").contains(Redaction.key(KEY))
+    assertThat(r.err())
+        .contains("ilert answered 404")
+        .contains(Redaction.key(KEY))
         .contains("NOT_FOUND");
     assertNoKeyInClear(r, KEY);
   }
@@ -214,52 +249,86 @@ class OneShotCommandsTest {
 
     assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.errLines()).hasSize(1);
-    assertThat(r.err()).startsWith("ilagent: POST " + ilert.apiUrl() + "/events: no answer from ilert within 300 ms");
+    assertThat(r.err())
+        .startsWith(
+            "ilagent: POST " + ilert.apiUrl() + "/events: no answer from ilert within 300 ms");
   }
 
   // ---- usage errors ----
 
   static Stream<Arguments> usageErrors() {
     return Stream.of(
-        Arguments.of(Map.of(), List.of("-k", KEY, "-t", "PANIC", "-s", "x"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-t", "PANIC", "-s", "x"),
             "ilagent: --event_type: expected one of ALERT, ACCEPT, RESOLVE, COMMENT, got \"PANIC\""),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "-o", "MEDIUM"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-s", "x", "-o", "MEDIUM"),
             "ilagent: --priority: expected one of HIGH, LOW, got \"MEDIUM\""),
-        Arguments.of(Map.of(), List.of("-k", KEY),
+        Arguments.of(Map.of(), List.of("-k", KEY), "ilagent: --summary: required for ALERT events"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-t", "ALERT", "-s", "  "),
             "ilagent: --summary: required for ALERT events"),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-t", "ALERT", "-s", "  "),
-            "ilagent: --summary: required for ALERT events"),
-        Arguments.of(Map.of(), List.of("-s", "x"),
+        Arguments.of(
+            Map.of(),
+            List.of("-s", "x"),
             "ilagent: --integration_key: missing; give -k KEY or set ILERT_INTEGRATION_KEY"),
-        Arguments.of(Map.of(), List.of("-k", " ", "-s", "x"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", " ", "-s", "x"),
             "ilagent: --integration_key: must not be empty"),
-        Arguments.of(Map.of("ILERT_INTEGRATION_KEY", ""), List.of("-s", "x"),
+        Arguments.of(
+            Map.of("ILERT_INTEGRATION_KEY", ""),
+            List.of("-s", "x"),
             "ilagent: ILERT_INTEGRATION_KEY: must not be empty"),
-        Arguments.of(Map.of(), List.of("-k", "il1api/../x", "-s", "x"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", "il1api/../x", "-s", "x"),
             "ilagent: --integration_key: the key has characters other than letters, digits and - . _ ~"),
-        Arguments.of(Map.of(), List.of("-k", "..", "-s", "x"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", "..", "-s", "x"),
             "ilagent: --integration_key: the key is only dots"),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "-g", "ftp://img.example/a.png"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-s", "x", "-g", "ftp://img.example/a.png"),
             "ilagent: --image: expected an absolute http or https URL, got \"ftp://img.example/a.png\""),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "-l", "https://ok.example", "-l", "javascript:alert(1)"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-s", "x", "-l", "https://ok.example", "-l", "javascript:alert(1)"),
             "ilagent: --link: expected an absolute http or https URL, got \"javascript:alert(1)\""),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "--api_url", "ftp://example.com"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-s", "x", "--api_url", "ftp://example.com"),
             "ilagent: --api_url: expected an absolute http or https URL, got \"ftp://example.com\""),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "--api_url", "https://api.example/api?x=1"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-s", "x", "--api_url", "https://api.example/api?x=1"),
             "ilagent: --api_url: expected a base URL without query or fragment, got \"https://api.example/api?x=1\""),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "--heartbeat_url", "not a url"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-s", "x", "--heartbeat_url", "not a url"),
             "ilagent: --heartbeat_url: expected an absolute http or https URL, got \"not a url\""),
-        Arguments.of(Map.of("ILERT_HEARTBEAT_URL", "beat.example"), List.of("-k", KEY, "-s", "x"),
+        Arguments.of(
+            Map.of("ILERT_HEARTBEAT_URL", "beat.example"),
+            List.of("-k", KEY, "-s", "x"),
             "ilagent: ILERT_HEARTBEAT_URL: expected an absolute http or https URL, got \"beat.example\""),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "--request_timeout_ms", "0"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-s", "x", "--request_timeout_ms", "0"),
             "ilagent: --request_timeout_ms: expected an integer from 1 to 600000, got \"0\""),
-        Arguments.of(Map.of(), List.of("-k", KEY, "-s", "x", "--request_timeout_ms", "10s"),
+        Arguments.of(
+            Map.of(),
+            List.of("-k", KEY, "-s", "x", "--request_timeout_ms", "10s"),
             "ilagent: --request_timeout_ms: expected an integer from 1 to 600000, got \"10s\""));
   }
 
   @ParameterizedTest
   @MethodSource("usageErrors")
-  void usageErrorIsOneLineNamingTheOptionAndExitsTwo(Map<String, String> env, List<String> args, String line) {
+  void usageErrorIsOneLineNamingTheOptionAndExitsTwo(
+      Map<String, String> env, List<String> args, String line) {
     Result r = event(env, args.toArray(String[]::new));
 
     assertThat(r.code()).as("exit code of %s", args).isEqualTo(ExitCodes.USAGE);
@@ -272,13 +341,15 @@ class OneShotCommandsTest {
   void heartbeatUsageErrorsToo() {
     Result missing = heartbeat(Map.of());
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(missing.errLines()).containsExactly(
-        "ilagent: --integration_key: missing; give -k KEY or set ILERT_INTEGRATION_KEY");
+    assertThat(missing.errLines())
+        .containsExactly(
+            "ilagent: --integration_key: missing; give -k KEY or set ILERT_INTEGRATION_KEY");
 
     Result badUrl = CliRun.run("heartbeat", "-k", HB_KEY, "--heartbeat_url", "ftp://beat.example");
     assertThat(badUrl.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(badUrl.errLines()).containsExactly(
-        "ilagent: --heartbeat_url: expected an absolute http or https URL, got \"ftp://beat.example\"");
+    assertThat(badUrl.errLines())
+        .containsExactly(
+            "ilagent: --heartbeat_url: expected an absolute http or https URL, got \"ftp://beat.example\"");
     assertThat(ilert.attempts()).isEmpty();
   }
 
@@ -286,7 +357,8 @@ class OneShotCommandsTest {
   void parseErrorsGoThroughTheCommonHandler() {
     Result unknown = event("-k", KEY, "-s", "x", "--severity", "1");
     assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(unknown.errLines()).containsExactly("ilagent: unknown option --severity", "Try 'ilagent event --help'.");
+    assertThat(unknown.errLines())
+        .containsExactly("ilagent: unknown option --severity", "Try 'ilagent event --help'.");
 
     Result noValue = event("-s", "x", "-k");
     assertThat(noValue.code()).isEqualTo(ExitCodes.USAGE);
@@ -317,14 +389,23 @@ class OneShotCommandsTest {
       results.add(heartbeat(Map.of(), "-k", HB_KEY, "-vvvv"));
       ilert.fault(Fault.hang().times(1));
       results.add(heartbeat(Map.of(), "-k", HB_KEY, "--request_timeout_ms", "200"));
-      results.add(CliRun.run("heartbeat", "-k", HB_KEY, "--heartbeat_url", "http://127.0.0.1:1/beat"));
+      results.add(
+          CliRun.run("heartbeat", "-k", HB_KEY, "--heartbeat_url", "http://127.0.0.1:1/beat"));
     } finally {
       System.setOut(out);
       System.setErr(err);
       Logging.configure(0, LogFormat.TEXT); // the commands moved the console to stderr
     }
-    assertThat(results).extracting(Result::code).containsExactly(ExitCodes.OK, ExitCodes.FAILURE,
-        ExitCodes.USAGE, ExitCodes.USAGE, ExitCodes.OK, ExitCodes.FAILURE, ExitCodes.FAILURE);
+    assertThat(results)
+        .extracting(Result::code)
+        .containsExactly(
+            ExitCodes.OK,
+            ExitCodes.FAILURE,
+            ExitCodes.USAGE,
+            ExitCodes.USAGE,
+            ExitCodes.OK,
+            ExitCodes.FAILURE,
+            ExitCodes.FAILURE);
     for (Result r : results) {
       assertNoKeyInClear(r, KEY);
       assertNoKeyInClear(r, HB_KEY);
@@ -347,7 +428,9 @@ class OneShotCommandsTest {
       assertThat(r.code()).isEqualTo(ExitCodes.OK);
       quiet = console.toString(StandardCharsets.UTF_8);
       console.reset();
-      r = CliRun.run("-v", "--verbose", "event", "--api_url", ilert.apiUrl(), "-k", KEY, "-s", "loud");
+      r =
+          CliRun.run(
+              "-v", "--verbose", "event", "--api_url", ilert.apiUrl(), "-k", KEY, "-s", "loud");
       assertThat(r.code()).isEqualTo(ExitCodes.OK);
       verbose = console.toString(StandardCharsets.UTF_8);
     } finally {
@@ -361,19 +444,40 @@ class OneShotCommandsTest {
   @Test
   void oneShotCommandsGoThroughTheProxyFromTheOptionOrTheEnvironment() {
     try (ForwardProxy proxy = new ForwardProxy().resolve("ilert.invalid", "127.0.0.1").start()) {
-      Result event = CliRun.run(Map.of("HTTP_PROXY", "http://127.0.0.1:1"), "event", "--proxy", proxy.url(),
-          "--api_url", ilert.apiUrl("ilert.invalid"), "-k", KEY, "-s", "via proxy");
-      Result ping = CliRun.run(Map.of("http_proxy", proxy.url()), "heartbeat",
-          "--heartbeat_url", ilert.heartbeatUrl("ilert.invalid"), "-k", "hbmonitor0123456789ab");
-      Result badProxy = CliRun.run(Map.of(), "heartbeat", "--proxy", "socks5://u:hunter2@h:1", "-k", HB_KEY);
+      Result event =
+          CliRun.run(
+              Map.of("HTTP_PROXY", "http://127.0.0.1:1"),
+              "event",
+              "--proxy",
+              proxy.url(),
+              "--api_url",
+              ilert.apiUrl("ilert.invalid"),
+              "-k",
+              KEY,
+              "-s",
+              "via proxy");
+      Result ping =
+          CliRun.run(
+              Map.of("http_proxy", proxy.url()),
+              "heartbeat",
+              "--heartbeat_url",
+              ilert.heartbeatUrl("ilert.invalid"),
+              "-k",
+              "hbmonitor0123456789ab");
+      Result badProxy =
+          CliRun.run(Map.of(), "heartbeat", "--proxy", "socks5://u:hunter2@h:1", "-k", HB_KEY);
 
       assertThat(event.code()).as(event.err()).isEqualTo(ExitCodes.OK);
       assertThat(ping.code()).as(ping.err()).isEqualTo(ExitCodes.OK);
-      assertThat(proxy.proxied()).extracting(ForwardProxy.Proxied::method).containsExactly("POST", "HEAD");
+      assertThat(proxy.proxied())
+          .extracting(ForwardProxy.Proxied::method)
+          .containsExactly("POST", "HEAD");
       assertThat(ilert.received()).hasSize(2);
       assertThat(badProxy.code()).isEqualTo(ExitCodes.USAGE);
-      assertThat(badProxy.errLines()).containsExactly("ilagent: --proxy: SOCKS proxies are not supported;"
-          + " use an HTTP proxy (http://host:port)");
+      assertThat(badProxy.errLines())
+          .containsExactly(
+              "ilagent: --proxy: SOCKS proxies are not supported;"
+                  + " use an HTTP proxy (http://host:port)");
     }
   }
 
@@ -388,7 +492,11 @@ class OneShotCommandsTest {
     assertThat(pings).hasSize(1);
     assertThat(pings.get(0).method()).isEqualTo("HEAD");
     assertThat(pings.get(0).path()).isEqualTo("/beat/pings/" + HB_KEY);
-    assertThat(r.out()).isEqualTo("ilert accepted the heartbeat ping (correlation-id " + pings.get(0).correlationId() + ")\n");
+    assertThat(r.out())
+        .isEqualTo(
+            "ilert accepted the heartbeat ping (correlation-id "
+                + pings.get(0).correlationId()
+                + ")\n");
     assertThat(r.err()).isEmpty();
   }
 
@@ -421,8 +529,13 @@ class OneShotCommandsTest {
 
     assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
     assertThat(r.errLines()).hasSize(1);
-    assertThat(r.err()).startsWith("ilagent: HEAD " + ilert.heartbeatUrl() + "/pings/"
-        + Redaction.key(HB_KEY) + ": ilert answered 404");
+    assertThat(r.err())
+        .startsWith(
+            "ilagent: HEAD "
+                + ilert.heartbeatUrl()
+                + "/pings/"
+                + Redaction.key(HB_KEY)
+                + ": ilert answered 404");
     assertNoKeyInClear(r, HB_KEY);
   }
 }

@@ -54,12 +54,16 @@ class SecretsNotEchoedTest {
 
   @Test
   void wrongTypesInConfigFile() throws IOException {
-    for (String json : new String[] {
-        "{\"event_key\": [\"" + SECRET + "\"]}",
-        "{\"heartbeat\": {\"k\": \"" + SECRET + "\"}}",
-        "{\"kafka\": {\"sasl.jaas.config\": [\"" + SECRET + "\"]}}",
-        "{\"kafka\": {\"group.id\": \"" + SECRET + "\"}, \"kafka_brokers\": \"h:1\", \"event_topic\": \"t\"}",
-        "{\"event_key\": \"" + SECRET + "\" \"port\": 1}"}) {
+    for (String json :
+        new String[] {
+          "{\"event_key\": [\"" + SECRET + "\"]}",
+          "{\"heartbeat\": {\"k\": \"" + SECRET + "\"}}",
+          "{\"kafka\": {\"sasl.jaas.config\": [\"" + SECRET + "\"]}}",
+          "{\"kafka\": {\"group.id\": \""
+              + SECRET
+              + "\"}, \"kafka_brokers\": \"h:1\", \"event_topic\": \"t\"}",
+          "{\"event_key\": \"" + SECRET + "\" \"port\": 1}"
+        }) {
       Path f = dir.resolve("c.json");
       Files.writeString(f, json);
       assertFailsWithoutSecret(CliRun.run("daemon", "--config", f.toString()));
@@ -68,15 +72,22 @@ class SecretsNotEchoedTest {
 
   @Test
   void proxyUrlsWithCredentialsAreNeverEchoed() throws IOException {
-    for (String bad : new String[] {
-        "http://ops:" + SECRET + "@proxy:99999", "https://ops:" + SECRET + "@proxy:443",
-        "socks5://ops:" + SECRET + "@proxy:1080", "http://ops:" + SECRET + "@", "ftp://" + SECRET}) {
+    for (String bad :
+        new String[] {
+          "http://ops:" + SECRET + "@proxy:99999",
+          "https://ops:" + SECRET + "@proxy:443",
+          "socks5://ops:" + SECRET + "@proxy:1080",
+          "http://ops:" + SECRET + "@",
+          "ftp://" + SECRET
+        }) {
       assertFailsWithoutSecret(daemon(Map.of(), "--proxy", bad));
       assertFailsWithoutSecret(daemon(Map.of("ILAGENT_PROXY", bad)));
       Path f = dir.resolve("p.json");
-      Files.writeString(f, "{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"proxy\": \"" + bad + "\"}");
+      Files.writeString(
+          f, "{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"proxy\": \"" + bad + "\"}");
       assertFailsWithoutSecret(CliRun.run("daemon", "--config", f.toString()));
-      assertFailsWithoutSecret(CliRun.run("heartbeat", "-k", "il1hbt0123456789abcdef", "--proxy", bad));
+      assertFailsWithoutSecret(
+          CliRun.run("heartbeat", "-k", "il1hbt0123456789abcdef", "--proxy", bad));
     }
   }
 
@@ -84,7 +95,10 @@ class SecretsNotEchoedTest {
   void theApiKeyIsNeverEchoed() {
     String[] policy = {"--policy_topic", "p", "--policy_routing_keys", "a"};
     assertFailsWithoutSecret(daemon(Map.of("ILERT_API_KEY", SECRET + " x"), policy));
-    assertFailsWithoutSecret(daemon(Map.of("ILERT_API_KEY", "Bearer " + SECRET + "\n"), CliTest.append(policy, "--shift_offset", "x")));
+    assertFailsWithoutSecret(
+        daemon(
+            Map.of("ILERT_API_KEY", "Bearer " + SECRET + "\n"),
+            CliTest.append(policy, "--shift_offset", "x")));
   }
 
   @Test

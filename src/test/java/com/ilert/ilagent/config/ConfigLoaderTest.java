@@ -23,7 +23,9 @@ class ConfigLoaderTest {
   }
 
   private static FlagValues minimalFlags() {
-    return new FlagValues().add(Setting.KAFKA_BROKERS, "localhost:9092").add(Setting.EVENT_TOPIC, "events");
+    return new FlagValues()
+        .add(Setting.KAFKA_BROKERS, "localhost:9092")
+        .add(Setting.EVENT_TOPIC, "events");
   }
 
   @Test
@@ -51,16 +53,19 @@ class ConfigLoaderTest {
 
   @Test
   void fileOverridesDefaultsEnvOverridesFileFlagsOverrideEnv() throws Exception {
-    Path f = file("""
+    Path f =
+        file(
+            """
         {"kafka_brokers": "file:1", "event_topic": ["file-topic"], "port": 1000,
          "kafka_group_id": "file-group", "max_in_flight": 10, "ordering": "key",
          "retry_max_ms": 1, "log_format": "json"}
         """);
-    Map<String, String> env = Map.of(
-        "ILAGENT_KAFKA_GROUP_ID", "env-group",
-        "ILAGENT_MAX_IN_FLIGHT", "20",
-        "ILAGENT_PORT", "2000",
-        "ILAGENT_EVENT_TOPIC", "env-a,env-b");
+    Map<String, String> env =
+        Map.of(
+            "ILAGENT_KAFKA_GROUP_ID", "env-group",
+            "ILAGENT_MAX_IN_FLIGHT", "20",
+            "ILAGENT_PORT", "2000",
+            "ILAGENT_EVENT_TOPIC", "env-a,env-b");
     FlagValues flags = new FlagValues().configFile(f).add(Setting.MAX_IN_FLIGHT, "30");
 
     AgentConfig c = ConfigLoader.load(flags, env);
@@ -78,44 +83,58 @@ class ConfigLoaderTest {
 
   @Test
   void kafkaPropertiesMergePerKey() throws Exception {
-    Path f = file("""
+    Path f =
+        file(
+            """
         {"kafka_brokers": "h:1", "event_topic": "t",
          "kafka": {"security.protocol": "SSL", "sasl.mechanism": "PLAIN", "client.id": "file",
                    "session.timeout.ms": 45000, "allow.auto.create.topics": false}}
         """);
-    Map<String, String> env = Map.of(
-        "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM", "SCRAM-SHA-512",
-        "ILAGENT_KAFKA_PROPERTY_CLIENT_ID", "env");
-    FlagValues flags = new FlagValues().configFile(f)
-        .add(Setting.KAFKA_PROPERTY, "client.id=flag")
-        .add(Setting.KAFKA_PROPERTY, "sasl.jaas.config=a=b; c=\"d\"");
+    Map<String, String> env =
+        Map.of(
+            "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM", "SCRAM-SHA-512",
+            "ILAGENT_KAFKA_PROPERTY_CLIENT_ID", "env");
+    FlagValues flags =
+        new FlagValues()
+            .configFile(f)
+            .add(Setting.KAFKA_PROPERTY, "client.id=flag")
+            .add(Setting.KAFKA_PROPERTY, "sasl.jaas.config=a=b; c=\"d\"");
 
     Map<String, String> props = ConfigLoader.load(flags, env).kafka().properties();
 
-    assertThat(props).containsOnly(
-        Map.entry("security.protocol", "SSL"),
-        Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
-        Map.entry("client.id", "flag"),
-        Map.entry("session.timeout.ms", "45000"),
-        Map.entry("allow.auto.create.topics", "false"),
-        Map.entry("sasl.jaas.config", "a=b; c=\"d\""));
+    assertThat(props)
+        .containsOnly(
+            Map.entry("security.protocol", "SSL"),
+            Map.entry("sasl.mechanism", "SCRAM-SHA-512"),
+            Map.entry("client.id", "flag"),
+            Map.entry("session.timeout.ms", "45000"),
+            Map.entry("allow.auto.create.topics", "false"),
+            Map.entry("sasl.jaas.config", "a=b; c=\"d\""));
   }
 
   @Test
   void verbosityAndSwitchFollowPrecedence() throws Exception {
-    Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"verbose\": 1,"
-        + " \"forward_message_payload\": true}");
+    Path f =
+        file(
+            "{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"verbose\": 1,"
+                + " \"forward_message_payload\": true}");
     AgentConfig fromFile = ConfigLoader.load(new FlagValues().configFile(f), Map.of());
     assertThat(fromFile.verbosity()).isEqualTo(1);
     assertThat(fromFile.mapping().forwardMessagePayload()).isTrue();
 
-    Map<String, String> env = Map.of("ILAGENT_VERBOSE", "2", "ILAGENT_FORWARD_MESSAGE_PAYLOAD", "false");
+    Map<String, String> env =
+        Map.of("ILAGENT_VERBOSE", "2", "ILAGENT_FORWARD_MESSAGE_PAYLOAD", "false");
     AgentConfig fromEnv = ConfigLoader.load(new FlagValues().configFile(f), env);
     assertThat(fromEnv.verbosity()).isEqualTo(2);
     assertThat(fromEnv.mapping().forwardMessagePayload()).isFalse();
 
-    FlagValues flags = new FlagValues().configFile(f).add(Setting.VERBOSE, "").add(Setting.VERBOSE, "")
-        .add(Setting.VERBOSE, "").add(Setting.FORWARD_MESSAGE_PAYLOAD, "true");
+    FlagValues flags =
+        new FlagValues()
+            .configFile(f)
+            .add(Setting.VERBOSE, "")
+            .add(Setting.VERBOSE, "")
+            .add(Setting.VERBOSE, "")
+            .add(Setting.FORWARD_MESSAGE_PAYLOAD, "true");
     AgentConfig fromFlags = ConfigLoader.load(flags, env);
     assertThat(fromFlags.verbosity()).isEqualTo(3);
     assertThat(fromFlags.mapping().forwardMessagePayload()).isTrue();
@@ -123,13 +142,16 @@ class ConfigLoaderTest {
 
   @Test
   void deadLetterTopicAndForwardHeadersComeFromEverySource() throws Exception {
-    Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"dead_letter_topic\": \"dlq-file\","
-        + " \"forward_headers\": true}");
+    Path f =
+        file(
+            "{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"dead_letter_topic\": \"dlq-file\","
+                + " \"forward_headers\": true}");
     AgentConfig fromFile = ConfigLoader.load(new FlagValues().configFile(f), Map.of());
     assertThat(fromFile.kafka().deadLetterTopic()).isEqualTo("dlq-file");
     assertThat(fromFile.mapping().forwardHeaders()).isTrue();
 
-    Map<String, String> env = Map.of("ILAGENT_DEAD_LETTER_TOPIC", "dlq-env", "ILAGENT_FORWARD_HEADERS", "false");
+    Map<String, String> env =
+        Map.of("ILAGENT_DEAD_LETTER_TOPIC", "dlq-env", "ILAGENT_FORWARD_HEADERS", "false");
     AgentConfig fromEnv = ConfigLoader.load(new FlagValues().configFile(f), env);
     assertThat(fromEnv.kafka().deadLetterTopic()).isEqualTo("dlq-env");
     assertThat(fromEnv.mapping().forwardHeaders()).isFalse();
@@ -141,34 +163,42 @@ class ConfigLoaderTest {
 
   @Test
   void ilagentUrlVariablesWinOverIlertOnesAndTrailingSlashIsStripped() throws Exception {
-    Map<String, String> both = Map.of(
-        "ILERT_API_URL", "https://ilert.example/api/",
-        "ILAGENT_API_URL", "https://agent.example/api/",
-        "ILERT_HEARTBEAT_URL", "http://beat.example:8080/api/");
+    Map<String, String> both =
+        Map.of(
+            "ILERT_API_URL", "https://ilert.example/api/",
+            "ILAGENT_API_URL", "https://agent.example/api/",
+            "ILERT_HEARTBEAT_URL", "http://beat.example:8080/api/");
     AgentConfig c = ConfigLoader.load(minimalFlags(), both);
     assertThat(c.delivery().apiUrl()).isEqualTo("https://agent.example/api");
     assertThat(c.delivery().heartbeatUrl()).isEqualTo("http://beat.example:8080/api");
 
-    AgentConfig flagWins = ConfigLoader.load(minimalFlags().add(Setting.API_URL, "http://localhost:1/"), both);
+    AgentConfig flagWins =
+        ConfigLoader.load(minimalFlags().add(Setting.API_URL, "http://localhost:1/"), both);
     assertThat(flagWins.delivery().apiUrl()).isEqualTo("http://localhost:1");
   }
 
   @Test
   void mappingOptionsComeFromAnySource() throws Exception {
-    Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"map_key_summary\": \"data.message\","
-        + " \"filter_key\": \"kind\", \"event_key\": \"file-key\"}");
+    Path f =
+        file(
+            "{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"map_key_summary\": \"data.message\","
+                + " \"filter_key\": \"kind\", \"event_key\": \"file-key\"}");
     Map<String, String> env = Map.of("ILAGENT_FILTER_VAL", "alert", "ILAGENT_EVENT_KEY", "env-key");
     FlagValues flags = new FlagValues().configFile(f).add(Setting.MAP_VAL_ETYPE_RESOLVE, "ok");
 
     MappingConfig m = ConfigLoader.load(flags, env).mapping();
 
-    assertThat(m).isEqualTo(new MappingConfig("env-key", null, "data.message", null, null, null, "ok",
-        "kind", "alert", false));
+    assertThat(m)
+        .isEqualTo(
+            new MappingConfig(
+                "env-key", null, "data.message", null, null, null, "ok", "kind", "alert", false));
   }
 
   @Test
   void policyAndProxyOptionsComeFromEverySource() throws Exception {
-    Path f = file("""
+    Path f =
+        file(
+            """
         {"kafka_brokers": "h:1", "policy_topic": "shifts", "policy_routing_keys": ["location", "slot"],
          "map_key_email": "who.mail", "map_key_shift": "who.shift", "shift_offset": -1,
          "proxy": "http://file-proxy:3128"}
@@ -183,16 +213,29 @@ class ConfigLoaderTest {
     assertThat(fromFile.delivery().proxies().forTarget(true, "api.ilert.com").host())
         .isEqualTo("file-proxy");
 
-    Map<String, String> env = Map.of("ILERT_API_KEY", "tok", "ILAGENT_POLICY_ROUTING_KEYS", "team",
-        "ILAGENT_SHIFT_OFFSET", "2", "ILAGENT_PROXY", "http://env-proxy:1", "HTTPS_PROXY", "http://ignored:2");
+    Map<String, String> env =
+        Map.of(
+            "ILERT_API_KEY",
+            "tok",
+            "ILAGENT_POLICY_ROUTING_KEYS",
+            "team",
+            "ILAGENT_SHIFT_OFFSET",
+            "2",
+            "ILAGENT_PROXY",
+            "http://env-proxy:1",
+            "HTTPS_PROXY",
+            "http://ignored:2");
     AgentConfig fromEnv = ConfigLoader.load(new FlagValues().configFile(f), env);
     assertThat(fromEnv.policy().rules().routingKeyFields()).containsExactly("team");
     assertThat(fromEnv.policy().rules().shiftOffset()).isEqualTo(2);
     assertThat(fromEnv.delivery().proxies().forTarget(true, "api.ilert.com").host())
         .isEqualTo("env-proxy");
 
-    FlagValues flags = new FlagValues().configFile(f).add(Setting.SHIFT_OFFSET, "0")
-        .add(Setting.PROXY, "flag-proxy:8080");
+    FlagValues flags =
+        new FlagValues()
+            .configFile(f)
+            .add(Setting.SHIFT_OFFSET, "0")
+            .add(Setting.PROXY, "flag-proxy:8080");
     AgentConfig fromFlags = ConfigLoader.load(flags, env);
     assertThat(fromFlags.policy().rules().shiftOffset()).isZero();
     assertThat(fromFlags.delivery().proxies().forTarget(false, "api.ilert.com").port())
@@ -210,7 +253,9 @@ class ConfigLoaderTest {
 
   @Test
   void jsonNullMeansNotSet() throws Exception {
-    Path f = file("{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"port\": null, \"heartbeat\": null}");
+    Path f =
+        file(
+            "{\"kafka_brokers\": \"h:1\", \"event_topic\": \"t\", \"port\": null, \"heartbeat\": null}");
     AgentConfig c = ConfigLoader.load(new FlagValues().configFile(f), Map.of());
     assertThat(c.port()).isNull();
     assertThat(c.heartbeatKey()).isNull();
@@ -218,8 +263,12 @@ class ConfigLoaderTest {
 
   @Test
   void topicsAreTrimmedAndDeduplicatedInOrder() throws Exception {
-    FlagValues flags = new FlagValues().add(Setting.KAFKA_BROKERS, "a:1, [::1]:9092")
-        .add(Setting.EVENT_TOPIC, " b , a").add(Setting.EVENT_TOPIC, "b").add(Setting.HEARTBEAT_TOPIC, "hb");
+    FlagValues flags =
+        new FlagValues()
+            .add(Setting.KAFKA_BROKERS, "a:1, [::1]:9092")
+            .add(Setting.EVENT_TOPIC, " b , a")
+            .add(Setting.EVENT_TOPIC, "b")
+            .add(Setting.HEARTBEAT_TOPIC, "hb");
     AgentConfig c = ConfigLoader.load(flags, Map.of());
     assertThat(c.kafka().brokers()).containsExactly("a:1", "[::1]:9092");
     assertThat(c.kafka().eventTopics()).containsExactly("b", "a");
@@ -228,7 +277,8 @@ class ConfigLoaderTest {
 
   @Test
   void heartbeatTopicAloneIsEnough() throws Exception {
-    FlagValues flags = new FlagValues().add(Setting.KAFKA_BROKERS, "h:1").add(Setting.HEARTBEAT_TOPIC, "hb");
+    FlagValues flags =
+        new FlagValues().add(Setting.KAFKA_BROKERS, "h:1").add(Setting.HEARTBEAT_TOPIC, "hb");
     assertThat(ConfigLoader.load(flags, Map.of()).kafka().eventTopics()).isEmpty();
   }
 
@@ -243,7 +293,8 @@ class ConfigLoaderTest {
 
   @Test
   void exampleConfigFileLoads() throws Exception {
-    AgentConfig c = ConfigLoader.load(new FlagValues().configFile(Path.of("conf/ilagent.json")), Map.of());
+    AgentConfig c =
+        ConfigLoader.load(new FlagValues().configFile(Path.of("conf/ilagent.json")), Map.of());
     assertThat(c.kafka().brokers()).containsExactly("localhost:9092");
     assertThat(c.kafka().groupId()).isEqualTo("ilagent");
     assertThat(c.kafka().eventTopics()).containsExactly("events-topic");
@@ -259,20 +310,31 @@ class ConfigLoaderTest {
     assertThat(ilert.perKeyPings()).isEqualTo(5);
     assertThat(ilert.total()).isEqualTo(700);
 
-    var standIn = ConfigLoader.load(minimalFlags().add(Setting.API_URL, "http://localhost:8080/api")
-        .add(Setting.HEARTBEAT_URL, "http://localhost:8080/beat"), Map.of())
-        .delivery().rateLimits();
+    var standIn =
+        ConfigLoader.load(
+                minimalFlags()
+                    .add(Setting.API_URL, "http://localhost:8080/api")
+                    .add(Setting.HEARTBEAT_URL, "http://localhost:8080/beat"),
+                Map.of())
+            .delivery()
+            .rateLimits();
     assertThat(standIn.perKeyEvents()).isZero();
     assertThat(standIn.perKeyPings()).isZero();
     assertThat(standIn.total()).isZero();
   }
 
   @Test
-  void toldRateLimitsComeFromFlagsFileAndEnvironment(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void toldRateLimitsComeFromFlagsFileAndEnvironment(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
     Path f = dir.resolve("c.json");
-    Files.writeString(f, "{\"kafka_brokers\": \"b:1\", \"event_topic\": [\"t\"], \"rate_limit_total\": 300}");
-    var limits = ConfigLoader.load(new FlagValues().configFile(f).add(Setting.RATE_LIMIT_KEY, "20"),
-        Map.of("ILAGENT_RATE_LIMIT_PING", "0")).delivery().rateLimits();
+    Files.writeString(
+        f, "{\"kafka_brokers\": \"b:1\", \"event_topic\": [\"t\"], \"rate_limit_total\": 300}");
+    var limits =
+        ConfigLoader.load(
+                new FlagValues().configFile(f).add(Setting.RATE_LIMIT_KEY, "20"),
+                Map.of("ILAGENT_RATE_LIMIT_PING", "0"))
+            .delivery()
+            .rateLimits();
     assertThat(limits.perKeyEvents()).isEqualTo(20);
     assertThat(limits.perKeyPings()).as("0 switches ilert's default off").isZero();
     assertThat(limits.total()).isEqualTo(300);
@@ -280,7 +342,9 @@ class ConfigLoaderTest {
 
   @Test
   void aNegativeRateLimitIsAConfigurationErrorNamingTheOption() {
-    assertThatThrownBy(() -> ConfigLoader.load(minimalFlags().add(Setting.RATE_LIMIT_KEY, "-1"), Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("--rate_limit_key");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(minimalFlags().add(Setting.RATE_LIMIT_KEY, "-1"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--rate_limit_key");
   }
 }

@@ -12,12 +12,15 @@ class SettingHelpTest {
       assertThat(s.description()).as(s.longName()).isNotBlank();
     }
     assertThat(SettingHelp.names())
-        .containsExactlyInAnyOrderElementsOf(Arrays.stream(Setting.values()).map(Setting::longName).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            Arrays.stream(Setting.values()).map(Setting::longName).toList());
   }
 
   @Test
   void aTextKeepsItsQuotes() {
-    assertThat(Setting.POLICY_TOPIC.description()).contains("(\"this person is on call at this level\")");
-    assertThat(Setting.KAFKA_BROKERS.description()).startsWith("Kafka bootstrap servers, comma-separated.");
+    assertThat(Setting.POLICY_TOPIC.description())
+        .contains("(\"this person is on call at this level\")");
+    assertThat(Setting.KAFKA_BROKERS.description())
+        .startsWith("Kafka bootstrap servers, comma-separated.");
   }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class IlertClientProxyTest {
   private static final String KEY = "il1apiproxytest000001";
-  private static final String HB_KEY = "hbmonitorproxytest0001"; // not il1hbt...: HEAD on the heartbeat URL
+  private static final String HB_KEY =
+      "hbmonitorproxytest0001"; // not il1hbt...: HEAD on the heartbeat URL
   private static final byte[] EVENT =
       ("{\"integrationKey\":\"" + KEY + "\",\"eventType\":\"ALERT\",\"summary\":\"via proxy\"}")
           .getBytes(StandardCharsets.UTF_8);
@@ -52,8 +53,14 @@ class IlertClientProxyTest {
   }
 
   private IlertClient client(Map<String, String> env) throws Exception {
-    client = new IlertClient(vertx, ilert.apiUrl("ilert.invalid"), ilert.heartbeatUrl("ilert.invalid"), 4, 5_000,
-        Proxies.resolve(null, env));
+    client =
+        new IlertClient(
+            vertx,
+            ilert.apiUrl("ilert.invalid"),
+            ilert.heartbeatUrl("ilert.invalid"),
+            4,
+            5_000,
+            Proxies.resolve(null, env));
     return client;
   }
 
@@ -76,9 +83,10 @@ class IlertClientProxyTest {
     assertThat(ping.status()).isEqualTo(202);
     assertThat(ilert.events()).extracting(Received::summary).containsExactly("via proxy");
     assertThat(ilert.pings()).extracting(Received::integrationKey).containsExactly(HB_KEY);
-    assertThat(proxy.proxied()).containsExactly(
-        new ForwardProxy.Proxied("POST", "ilert.invalid:" + ilert.port(), true, 202),
-        new ForwardProxy.Proxied("HEAD", "ilert.invalid:" + ilert.port(), true, 202));
+    assertThat(proxy.proxied())
+        .containsExactly(
+            new ForwardProxy.Proxied("POST", "ilert.invalid:" + ilert.port(), true, 202),
+            new ForwardProxy.Proxied("HEAD", "ilert.invalid:" + ilert.port(), true, 202));
     assertThat(ilert.events().get(0).headers()).doesNotContainKey("Proxy-Authorization");
   }
 
@@ -100,29 +108,48 @@ class IlertClientProxyTest {
 
     assertThat(answer.status()).isEqualTo(407);
     assertThat(ResponseClassifier.classify(answer.status())).isEqualTo(Outcome.RETRYABLE);
-    assertThat(proxy.proxied()).singleElement().extracting(ForwardProxy.Proxied::authorized).isEqualTo(false);
+    assertThat(proxy.proxied())
+        .singleElement()
+        .extracting(ForwardProxy.Proxied::authorized)
+        .isEqualTo(false);
     assertThat(ilert.attempts()).isEmpty();
   }
 
   @Test
   void noProxyHostsAreReachedDirectly() throws Exception {
     proxy.start();
-    client = new IlertClient(vertx, ilert.apiUrl("ilert.invalid"), ilert.heartbeatUrl(), 4, 5_000,
-        Proxies.resolve(null, Map.of("ALL_PROXY", proxy.url(), "NO_PROXY", "localhost,127.0.0.0/8")));
+    client =
+        new IlertClient(
+            vertx,
+            ilert.apiUrl("ilert.invalid"),
+            ilert.heartbeatUrl(),
+            4,
+            5_000,
+            Proxies.resolve(
+                null, Map.of("ALL_PROXY", proxy.url(), "NO_PROXY", "localhost,127.0.0.0/8")));
 
     assertThat(completed(client.ping(HB_KEY)).result().status()).isEqualTo(202);
     assertThat(completed(client.sendEvent(KEY, EVENT)).result().status()).isEqualTo(202);
 
-    assertThat(proxy.proxied()).as("only the API host goes through the proxy")
-        .extracting(ForwardProxy.Proxied::method).containsExactly("POST");
+    assertThat(proxy.proxied())
+        .as("only the API host goes through the proxy")
+        .extracting(ForwardProxy.Proxied::method)
+        .containsExactly("POST");
     assertThat(ilert.received()).hasSize(2);
   }
 
   @Test
   void anExplicitProxyWinsOverTheVariables() throws Exception {
     proxy.start();
-    client = new IlertClient(vertx, ilert.apiUrl("ilert.invalid"), ilert.heartbeatUrl("ilert.invalid"), 4, 5_000,
-        Proxies.resolve(ProxyUrl.parse(proxy.url()), Map.of("HTTP_PROXY", "http://127.0.0.1:1")));
+    client =
+        new IlertClient(
+            vertx,
+            ilert.apiUrl("ilert.invalid"),
+            ilert.heartbeatUrl("ilert.invalid"),
+            4,
+            5_000,
+            Proxies.resolve(
+                ProxyUrl.parse(proxy.url()), Map.of("HTTP_PROXY", "http://127.0.0.1:1")));
 
     assertThat(completed(client.sendEvent(KEY, EVENT)).result().status()).isEqualTo(202);
     assertThat(proxy.proxied()).hasSize(1);

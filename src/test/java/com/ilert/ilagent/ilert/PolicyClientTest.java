@@ -31,10 +31,12 @@ class PolicyClientTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    ilert = new IlertStandIn().start()
-        .requireApiToken(TOKEN)
-        .user(EMAIL, 99)
-        .policy(ROUTING_KEY, 42, 0, 5, 15);
+    ilert =
+        new IlertStandIn()
+            .start()
+            .requireApiToken(TOKEN)
+            .user(EMAIL, 99)
+            .policy(ROUTING_KEY, 42, 0, 5, 15);
     client = new IlertClient(vertx, ilert.apiUrl(), ilert.heartbeatUrl(), 4, 2_000);
     policies = new PolicyClient(client, TOKEN);
   }
@@ -57,7 +59,8 @@ class PolicyClientTest {
     assertThat(result.outcome()).as(result.detail()).isEqualTo(Outcome.DELIVERED);
     assertThat(result.step()).isEqualTo(Step.UPDATE_LEVEL);
     assertThat(result.answer().status()).isEqualTo(200);
-    assertThat(result.detail()).isEqualTo("set user o***@example.com (id 99) on level 1 of escalation policy 42")
+    assertThat(result.detail())
+        .isEqualTo("set user o***@example.com (id 99) on level 1 of escalation policy 42")
         .doesNotContain(TOKEN);
     List<Received> requests = ilert.policyRequests();
     assertThat(requests).extracting(Received::method).containsExactly("POST", "GET", "PUT");
@@ -67,10 +70,14 @@ class PolicyClientTest {
     assertThat(requests.get(1).queryParam("routing-key")).isEqualTo(ROUTING_KEY);
     Received put = ilert.levelUpdates().get(0);
     assertThat(put.path()).isEqualTo("/api/escalation-policies/42/levels/1");
-    assertThat(put.body()).isEqualTo(new JsonObject().put("escalationTimeout", 5)
-        .put("users", new JsonArray().add(new JsonObject().put("id", 99))));
+    assertThat(put.body())
+        .isEqualTo(
+            new JsonObject()
+                .put("escalationTimeout", 5)
+                .put("users", new JsonArray().add(new JsonObject().put("id", 99))));
     assertThat(put.headers().get("Content-Type")).isEqualTo("application/json");
-    assertThat(requests).allSatisfy(r -> assertThat(r.headers().get("Accept")).isEqualTo("application/json"));
+    assertThat(requests)
+        .allSatisfy(r -> assertThat(r.headers().get("Accept")).isEqualTo("application/json"));
     assertThat(requests.get(1).headers()).as("a GET has no body").doesNotContainKey("Content-Type");
   }
 
@@ -80,21 +87,30 @@ class PolicyClientTest {
     apply("nobody@example.com", 0, ROUTING_KEY);
     apply(EMAIL, 0, "unknown");
 
-    assertThat(ilert.policyRequests()).hasSize(3 + 1 + 2)
-        .allSatisfy(r -> assertThat(r.authorization()).as(r.describe()).isEqualTo("Bearer " + TOKEN));
+    assertThat(ilert.policyRequests())
+        .hasSize(3 + 1 + 2)
+        .allSatisfy(
+            r -> assertThat(r.authorization()).as(r.describe()).isEqualTo("Bearer " + TOKEN));
   }
 
   @Test
   void levelZeroAndALevelBeyondTheRulesTimeoutDefaultToTheRuleOrOne() {
-    JsonObject policy = new JsonObject().put("id", 1).put("escalationRules", new JsonArray()
-        .add(new JsonObject().put("escalationTimeout", 0))
-        .add(new JsonObject())
-        .add(new JsonObject().put("escalationTimeout", "5")));
+    JsonObject policy =
+        new JsonObject()
+            .put("id", 1)
+            .put(
+                "escalationRules",
+                new JsonArray()
+                    .add(new JsonObject().put("escalationTimeout", 0))
+                    .add(new JsonObject())
+                    .add(new JsonObject().put("escalationTimeout", "5")));
     assertThat(PolicyClient.escalationTimeout(policy, 0)).isZero();
     assertThat(PolicyClient.escalationTimeout(policy, 1)).as("rule without timeout").isEqualTo(1);
     assertThat(PolicyClient.escalationTimeout(policy, 2)).as("not a number").isEqualTo(1);
     assertThat(PolicyClient.escalationTimeout(policy, 3)).as("no such rule").isEqualTo(1);
-    assertThat(PolicyClient.escalationTimeout(new JsonObject().put("id", 1), 0)).as("no rules").isEqualTo(1);
+    assertThat(PolicyClient.escalationTimeout(new JsonObject().put("id", 1), 0))
+        .as("no rules")
+        .isEqualTo(1);
   }
 
   @Test
@@ -127,7 +143,8 @@ class PolicyClientTest {
 
     assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
     assertThat(result.step()).isEqualTo(Step.UPDATE_LEVEL);
-    assertThat(result.detail()).startsWith("set user o***@example.com (id 99) on level 7 of escalation policy 42")
+    assertThat(result.detail())
+        .startsWith("set user o***@example.com (id 99) on level 7 of escalation policy 42")
         .endsWith("ilert answered 404");
   }
 
@@ -148,7 +165,8 @@ class PolicyClientTest {
 
   @Test
   void aRateLimitIsRateLimitedWithTheRetryAfterOfThatAnswer() throws Exception {
-    ilert.fault(Fault.status(429).header("Retry-After", "7").matching(Received::isLevelUpdate).times(1));
+    ilert.fault(
+        Fault.status(429).header("Retry-After", "7").matching(Received::isLevelUpdate).times(1));
 
     PolicyResult result = apply(EMAIL, 2, ROUTING_KEY);
 
@@ -168,24 +186,35 @@ class PolicyClientTest {
     ilert.fault(Fault.hang().matching(Received::isPolicy).times(1));
     PolicyResult hung = apply(EMAIL, 1, ROUTING_KEY);
     assertThat(hung.outcome()).isEqualTo(Outcome.RETRYABLE);
-    assertThat(hung.detail()).isEqualTo("find user o***@example.com: no complete answer within 2000 ms");
+    assertThat(hung.detail())
+        .isEqualTo("find user o***@example.com: no complete answer within 2000 ms");
     assertThat(List.of(dropped.detail(), hung.detail())).noneMatch(d -> d.contains(TOKEN));
   }
 
   @Test
   void aSuccessWithoutIdIsPermanent() throws Exception {
-    ilert.fault(Fault.status(200).body(new JsonObject().put("email", EMAIL)).matching(Received::isPolicy).times(1));
+    ilert.fault(
+        Fault.status(200)
+            .body(new JsonObject().put("email", EMAIL))
+            .matching(Received::isPolicy)
+            .times(1));
     PolicyResult result = apply(EMAIL, 1, ROUTING_KEY);
     assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
-    assertThat(result.detail()).isEqualTo("find user o***@example.com: ilert answered 200 without an id");
+    assertThat(result.detail())
+        .isEqualTo("find user o***@example.com: ilert answered 200 without an id");
   }
 
   @Test
   void aWrongTokenIsPermanentAndTheTokenIsInNoTextOfTheResult() throws Exception {
     String wrong = "wrong-token-0123456789-abcdef";
-    ilert.fault(Fault.status(401).message("Invalid token " + wrong, "UNAUTHORIZED").matching(Received::isPolicy));
-    PolicyResult result = new PolicyClient(client, wrong)
-        .apply(new PolicyUpdate(EMAIL, 1, ROUTING_KEY)).await(10, TimeUnit.SECONDS);
+    ilert.fault(
+        Fault.status(401)
+            .message("Invalid token " + wrong, "UNAUTHORIZED")
+            .matching(Received::isPolicy));
+    PolicyResult result =
+        new PolicyClient(client, wrong)
+            .apply(new PolicyUpdate(EMAIL, 1, ROUTING_KEY))
+            .await(10, TimeUnit.SECONDS);
 
     assertThat(result.outcome()).isEqualTo(Outcome.PERMANENT);
     assertThat(result.answer().status()).isEqualTo(401);
@@ -196,6 +225,7 @@ class PolicyClientTest {
 
   @Test
   void theTokenIsRequired() {
-    assertThatThrownBy(() -> new PolicyClient(client, " ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PolicyClient(client, " "))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

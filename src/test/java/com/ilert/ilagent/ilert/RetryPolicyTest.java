@@ -23,7 +23,9 @@ class RetryPolicyTest {
     RetryPolicy p = policy(60_000, 0.5);
     assertThat(p.nextDelayMs(1, 0, Outcome.DELIVERED, NONE)).isEqualTo(-1);
     assertThat(p.nextDelayMs(1, 0, Outcome.PERMANENT, NONE)).isEqualTo(-1);
-    assertThat(p.nextDelayMs(1, 0, Outcome.PERMANENT, 1000)).as("Retry-After ignored").isEqualTo(-1);
+    assertThat(p.nextDelayMs(1, 0, Outcome.PERMANENT, 1000))
+        .as("Retry-After ignored")
+        .isEqualTo(-1);
   }
 
   @Test
@@ -53,8 +55,7 @@ class RetryPolicyTest {
   void hugeAttemptCountsDoNotOverflow() {
     RetryPolicy p = policy(Long.MAX_VALUE, HIGH);
     assertThat(p.nextDelayMs(Integer.MAX_VALUE, 0, Outcome.RETRYABLE, NONE)).isEqualTo(10_000);
-    RetryPolicy wide =
-        new RetryPolicy(Long.MAX_VALUE, 3, Long.MAX_VALUE, 0, 0, () -> HIGH);
+    RetryPolicy wide = new RetryPolicy(Long.MAX_VALUE, 3, Long.MAX_VALUE, 0, 0, () -> HIGH);
     assertThat(wide.nextDelayMs(200, 0, Outcome.RETRYABLE, NONE)).isPositive();
   }
 
@@ -111,7 +112,8 @@ class RetryPolicyTest {
     assertThat(policy(60_000, HIGH).nextDelayMs(4, 0, Outcome.RETRYABLE, 0)).isEqualTo(2_000);
     assertThat(policy(60_000, HIGH).nextDelayMs(4, 0, Outcome.RATE_LIMITED, 0)).isEqualTo(2_000);
     assertThat(policy(60_000, LOW).nextDelayMs(1, 0, Outcome.RATE_LIMITED, 0))
-        .as("never below the initial delay").isEqualTo(250);
+        .as("never below the initial delay")
+        .isEqualTo(250);
     long now = Instant.parse("2015-10-21T07:28:00Z").toEpochMilli();
     long past = RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:27:00 GMT", now);
     assertThat(policy(60_000, HIGH).nextDelayMs(3, 0, Outcome.RETRYABLE, past)).isEqualTo(1_000);
@@ -133,8 +135,7 @@ class RetryPolicyTest {
     assertThat(policy(60_000, HIGH).nextDelayMs(1, 50_000, Outcome.RATE_LIMITED, 120_000))
         .isEqualTo(10_000);
     // Fits: unchanged.
-    assertThat(policy(60_000, HIGH).nextDelayMs(2, 10_000, Outcome.RETRYABLE, NONE))
-        .isEqualTo(500);
+    assertThat(policy(60_000, HIGH).nextDelayMs(2, 10_000, Outcome.RETRYABLE, NONE)).isEqualTo(500);
   }
 
   @Test

@@ -48,73 +48,122 @@ class BadInputIT {
 
     // name → value; good ones carry "route":"pager" (the filter), the filtered one does not
     Map<String, byte[]> bad = new HashMap<>();
-    bad.put("invalid_json", utf8("{\"integrationKey\": \"" + KEY + "\", \"route\":\"pager\", summary"));
-    bad.put("not_utf8", new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+    bad.put(
+        "invalid_json", utf8("{\"integrationKey\": \"" + KEY + "\", \"route\":\"pager\", summary"));
+    bad.put(
+        "not_utf8", new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
     bad.put("empty", new byte[0]);
     bad.put("not_object", utf8("[1,2,3]"));
-    bad.put("too_deep", utf8("{\"route\":\"pager\",\"x\":" + "[".repeat(500) + "]".repeat(500) + "}"));
+    bad.put(
+        "too_deep", utf8("{\"route\":\"pager\",\"x\":" + "[".repeat(500) + "]".repeat(500) + "}"));
     bad.put("missing_integration_key", utf8("{\"route\":\"pager\",\"summary\":\"no key\"}"));
     bad.put("unknown_event_type", utf8(route(event(KEY, "EXPLODE", "bad type", null))));
-    bad.put("unknown_priority", utf8(route("{\"integrationKey\":\"" + KEY + "\",\"summary\":\"p\",\"priority\":\"URGENT\"}")));
-    bad.put("invalid_field", utf8(route("{\"integrationKey\":\"" + KEY + "\",\"summary\":\"s\",\"severity\":9}")));
+    bad.put(
+        "unknown_priority",
+        utf8(
+            route(
+                "{\"integrationKey\":\"" + KEY + "\",\"summary\":\"p\",\"priority\":\"URGENT\"}")));
+    bad.put(
+        "invalid_field",
+        utf8(route("{\"integrationKey\":\"" + KEY + "\",\"summary\":\"s\",\"severity\":9}")));
 
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
     records.add(record(topic, "good-1", utf8(route(event(KEY, "ALERT", "good one", "a-1")))));
     bad.forEach((name, value) -> records.add(record(topic, name, value)));
     records.add(record(topic, "tombstone", null));
     records.add(record(topic, "filtered", utf8(event(KEY, "ALERT", "not for the pager", null))));
-    records.add(record(topic, "rejected", utf8(route(event(REJECTED_KEY, "ALERT", "ilert says no", null)))));
+    records.add(
+        record(
+            topic, "rejected", utf8(route(event(REJECTED_KEY, "ALERT", "ilert says no", null)))));
     String big = "x".repeat(999_000);
-    records.add(record(topic, "big", utf8(route(event(KEY, "ALERT", "one megabyte", null)).replace("}", ",\"details\":\"" + big + "\"}"))));
+    records.add(
+        record(
+            topic,
+            "big",
+            utf8(
+                route(event(KEY, "ALERT", "one megabyte", null))
+                    .replace("}", ",\"details\":\"" + big + "\"}"))));
     records.add(record(topic, "good-2", utf8(route(event(KEY, "RESOLVE", null, "a-1")))));
     records.get(0).headers().add("trace-id", utf8("t-123"));
 
     ilert.fault(Fault.status(422).message("Unprocessable", "REJECTED").forKey(REJECTED_KEY));
-    RunningAgent agent = agents.start("-e", topic,
-        "--filter_key", "route", "--filter_val", "pager", "--dead_letter_topic", dlq, "--forward_headers");
+    RunningAgent agent =
+        agents.start(
+            "-e",
+            topic,
+            "--filter_key",
+            "route",
+            "--filter_val",
+            "pager",
+            "--dead_letter_topic",
+            dlq,
+            "--forward_headers");
     for (ProducerRecord<String, byte[]> r : records) {
       kafka.send(r);
     }
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
 
     List<Received> events = ilert.events();
-    assertThat(events).extracting(Received::summary)
+    assertThat(events)
+        .extracting(Received::summary)
         .containsExactlyInAnyOrder("good one", "one megabyte", null);
-    assertThat(events).filteredOn(r -> "a-1".equals(r.alertKey())).extracting(Received::eventType)
+    assertThat(events)
+        .filteredOn(r -> "a-1".equals(r.alertKey()))
+        .extracting(Received::eventType)
         .containsExactly("ALERT", "RESOLVE");
-    Received first = events.stream().filter(r -> "good one".equals(r.summary())).findFirst().orElseThrow();
-    assertThat(first.body().getJsonObject("customDetails").getJsonObject("headers").getString("trace-id"))
+    Received first =
+        events.stream().filter(r -> "good one".equals(r.summary())).findFirst().orElseThrow();
+    assertThat(
+            first
+                .body()
+                .getJsonObject("customDetails")
+                .getJsonObject("headers")
+                .getString("trace-id"))
         .isEqualTo("t-123");
-    Received big1mb = events.stream().filter(r -> "one megabyte".equals(r.summary())).findFirst().orElseThrow();
+    Received big1mb =
+        events.stream().filter(r -> "one megabyte".equals(r.summary())).findFirst().orElseThrow();
     assertThat(big1mb.body().getString("details")).hasSize(999_000);
     assertThat(agent.isAlive()).isTrue();
 
     Map<String, ConsumerRecord<String, byte[]>> letters = readAll(kafka, dlq, bad.size() + 2);
-    assertThat(letters.keySet()).as("every bad record and the rejected one, not the filtered one")
+    assertThat(letters.keySet())
+        .as("every bad record and the rejected one, not the filtered one")
         .containsExactlyInAnyOrderElementsOf(withExtra(bad.keySet(), "tombstone", "rejected"));
-    bad.forEach((name, value) -> {
-      ConsumerRecord<String, byte[]> letter = letters.get(name);
-      assertThat(letter.value()).as("original value of %s", name).isEqualTo(value);
-      assertThat(header(letter, "ilagent.topic")).isEqualTo(topic);
-      assertThat(header(letter, "ilagent.partition")).isEqualTo("0");
-      assertThat(header(letter, "ilagent.offset")).isNotBlank();
-      assertThat(header(letter, "ilagent.detail")).isNotBlank();
-    });
+    bad.forEach(
+        (name, value) -> {
+          ConsumerRecord<String, byte[]> letter = letters.get(name);
+          assertThat(letter.value()).as("original value of %s", name).isEqualTo(value);
+          assertThat(header(letter, "ilagent.topic")).isEqualTo(topic);
+          assertThat(header(letter, "ilagent.partition")).isEqualTo("0");
+          assertThat(header(letter, "ilagent.offset")).isNotBlank();
+          assertThat(header(letter, "ilagent.detail")).isNotBlank();
+        });
     assertThat(header(letters.get("invalid_json"), "ilagent.reason")).isEqualTo("invalid_json");
     assertThat(header(letters.get("not_utf8"), "ilagent.reason")).isEqualTo("not_utf8");
     assertThat(header(letters.get("too_deep"), "ilagent.reason")).isEqualTo("invalid_json");
     assertThat(header(letters.get("tombstone"), "ilagent.reason")).isEqualTo("empty");
-    assertThat(header(letters.get("unknown_priority"), "ilagent.reason")).isEqualTo("unknown_priority");
+    assertThat(header(letters.get("unknown_priority"), "ilagent.reason"))
+        .isEqualTo("unknown_priority");
     ConsumerRecord<String, byte[]> rejected = letters.get("rejected");
     assertThat(header(rejected, "ilagent.reason")).isEqualTo("rejected");
     assertThat(header(rejected, "ilagent.ilert.status")).isEqualTo("422");
     assertThat(header(rejected, "ilagent.ilert.answer")).contains("Unprocessable");
 
     String log = agent.log();
-    for (String reason : List.of("invalid_json", "not_utf8", "empty", "not_object", "missing_integration_key",
-        "unknown_event_type", "unknown_priority", "invalid_field")) {
-      assertThat(log).as("a warning for %s", reason)
-          .containsPattern("WARN .*topic=" + topic + " partition=0 offset=\\d+: skipped \\(" + reason + "\\)");
+    for (String reason :
+        List.of(
+            "invalid_json",
+            "not_utf8",
+            "empty",
+            "not_object",
+            "missing_integration_key",
+            "unknown_event_type",
+            "unknown_priority",
+            "invalid_field")) {
+      assertThat(log)
+          .as("a warning for %s", reason)
+          .containsPattern(
+              "WARN .*topic=" + topic + " partition=0 offset=\\d+: skipped \\(" + reason + "\\)");
     }
     assertThat(log).doesNotContain(KEY, REJECTED_KEY, big.substring(0, 100));
 
@@ -126,7 +175,8 @@ class BadInputIT {
         .contains("ilagent_records_skipped_total{reason=\"rejected\"} 1.0")
         .contains("ilagent_records_dead_lettered_total " + (bad.size() + 2) + ".0")
         .contains("ilagent_events_delivered_total 3.0")
-        .containsPattern("ilagent_records_consumed_total\\{topic=\"" + topic + "\"} " + records.size() + "\\.0");
+        .containsPattern(
+            "ilagent_records_consumed_total\\{topic=\"" + topic + "\"} " + records.size() + "\\.0");
   }
 
   @Test
@@ -134,16 +184,27 @@ class BadInputIT {
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(1);
     String missing = agents.topic("no-such-dlq"); // the broker does not create topics on demand
-    RunningAgent agent = agents.start("-e", topic,
-        "--dead_letter_topic", missing, "--kafka_property", "max.block.ms=2000", "--exit_delay_ms", "500");
-    RecordMetadata good = kafka.send(topic, "good", event(KEY, "ALERT", "before the bad one", null));
+    RunningAgent agent =
+        agents.start(
+            "-e",
+            topic,
+            "--dead_letter_topic",
+            missing,
+            "--kafka_property",
+            "max.block.ms=2000",
+            "--exit_delay_ms",
+            "500");
+    RecordMetadata good =
+        kafka.send(topic, "good", event(KEY, "ALERT", "before the bad one", null));
     ilert.awaitEvents(1, Duration.ofSeconds(20));
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(10));
     RecordMetadata bad = kafka.send(topic, "bad", "not json at all");
     agent.assertExitCode(ExitCodes.FAILURE);
-    assertThat(agent.log()).contains("offset=" + bad.offset() + ": cannot write to dead-letter topic " + missing);
+    assertThat(agent.log())
+        .contains("offset=" + bad.offset() + ": cannot write to dead-letter topic " + missing);
     assertThat(kafka.committedOffsets(agents.group()).get(new TopicPartition(topic, 0)))
-        .as("the bad record stays uncommitted").isEqualTo(bad.offset());
+        .as("the bad record stays uncommitted")
+        .isEqualTo(bad.offset());
     assertThat(good.offset()).isLessThan(bad.offset());
   }
 
@@ -170,17 +231,22 @@ class BadInputIT {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  private static Map<String, ConsumerRecord<String, byte[]>> readAll(KafkaBroker kafka, String topic, int expected) {
+  private static Map<String, ConsumerRecord<String, byte[]>> readAll(
+      KafkaBroker kafka, String topic, int expected) {
     Properties p = kafka.clientProperties();
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     Map<String, ConsumerRecord<String, byte[]>> byKey = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(List.of(topic));
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        c.poll(Duration.ofMillis(200)).forEach(r -> byKey.put(r.key(), r));
-        return byKey.size() >= expected;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                c.poll(Duration.ofMillis(200)).forEach(r -> byKey.put(r.key(), r));
+                return byKey.size() >= expected;
+              });
     }
     return byKey;
   }

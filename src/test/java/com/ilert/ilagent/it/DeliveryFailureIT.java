@@ -30,8 +30,11 @@ class DeliveryFailureIT {
     String group = agents.group();
     TopicPartition tp = new TopicPartition(topic, 0);
     RecordMetadata before = kafka.send(topic, "k", event(KEY, "ALERT", "before the outage", null));
-    RunningAgent agent = agents.daemon("-e", topic, "--retry_max_ms", "2000", "--exit_delay_ms", "1500")
-        .name("first").start();
+    RunningAgent agent =
+        agents
+            .daemon("-e", topic, "--retry_max_ms", "2000", "--exit_delay_ms", "1500")
+            .name("first")
+            .start();
     ilert.awaitEvents(1, Duration.ofSeconds(20));
     kafka.awaitNoLag(group, topic, Duration.ofSeconds(10));
 
@@ -44,12 +47,17 @@ class DeliveryFailureIT {
     long exitedAfterMs = (System.nanoTime() - failedAt) / 1_000_000;
     assertThat(code).as("exit code after the retry budget is spent").isEqualTo(ExitCodes.FAILURE);
     assertThat(exitedAfterMs).as("retry budget plus exit delay").isGreaterThanOrEqualTo(3_000);
-    assertThat(agent.log()).contains("offset=" + failing.offset() + ": event for key il1a****01 not delivered");
+    assertThat(agent.log())
+        .contains("offset=" + failing.offset() + ": event for key il1a****01 not delivered");
     assertThat(kafka.committedOffsets(group).get(tp))
         .as("the committed offset never passes the undelivered record")
         .isEqualTo(failing.offset());
-    assertThat(ilert.attempts().stream().filter(r -> KEY.equals(r.integrationKey()) && r.status() == 503).count())
-        .as("retried in-process before giving up").isGreaterThan(2);
+    assertThat(
+            ilert.attempts().stream()
+                .filter(r -> KEY.equals(r.integrationKey()) && r.status() == 503)
+                .count())
+        .as("retried in-process before giving up")
+        .isGreaterThan(2);
     assertThat(before.offset()).isLessThan(failing.offset());
 
     ilert.clearFaults();
@@ -60,18 +68,23 @@ class DeliveryFailureIT {
   }
 
   @Test
-  void zeroRetryBudgetBehavesLikeTheOriginalProgram(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void zeroRetryBudgetBehavesLikeTheOriginalProgram(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(1);
     ilert.fault(Fault.status(500));
-    RunningAgent agent = agents.start("-e", topic, "--retry_max_ms", "0", "--exit_delay_ms", "2000");
+    RunningAgent agent =
+        agents.start("-e", topic, "--retry_max_ms", "0", "--exit_delay_ms", "2000");
     kafka.send(topic, "k", event(KEY, "ALERT", "one try only", null));
     ilert.awaitAttempts(1, Duration.ofSeconds(20));
     long firstAttempt = System.nanoTime();
     assertThat(agent.awaitExit(Duration.ofSeconds(20))).isEqualTo(ExitCodes.FAILURE);
     assertThat((System.nanoTime() - firstAttempt) / 1_000_000)
-        .as("exits after --exit_delay_ms").isGreaterThanOrEqualTo(1_800);
+        .as("exits after --exit_delay_ms")
+        .isGreaterThanOrEqualTo(1_800);
     assertThat(ilert.attempts()).as("no in-process retry").hasSize(1);
-    assertThat(kafka.committedOffsets(agents.group()).getOrDefault(new TopicPartition(topic, 0), 0L)).isZero();
+    assertThat(
+            kafka.committedOffsets(agents.group()).getOrDefault(new TopicPartition(topic, 0), 0L))
+        .isZero();
     assertThat(ilert.events()).isEmpty();
   }
 }

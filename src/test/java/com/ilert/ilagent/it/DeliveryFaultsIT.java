@@ -44,16 +44,30 @@ class DeliveryFaultsIT {
     String rejected = "il1apirejected4000001";
     String unknown = "il1apiunknown40400002";
     // ilert's error text may quote the key: the agent logs the answer, never the key.
-    ilert.fault(Fault.status(400).message("Invalid event for /v1/events/kafka/" + rejected, "BAD_EVENT").forKey(rejected));
+    ilert.fault(
+        Fault.status(400)
+            .message("Invalid event for /v1/events/kafka/" + rejected, "BAD_EVENT")
+            .forKey(rejected));
     ilert.fault(Fault.status(404).message("Alert source not found", "NOT_FOUND").forKey(unknown));
-    RecordMetadata bad = kafka.send(topic, 0, "bad", event(rejected, "ALERT", "rejected one", null));
+    RecordMetadata bad =
+        kafka.send(topic, 0, "bad", event(rejected, "ALERT", "rejected one", null));
     kafka.send(topic, 0, "gone", event(unknown, "ALERT", "unknown key", null));
-    kafka.send(topic, 0, "good", event("il1apiafterreject0003", "ALERT", "after the rejects", null));
+    kafka.send(
+        topic, 0, "good", event("il1apiafterreject0003", "ALERT", "after the rejects", null));
 
     ilert.awaitEvents(r -> "after the rejects".equals(r.summary()), 1, Duration.ofSeconds(20));
-    agent.awaitLog("topic=" + topic + " partition=0 offset=" + bad.offset()
-        + ": event for key il1a\\*+01 rejected, skipped: ilert answered 400.*Invalid event", Duration.ofSeconds(10));
-    agent.awaitLog("partition=0 offset=" + (bad.offset() + 1) + ": event .* rejected, skipped: ilert answered 404", Duration.ofSeconds(10));
+    agent.awaitLog(
+        "topic="
+            + topic
+            + " partition=0 offset="
+            + bad.offset()
+            + ": event for key il1a\\*+01 rejected, skipped: ilert answered 400.*Invalid event",
+        Duration.ofSeconds(10));
+    agent.awaitLog(
+        "partition=0 offset="
+            + (bad.offset() + 1)
+            + ": event .* rejected, skipped: ilert answered 404",
+        Duration.ofSeconds(10));
     assertThat(attemptsFor(rejected)).as("a 400 is not retried").hasSize(1);
     assertThat(attemptsFor(unknown)).as("a 404 is not retried").hasSize(1);
     kafka.awaitNoLag(group, topic, Duration.ofSeconds(15));
@@ -72,9 +86,13 @@ class DeliveryFaultsIT {
     kafka.send(topic, 1, "b", event(slow, "ALERT", "through timeouts", null));
     kafka.send(topic, 2, "c", event(dropped, "ALERT", "through resets", null));
 
-    List<Received> delivered = ilert.awaitEvents(
-        r -> List.of(overloaded, slow, dropped).contains(r.integrationKey()), 3, Duration.ofSeconds(30));
-    assertThat(delivered).extracting(Received::summary)
+    List<Received> delivered =
+        ilert.awaitEvents(
+            r -> List.of(overloaded, slow, dropped).contains(r.integrationKey()),
+            3,
+            Duration.ofSeconds(30));
+    assertThat(delivered)
+        .extracting(Received::summary)
         .containsExactlyInAnyOrder("through 503s", "through timeouts", "through resets");
     assertThat(attemptsFor(overloaded)).hasSize(4);
     assertThat(attemptsFor(slow)).hasSize(3);
@@ -91,11 +109,16 @@ class DeliveryFaultsIT {
     awaitFirstAttempt(limited); // the 429 is answered before the other key's record exists
     kafka.send(topic, 2, "o1", event(other, "ALERT", "other key flows", null));
 
-    Received otherDelivered = ilert.awaitEvents(r -> other.equals(r.integrationKey()), 1, Duration.ofSeconds(20)).get(0);
-    Received limitedDelivered = ilert.awaitEvents(r -> limited.equals(r.integrationKey()), 1, Duration.ofSeconds(20)).get(0);
+    Received otherDelivered =
+        ilert.awaitEvents(r -> other.equals(r.integrationKey()), 1, Duration.ofSeconds(20)).get(0);
+    Received limitedDelivered =
+        ilert
+            .awaitEvents(r -> limited.equals(r.integrationKey()), 1, Duration.ofSeconds(20))
+            .get(0);
     List<Received> attempts = attemptsFor(limited);
     assertThat(attempts).hasSize(2);
-    long waitedMs = (attempts.get(1).receivedAtNanos() - attempts.get(0).receivedAtNanos()) / 1_000_000;
+    long waitedMs =
+        (attempts.get(1).receivedAtNanos() - attempts.get(0).receivedAtNanos()) / 1_000_000;
     assertThat(waitedMs).as("the retry waits for Retry-After: 3").isGreaterThanOrEqualTo(2_900);
     assertThat(otherDelivered.receivedAtNanos())
         .as("another key is not held back by the 429")

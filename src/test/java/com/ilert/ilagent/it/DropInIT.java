@@ -20,8 +20,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Command lines and environments written for the Rust program, run by the built jar: the global
- * -v, a daemon that only pings its own heartbeat, and a pod that Kubernetes gave service links.
+ * Command lines and environments written for the Rust program, run by the built jar: the global -v,
+ * a daemon that only pings its own heartbeat, and a pod that Kubernetes gave service links.
  */
 @AgentTest
 class DropInIT {
@@ -29,15 +29,29 @@ class DropInIT {
   private static final String KEY = "il1apidropin000000001";
 
   @Test
-  void daemonWithOnlyTheOwnHeartbeatIsReadyAtOncePingsAndStopsCleanly(TestAgents agents, IlertStandIn ilert) {
+  void daemonWithOnlyTheOwnHeartbeatIsReadyAtOncePingsAndStopsCleanly(
+      TestAgents agents, IlertStandIn ilert) {
     // The Rust program's host-liveness set-up: no Kafka at all, -v before the command.
-    RunningAgent agent = agents.command("-v", "-v", "daemon", "-b", OWN,
-        "--api_url", ilert.apiUrl(), "--heartbeat_url", ilert.heartbeatUrl())
-        .withProbePort().readyWithin(Duration.ofSeconds(30)).start();
+    RunningAgent agent =
+        agents
+            .command(
+                "-v",
+                "-v",
+                "daemon",
+                "-b",
+                OWN,
+                "--api_url",
+                ilert.apiUrl(),
+                "--heartbeat_url",
+                ilert.heartbeatUrl())
+            .withProbePort()
+            .readyWithin(Duration.ofSeconds(30))
+            .start();
     assertThat(agent.health().status()).isEqualTo(204);
     Received ping = ilert.awaitPings(1, Duration.ofSeconds(15)).get(0);
     assertThat(ping.method() + " " + ping.path()).isEqualTo("HEAD /beat/pings/" + OWN);
-    assertThat(agent.log()).as("-v -v before the command: info lines")
+    assertThat(agent.log())
+        .as("-v -v before the command: info lines")
         .contains("No --kafka_brokers: running without a Kafka consumer")
         .doesNotContain("Subscribed", OWN);
     assertThat(agent.metrics())
@@ -61,24 +75,44 @@ class DropInIT {
     env.put("ILAGENT_PORT_8977_TCP_PROTO", "tcp");
     env.put("ILAGENT_PORT_8977_TCP_PORT", "8977");
     env.put("ILAGENT_PORT_8977_TCP_ADDR", "10.0.0.1");
-    RunningAgent agent = agents.command("-v", "-v", "daemon", "--verbose",
-        "--kafka_brokers", kafka.bootstrapServers(), "--kafka_group_id", group,
-        "--kafka_offset_reset", "earliest", "-e", topic,
-        "--api_url", ilert.apiUrl(), "--heartbeat_url", ilert.heartbeatUrl())
-        .env(env).startWithoutWaiting();
+    RunningAgent agent =
+        agents
+            .command(
+                "-v",
+                "-v",
+                "daemon",
+                "--verbose",
+                "--kafka_brokers",
+                kafka.bootstrapServers(),
+                "--kafka_group_id",
+                group,
+                "--kafka_offset_reset",
+                "earliest",
+                "-e",
+                topic,
+                "--api_url",
+                ilert.apiUrl(),
+                "--heartbeat_url",
+                ilert.heartbeatUrl())
+            .env(env)
+            .startWithoutWaiting();
     agent.awaitLog("Subscribed to", Duration.ofSeconds(45));
     kafka.send(topic, "k", event(KEY, "ALERT", "from a pod with service links", null));
-    assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30))).extracting(Received::summary)
+    assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30)))
+        .extracting(Received::summary)
         .containsExactly("from a pod with service links");
 
     String log = agent.log();
-    assertThat(log).as("-v -v before and --verbose after the command make debug level")
-        .containsPattern("DEBUG .*Ignoring Kubernetes service-link variables ILAGENT_PORT, ILAGENT_PORT_8977_TCP, "
-            + "ILAGENT_PORT_8977_TCP_ADDR, ILAGENT_PORT_8977_TCP_PORT, ILAGENT_PORT_8977_TCP_PROTO, "
-            + "ILAGENT_SERVICE_HOST, ILAGENT_SERVICE_PORT, ILAGENT_SERVICE_PORT_HTTP")
+    assertThat(log)
+        .as("-v -v before and --verbose after the command make debug level")
+        .containsPattern(
+            "DEBUG .*Ignoring Kubernetes service-link variables ILAGENT_PORT, ILAGENT_PORT_8977_TCP, "
+                + "ILAGENT_PORT_8977_TCP_ADDR, ILAGENT_PORT_8977_TCP_PORT, ILAGENT_PORT_8977_TCP_PROTO, "
+                + "ILAGENT_SERVICE_HOST, ILAGENT_SERVICE_PORT, ILAGENT_SERVICE_PORT_HTTP")
         .doesNotContain("HTTP server listening", KEY);
     assertThatThrownBy(() -> AgentProcess.httpGet(linkPort, "/health"))
-        .as("ILAGENT_PORT=tcp://... is not the probe port").isInstanceOf(UncheckedIOException.class);
+        .as("ILAGENT_PORT=tcp://... is not the probe port")
+        .isInstanceOf(UncheckedIOException.class);
     await().atMost(Duration.ofSeconds(15)).until(() -> kafka.lag(group, topic) == 0);
   }
 }

@@ -39,8 +39,14 @@ class OperationsIT {
     long firstPing = failed.get(0).receivedAtNanos();
     agent.awaitLog("Own heartbeat .* not pinged", Duration.ofSeconds(15));
     assertThat(agent.isAlive()).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> agent.metrics()
-        .contains("ilagent_heartbeat_pings_total{result=\"failed\",source=\"own\"} 1.0"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                agent
+                    .metrics()
+                    .contains(
+                        "ilagent_heartbeat_pings_total{result=\"failed\",source=\"own\"} 1.0"));
 
     ilert.clearFaults();
     RecordMetadata bad = kafka.send(topic, "k", "{not json");
@@ -49,7 +55,8 @@ class OperationsIT {
 
     List<Received> pings = ilert.awaitPings(1, Duration.ofSeconds(40));
     long periodMs = (pings.get(0).receivedAtNanos() - firstPing) / 1_000_000;
-    assertThat(pings.get(0).method() + " " + pings.get(0).path()).isEqualTo("HEAD /beat/pings/" + OWN);
+    assertThat(pings.get(0).method() + " " + pings.get(0).path())
+        .isEqualTo("HEAD /beat/pings/" + OWN);
     assertThat(periodMs).as("the next ping comes 30 s after the first").isBetween(29_000L, 33_000L);
     assertThat(agent.metrics())
         .contains("ilagent_heartbeat_pings_total{result=\"delivered\",source=\"own\"} 1.0");
@@ -60,10 +67,18 @@ class OperationsIT {
         lines.add(JSON.readTree(line)); // every line is one JSON object
       }
     }
-    assertThat(lines).allSatisfy(l -> assertThat(l.has("timestamp") && l.has("level") && l.has("logger")
-        && l.has("message")).as("fields of %s", l).isTrue());
-    JsonNode skip = lines.stream().filter(l -> l.get("message").asText().contains("skipped (invalid_json)"))
-        .findFirst().orElseThrow(() -> new AssertionError("no skip line in " + agent.log()));
+    assertThat(lines)
+        .allSatisfy(
+            l ->
+                assertThat(
+                        l.has("timestamp") && l.has("level") && l.has("logger") && l.has("message"))
+                    .as("fields of %s", l)
+                    .isTrue());
+    JsonNode skip =
+        lines.stream()
+            .filter(l -> l.get("message").asText().contains("skipped (invalid_json)"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no skip line in " + agent.log()));
     assertThat(skip.get("level").asText()).isEqualTo("WARN");
     assertThat(skip.get("topic").asText()).isEqualTo(topic);
     assertThat(skip.get("partition").asInt()).isZero();
@@ -73,10 +88,32 @@ class OperationsIT {
 
   @Test
   void oneShotCommandsSendOneRequestAndSayWhatIlertAnswered(TestAgents agents, IlertStandIn ilert) {
-    ilert.fault(Fault.status(404).message("No such alert source", "NOT_FOUND").forKey("il1apiunknown0000009"));
-    RunningAgent ok = agents.command("event", "-k", KEY, "-t", "ALERT", "-s", "disk full",
-        "-i", "db1/disk", "-o", "HIGH", "-d", "95% used", "-l", "https://runbooks.example/disk",
-        "--api_url", ilert.apiUrl()).name("event-ok").startWithoutWaiting();
+    ilert.fault(
+        Fault.status(404)
+            .message("No such alert source", "NOT_FOUND")
+            .forKey("il1apiunknown0000009"));
+    RunningAgent ok =
+        agents
+            .command(
+                "event",
+                "-k",
+                KEY,
+                "-t",
+                "ALERT",
+                "-s",
+                "disk full",
+                "-i",
+                "db1/disk",
+                "-o",
+                "HIGH",
+                "-d",
+                "95% used",
+                "-l",
+                "https://runbooks.example/disk",
+                "--api_url",
+                ilert.apiUrl())
+            .name("event-ok")
+            .startWithoutWaiting();
     assertThat(ok.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.OK);
     assertThat(ok.log()).contains("ilert accepted the event");
     Received sent = ilert.awaitEvents(1, Duration.ofSeconds(5)).get(0);
@@ -84,24 +121,47 @@ class OperationsIT {
     assertThat(sent.body().getString("integrationKey")).isEqualTo(KEY);
     assertThat(sent.alertKey()).isEqualTo("db1/disk");
     assertThat(sent.body().getString("priority")).isEqualTo("HIGH");
-    assertThat(sent.body().getJsonArray("links").getJsonObject(0).getString("href")).isEqualTo("https://runbooks.example/disk");
+    assertThat(sent.body().getJsonArray("links").getJsonObject(0).getString("href"))
+        .isEqualTo("https://runbooks.example/disk");
 
-    RunningAgent rejected = agents.command("event", "-k", "il1apiunknown0000009",
-        "-s", "x", "--api_url", ilert.apiUrl()).name("event-404").startWithoutWaiting();
+    RunningAgent rejected =
+        agents
+            .command("event", "-k", "il1apiunknown0000009", "-s", "x", "--api_url", ilert.apiUrl())
+            .name("event-404")
+            .startWithoutWaiting();
     assertThat(rejected.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.FAILURE);
-    assertThat(rejected.log()).contains("404").contains("No such alert source").doesNotContain("il1apiunknown0000009");
+    assertThat(rejected.log())
+        .contains("404")
+        .contains("No such alert source")
+        .doesNotContain("il1apiunknown0000009");
 
-    RunningAgent ping = agents.command("heartbeat", "--heartbeat_url", ilert.heartbeatUrl())
-        .env("ILERT_INTEGRATION_KEY", OWN).name("heartbeat-ok").startWithoutWaiting();
+    RunningAgent ping =
+        agents
+            .command("heartbeat", "--heartbeat_url", ilert.heartbeatUrl())
+            .env("ILERT_INTEGRATION_KEY", OWN)
+            .name("heartbeat-ok")
+            .startWithoutWaiting();
     assertThat(ping.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.OK);
-    assertThat(ilert.awaitPings(1, Duration.ofSeconds(5)).get(0).path()).isEqualTo("/beat/pings/" + OWN);
+    assertThat(ilert.awaitPings(1, Duration.ofSeconds(5)).get(0).path())
+        .isEqualTo("/beat/pings/" + OWN);
 
-    RunningAgent unreachable = agents.command("event", "-k", KEY, "-s", "x",
-        "--api_url", "http://127.0.0.1:" + Ports.freePort() + "/api").name("event-unreachable").startWithoutWaiting();
+    RunningAgent unreachable =
+        agents
+            .command(
+                "event",
+                "-k",
+                KEY,
+                "-s",
+                "x",
+                "--api_url",
+                "http://127.0.0.1:" + Ports.freePort() + "/api")
+            .name("event-unreachable")
+            .startWithoutWaiting();
     assertThat(unreachable.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.FAILURE);
     assertThat(unreachable.log()).contains("cannot reach ilert");
 
-    RunningAgent usage = agents.command("event", "-k", KEY, "-t", "PANIC").name("event-usage").startWithoutWaiting();
+    RunningAgent usage =
+        agents.command("event", "-k", KEY, "-t", "PANIC").name("event-usage").startWithoutWaiting();
     assertThat(usage.awaitExit(Duration.ofSeconds(30))).isEqualTo(ExitCodes.USAGE);
     assertThat(usage.log()).contains("--event_type").doesNotContain("Exception");
   }

@@ -33,10 +33,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The operator's kit under conf/ (Grafana dashboard, Prometheus rules, the same rules as a
  * PrometheusRule) reads only what the agent exposes. An agent that has done a bit of everything
- * (events delivered after a 429, a dead letter, a heartbeat ping, an escalation-policy update, a GC)
- * is scraped, and every series name the kit's queries use must be among its series, with the label
- * values their selectors fix and the labels they group by; counters and histograms are read through
- * rate or increase, gauges never.
+ * (events delivered after a 429, a dead letter, a heartbeat ping, an escalation-policy update, a
+ * GC) is scraped, and every series name the kit's queries use must be among its series, with the
+ * label values their selectors fix and the labels they group by; counters and histograms are read
+ * through rate or increase, gauges never.
  */
 @AgentTest
 class OperatorKitIT {
@@ -50,60 +50,105 @@ class OperatorKitIT {
 
   /** Series Prometheus makes itself for each target: not on /metrics. */
   private static final Set<String> PROMETHEUS_OWN = Set.of("up");
+
   /** Labels Prometheus adds to every series of a target. */
   private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
   private static final Pattern AGENT_SERIES = Pattern.compile("\\bilagent_[a-z0-9_]+\\b");
   private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
   private static final Pattern SELECTOR = Pattern.compile("\\b(ilagent_[a-z0-9_]+)\\s*\\{([^}]*)}");
-  private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
+  private static final Pattern MATCHER =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
   private static final Pattern GROUPING =
       Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\(([^)]*)\\)");
   private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  private static final Pattern LITERAL_ALTERNATIVES = Pattern.compile("[A-Za-z0-9_]+(\\|[A-Za-z0-9_]+)*");
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "bool", "offset", "inf", "nan",
-      "by", "without", "on", "ignoring", "group_left", "group_right");
-  private static final Pattern COUNTER_READ = Pattern.compile("\\b(rate|irate|increase)\\s*\\(\\s*$");
+  private static final Pattern LITERAL_ALTERNATIVES =
+      Pattern.compile("[A-Za-z0-9_]+(\\|[A-Za-z0-9_]+)*");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "and",
+          "or",
+          "unless",
+          "bool",
+          "offset",
+          "inf",
+          "nan",
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "group_left",
+          "group_right");
+  private static final Pattern COUNTER_READ =
+      Pattern.compile("\\b(rate|irate|increase)\\s*\\(\\s*$");
 
   /** One PromQL expression of the kit and where it stands, for the failure message. */
   record Query(String where, String expr, boolean variable) {}
 
   @Test
-  void everySeriesTheDashboardAndTheRulesQueryIsExposed(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka)
-      throws Exception {
+  void everySeriesTheDashboardAndTheRulesQueryIsExposed(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) throws Exception {
     List<Query> queries = kitQueries(); // a broken file fails here, before anything starts
     String events = agents.newTopic("events", 1);
     String beats = agents.newTopic("beats", 1);
     String policy = agents.newTopic("policy", 1);
     String dlq = agents.newTopic("dlq", 1);
-    ilert.requireApiToken(TOKEN).user("jane@example.com", 99).policy("plant1", 42, 5)
+    ilert
+        .requireApiToken(TOKEN)
+        .user("jane@example.com", 99)
+        .policy("plant1", 42, 5)
         .fault(Fault.status(429).header("Retry-After", "1").forKey(KEY).times(1));
-    RunningAgent agent = agents.daemon("-e", events, "-r", beats, "--policy_topic", policy,
-        "--policy_routing_keys", "location", "--dead_letter_topic", dlq).env("ILERT_API_KEY", TOKEN).start();
+    RunningAgent agent =
+        agents
+            .daemon(
+                "-e",
+                events,
+                "-r",
+                beats,
+                "--policy_topic",
+                policy,
+                "--policy_routing_keys",
+                "location",
+                "--dead_letter_topic",
+                dlq)
+            .env("ILERT_API_KEY", TOKEN)
+            .start();
     kafka.send(events, "a", event(KEY, "ALERT", "answered 429 first, then 202", "a"));
     kafka.send(events, "bad", "{not json");
     kafka.send(beats, "b", "{\"integrationKey\":\"" + BEAT + "\"}");
-    kafka.send(policy, "p", "{\"location\":\"plant1\",\"data\":{\"email\":\"jane@example.com\",\"shift\":0}}");
+    kafka.send(
+        policy,
+        "p",
+        "{\"location\":\"plant1\",\"data\":{\"email\":\"jane@example.com\",\"shift\":0}}");
     ilert.awaitEvents(1, Duration.ofSeconds(30));
     ilert.awaitPings(1, Duration.ofSeconds(30));
     ilert.awaitLevelUpdates(1, Duration.ofSeconds(30));
-    assertThat(ilert.answered(429)).as("the first attempt of the event was rate limited").isEqualTo(1);
+    assertThat(ilert.answered(429))
+        .as("the first attempt of the event was rate limited")
+        .isEqualTo(1);
     kafka.awaitNoLag(agents.group(), events, Duration.ofSeconds(30));
 
     // The JVM's GC pause timer appears with the first collection after the agent started.
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
-        scrape(agent).names.contains("ilagent_jvm_memory_used_bytes"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> scrape(agent).names.contains("ilagent_jvm_memory_used_bytes"));
     collectGarbage(agent);
 
     List<String> problems = new ArrayList<>();
     try {
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        problems.clear();
-        problems.addAll(exposureProblems(queries, scrape(agent)));
-        return problems.isEmpty();
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                problems.clear();
+                problems.addAll(exposureProblems(queries, scrape(agent)));
+                return problems.isEmpty();
+              });
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("the kit queries what /metrics does not expose:\n  " + String.join("\n  ", problems));
+      throw new AssertionError(
+          "the kit queries what /metrics does not expose:\n  " + String.join("\n  ", problems));
     }
     assertThat(usageProblems(queries, scrape(agent))).as("how the kit reads each series").isEmpty();
   }
@@ -122,54 +167,83 @@ class OperatorKitIT {
       assertThat(panel.path("targets")).as("queries of panel %s", title).isNotEmpty();
       for (JsonNode target : panel.path("targets")) {
         String expr = target.path("expr").asText();
-        assertThat(expr).as("panel %s, query %s", title, target.path("refId").asText()).isNotBlank();
-        queries.add(new Query("panel \"" + title + "\" " + target.path("refId").asText(), expr, false));
+        assertThat(expr)
+            .as("panel %s, query %s", title, target.path("refId").asText())
+            .isNotBlank();
+        queries.add(
+            new Query("panel \"" + title + "\" " + target.path("refId").asText(), expr, false));
       }
     }
     assertThat(panels).as("panels in %s", DASHBOARD).isGreaterThanOrEqualTo(20);
     for (JsonNode annotation : dashboard.path("annotations").path("list")) {
       if (annotation.has("expr")) {
-        queries.add(new Query("annotation \"" + annotation.path("name").asText() + "\"",
-            annotation.path("expr").asText(), false));
+        queries.add(
+            new Query(
+                "annotation \"" + annotation.path("name").asText() + "\"",
+                annotation.path("expr").asText(),
+                false));
       }
     }
     for (JsonNode variable : dashboard.path("templating").path("list")) {
       if (variable.path("type").asText().equals("query")) {
         JsonNode query = variable.path("query");
         String text = query.isObject() ? query.path("query").asText() : query.asText();
-        Matcher labelValues = Pattern.compile("label_values\\((.*),\\s*[a-zA-Z_]+\\s*\\)").matcher(text);
-        assertThat(labelValues.matches()).as("variable %s: %s", variable.path("name"), text).isTrue();
-        queries.add(new Query("variable " + variable.path("name").asText(), labelValues.group(1), true));
+        Matcher labelValues =
+            Pattern.compile("label_values\\((.*),\\s*[a-zA-Z_]+\\s*\\)").matcher(text);
+        assertThat(labelValues.matches())
+            .as("variable %s: %s", variable.path("name"), text)
+            .isTrue();
+        queries.add(
+            new Query("variable " + variable.path("name").asText(), labelValues.group(1), true));
       }
     }
-    assertThat(dashboard.path("__inputs").findValuesAsText("pluginId")).as("the data source input").contains("prometheus");
+    assertThat(dashboard.path("__inputs").findValuesAsText("pluginId"))
+        .as("the data source input")
+        .contains("prometheus");
 
     YAMLMapper yaml = new YAMLMapper();
     JsonNode rules = yaml.readTree(RULES.toFile());
     JsonNode operatorRule = yaml.readTree(OPERATOR_RULE.toFile());
     assertThat(operatorRule.path("kind").asText()).isEqualTo("PrometheusRule");
-    assertThat(operatorRule.path("spec").path("groups")).as("%s spec.groups equal to %s", OPERATOR_RULE, RULES)
+    assertThat(operatorRule.path("spec").path("groups"))
+        .as("%s spec.groups equal to %s", OPERATOR_RULE, RULES)
         .isEqualTo(rules.path("groups"));
     Set<String> alerts = new TreeSet<>();
     for (JsonNode group : rules.path("groups")) {
       for (JsonNode rule : group.path("rules")) {
         String name = rule.path("alert").asText(rule.path("record").asText());
-        assertThat(name).as("a rule of group %s without alert or record", group.path("name")).isNotBlank();
+        assertThat(name)
+            .as("a rule of group %s without alert or record", group.path("name"))
+            .isNotBlank();
         assertThat(rule.path("expr").asText()).as("expr of %s", name).isNotBlank();
         if (rule.has("alert")) {
           alerts.add(name);
-          assertThat(rule.path("labels").path("severity").asText()).as("severity of %s", name).isNotBlank();
-          assertThat(rule.path("annotations").path("summary").asText()).as("summary of %s", name).isNotBlank();
-          assertThat(rule.path("annotations").path("description").asText()).as("description of %s", name).isNotBlank();
+          assertThat(rule.path("labels").path("severity").asText())
+              .as("severity of %s", name)
+              .isNotBlank();
+          assertThat(rule.path("annotations").path("summary").asText())
+              .as("summary of %s", name)
+              .isNotBlank();
+          assertThat(rule.path("annotations").path("description").asText())
+              .as("description of %s", name)
+              .isNotBlank();
         }
         queries.add(new Query("rule " + name, rule.path("expr").asText(), false));
       }
     }
-    assertThat(alerts).as("the alerts README describes").contains("IlagentDown", "IlagentNotReady",
-        "IlagentDeliveryFailures", "IlagentConsumerLagGrowing", "IlagentRateLimited", "IlagentDeadLetters",
-        "IlagentPolicyUpdatesFailing");
+    assertThat(alerts)
+        .as("the alerts README describes")
+        .contains(
+            "IlagentDown",
+            "IlagentNotReady",
+            "IlagentDeliveryFailures",
+            "IlagentConsumerLagGrowing",
+            "IlagentRateLimited",
+            "IlagentDeadLetters",
+            "IlagentPolicyUpdatesFailing");
     for (Query q : queries) {
-      assertThat(seriesNames(q.expr())).as("%s reads no ilagent_ series: %s", q.where(), q.expr())
+      assertThat(seriesNames(q.expr()))
+          .as("%s reads no ilagent_ series: %s", q.where(), q.expr())
           .anyMatch(n -> n.startsWith("ilagent_"));
     }
     return queries;
@@ -224,9 +298,12 @@ class OperatorKitIT {
           if (TARGET_LABELS.contains(label) || value.contains("$")) {
             continue;
           }
-          List<String> wanted = op.equals("=") ? List.of(value)
-              : op.equals("=~") && LITERAL_ALTERNATIVES.matcher(value).matches() ? List.of(value.split("\\|"))
-              : List.of();
+          List<String> wanted =
+              op.equals("=")
+                  ? List.of(value)
+                  : op.equals("=~") && LITERAL_ALTERNATIVES.matcher(value).matches()
+                      ? List.of(value.split("\\|"))
+                      : List.of();
           for (String v : wanted) {
             if (!scrape.hasSeries(name, label, v)) {
               problems.add(q.where() + ": no series " + name + "{" + label + "=\"" + v + "\"}");
@@ -239,9 +316,18 @@ class OperatorKitIT {
         while (grouping.find()) {
           for (String label : grouping.group(2).split(",")) {
             String l = label.trim();
-            if (!l.isEmpty() && !TARGET_LABELS.contains(l)
+            if (!l.isEmpty()
+                && !TARGET_LABELS.contains(l)
                 && names.stream().noneMatch(n -> scrape.labels(n).contains(l))) {
-              problems.add(q.where() + ": " + grouping.group(1) + " (" + l + "), a label none of " + names + " has");
+              problems.add(
+                  q.where()
+                      + ": "
+                      + grouping.group(1)
+                      + " ("
+                      + l
+                      + "), a label none of "
+                      + names
+                      + " has");
             }
           }
         }
@@ -305,7 +391,8 @@ class OperatorKitIT {
     }
 
     boolean hasSeries(String name, String label, String value) {
-      return series.getOrDefault(name, List.of()).stream().anyMatch(l -> value.equals(l.get(label)));
+      return series.getOrDefault(name, List.of()).stream()
+          .anyMatch(l -> value.equals(l.get(label)));
     }
 
     Set<String> labels(String name) {
@@ -314,11 +401,16 @@ class OperatorKitIT {
       return all;
     }
 
-    /** counter (counters, and the _bucket/_sum/_count of histograms and summaries), gauge, or unknown. */
+    /**
+     * counter (counters, and the _bucket/_sum/_count of histograms and summaries), gauge, or
+     * unknown.
+     */
     String typeOf(String name) {
       String declared = types.get(name);
       if (declared != null) {
-        return declared.equals("counter") ? "counter" : declared.equals("gauge") ? "gauge" : "unknown";
+        return declared.equals("counter")
+            ? "counter"
+            : declared.equals("gauge") ? "gauge" : "unknown";
       }
       for (String suffix : List.of("_bucket", "_sum", "_count", "_total")) {
         if (name.endsWith(suffix)) {
@@ -341,8 +433,10 @@ class OperatorKitIT {
   /** A full collection in the agent's JVM, as an operator would ask for one. */
   private static void collectGarbage(RunningAgent agent) throws Exception {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(agent.pid()), "GC.run")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(agent.pid()), "GC.run")
+            .redirectErrorStream(true)
+            .start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("jcmd GC.run finished").isTrue();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.exitValue()).as("jcmd GC.run: %s", out).isZero();

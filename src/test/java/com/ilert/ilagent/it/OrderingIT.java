@@ -18,9 +18,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * 1,000 events, random ilert latency, concurrent delivery: what must stay in order does.
- * ilert records events in the order it answered them; the agent sends the next event of an
- * ordering key only after the previous one was answered, so that order is the delivery order.
+ * 1,000 events, random ilert latency, concurrent delivery: what must stay in order does. ilert
+ * records events in the order it answered them; the agent sends the next event of an ordering key
+ * only after the previous one was answered, so that order is the delivery order.
  */
 @AgentTest
 class OrderingIT {
@@ -29,7 +29,8 @@ class OrderingIT {
   private static final String KEY = "il1apiordering0000001";
 
   @Test
-  void eventsOfOneAlertArriveInOffsetOrder(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void eventsOfOneAlertArriveInOffsetOrder(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(3);
     Random random = new Random(42);
     List<ProducerRecord<String, String>> records = new ArrayList<>();
@@ -38,7 +39,8 @@ class OrderingIT {
       String alert = "alert-" + random.nextInt(ALERTS);
       int n = seq.merge(alert, 1, Integer::sum);
       // Record key = alertKey, so an alert's events share a partition and Kafka keeps their order.
-      records.add(new ProducerRecord<>(topic, alert, payload(alert, n, i % 7 == 0 ? "RESOLVE" : "ALERT")));
+      records.add(
+          new ProducerRecord<>(topic, alert, payload(alert, n, i % 7 == 0 ? "RESOLVE" : "ALERT")));
     }
     kafka.sendAll(records);
 
@@ -50,17 +52,22 @@ class OrderingIT {
       byAlert.computeIfAbsent(r.alertKey(), k -> new ArrayList<>()).add(sequence(r));
     }
     assertThat(byAlert).hasSize(ALERTS);
-    byAlert.forEach((alert, got) -> assertThat(got)
-        .as("events of %s in the order they were produced", alert)
-        .isSortedAccordingTo(Integer::compare)
-        .doesNotHaveDuplicates()
-        .hasSize(seq.get(alert)));
-    assertThat(concurrency(events)).as("different alerts were delivered concurrently").isGreaterThan(1);
+    byAlert.forEach(
+        (alert, got) ->
+            assertThat(got)
+                .as("events of %s in the order they were produced", alert)
+                .isSortedAccordingTo(Integer::compare)
+                .doesNotHaveDuplicates()
+                .hasSize(seq.get(alert)));
+    assertThat(concurrency(events))
+        .as("different alerts were delivered concurrently")
+        .isGreaterThan(1);
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
   }
 
   @Test
-  void partitionModeKeepsStrictPartitionOrder(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void partitionModeKeepsStrictPartitionOrder(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(3);
     Random random = new Random(7);
     List<ProducerRecord<String, String>> records = new ArrayList<>();
@@ -76,19 +83,23 @@ class OrderingIT {
     Map<Integer, List<Long>> byPartition = new HashMap<>();
     for (Received r : events) {
       JsonObject details = r.body().getJsonObject("customDetails");
-      byPartition.computeIfAbsent(details.getInteger("partition"), p -> new ArrayList<>())
+      byPartition
+          .computeIfAbsent(details.getInteger("partition"), p -> new ArrayList<>())
           .add(details.getLong("offset"));
     }
     assertThat(byPartition).hasSize(3);
-    byPartition.forEach((partition, offsets) -> assertThat(offsets)
-        .as("partition %d delivered in offset order", partition)
-        .isSortedAccordingTo(Long::compare)
-        .doesNotHaveDuplicates());
+    byPartition.forEach(
+        (partition, offsets) ->
+            assertThat(offsets)
+                .as("partition %d delivered in offset order", partition)
+                .isSortedAccordingTo(Long::compare)
+                .doesNotHaveDuplicates());
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
   }
 
   @Test
-  void keyModeKeepsTheOrderOfEachRecordKey(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void keyModeKeepsTheOrderOfEachRecordKey(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(3);
     List<ProducerRecord<String, String>> records = new ArrayList<>();
     Map<String, Integer> seq = new HashMap<>();
@@ -97,7 +108,8 @@ class OrderingIT {
       String recordKey = "device-" + random.nextInt(ALERTS);
       int n = seq.merge(recordKey, 1, Integer::sum);
       // No alertKey at all: only the record key orders these events.
-      String payload = new JsonObject().put("integrationKey", KEY).put("summary", recordKey + " #" + n).encode();
+      String payload =
+          new JsonObject().put("integrationKey", KEY).put("summary", recordKey + " #" + n).encode();
       records.add(new ProducerRecord<>(topic, recordKey, payload));
     }
     kafka.sendAll(records);
@@ -108,20 +120,30 @@ class OrderingIT {
     Map<String, List<Integer>> byKey = new HashMap<>();
     for (Received r : events) {
       String summary = r.summary();
-      byKey.computeIfAbsent(summary.substring(0, summary.indexOf(' ')), k -> new ArrayList<>()).add(sequence(r));
+      byKey
+          .computeIfAbsent(summary.substring(0, summary.indexOf(' ')), k -> new ArrayList<>())
+          .add(sequence(r));
     }
-    byKey.forEach((key, got) -> assertThat(got)
-        .as("events of record key %s in offset order", key)
-        .isSortedAccordingTo(Integer::compare)
-        .doesNotHaveDuplicates()
-        .hasSize(seq.get(key)));
-    assertThat(concurrency(events)).as("different keys were delivered concurrently").isGreaterThan(1);
+    byKey.forEach(
+        (key, got) ->
+            assertThat(got)
+                .as("events of record key %s in offset order", key)
+                .isSortedAccordingTo(Integer::compare)
+                .doesNotHaveDuplicates()
+                .hasSize(seq.get(key)));
+    assertThat(concurrency(events))
+        .as("different keys were delivered concurrently")
+        .isGreaterThan(1);
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
   }
 
   private static String payload(String alert, int n, String type) {
-    return new JsonObject().put("integrationKey", KEY).put("eventType", type).put("alertKey", alert)
-        .put("summary", alert + " #" + n).encode();
+    return new JsonObject()
+        .put("integrationKey", KEY)
+        .put("eventType", type)
+        .put("alertKey", alert)
+        .put("summary", alert + " #" + n)
+        .encode();
   }
 
   private static int sequence(Received r) {

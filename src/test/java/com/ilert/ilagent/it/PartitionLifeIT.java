@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The edges of a partition's life: a restart before it saw a record, a hand-over during a retry. */
+/**
+ * The edges of a partition's life: a restart before it saw a record, a hand-over during a retry.
+ */
 @AgentTest
 class PartitionLifeIT {
   private static final String KEY = "il1apipartitionlife01";
@@ -49,13 +51,17 @@ class PartitionLifeIT {
     String topic = agents.newTopic(2);
     List<String> alerts = List.of("hand-over-0", "hand-over-1");
     // Each alert's first ALERT is answered 429 with a Retry-After long enough for a hand-over.
-    ilert.fault(Fault.status(429).header("Retry-After", "12")
-        .matching(r -> r.isEvent() && "ALERT".equals(r.eventType())).times(2));
+    ilert.fault(
+        Fault.status(429)
+            .header("Retry-After", "12")
+            .matching(r -> r.isEvent() && "ALERT".equals(r.eventType()))
+            .times(2));
     RunningAgent first = agents.daemon("-e", topic).name("first").start();
     kafka.send(topic, 0, alerts.get(0), event(KEY, "ALERT", "alert 0", alerts.get(0)));
     kafka.send(topic, 1, alerts.get(1), event(KEY, "ALERT", "alert 1", alerts.get(1)));
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        ilert.attempts().stream().filter(r -> r.status() == 429).count() == 2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> ilert.attempts().stream().filter(r -> r.status() == 429).count() == 2);
     long limitedAt = System.nanoTime();
 
     // A second member joins while both ALERTs wait for their retry; then the RESOLVEs come.
@@ -64,12 +70,16 @@ class PartitionLifeIT {
     kafka.send(topic, 1, alerts.get(1), event(KEY, "RESOLVE", null, alerts.get(1)));
 
     for (String alert : alerts) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> lastAccepted(ilert, alert).equals("RESOLVE"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> lastAccepted(ilert, alert).equals("RESOLVE"));
     }
     // Past the Retry-After: nobody may send an ALERT again after its RESOLVE.
     long waitMs = Math.max(0, 14_000 - (System.nanoTime() - limitedAt) / 1_000_000);
-    await().during(Duration.ofMillis(waitMs + 2_000)).atMost(Duration.ofMillis(waitMs + 10_000)).until(() ->
-        alerts.stream().allMatch(a -> lastAccepted(ilert, a).equals("RESOLVE")));
+    await()
+        .during(Duration.ofMillis(waitMs + 2_000))
+        .atMost(Duration.ofMillis(waitMs + 10_000))
+        .until(() -> alerts.stream().allMatch(a -> lastAccepted(ilert, a).equals("RESOLVE")));
     assertThat(first.isAlive()).as("the first member stays up").isTrue();
     assertThat(second.isAlive()).isTrue();
     for (String alert : alerts) {

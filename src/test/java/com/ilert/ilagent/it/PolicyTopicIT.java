@@ -16,8 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The escalation-policy topic through the real jar and broker: a shift-planning system writes who is
- * on call at which level, and the agent sets that level's users in ilert.
+ * The escalation-policy topic through the real jar and broker: a shift-planning system writes who
+ * is on call at which level, and the agent sets that level's users in ilert.
  */
 @AgentTest
 class PolicyTopicIT {
@@ -46,13 +46,23 @@ class PolicyTopicIT {
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(1);
     String group = agents.group();
-    ilert.requireApiToken(TOKEN)
-        .user("jane@example.com", 99).user("john@example.com", 7)
+    ilert
+        .requireApiToken(TOKEN)
+        .user("jane@example.com", 99)
+        .user("john@example.com", 7)
         .policy("powerplantthree50", 42, 0, 5, 10)
         .policy("plant2", 43, 3);
-    RunningAgent agent = agents.daemon("--policy_topic", topic,
-        "--policy_routing_keys", "location,slot", "--shift_offset", "-1")
-        .env("ILERT_API_KEY", "Bearer " + TOKEN).start();
+    RunningAgent agent =
+        agents
+            .daemon(
+                "--policy_topic",
+                topic,
+                "--policy_routing_keys",
+                "location,slot",
+                "--shift_offset",
+                "-1")
+            .env("ILERT_API_KEY", "Bearer " + TOKEN)
+            .start();
     kafka.send(topic, "a", shift("jane@example.com", 2, "powerplant", "three50")); // level 1
     kafka.send(topic, "b", shift("john@example.com", "3", "powerplant", "three50")); // level 2
     kafka.send(topic, "c", shift("jane@example.com", 1, "plant2", null)); // level 0, one field
@@ -60,13 +70,18 @@ class PolicyTopicIT {
     kafka.send(topic, "e", shift("nobody@example.com", 1, "plant2", "")); // unknown user
     kafka.send(topic, "f", shift(null, 1, "plant2", null)); // no e-mail
     List<Received> first = ilert.awaitLevelUpdates(3, Duration.ofSeconds(30));
-    assertThat(first).extracting(Received::path).containsExactly(
-        "/api/escalation-policies/42/levels/1",
-        "/api/escalation-policies/42/levels/2",
-        "/api/escalation-policies/43/levels/0");
-    assertThat(first.get(0).body()).isEqualTo(new JsonObject("{\"escalationTimeout\":5,\"users\":[{\"id\":99}]}"));
-    assertThat(first.get(1).body()).isEqualTo(new JsonObject("{\"escalationTimeout\":10,\"users\":[{\"id\":7}]}"));
-    assertThat(first.get(2).body()).isEqualTo(new JsonObject("{\"escalationTimeout\":3,\"users\":[{\"id\":99}]}"));
+    assertThat(first)
+        .extracting(Received::path)
+        .containsExactly(
+            "/api/escalation-policies/42/levels/1",
+            "/api/escalation-policies/42/levels/2",
+            "/api/escalation-policies/43/levels/0");
+    assertThat(first.get(0).body())
+        .isEqualTo(new JsonObject("{\"escalationTimeout\":5,\"users\":[{\"id\":99}]}"));
+    assertThat(first.get(1).body())
+        .isEqualTo(new JsonObject("{\"escalationTimeout\":10,\"users\":[{\"id\":7}]}"));
+    assertThat(first.get(2).body())
+        .isEqualTo(new JsonObject("{\"escalationTimeout\":3,\"users\":[{\"id\":99}]}"));
     kafka.awaitNoLag(group, topic, Duration.ofSeconds(30));
 
     // An outage during an update: retried, and applied once it ends.
@@ -77,16 +92,25 @@ class PolicyTopicIT {
     assertThat(all.get(3).body().getJsonArray("users").getJsonObject(0).getLong("id")).isEqualTo(7);
     kafka.awaitNoLag(group, topic, Duration.ofSeconds(30));
 
-    assertThat(ilert.policyRequests()).as("every policy request carries the bearer token")
-        .isNotEmpty().allSatisfy(r -> assertThat(r.headers().get("Authorization")).isEqualTo("Bearer " + TOKEN));
+    assertThat(ilert.policyRequests())
+        .as("every policy request carries the bearer token")
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.headers().get("Authorization")).isEqualTo("Bearer " + TOKEN));
     assertThat(ilert.policyRequests().stream().filter(r -> r.status() == 503)).hasSize(3);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(agent.metrics())
-        .contains("ilagent_policy_updates_total{result=\"updated\"} 4.0")
-        .contains("ilagent_policy_updates_total{result=\"rejected\"} 2.0")
-        .contains("ilagent_policy_updates_total{result=\"skipped\"} 1.0")
-        .contains("ilagent_records_skipped_total{reason=\"missing_email\"} 1.0"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(agent.metrics())
+                    .contains("ilagent_policy_updates_total{result=\"updated\"} 4.0")
+                    .contains("ilagent_policy_updates_total{result=\"rejected\"} 2.0")
+                    .contains("ilagent_policy_updates_total{result=\"skipped\"} 1.0")
+                    .contains("ilagent_records_skipped_total{reason=\"missing_email\"} 1.0"));
     String log = agent.log();
-    assertThat(log).contains("routing key nowhere").contains("404").doesNotContain(TOKEN)
+    assertThat(log)
+        .contains("routing key nowhere")
+        .contains("404")
+        .doesNotContain(TOKEN)
         .doesNotContain("nobody@example.com");
   }
 }

@@ -22,13 +22,17 @@ class ProbesIT {
 
   @Test
   void readyIsNotReadyWhileTheBrokerCannotBeReached(TestAgents agents) {
-    RunningAgent agent = agents.daemon("-e", "events-topic")
-        .brokers("127.0.0.1:" + Ports.freePort()).startWithoutWaiting();
+    RunningAgent agent =
+        agents
+            .daemon("-e", "events-topic")
+            .brokers("127.0.0.1:" + Ports.freePort())
+            .startWithoutWaiting();
     agent.awaitStatus("/health", 204, Duration.ofSeconds(20));
     agent.awaitStatus("/ready", 503, Duration.ofSeconds(5));
     // Subscribing needs no broker; give it the moment it takes, then the answer must stay 503.
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        new JsonObject(agent.ready().body()).getBoolean("subscribed", false));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> new JsonObject(agent.ready().body()).getBoolean("subscribed", false));
     AgentProcess.HttpResult ready = agent.ready();
     assertThat(ready.status()).isEqualTo(503);
     JsonObject body = new JsonObject(ready.body());
@@ -58,7 +62,9 @@ class ProbesIT {
 
     agent.assertExitCode(ExitCodes.OK);
     assertThat(ilert.events()).extracting(r -> r.summary()).containsExactly("in flight at SIGTERM");
-    assertThat(kafka.lag(agents.group(), topic)).as("the finished event was committed before exit").isZero();
+    assertThat(kafka.lag(agents.group(), topic))
+        .as("the finished event was committed before exit")
+        .isZero();
   }
 
   @Test
@@ -66,16 +72,19 @@ class ProbesIT {
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(3);
     for (int p = 0; p < 3; p++) {
-      kafka.send(topic, p, "old", event("il1apilatest000000001", "ALERT", "stale history " + p, null));
+      kafka.send(
+          topic, p, "old", event("il1apilatest000000001", "ALERT", "stale history " + p, null));
     }
     // The seed's default: no --kafka_offset_reset, so 'latest', as the original program.
     agents.daemon("-e", topic).defaultOffsetReset().start();
     for (int p = 0; p < 3; p++) {
-      kafka.send(topic, p, "new", event("il1apilatest000000001", "ALERT", "after ready " + p, null));
+      kafka.send(
+          topic, p, "new", event("il1apilatest000000001", "ALERT", "after ready " + p, null));
     }
     ilert.awaitEvents(3, Duration.ofSeconds(20));
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
-    assertThat(ilert.events()).extracting(r -> r.summary())
+    assertThat(ilert.events())
+        .extracting(r -> r.summary())
         .containsExactlyInAnyOrder("after ready 0", "after ready 1", "after ready 2");
   }
 }

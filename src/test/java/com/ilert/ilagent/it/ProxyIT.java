@@ -36,49 +36,75 @@ class ProxyIT {
   void httpThroughTheProxyFromHttpProxyWithCredentialsAndNoProxyHostsDirect(
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(1);
-    try (ForwardProxy proxy = new ForwardProxy().resolve(HOST, "127.0.0.1")
-        .requireCredentials(PROXY_USER, PROXY_PASSWORD).start()) {
-      // Events to ilert.invalid through the proxy; the own heartbeat to 127.0.0.1, which NO_PROXY exempts.
-      RunningAgent agent = agents.daemon("-e", topic, "-b", OWN)
-          .ilertUrls(ilert.apiUrl(HOST), ilert.heartbeatUrl())
-          .env(Map.of("HTTP_PROXY", proxy.url(PROXY_USER, PROXY_PASSWORD), "NO_PROXY", "localhost,127.0.0.1"))
-          .start();
+    try (ForwardProxy proxy =
+        new ForwardProxy()
+            .resolve(HOST, "127.0.0.1")
+            .requireCredentials(PROXY_USER, PROXY_PASSWORD)
+            .start()) {
+      // Events to ilert.invalid through the proxy; the own heartbeat to 127.0.0.1, which NO_PROXY
+      // exempts.
+      RunningAgent agent =
+          agents
+              .daemon("-e", topic, "-b", OWN)
+              .ilertUrls(ilert.apiUrl(HOST), ilert.heartbeatUrl())
+              .env(
+                  Map.of(
+                      "HTTP_PROXY",
+                      proxy.url(PROXY_USER, PROXY_PASSWORD),
+                      "NO_PROXY",
+                      "localhost,127.0.0.1"))
+              .start();
       kafka.send(topic, "k", event(KEY, "ALERT", "through the proxy", null));
 
-      assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30))).extracting(Received::summary)
+      assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30)))
+          .extracting(Received::summary)
           .containsExactly("through the proxy");
-      assertThat(ilert.awaitPings(1, Duration.ofSeconds(15))).extracting(Received::integrationKey).containsExactly(OWN);
-      assertThat(proxy.awaitProxied(1, Duration.ofSeconds(10))).as("the event in absolute form with credentials, the ping not at all")
+      assertThat(ilert.awaitPings(1, Duration.ofSeconds(15)))
+          .extracting(Received::integrationKey)
+          .containsExactly(OWN);
+      assertThat(proxy.awaitProxied(1, Duration.ofSeconds(10)))
+          .as("the event in absolute form with credentials, the ping not at all")
           .containsExactly(new ForwardProxy.Proxied("POST", HOST + ":" + ilert.port(), true, 202));
       assertThat(ilert.events().get(0).headers()).doesNotContainKey("Proxy-Authorization");
 
       agent.stop();
       assertThat(agent.log())
-          .contains("ilert API " + ilert.apiUrl(HOST) + ": through proxy http://****@127.0.0.1:" + proxy.port())
+          .contains(
+              "ilert API "
+                  + ilert.apiUrl(HOST)
+                  + ": through proxy http://****@127.0.0.1:"
+                  + proxy.port())
           .contains("ilert heartbeats " + ilert.heartbeatUrl() + ": direct (NO_PROXY)")
           .doesNotContain(PROXY_PASSWORD, "pr0xy-s3cret", "ops%40corp", KEY);
     }
   }
 
   @Test
-  void httpsThroughAConnectTunnelFromTheProxyOptionWhichWinsOverTheEnvironment(TestAgents agents, KafkaBroker kafka) {
+  void httpsThroughAConnectTunnelFromTheProxyOptionWhichWinsOverTheEnvironment(
+      TestAgents agents, KafkaBroker kafka) {
     TestCertificates certs = TestCertificates.server(dir, HOST);
     String topic = agents.newTopic(1);
-    try (IlertStandIn ilert = new IlertStandIn().tls(certs.brokerKeyStore(), certs.brokerKeyStorePassword()).start();
+    try (IlertStandIn ilert =
+            new IlertStandIn().tls(certs.brokerKeyStore(), certs.brokerKeyStorePassword()).start();
         ForwardProxy proxy = new ForwardProxy().resolve(HOST, "127.0.0.1").start()) {
       // HTTPS_PROXY points nowhere: only --proxy can make this work. The JVM trusts the test CA
       // through the standard trust-store options, as an operator would add their own CA.
-      RunningAgent agent = agents.daemon("-e", topic, "--proxy", proxy.url())
-          .ilertUrls(ilert.apiUrl(HOST), ilert.heartbeatUrl(HOST))
-          .env("HTTPS_PROXY", "http://127.0.0.1:1")
-          .jvmOptions(certs.trustingJvmOptions())
-          .start();
+      RunningAgent agent =
+          agents
+              .daemon("-e", topic, "--proxy", proxy.url())
+              .ilertUrls(ilert.apiUrl(HOST), ilert.heartbeatUrl(HOST))
+              .env("HTTPS_PROXY", "http://127.0.0.1:1")
+              .jvmOptions(certs.trustingJvmOptions())
+              .start();
       kafka.send(topic, "k", event(KEY, "ALERT", "through the tunnel", null));
 
-      assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30))).extracting(Received::summary)
+      assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30)))
+          .extracting(Received::summary)
           .containsExactly("through the tunnel");
       assertThat(ilert.apiUrl(HOST)).startsWith("https://");
-      assertThat(proxy.awaitProxied(1, Duration.ofSeconds(10))).as("one tunnel, kept alive").first()
+      assertThat(proxy.awaitProxied(1, Duration.ofSeconds(10)))
+          .as("one tunnel, kept alive")
+          .first()
           .isEqualTo(new ForwardProxy.Proxied("CONNECT", HOST + ":" + ilert.port(), true, 200));
       assertThat(proxy.proxied()).extracting(ForwardProxy.Proxied::method).containsOnly("CONNECT");
 

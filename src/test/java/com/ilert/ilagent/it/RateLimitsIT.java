@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 @AgentTest
 class RateLimitsIT {
-  private static final String[] KEYS = {"il1apiratelimits00001", "il1apiratelimits00002", "il1apiratelimits00003"};
+  private static final String[] KEYS = {
+    "il1apiratelimits00001", "il1apiratelimits00002", "il1apiratelimits00003"
+  };
 
   /** {@code perKey} events for each key, keyed by their own alert, all at once. */
   private static void backlog(KafkaBroker kafka, String topic, int perKey, String... keys) {
@@ -42,13 +44,16 @@ class RateLimitsIT {
   }
 
   @Test
-  void toldLimitsDrainABacklogAtTheLimitWithoutA429(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void toldLimitsDrainABacklogAtTheLimitWithoutA429(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(3);
     ilert.fault(Fault.eventRateLimit(10, Duration.ofSeconds(2)).retryAfterUntilReset());
     backlog(kafka, topic, 25, KEYS);
     long started = System.nanoTime();
-    agents.daemon("--rate_limit_key", "10", "-e", topic)
-        .jvmOptions("-Dilagent.rate_limit_window_ms=2000").start();
+    agents
+        .daemon("--rate_limit_key", "10", "-e", topic)
+        .jvmOptions("-Dilagent.rate_limit_window_ms=2000")
+        .start();
     ilert.awaitEvents(75, Duration.ofSeconds(60));
     double seconds = (System.nanoTime() - started) / 1e9;
     assertThat(limited(ilert)).as("told limits: not one 429").isZero();
@@ -57,7 +62,8 @@ class RateLimitsIT {
   }
 
   @Test
-  void learnedLimitsPaceAKeyAfterItsFirst429AndNothingIsLost(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void learnedLimitsPaceAKeyAfterItsFirst429AndNothingIsLost(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(3);
     ilert.fault(Fault.eventRateLimit(10, Duration.ofSeconds(2)).retryAfterUntilReset());
     backlog(kafka, topic, 40, KEYS);
@@ -68,12 +74,15 @@ class RateLimitsIT {
     assertThat(distinct).hasSize(120);
     // Each key learns its allowance from its first 429: what was in flight then (at most 8) is
     // answered 429 too; later windows see at most the one request that probes each window.
-    assertThat(limited(ilert)).as("429 answers over 4 windows of 3 keys").isLessThanOrEqualTo(8 + 4L * KEYS.length);
+    assertThat(limited(ilert))
+        .as("429 answers over 4 windows of 3 keys")
+        .isLessThanOrEqualTo(8 + 4L * KEYS.length);
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
   }
 
   @Test
-  void aLimitOfTheWholeProcessPacesTheProcess(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void aLimitOfTheWholeProcessPacesTheProcess(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(3);
     String[] keys = new String[8];
     for (int i = 0; i < keys.length; i++) {
@@ -87,7 +96,9 @@ class RateLimitsIT {
     assertThat(events.stream().map(Received::summary).distinct().count()).isEqualTo(96);
     // 96 requests at 24 per window: the 8 in flight when the limit is first hit, then at most one
     // probe per later window.
-    assertThat(ilert.rateLimited(Fault.Scope.PROCESS)).as("429s of the per-IP limit").isLessThanOrEqualTo(8 + 4);
+    assertThat(ilert.rateLimited(Fault.Scope.PROCESS))
+        .as("429s of the per-IP limit")
+        .isLessThanOrEqualTo(8 + 4);
   }
 
   @Test
@@ -97,7 +108,8 @@ class RateLimitsIT {
     String key = "il1hbtratelimits00001";
     // ilert's 5 pings per key per minute, ten times faster.
     ilert.fault(Fault.pingRateLimit(5, Duration.ofSeconds(6)));
-    RunningAgent agent = agents.daemon("-r", topic).jvmOptions("-Dilagent.rate_limit_window_ms=6000").start();
+    RunningAgent agent =
+        agents.daemon("-r", topic).jvmOptions("-Dilagent.rate_limit_window_ms=6000").start();
     long started = System.nanoTime();
     for (int i = 0; i < 100; i++) {
       kafka.send(topic, "k", "{\"integrationKey\":\"" + key + "\"}");
@@ -111,8 +123,11 @@ class RateLimitsIT {
     assertThat(limited(ilert)).as("no ping answered 429").isZero();
     assertThat(ilert.pings().size()).as("far fewer pings than records").isBetween(2, 12);
     // One interval is the 6 s window over 5 pings plus a margin: about 1.3 s.
-    assertThat(committedMs - lastProducedMs).as("committed within one interval after the last record").isLessThan(4_000);
+    assertThat(committedMs - lastProducedMs)
+        .as("committed within one interval after the last record")
+        .isLessThan(4_000);
     assertThat(agent.metrics())
-        .containsPattern("ilagent_heartbeat_pings_total\\{result=\"coalesced\",source=\"topic\"} [1-9][0-9]\\.0");
+        .containsPattern(
+            "ilagent_heartbeat_pings_total\\{result=\"coalesced\",source=\"topic\"} [1-9][0-9]\\.0");
   }
 }

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka security through the agent's pass-through client properties, against a real broker: SASL
  * (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), TLS with server authentication, mutual TLS, and SASL over
  * TLS. One broker serves all of them on separate listeners; the testkit's own clients use its
- * PLAINTEXT listener. The modes are set in each of the three ways (flags, config file, environment).
+ * PLAINTEXT listener. The modes are set in each of the three ways (flags, config file,
+ * environment).
  *
  * <p>Every agent runs with {@code -v -v -v -v}, so the Kafka client prints its whole configuration
  * (the ConsumerConfig dump): each log is checked for every password of this test.
@@ -72,34 +73,47 @@ class SecurityIT {
     // SASL: all three mechanisms on one listener; PLAIN users live in the listener's JAAS config,
     // SCRAM users in the cluster metadata (added when the data dir is formatted).
     server.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
-    server.put("listener.name.sasl.plain.sasl.jaas.config",
-        "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + PLAIN_USER + "=\"" + PLAIN_PASSWORD + "\";");
-    server.put("listener.name.sasl.scram-sha-256.sasl.jaas.config",
+    server.put(
+        "listener.name.sasl.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+            + PLAIN_USER
+            + "=\""
+            + PLAIN_PASSWORD
+            + "\";");
+    server.put(
+        "listener.name.sasl.scram-sha-256.sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-    server.put("listener.name.sasl.scram-sha-512.sasl.jaas.config",
+    server.put(
+        "listener.name.sasl.scram-sha-512.sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     // SASL over TLS, as managed Kafka services offer it: SCRAM-SHA-512 only.
     server.put("listener.name.sasl_tls.sasl.enabled.mechanisms", "SCRAM-SHA-512");
-    server.put("listener.name.sasl_tls.scram-sha-512.sasl.jaas.config",
+    server.put(
+        "listener.name.sasl_tls.scram-sha-512.sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     // TLS: the broker proves who it is; MTLS: the client must too.
     for (String listener : List.of("tls", "mtls", "sasl_tls")) {
       server.put("listener.name." + listener + ".ssl.keystore.type", "PKCS12");
-      server.put("listener.name." + listener + ".ssl.keystore.location", certs.brokerKeyStore().toString());
-      server.put("listener.name." + listener + ".ssl.keystore.password", certs.brokerKeyStorePassword());
+      server.put(
+          "listener.name." + listener + ".ssl.keystore.location",
+          certs.brokerKeyStore().toString());
+      server.put(
+          "listener.name." + listener + ".ssl.keystore.password", certs.brokerKeyStorePassword());
     }
     server.put("listener.name.mtls.ssl.client.auth", "required");
     server.put("listener.name.mtls.ssl.truststore.type", "PKCS12");
     server.put("listener.name.mtls.ssl.truststore.location", certs.trustStore().toString());
     server.put("listener.name.mtls.ssl.truststore.password", certs.trustStorePassword());
-    broker = KafkaBroker.start(KafkaBroker.Settings.defaults()
-        .withListener(new KafkaBroker.Listener(SASL, "SASL_PLAINTEXT", 0))
-        .withListener(new KafkaBroker.Listener(TLS, "SSL", 0))
-        .withListener(new KafkaBroker.Listener(MTLS, "SSL", 0))
-        .withListener(new KafkaBroker.Listener(SASL_TLS, "SASL_SSL", 0))
-        .withServerProperties(server)
-        .withScramUser("SCRAM-SHA-256", SCRAM256_USER, SCRAM256_PASSWORD)
-        .withScramUser("SCRAM-SHA-512", SCRAM512_USER, SCRAM512_PASSWORD));
+    broker =
+        KafkaBroker.start(
+            KafkaBroker.Settings.defaults()
+                .withListener(new KafkaBroker.Listener(SASL, "SASL_PLAINTEXT", 0))
+                .withListener(new KafkaBroker.Listener(TLS, "SSL", 0))
+                .withListener(new KafkaBroker.Listener(MTLS, "SSL", 0))
+                .withListener(new KafkaBroker.Listener(SASL_TLS, "SASL_SSL", 0))
+                .withServerProperties(server)
+                .withScramUser("SCRAM-SHA-256", SCRAM256_USER, SCRAM256_PASSWORD)
+                .withScramUser("SCRAM-SHA-512", SCRAM512_USER, SCRAM512_PASSWORD));
   }
 
   @AfterAll
@@ -111,29 +125,51 @@ class SecurityIT {
 
   @Test
   void saslPlainByFlags(TestAgents agents) {
-    deliversThrough(agents, "sasl-plain", SASL, List.of(
-        "--kafka_property", "security.protocol=SASL_PLAINTEXT",
-        "--kafka_property", "sasl.mechanism=PLAIN",
-        "--kafka_property", "sasl.jaas.config=" + jaas("plain.PlainLoginModule", PLAIN_USER, PLAIN_PASSWORD)),
-        Map.of(), "sasl.jaas.config = [hidden]");
+    deliversThrough(
+        agents,
+        "sasl-plain",
+        SASL,
+        List.of(
+            "--kafka_property", "security.protocol=SASL_PLAINTEXT",
+            "--kafka_property", "sasl.mechanism=PLAIN",
+            "--kafka_property",
+                "sasl.jaas.config=" + jaas("plain.PlainLoginModule", PLAIN_USER, PLAIN_PASSWORD)),
+        Map.of(),
+        "sasl.jaas.config = [hidden]");
   }
 
   @Test
   void saslScramSha256ByConfigFile(TestAgents agents) throws IOException {
-    Path config = configFile("scram-256", new JsonObject()
-        .put("security.protocol", "SASL_PLAINTEXT")
-        .put("sasl.mechanism", "SCRAM-SHA-256")
-        .put("sasl.jaas.config", jaas("scram.ScramLoginModule", SCRAM256_USER, SCRAM256_PASSWORD)));
-    deliversThrough(agents, "sasl-scram-256", SASL, List.of("--config", config.toString()), Map.of(),
+    Path config =
+        configFile(
+            "scram-256",
+            new JsonObject()
+                .put("security.protocol", "SASL_PLAINTEXT")
+                .put("sasl.mechanism", "SCRAM-SHA-256")
+                .put(
+                    "sasl.jaas.config",
+                    jaas("scram.ScramLoginModule", SCRAM256_USER, SCRAM256_PASSWORD)));
+    deliversThrough(
+        agents,
+        "sasl-scram-256",
+        SASL,
+        List.of("--config", config.toString()),
+        Map.of(),
         "sasl.jaas.config = [hidden]");
   }
 
   @Test
   void saslScramSha512ByEnvironment(TestAgents agents) {
-    deliversThrough(agents, "sasl-scram-512", SASL, List.of(), Map.of(
-        "ILAGENT_KAFKA_PROPERTY_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-        "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM", "SCRAM-SHA-512",
-        "ILAGENT_KAFKA_PROPERTY_SASL_JAAS_CONFIG", jaas("scram.ScramLoginModule", SCRAM512_USER, SCRAM512_PASSWORD)),
+    deliversThrough(
+        agents,
+        "sasl-scram-512",
+        SASL,
+        List.of(),
+        Map.of(
+            "ILAGENT_KAFKA_PROPERTY_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+            "ILAGENT_KAFKA_PROPERTY_SASL_MECHANISM", "SCRAM-SHA-512",
+            "ILAGENT_KAFKA_PROPERTY_SASL_JAAS_CONFIG",
+                jaas("scram.ScramLoginModule", SCRAM512_USER, SCRAM512_PASSWORD)),
         "sasl.jaas.config = [hidden]");
   }
 
@@ -144,41 +180,69 @@ class SecurityIT {
    */
   @Test
   void saslSslScramSha512ByConfigFileAndEnvironment(TestAgents agents) throws IOException {
-    Path config = configFile("sasl-ssl", new JsonObject()
-        .put("security.protocol", "SASL_SSL")
-        .put("sasl.mechanism", "SCRAM-SHA-512")
-        .put("ssl.truststore.type", "PKCS12")
-        .put("ssl.truststore.location", certs.trustStore().toString()));
-    deliversThrough(agents, "sasl-ssl-scram-512", SASL_TLS, List.of("--config", config.toString()), Map.of(
-        "ILAGENT_KAFKA_PROPERTY_SASL_JAAS_CONFIG", jaas("scram.ScramLoginModule", SCRAM512_USER, SCRAM512_PASSWORD),
-        "ILAGENT_KAFKA_PROPERTY_SSL_TRUSTSTORE_PASSWORD", certs.trustStorePassword()),
+    Path config =
+        configFile(
+            "sasl-ssl",
+            new JsonObject()
+                .put("security.protocol", "SASL_SSL")
+                .put("sasl.mechanism", "SCRAM-SHA-512")
+                .put("ssl.truststore.type", "PKCS12")
+                .put("ssl.truststore.location", certs.trustStore().toString()));
+    deliversThrough(
+        agents,
+        "sasl-ssl-scram-512",
+        SASL_TLS,
+        List.of("--config", config.toString()),
+        Map.of(
+            "ILAGENT_KAFKA_PROPERTY_SASL_JAAS_CONFIG",
+                jaas("scram.ScramLoginModule", SCRAM512_USER, SCRAM512_PASSWORD),
+            "ILAGENT_KAFKA_PROPERTY_SSL_TRUSTSTORE_PASSWORD", certs.trustStorePassword()),
         "sasl.jaas.config = [hidden]");
   }
 
-  /** Server authentication only; host name verification stays on (the certificate names 127.0.0.1). */
+  /**
+   * Server authentication only; host name verification stays on (the certificate names 127.0.0.1).
+   */
   @Test
   void tlsWithTrustStoreByFlags(TestAgents agents) {
-    deliversThrough(agents, "tls", TLS, List.of(
-        "--kafka_property", "security.protocol=SSL",
-        "--kafka_property", "ssl.truststore.type=PKCS12",
-        "--kafka_property", "ssl.truststore.location=" + certs.trustStore(),
-        "--kafka_property", "ssl.truststore.password=" + certs.trustStorePassword()),
-        Map.of(), "ssl.truststore.password = [hidden]");
+    deliversThrough(
+        agents,
+        "tls",
+        TLS,
+        List.of(
+            "--kafka_property",
+            "security.protocol=SSL",
+            "--kafka_property",
+            "ssl.truststore.type=PKCS12",
+            "--kafka_property",
+            "ssl.truststore.location=" + certs.trustStore(),
+            "--kafka_property",
+            "ssl.truststore.password=" + certs.trustStorePassword()),
+        Map.of(),
+        "ssl.truststore.password = [hidden]");
   }
 
   @Test
   void mutualTlsByConfigFileAndEnvironment(TestAgents agents) throws IOException {
-    Path config = configFile("mtls", new JsonObject()
-        .put("security.protocol", "SSL")
-        .put("ssl.truststore.type", "PKCS12")
-        .put("ssl.truststore.location", certs.trustStore().toString())
-        .put("ssl.truststore.password", certs.trustStorePassword())
-        .put("ssl.keystore.type", "PKCS12")
-        .put("ssl.keystore.location", certs.clientKeyStore().toString()));
+    Path config =
+        configFile(
+            "mtls",
+            new JsonObject()
+                .put("security.protocol", "SSL")
+                .put("ssl.truststore.type", "PKCS12")
+                .put("ssl.truststore.location", certs.trustStore().toString())
+                .put("ssl.truststore.password", certs.trustStorePassword())
+                .put("ssl.keystore.type", "PKCS12")
+                .put("ssl.keystore.location", certs.clientKeyStore().toString()));
     // The key store's secrets from the environment, as a Kubernetes Secret would supply them.
-    deliversThrough(agents, "mtls", MTLS, List.of("--config", config.toString()), Map.of(
-        "ILAGENT_KAFKA_PROPERTY_SSL_KEYSTORE_PASSWORD", certs.clientKeyStorePassword(),
-        "ILAGENT_KAFKA_PROPERTY_SSL_KEY_PASSWORD", certs.clientKeyStorePassword()),
+    deliversThrough(
+        agents,
+        "mtls",
+        MTLS,
+        List.of("--config", config.toString()),
+        Map.of(
+            "ILAGENT_KAFKA_PROPERTY_SSL_KEYSTORE_PASSWORD", certs.clientKeyStorePassword(),
+            "ILAGENT_KAFKA_PROPERTY_SSL_KEY_PASSWORD", certs.clientKeyStorePassword()),
         "ssl.keystore.password = [hidden]");
   }
 
@@ -192,8 +256,12 @@ class SecurityIT {
     props.put("ssl.truststore.location", certs.trustStore().toString());
     props.put("ssl.truststore.password", certs.trustStorePassword());
     try (Admin admin = Admin.create(props)) {
-      assertThatThrownBy(() -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(10_000))
-              .nodes().get(15, TimeUnit.SECONDS))
+      assertThatThrownBy(
+              () ->
+                  admin
+                      .describeCluster(new DescribeClusterOptions().timeoutMs(10_000))
+                      .nodes()
+                      .get(15, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(SslAuthenticationException.class);
     }
@@ -211,18 +279,24 @@ class SecurityIT {
     broker.createTopic(topic, 1);
     broker.send(topic, "k", event(key, "ALERT", "must not arrive", null));
     long started = System.nanoTime();
-    RunningAgent agent = daemon(agents, SASL, topic).args(
-        "--kafka_property", "security.protocol=SASL_PLAINTEXT",
-        "--kafka_property", "sasl.mechanism=SCRAM-SHA-512",
-        "--kafka_property", "sasl.jaas.config=" + jaas("scram.ScramLoginModule", SCRAM512_USER, wrong))
-        .startWithoutWaiting();
+    RunningAgent agent =
+        daemon(agents, SASL, topic)
+            .args(
+                "--kafka_property", "security.protocol=SASL_PLAINTEXT",
+                "--kafka_property", "sasl.mechanism=SCRAM-SHA-512",
+                "--kafka_property",
+                    "sasl.jaas.config=" + jaas("scram.ScramLoginModule", SCRAM512_USER, wrong))
+            .startWithoutWaiting();
     agent.awaitStatus("/health", 204, Duration.ofSeconds(30));
     // The consumer reports the failed authentication; /ready names it.
     JsonObject ready = awaitReadyError(agent, Duration.ofSeconds(30));
     assertThat(ready.getString("error")).containsIgnoringCase("authentication");
     assertThat(ready.getBoolean("assigned")).isFalse();
     // A few seconds more: still alive, still not ready, nothing delivered.
-    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> agent.isAlive() && agent.ready().status() == 503);
     assertThat(ilert.received()).noneMatch(r -> key.equals(r.integrationKey()));
     assertThat(broker.lag(agents.group(), topic)).isEqualTo(1);
@@ -232,10 +306,12 @@ class SecurityIT {
     String log = agent.log();
     assertNoSecrets(log, wrong);
     assertThat(log.lines().filter(l -> l.startsWith("\tat ")))
-        .as("stack trace lines in the log of a wrong password").isEmpty();
+        .as("stack trace lines in the log of a wrong password")
+        .isEmpty();
     // About 150 lines of start-up and configuration dump, then a few lines per reconnect (1 s
     // backoff); a retry loop without backoff would write thousands a second.
-    assertThat(log.lines().count()).as("log lines of a %d s run with a wrong password", seconds)
+    assertThat(log.lines().count())
+        .as("log lines of a %d s run with a wrong password", seconds)
         .isLessThan(200 + 20 * seconds);
   }
 
@@ -243,30 +319,41 @@ class SecurityIT {
 
   /**
    * Starts the agent against {@code listener} with the given security settings, produces one event,
-   * waits for ilert to get it and the offset to be committed, stops the agent with SIGTERM and checks
-   * its log for secrets. {@code hiddenLine} is a line of the Kafka client's configuration dump that
-   * must be there, masked: it proves the dump was printed, so its absence of secrets means something.
+   * waits for ilert to get it and the offset to be committed, stops the agent with SIGTERM and
+   * checks its log for secrets. {@code hiddenLine} is a line of the Kafka client's configuration
+   * dump that must be there, masked: it proves the dump was printed, so its absence of secrets
+   * means something.
    */
-  private static void deliversThrough(TestAgents agents, String name, String listener, List<String> security,
-      Map<String, String> env, String hiddenLine) {
+  private static void deliversThrough(
+      TestAgents agents,
+      String name,
+      String listener,
+      List<String> security,
+      Map<String, String> env,
+      String hiddenLine) {
     String topic = agents.topic();
     String key = "il1apisec" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     broker.createTopic(topic, 1);
-    RunningAgent agent = daemon(agents, listener, topic).args(security).env(env)
-        .name(name).start();
+    RunningAgent agent = daemon(agents, listener, topic).args(security).env(env).name(name).start();
     broker.send(topic, "k", event(key, "ALERT", "over " + name, null));
 
-    List<Received> got = ilert.awaitEvents(r -> key.equals(r.integrationKey()), 1, Duration.ofSeconds(30));
+    List<Received> got =
+        ilert.awaitEvents(r -> key.equals(r.integrationKey()), 1, Duration.ofSeconds(30));
     assertThat(got).extracting(Received::summary).containsExactly("over " + name);
     broker.awaitNoLag(agents.group(), topic, Duration.ofSeconds(15));
 
     agent.stop();
     String log = agent.log();
-    assertThat(log).as("the Kafka client's configuration dump, with the secret masked").contains(hiddenLine);
+    assertThat(log)
+        .as("the Kafka client's configuration dump, with the secret masked")
+        .contains(hiddenLine);
     assertNoSecrets(log);
   }
 
-  /** The daemon against {@code listener} of this test's broker, with the Kafka client's debug log (-v x4). */
+  /**
+   * The daemon against {@code listener} of this test's broker, with the Kafka client's debug log
+   * (-v x4).
+   */
   private static AgentLaunch daemon(TestAgents agents, String listener, String topic) {
     return agents.daemon("-v", "-v", "-e", topic).brokers(broker.bootstrapServers(listener));
   }
@@ -278,12 +365,20 @@ class SecurityIT {
   private static JsonObject awaitReadyError(RunningAgent agent, Duration timeout) {
     AgentProcess.HttpResult[] last = {null};
     try {
-      await().atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-        last[0] = agent.ready();
-        return last[0].status() != 503 || new JsonObject(last[0].body()).getString("error") != null || !agent.isAlive();
-      });
+      await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                last[0] = agent.ready();
+                return last[0].status() != 503
+                    || new JsonObject(last[0].body()).getString("error") != null
+                    || !agent.isAlive();
+              });
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("expected /ready to name an error within " + timeout + "; last answer " + last[0]);
+      throw new AssertionError(
+          "expected /ready to name an error within " + timeout + "; last answer " + last[0]);
     }
     assertThat(agent.isAlive()).as("agent alive with a wrong password").isTrue();
     assertThat(last[0].status()).as("/ready with a wrong password").isEqualTo(503);
@@ -291,17 +386,25 @@ class SecurityIT {
   }
 
   private static void assertNoSecrets(String log, String... more) {
-    List<String> secrets = new ArrayList<>(List.of(PLAIN_PASSWORD, SCRAM256_PASSWORD, SCRAM512_PASSWORD));
+    List<String> secrets =
+        new ArrayList<>(List.of(PLAIN_PASSWORD, SCRAM256_PASSWORD, SCRAM512_PASSWORD));
     secrets.addAll(certs.passwords());
     secrets.addAll(List.of(more));
     assertThat(log).as("secrets in the agent log").doesNotContain(secrets);
     // The JAAS option itself, whatever the password: `password="...` must never be printed.
-    assertThat(log).as("JAAS password option in the agent log").doesNotContainPattern("password=\\\\?\"");
+    assertThat(log)
+        .as("JAAS password option in the agent log")
+        .doesNotContainPattern("password=\\\\?\"");
   }
 
   private static String jaas(String module, String user, String password) {
-    return "org.apache.kafka.common.security." + module + " required username=\"" + user
-        + "\" password=\"" + password + "\";";
+    return "org.apache.kafka.common.security."
+        + module
+        + " required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
   private static Path configFile(String name, JsonObject kafka) throws IOException {

@@ -23,26 +23,41 @@ class SeedCommandIT {
   private static final String MONITOR_HEARTBEAT = "hbmonitor5566778899aa";
 
   @Test
-  void forwardsEventsAndHeartbeatsCommitsAndStopsCleanly(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void forwardsEventsAndHeartbeatsCommitsAndStopsCleanly(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String events = agents.newTopic("events", 3);
     String heartbeats = agents.newTopic("heartbeats", 1);
     String group = agents.group();
     RunningAgent agent = agents.start("-e", events, "-r", heartbeats);
 
-    kafka.send(events, 0, "m-0", "{\"integrationKey\":\"" + EVENT_KEY + "\",\"eventType\":\"ALERT\",\"summary\":\"Hey from Kafka\"}");
-    kafka.send(events, 1, "m-1", "{\"apiKey\":\"" + EVENT_KEY + "\",\"summary\":\"alias key\",\"priority\":\"HIGH\",\"details\":\"d\"}");
+    kafka.send(
+        events,
+        0,
+        "m-0",
+        "{\"integrationKey\":\""
+            + EVENT_KEY
+            + "\",\"eventType\":\"ALERT\",\"summary\":\"Hey from Kafka\"}");
+    kafka.send(
+        events,
+        1,
+        "m-1",
+        "{\"apiKey\":\""
+            + EVENT_KEY
+            + "\",\"summary\":\"alias key\",\"priority\":\"HIGH\",\"details\":\"d\"}");
     kafka.send(events, 2, "m-2", event(EVENT_KEY, "ALERT", "disk full", "host-1/disk"));
     kafka.send(events, 2, "m-3", event(EVENT_KEY, "RESOLVE", null, "host-1/disk"));
     kafka.send(heartbeats, "h-1", "{\"integrationKey\":\"" + LEGACY_HEARTBEAT + "\"}");
     kafka.send(heartbeats, "h-2", "{\"integrationKey\":\"" + MONITOR_HEARTBEAT + "\"}");
 
     List<Received> received = ilert.awaitEvents(4, Duration.ofSeconds(30));
-    assertThat(received).allSatisfy(r -> {
-      assertThat(r.method()).isEqualTo("POST");
-      assertThat(r.path()).isEqualTo("/api/v1/events/kafka/" + EVENT_KEY);
-      assertThat(r.headers().get("User-Agent")).startsWith("ilagent/");
-      assertThat(r.body().getString("integrationKey")).isEqualTo(EVENT_KEY);
-    });
+    assertThat(received)
+        .allSatisfy(
+            r -> {
+              assertThat(r.method()).isEqualTo("POST");
+              assertThat(r.path()).isEqualTo("/api/v1/events/kafka/" + EVENT_KEY);
+              assertThat(r.headers().get("User-Agent")).startsWith("ilagent/");
+              assertThat(r.body().getString("integrationKey")).isEqualTo(EVENT_KEY);
+            });
     Received first = only(received, "Hey from Kafka");
     assertThat(first.eventType()).isEqualTo("ALERT");
     JsonObject details = first.body().getJsonObject("customDetails");
@@ -52,13 +67,17 @@ class SeedCommandIT {
     assertThat(alias.eventType()).as("eventType defaults to ALERT").isEqualTo("ALERT");
     assertThat(alias.body().getString("priority")).isEqualTo("HIGH");
     assertThat(alias.body().getString("details")).isEqualTo("d");
-    assertThat(received).filteredOn(r -> "host-1/disk".equals(r.alertKey()))
-        .extracting(Received::eventType).as("one alert's events in offset order").containsExactly("ALERT", "RESOLVE");
+    assertThat(received)
+        .filteredOn(r -> "host-1/disk".equals(r.alertKey()))
+        .extracting(Received::eventType)
+        .as("one alert's events in offset order")
+        .containsExactly("ALERT", "RESOLVE");
 
     List<Received> pings = ilert.awaitPings(2, Duration.ofSeconds(30));
-    assertThat(pings).extracting(r -> r.method() + " " + r.path()).containsExactlyInAnyOrder(
-        "GET /api/heartbeats/" + LEGACY_HEARTBEAT,
-        "HEAD /beat/pings/" + MONITOR_HEARTBEAT);
+    assertThat(pings)
+        .extracting(r -> r.method() + " " + r.path())
+        .containsExactlyInAnyOrder(
+            "GET /api/heartbeats/" + LEGACY_HEARTBEAT, "HEAD /beat/pings/" + MONITOR_HEARTBEAT);
 
     kafka.awaitNoLag(group, events, Duration.ofSeconds(15));
     kafka.awaitNoLag(group, heartbeats, Duration.ofSeconds(15));

@@ -31,8 +31,10 @@ class SharedGroupIT {
     String topic = agents.newTopic(4);
     String group = agents.group();
     ilert.latency(20, 40); // both members stay busy while the other joins
-    RunningAgent rust = agents.adopt(
-        RustLikeMember.start("rust-member", kafka.bootstrapServers(), group, topic, ilert.apiUrl()));
+    RunningAgent rust =
+        agents.adopt(
+            RustLikeMember.start(
+                "rust-member", kafka.bootstrapServers(), group, topic, ilert.apiUrl()));
     rust.awaitLog("^assigned \\[.+\\]$", Duration.ofSeconds(60));
     for (int i = 0; i < 200; i++) {
       kafka.send(topic, i % 4, "k" + i, event(KEY, "ALERT", "before " + i, null));
@@ -44,8 +46,12 @@ class SharedGroupIT {
     }
     // Side by side: each member delivers from its own partitions.
     await().atMost(Duration.ofSeconds(60)).until(() -> summaries(ilert).size() >= 400);
-    assertThat(sentBy(ilert, "ilagent/", "shared ")).as("the agent delivered its share").isPositive();
-    assertThat(sentBy(ilert, "Java-http-client", "shared ")).as("so did the range-only member").isPositive();
+    assertThat(sentBy(ilert, "ilagent/", "shared "))
+        .as("the agent delivered its share")
+        .isPositive();
+    assertThat(sentBy(ilert, "Java-http-client", "shared "))
+        .as("so did the range-only member")
+        .isPositive();
 
     rust.sigkill(); // a crashed Rust agent: the group notices after its 6 s session
     for (int i = 0; i < 200; i++) {

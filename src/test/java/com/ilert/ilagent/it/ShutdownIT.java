@@ -20,19 +20,27 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** SIGTERM in the middle of a backlog: exit 0, nothing committed that was not delivered, nothing lost. */
+/**
+ * SIGTERM in the middle of a backlog: exit 0, nothing committed that was not delivered, nothing
+ * lost.
+ */
 @AgentTest
 class ShutdownIT {
   private static final int EVENTS = 3_000;
 
   @Test
-  void sigtermUnderLoadExitsZeroAndARestartDeliversTheRest(TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+  void sigtermUnderLoadExitsZeroAndARestartDeliversTheRest(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(3);
     String group = agents.group();
     List<ProducerRecord<String, String>> records = new ArrayList<>();
     for (int i = 0; i < EVENTS; i++) {
-      String payload = new JsonObject().put("integrationKey", "il1apisigterm00000001")
-          .put("summary", "event " + i).put("alertKey", "a-" + (i % 40)).encode();
+      String payload =
+          new JsonObject()
+              .put("integrationKey", "il1apisigterm00000001")
+              .put("summary", "event " + i)
+              .put("alertKey", "a-" + (i % 40))
+              .encode();
       records.add(new ProducerRecord<>(topic, "a-" + (i % 40), payload));
     }
     kafka.sendAll(records);
@@ -44,17 +52,21 @@ class ShutdownIT {
     int deliveredBeforeRestart = ilert.events().size();
     assertThat(deliveredBeforeRestart).as("stopped mid-stream").isLessThan(EVENTS);
 
-    // Every record below a committed offset must have reached ilert: commits never pass a pending record.
+    // Every record below a committed offset must have reached ilert: commits never pass a pending
+    // record.
     Set<String> delivered = summaries(ilert.events());
     Map<TopicPartition, Long> committed = kafka.committedOffsets(group);
     assertThat(committed).as("offsets were committed on the way out").isNotEmpty();
     Map<TopicPartition, List<Long>> offsetsOf = offsets(ilert.events());
-    committed.forEach((tp, next) -> {
-      Set<Long> seen = new HashSet<>(offsetsOf.getOrDefault(tp, List.of()));
-      for (long o = 0; o < next; o++) {
-        assertThat(seen).as("%s offset %d is committed, so it was delivered", tp, o).contains(o);
-      }
-    });
+    committed.forEach(
+        (tp, next) -> {
+          Set<Long> seen = new HashSet<>(offsetsOf.getOrDefault(tp, List.of()));
+          for (long o = 0; o < next; o++) {
+            assertThat(seen)
+                .as("%s offset %d is committed, so it was delivered", tp, o)
+                .contains(o);
+          }
+        });
 
     agents.daemon("-e", topic).name("restarted").start();
     kafka.awaitNoLag(group, topic, Duration.ofSeconds(60));
@@ -63,10 +75,13 @@ class ShutdownIT {
       assertThat(all).as("event %d delivered", i).contains("event " + i);
     }
     int duplicates = ilert.events().size() - all.size();
-    System.out.printf("SIGTERM under load: %d of %d delivered before the restart, %d duplicates%n",
+    System.out.printf(
+        "SIGTERM under load: %d of %d delivered before the restart, %d duplicates%n",
         deliveredBeforeRestart, EVENTS, duplicates);
     assertThat(duplicates).as("a graceful stop commits what it delivered: no redelivery").isZero();
-    assertThat(first.log()).as("the final commit is the last one and succeeds").doesNotContain("Commit of");
+    assertThat(first.log())
+        .as("the final commit is the last one and succeeds")
+        .doesNotContain("Commit of");
     assertThat(delivered).isNotEmpty();
   }
 
@@ -80,7 +95,10 @@ class ShutdownIT {
     Map<TopicPartition, List<Long>> result = new HashMap<>();
     for (Received r : events) {
       JsonObject d = r.body().getJsonObject("customDetails");
-      result.computeIfAbsent(new TopicPartition(d.getString("topic"), d.getInteger("partition")), k -> new ArrayList<>())
+      result
+          .computeIfAbsent(
+              new TopicPartition(d.getString("topic"), d.getInteger("partition")),
+              k -> new ArrayList<>())
           .add(d.getLong("offset"));
     }
     return result;

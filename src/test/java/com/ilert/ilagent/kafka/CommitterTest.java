@@ -16,7 +16,9 @@ import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Commits: one in flight, the next right after it, and a final commit that outlasts a rebalance. */
+/**
+ * Commits: one in flight, the next right after it, and a final commit that outlasts a rebalance.
+ */
 class CommitterTest {
   private static final String KEY = "il1apicommitter000001";
 
@@ -29,14 +31,18 @@ class CommitterTest {
 
   private CompletableFuture<Void> commitFinal(long withinMs) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    core.run(() -> core.committer.commitFinal(System.currentTimeMillis() + withinMs)
-        .onComplete((v, err) -> {
-          if (err == null) {
-            done.complete(null);
-          } else {
-            done.completeExceptionally(err);
-          }
-        }));
+    core.run(
+        () ->
+            core.committer
+                .commitFinal(System.currentTimeMillis() + withinMs)
+                .onComplete(
+                    (v, err) -> {
+                      if (err == null) {
+                        done.complete(null);
+                      } else {
+                        done.completeExceptionally(err);
+                      }
+                    }));
     return done;
   }
 
@@ -44,34 +50,54 @@ class CommitterTest {
   void theFinalCommitIsRetriedThroughARebalanceUntilItSucceeds() {
     core.assign(0, 0);
     core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null));
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).commitPoint(new OffsetMetadata.Writer()) == null));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                core.onLoop(
+                    () ->
+                        core.partitions.get(tp(0)).commitPoint(new OffsetMetadata.Writer())
+                            == null));
     AtomicInteger attempts = new AtomicInteger();
-    core.commitResult.set(() -> attempts.incrementAndGet() <= 2
-        ? Future.failedFuture(new RebalanceInProgressException("rebalancing"))
-        : Future.succeededFuture());
+    core.commitResult.set(
+        () ->
+            attempts.incrementAndGet() <= 2
+                ? Future.failedFuture(new RebalanceInProgressException("rebalancing"))
+                : Future.succeededFuture());
     core.commits.clear();
 
-    // The last record completes, and the stop begins in the same turn: only the final commit is left.
+    // The last record completes, and the stop begins in the same turn: only the final commit is
+    // left.
     CompletableFuture<Void> done = new CompletableFuture<>();
-    core.run(() -> {
-      core.intake.accept(new org.apache.kafka.clients.consumer.ConsumerRecords<>(
-          Map.of(tp(0), java.util.List.of(event(0, 2, KEY, null)))));
-      core.committer.commitFinal(System.currentTimeMillis() + 10_000)
-          .onComplete((v, err) -> done.complete(null));
-    });
+    core.run(
+        () -> {
+          core.intake.accept(
+              new org.apache.kafka.clients.consumer.ConsumerRecords<>(
+                  Map.of(tp(0), java.util.List.of(event(0, 2, KEY, null)))));
+          core.committer
+              .commitFinal(System.currentTimeMillis() + 10_000)
+              .onComplete((v, err) -> done.complete(null));
+        });
     done.join();
 
     assertThat(attempts.get()).isEqualTo(3);
-    assertThat(core.commits).hasSize(3).allSatisfy(c -> assertThat(c).containsEntry(tp(0), new OffsetAndMetadata(3)));
-    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).commitPoint(new OffsetMetadata.Writer()))).isNull();
+    assertThat(core.commits)
+        .hasSize(3)
+        .allSatisfy(c -> assertThat(c).containsEntry(tp(0), new OffsetAndMetadata(3)));
+    assertThat(
+            core.onLoop(() -> core.partitions.get(tp(0)).commitPoint(new OffsetMetadata.Writer())))
+        .isNull();
   }
 
   @Test
   void theFinalCommitGivesUpAtItsDeadline() {
     core.assign(0, 0);
-    core.commitResult.set(() -> Future.failedFuture(new RebalanceInProgressException("rebalancing")));
+    core.commitResult.set(
+        () -> Future.failedFuture(new RebalanceInProgressException("rebalancing")));
     core.poll(event(0, 0, KEY, null));
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 1);
     long started = System.nanoTime();
 
     CompletableFuture<Void> result = commitFinal(1_000);
@@ -84,7 +110,8 @@ class CommitterTest {
   void oneCommitIsInFlightAndProgressMeanwhileIsCommittedRightAfterIt() {
     Promise<Void> first = Promise.promise();
     AtomicInteger calls = new AtomicInteger();
-    core.commitResult.set(() -> calls.incrementAndGet() == 1 ? first.future() : Future.succeededFuture());
+    core.commitResult.set(
+        () -> calls.incrementAndGet() == 1 ? first.future() : Future.succeededFuture());
     core.assign(0, 0);
     core.poll(event(0, 0, KEY, null));
     await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 1);

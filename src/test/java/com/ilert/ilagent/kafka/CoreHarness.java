@@ -52,9 +52,11 @@ final class CoreHarness implements AutoCloseable {
   final List<Set<TopicPartition>> pauses = new CopyOnWriteArrayList<>();
   final List<Set<TopicPartition>> resumes = new CopyOnWriteArrayList<>();
   final List<Map<TopicPartition, OffsetAndMetadata>> commits = new CopyOnWriteArrayList<>();
+
   /** How ilert answers a request: the work and its attempt number. Default: 202 at once. */
   final AtomicReference<BiFunction<Work, Integer, Future<Reply>>> ilert =
       new AtomicReference<>((w, n) -> Future.succeededFuture(answer(202, null)));
+
   /** How a commit ends. Default: success. */
   final AtomicReference<Supplier<Future<Void>>> commitResult =
       new AtomicReference<>(Future::succeededFuture);
@@ -72,14 +74,17 @@ final class CoreHarness implements AutoCloseable {
     this(bounds, null, flags);
   }
 
-  /** @param limits the pacer's limits, or null for the configuration's */
+  /**
+   * @param limits the pacer's limits, or null for the configuration's
+   */
   CoreHarness(Backpressure bounds, RateLimits limits, String... flags) {
-    FlagValues values = new FlagValues()
-        .add(Setting.KAFKA_BROKERS, "localhost:9")
-        .add(Setting.EVENT_TOPIC, TOPIC)
-        .add(Setting.HEARTBEAT_TOPIC, BEATS)
-        .add(Setting.API_URL, "http://ilert.invalid/api") // not ilert's host: nothing told
-        .add(Setting.HEARTBEAT_URL, "http://ilert.invalid/beat");
+    FlagValues values =
+        new FlagValues()
+            .add(Setting.KAFKA_BROKERS, "localhost:9")
+            .add(Setting.EVENT_TOPIC, TOPIC)
+            .add(Setting.HEARTBEAT_TOPIC, BEATS)
+            .add(Setting.API_URL, "http://ilert.invalid/api") // not ilert's host: nothing told
+            .add(Setting.HEARTBEAT_URL, "http://ilert.invalid/beat");
     for (int i = 0; i + 1 < flags.length; i += 2) {
       values.add(Setting.valueOf(flags[i]), flags[i + 1]);
     }
@@ -89,40 +94,76 @@ final class CoreHarness implements AutoCloseable {
       throw new IllegalArgumentException(e);
     }
     AgentMetrics metrics = AgentMetrics.noop();
-    partitions = new Partitions(bounds, new Partitions.Fetching() {
-      @Override
-      public void pause(Set<TopicPartition> tps) {
-        pauses.add(Set.copyOf(tps));
-      }
+    partitions =
+        new Partitions(
+            bounds,
+            new Partitions.Fetching() {
+              @Override
+              public void pause(Set<TopicPartition> tps) {
+                pauses.add(Set.copyOf(tps));
+              }
 
-      @Override
-      public void resume(Set<TopicPartition> tps) {
-        resumes.add(Set.copyOf(tps));
-      }
-    });
+              @Override
+              public void resume(Set<TopicPartition> tps) {
+                resumes.add(Set.copyOf(tps));
+              }
+            });
     waiters = new Waiters(vertx);
     Committer[] committerRef = new Committer[1];
     DeliveryConfig delivery = config.delivery();
-    outcomes = new Outcomes(null, partitions, metrics, delivery.retryMaxMs(),
-        (ref, why) -> failures.add(why), () -> {
-          committerRef[0].kick();
-          waiters.check();
-        });
+    outcomes =
+        new Outcomes(
+            null,
+            partitions,
+            metrics,
+            delivery.retryMaxMs(),
+            (ref, why) -> failures.add(why),
+            () -> {
+              committerRef[0].kick();
+              waiters.check();
+            });
     RateLimits rateLimits = limits == null ? delivery.rateLimits() : limits;
-    dispatcher = new Dispatcher(vertx, delivery.maxInFlight(), this::send, new Pacer(rateLimits),
-        RetryPolicy.withDefaults(delivery.retryMaxMs(), () -> 0.5),
-        RetryPolicy.withDefaults(Math.min(delivery.retryMaxMs(), 10_000), () -> 0.5), outcomes,
-        metrics);
-    committer = new Committer(vertx, offsets -> {
-      commits.add(Map.copyOf(offsets));
-      return commitResult.get().get();
-    }, partitions, 60_000, () -> {});
+    dispatcher =
+        new Dispatcher(
+            vertx,
+            delivery.maxInFlight(),
+            this::send,
+            new Pacer(rateLimits),
+            RetryPolicy.withDefaults(delivery.retryMaxMs(), () -> 0.5),
+            RetryPolicy.withDefaults(Math.min(delivery.retryMaxMs(), 10_000), () -> 0.5),
+            outcomes,
+            metrics);
+    committer =
+        new Committer(
+            vertx,
+            offsets -> {
+              commits.add(Map.copyOf(offsets));
+              return commitResult.get().get();
+            },
+            partitions,
+            60_000,
+            () -> {});
     committerRef[0] = committer;
-    LagReporter lag = new LagReporter(vertx, tps -> Promise.<Map<TopicPartition, Long>>promise().future(), partitions, metrics);
-    pings = new PingCoalescing(vertx, rateLimits.pingIntervalMs(), dispatcher, outcomes::coalesced,
-        outcomes::dropped);
-    rebalances = new Rebalances(vertx, partitions, dispatcher, pings, waiters, lag, 2_000,
-        tp -> Future.succeededFuture(0L), () -> {});
+    LagReporter lag =
+        new LagReporter(
+            vertx,
+            tps -> Promise.<Map<TopicPartition, Long>>promise().future(),
+            partitions,
+            metrics);
+    pings =
+        new PingCoalescing(
+            vertx, rateLimits.pingIntervalMs(), dispatcher, outcomes::coalesced, outcomes::dropped);
+    rebalances =
+        new Rebalances(
+            vertx,
+            partitions,
+            dispatcher,
+            pings,
+            waiters,
+            lag,
+            2_000,
+            tp -> Future.succeededFuture(0L),
+            () -> {});
     intake = new Intake(config, partitions, dispatcher, pings, outcomes, metrics, false);
   }
 
@@ -135,20 +176,22 @@ final class CoreHarness implements AutoCloseable {
   }
 
   private Future<Reply> send(Work work) {
-    sent.add(new Sent(System.nanoTime(), work.partition.tp, work.offset, work.key(), work.attempts));
+    sent.add(
+        new Sent(System.nanoTime(), work.partition.tp, work.offset, work.key(), work.attempts));
     return ilert.get().apply(work, work.attempts);
   }
 
   /** Runs {@code action} on the context and waits for it. */
   <T> T onLoop(Supplier<T> action) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        result.complete(action.get());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          try {
+            result.complete(action.get());
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          }
+        });
     try {
       return result.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -157,10 +200,11 @@ final class CoreHarness implements AutoCloseable {
   }
 
   void run(Runnable action) {
-    onLoop(() -> {
-      action.run();
-      return null;
-    });
+    onLoop(
+        () -> {
+          action.run();
+          return null;
+        });
   }
 
   /** Assigns partitions of the event topic starting at {@code start}, committed there already. */
@@ -171,7 +215,9 @@ final class CoreHarness implements AutoCloseable {
   void assign(String topic, long start, int... partitionNumbers) {
     Map<TopicPartition, RebalanceBridge.Start> starts = new HashMap<>();
     for (int p : partitionNumbers) {
-      starts.put(new TopicPartition(topic, p), new RebalanceBridge.Start(start, new OffsetAndMetadata(start)));
+      starts.put(
+          new TopicPartition(topic, p),
+          new RebalanceBridge.Start(start, new OffsetAndMetadata(start)));
     }
     run(() -> rebalances.assigned(starts));
   }
@@ -182,15 +228,27 @@ final class CoreHarness implements AutoCloseable {
 
   /** A heartbeat record for heartbeat key {@code key}. */
   static ConsumerRecord<byte[], byte[]> ping(int partition, long offset, String key) {
-    return new ConsumerRecord<>(BEATS, partition, offset, null,
+    return new ConsumerRecord<>(
+        BEATS,
+        partition,
+        offset,
+        null,
         ("{\"integrationKey\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
   }
 
   /** An ALERT event record for integration key {@code key} and alert {@code alertKey}. */
-  static ConsumerRecord<byte[], byte[]> event(int partition, long offset, String key, String alertKey) {
-    String json = "{\"integrationKey\":\"" + key + "\",\"summary\":\"s" + offset + "\""
-        + (alertKey == null ? "" : ",\"alertKey\":\"" + alertKey + "\"") + "}";
-    return new ConsumerRecord<>(TOPIC, partition, offset, null, json.getBytes(StandardCharsets.UTF_8));
+  static ConsumerRecord<byte[], byte[]> event(
+      int partition, long offset, String key, String alertKey) {
+    String json =
+        "{\"integrationKey\":\""
+            + key
+            + "\",\"summary\":\"s"
+            + offset
+            + "\""
+            + (alertKey == null ? "" : ",\"alertKey\":\"" + alertKey + "\"")
+            + "}";
+    return new ConsumerRecord<>(
+        TOPIC, partition, offset, null, json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Hands records to the intake as one polled batch. */
@@ -198,7 +256,9 @@ final class CoreHarness implements AutoCloseable {
   final void poll(ConsumerRecord<byte[], byte[]>... records) {
     Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      byPartition.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new ArrayList<>()).add(r);
+      byPartition
+          .computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new ArrayList<>())
+          .add(r);
     }
     run(() -> intake.accept(new ConsumerRecords<>(byPartition)));
   }

@@ -23,8 +23,14 @@ class IntakeTest {
   @Test
   void aFetchPositionThatMovesBackIsTrackedAgainAndItsNewRecordsAreDelivered() {
     core.assign(0, 0);
-    core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null), event(0, 2, KEY, null), event(0, 3, KEY, null));
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 4);
+    core.poll(
+        event(0, 0, KEY, null),
+        event(0, 1, KEY, null),
+        event(0, 2, KEY, null),
+        event(0, 3, KEY, null));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 4);
     core.run(() -> core.partitions.get(tp(0)).offsets.markCommitted(4));
 
     // The log was truncated to 2 (unclean leader election): 2 and 3 are new records now.
@@ -39,15 +45,19 @@ class IntakeTest {
   void theLowerPositionIsCommittedAgainAfterARewind() {
     core.assign(0, 0);
     core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null), event(0, 2, KEY, null));
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 3);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 3);
     core.run(() -> core.partitions.get(tp(0)).offsets.markCommitted(3));
-    core.ilert.set((w, n) -> io.vertx.core.Promise.<com.ilert.ilagent.ilert.Reply>promise().future()); // hangs
+    core.ilert.set(
+        (w, n) -> io.vertx.core.Promise.<com.ilert.ilagent.ilert.Reply>promise().future()); // hangs
 
     core.poll(event(0, 1, KEY, null));
 
     assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable())).isEqualTo(1);
     assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.needsCommit()))
-        .as("committed 3 is past the new record 1: 1 is committed, so a crash does not skip it").isTrue();
+        .as("committed 3 is past the new record 1: 1 is committed, so a crash does not skip it")
+        .isTrue();
   }
 
   @Test
@@ -61,9 +71,17 @@ class IntakeTest {
   @Test
   void aBadRecordIsSkippedAndCompleted() {
     core.assign(0, 0);
-    core.poll(new org.apache.kafka.clients.consumer.ConsumerRecord<>(CoreHarness.TOPIC, 0, 0L, null,
-        "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)), event(0, 1, KEY, null));
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 2);
+    core.poll(
+        new org.apache.kafka.clients.consumer.ConsumerRecord<>(
+            CoreHarness.TOPIC,
+            0,
+            0L,
+            null,
+            "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        event(0, 1, KEY, null));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 2);
     assertThat(core.sentOffsets(0)).containsExactly(1L);
   }
 }

@@ -17,9 +17,13 @@ class KafkaErrorsTest {
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final List<Thread> changedOn = new CopyOnWriteArrayList<>();
-  private final KafkaErrors errors = new KafkaErrors(context,
-      Map.of("sasl.jaas.config", "PlainLoginModule required username=\"u\" password=\"hunter2secret\";"),
-      () -> changedOn.add(Thread.currentThread()));
+  private final KafkaErrors errors =
+      new KafkaErrors(
+          context,
+          Map.of(
+              "sasl.jaas.config",
+              "PlainLoginModule required username=\"u\" password=\"hunter2secret\";"),
+          () -> changedOn.add(Thread.currentThread()));
 
   @AfterEach
   void close() {
@@ -27,22 +31,28 @@ class KafkaErrorsTest {
   }
 
   private String lastError() {
-    java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<String> f =
+        new java.util.concurrent.CompletableFuture<>();
     context.runOnContext(v -> f.complete(errors.lastError()));
     return f.join();
   }
 
   @Test
   void anErrorFromTheClientsThreadIsRecordedOnTheContextAndClearedOnceHealthy() throws Exception {
-    Thread kafkaThread = new Thread(() -> errors.report(
-        new IllegalStateException("auth failed for password hunter2secret")), "kafka-consumer-thread");
+    Thread kafkaThread =
+        new Thread(
+            () ->
+                errors.report(new IllegalStateException("auth failed for password hunter2secret")),
+            "kafka-consumer-thread");
     kafkaThread.start();
     kafkaThread.join();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> lastError() != null);
     assertThat(lastError()).contains("auth failed").doesNotContain("hunter2secret");
     assertThat(changedOn).hasSize(1);
-    assertThat(changedOn.get(0).getName()).as("state changes on the event loop").startsWith("vert.x-eventloop");
+    assertThat(changedOn.get(0).getName())
+        .as("state changes on the event loop")
+        .startsWith("vert.x-eventloop");
 
     context.runOnContext(v -> errors.healthy());
     await().atMost(Duration.ofSeconds(5)).until(() -> lastError() == null);
@@ -53,7 +63,9 @@ class KafkaErrorsTest {
   void theSameErrorAgainChangesNothing() {
     errors.report(new IllegalStateException("broker down"));
     errors.report(new IllegalStateException("broker down"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> "java.lang.IllegalStateException: broker down".equals(lastError()));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> "java.lang.IllegalStateException: broker down".equals(lastError()));
     await().atMost(Duration.ofSeconds(5)).until(() -> changedOn.size() == 1);
   }
 }

@@ -14,25 +14,35 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The lag reporter never queues a second request behind one that hangs on the consumer's thread. */
+/**
+ * The lag reporter never queues a second request behind one that hangs on the consumer's thread.
+ */
 class LagReporterTest {
   private static final TopicPartition TP = new TopicPartition("events", 0);
 
   private final Vertx vertx = Vertx.vertx();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final Partitions partitions = new Partitions(Backpressure.DEFAULT, new Partitions.Fetching() {
-    @Override
-    public void pause(Set<TopicPartition> tps) {}
+  private final Partitions partitions =
+      new Partitions(
+          Backpressure.DEFAULT,
+          new Partitions.Fetching() {
+            @Override
+            public void pause(Set<TopicPartition> tps) {}
 
-    @Override
-    public void resume(Set<TopicPartition> tps) {}
-  });
+            @Override
+            public void resume(Set<TopicPartition> tps) {}
+          });
   private final List<Promise<Map<TopicPartition, Long>>> requests = new ArrayList<>();
-  private final LagReporter lag = new LagReporter(vertx, tps -> {
-    Promise<Map<TopicPartition, Long>> p = Promise.promise();
-    requests.add(p);
-    return p.future();
-  }, partitions, new AgentMetrics(registry));
+  private final LagReporter lag =
+      new LagReporter(
+          vertx,
+          tps -> {
+            Promise<Map<TopicPartition, Long>> p = Promise.promise();
+            requests.add(p);
+            return p.future();
+          },
+          partitions,
+          new AgentMetrics(registry));
 
   @AfterEach
   void close() {

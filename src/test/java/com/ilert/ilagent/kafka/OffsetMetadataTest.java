@@ -46,7 +46,8 @@ class OffsetMetadataTest {
 
   @Test
   void whatDoesNotFitIsLeftOutNeverMadeUp() {
-    // Every other offset done: each done offset is a run of its own, far more than 4,096 chars hold.
+    // Every other offset done: each done offset is a run of its own, far more than 4,096 chars
+    // hold.
     long[] done = new long[5_000];
     for (int i = 0; i < done.length; i++) {
       done[i] = 2L * i + 1;
@@ -84,7 +85,8 @@ class OffsetMetadataTest {
       }
       long[] done = set.stream().mapToLong(Long::longValue).toArray();
       assertThat(OffsetMetadata.decode(committed, OffsetMetadata.encode(committed, done)))
-          .as("seed %d", seed).containsExactly(done);
+          .as("seed %d", seed)
+          .containsExactly(done);
     }
   }
 
@@ -114,6 +116,8 @@ class OffsetMetadataTest {
       }
     }
     assertThat(delivered).containsExactly(3L, 11L, 12L, 20L, 21L, 22L, 23L, 24L);
-    assertThat(after.commitPoint(new OffsetMetadata.Writer())).as("nothing new completed: the same commit").isNull();
+    assertThat(after.commitPoint(new OffsetMetadata.Writer()))
+        .as("nothing new completed: the same commit")
+        .isNull();
   }
 }

@@ -266,7 +266,9 @@ class OrderingLanesTest {
         } else if (r < 70) {
           Item it = lanes.next();
           if (it != null && !resumedQueue.isEmpty()) {
-            assertThat(it).as("seed %d: resumed items first, in resume order", seed).isSameAs(resumedQueue.remove(0));
+            assertThat(it)
+                .as("seed %d: resumed items first, in resume order", seed)
+                .isSameAs(resumedQueue.remove(0));
             running.add(it);
             continue;
           }
@@ -275,7 +277,8 @@ class OrderingLanesTest {
                 !resumedQueue.isEmpty()
                     || !queuedNull.isEmpty()
                     || queuedByKey.entrySet().stream()
-                        .anyMatch(e -> !e.getValue().isEmpty() && !runningKeys.contains(e.getKey()));
+                        .anyMatch(
+                            e -> !e.getValue().isEmpty() && !runningKeys.contains(e.getKey()));
             assertThat(running.size() >= max || !anyStartable)
                 .as("seed %d: stalled with %s", seed, queuedByKey)
                 .isTrue();
@@ -336,7 +339,9 @@ class OrderingLanesTest {
             queuedNull.size() + queuedByKey.values().stream().mapToInt(List::size).sum();
         assertThat(lanes.queued()).as("seed %d", seed).isEqualTo(modelQueued);
         assertThat(lanes.inFlight()).as("seed %d", seed).isEqualTo(running.size());
-        assertThat(lanes.waiting()).as("seed %d", seed).isEqualTo(suspended.size() + resumedQueue.size());
+        assertThat(lanes.waiting())
+            .as("seed %d", seed)
+            .isEqualTo(suspended.size() + resumedQueue.size());
       }
       // Drain: everything still queued runs, in order, and the lanes end empty.
       Map<String, Integer> drainedLast = new LinkedHashMap<>(lastStartedSeq);
@@ -441,7 +446,9 @@ class OrderingLanesTest {
     assertThat(lanes.complete(a1)).as("dropped while waiting").isTrue();
     assertThat(lanes.complete(n1)).as("dropped once resumed").isTrue();
     assertThat(lanes.waiting()).isZero();
-    assertThat(drain(lanes)).as("the resumed n1 is not started after being completed").containsExactly(a2);
+    assertThat(drain(lanes))
+        .as("the resumed n1 is not started after being completed")
+        .containsExactly(a2);
     assertThat(lanes.resume(a1)).isFalse();
     assertThat(lanes.suspend(a1)).isFalse();
   }

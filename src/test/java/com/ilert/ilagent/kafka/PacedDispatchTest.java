@@ -42,19 +42,27 @@ class PacedDispatchTest {
     long started = System.nanoTime();
     core.poll(records.toArray(ConsumerRecord[]::new));
 
-    await().atMost(Duration.ofSeconds(1)).until(() -> core.sent.stream().anyMatch(s -> s.key().equals(OTHER)));
-    assertThat(core.sent.stream().filter(s -> s.key().equals(KEY)).count()).as("the first window's allowance").isEqualTo(5);
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> core.sent.stream().anyMatch(s -> s.key().equals(OTHER)));
+    assertThat(core.sent.stream().filter(s -> s.key().equals(KEY)).count())
+        .as("the first window's allowance")
+        .isEqualTo(5);
     await().atMost(Duration.ofSeconds(5)).until(() -> core.sent.size() == 9);
     List<CoreHarness.Sent> limited = core.sent.stream().filter(s -> s.key().equals(KEY)).toList();
-    assertThat((limited.get(5).atNanos() - started) / 1_000_000).as("the sixth in the next window").isGreaterThanOrEqualTo(900);
+    assertThat((limited.get(5).atNanos() - started) / 1_000_000)
+        .as("the sixth in the next window")
+        .isGreaterThanOrEqualTo(900);
   }
 
   @Test
   void aKeyAnswered429WaitsForItsWindowWhileOthersFlowAndItsRecordsAreDeliveredLater() {
     core = new CoreHarness(Backpressure.DEFAULT, RateLimits.LEARNED_ONLY);
     int[] calls = {0};
-    core.ilert.set((w, n) -> Future.succeededFuture(
-        w.key().equals(KEY) && calls[0]++ == 2 ? answer(429, "1") : answer(202, null)));
+    core.ilert.set(
+        (w, n) ->
+            Future.succeededFuture(
+                w.key().equals(KEY) && calls[0]++ == 2 ? answer(429, "1") : answer(202, null)));
     core.assign(0, 0);
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -65,8 +73,12 @@ class PacedDispatchTest {
     }
     core.poll(records.toArray(ConsumerRecord[]::new));
 
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).offsets.committable()) == 9);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).offsets.committable())
+                    == 9);
     assertThat(core.sent.stream().filter(s -> s.key().equals(OTHER))).hasSize(3);
     assertThat(core.failures).isEmpty();
   }
@@ -82,11 +94,16 @@ class PacedDispatchTest {
       core.poll(ping(0, i, BEAT));
     }
     TopicPartition tp = new TopicPartition(CoreHarness.BEATS, 0);
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp).offsets.committable()) == 100);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.partitions.get(tp).offsets.committable()) == 100);
     long ms = (System.nanoTime() - started) / 1_000_000;
     assertThat(core.sent).as("a leading ping, then a trailing one for the rest").hasSize(2);
-    assertThat(core.sent.get(1).offset()).as("the trailing ping carries the last record").isEqualTo(99);
-    assertThat(ms).as("committed within about one interval after the last record")
+    assertThat(core.sent.get(1).offset())
+        .as("the trailing ping carries the last record")
+        .isEqualTo(99);
+    assertThat(ms)
+        .as("committed within about one interval after the last record")
         .isLessThan(limits.pingIntervalMs() + 2_000);
   }
 
@@ -96,16 +113,29 @@ class PacedDispatchTest {
     core.assign(CoreHarness.BEATS, 0, 0);
     core.poll(ping(0, 0, BEAT), ping(0, 1, BEAT), ping(0, 2, BEAT));
     TopicPartition tp = new TopicPartition(CoreHarness.BEATS, 0);
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.partitions.get(tp).offsets.committable()) == 2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.partitions.get(tp).offsets.committable()) == 2);
 
-    java.util.concurrent.CompletableFuture<java.util.Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>> offsets =
-        new java.util.concurrent.CompletableFuture<>();
-    core.run(() -> core.rebalances.revoked(java.util.Set.of(tp)).onComplete((r, e) -> offsets.complete(r)));
+    java.util.concurrent.CompletableFuture<
+            java.util.Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>>
+        offsets = new java.util.concurrent.CompletableFuture<>();
+    core.run(
+        () ->
+            core.rebalances
+                .revoked(java.util.Set.of(tp))
+                .onComplete((r, e) -> offsets.complete(r)));
     offsets.join();
-    java.util.List<Long> committed = core.commits.stream().filter(c -> c.containsKey(tp)).map(c -> c.get(tp).offset()).toList();
-    assertThat(committed).as("1 coalesced and committed; 2 rode on the ping: left for the next owner")
-        .isNotEmpty().allMatch(o -> o <= 2).contains(2L);
+    java.util.List<Long> committed =
+        core.commits.stream().filter(c -> c.containsKey(tp)).map(c -> c.get(tp).offset()).toList();
+    assertThat(committed)
+        .as("1 coalesced and committed; 2 rode on the ping: left for the next owner")
+        .isNotEmpty()
+        .allMatch(o -> o <= 2)
+        .contains(2L);
     assertThat(core.onLoop(() -> core.partitions.heldRecords())).isZero();
-    assertThat(core.sent).as("only the leading ping; the trailing one is not sent for a partition gone").hasSize(1);
+    assertThat(core.sent)
+        .as("only the leading ping; the trailing one is not sent for a partition gone")
+        .hasSize(1);
   }
 }

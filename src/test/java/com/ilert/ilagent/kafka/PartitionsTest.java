@@ -38,11 +38,12 @@ class PartitionsTest {
   void manyPartitionsTogetherHitTheProcessWideBoundAndAllPause() {
     core = new CoreHarness();
     List<Promise<Reply>> answers = new ArrayList<>();
-    core.ilert.set((w, n) -> {
-      Promise<Reply> p = Promise.promise(); // ilert is down: nothing answers
-      answers.add(p);
-      return p.future();
-    });
+    core.ilert.set(
+        (w, n) -> {
+          Promise<Reply> p = Promise.promise(); // ilert is down: nothing answers
+          answers.add(p);
+          return p.future();
+        });
     int partitions = 64;
     int[] numbers = new int[partitions];
     for (int p = 0; p < partitions; p++) {
@@ -64,24 +65,27 @@ class PartitionsTest {
 
     assertThat(union(core.pauses)).as("every partition paused").hasSize(partitions);
     assertThat(core.onLoop(() -> core.partitions.heldRecords()))
-        .as("at most one poll past the bound").isLessThanOrEqualTo(Backpressure.DEFAULT.totalRecords() + 200);
+        .as("at most one poll past the bound")
+        .isLessThanOrEqualTo(Backpressure.DEFAULT.totalRecords() + 200);
 
     // ilert is back: once below half of the bound, every partition resumes.
     core.ilert.set((w, n) -> io.vertx.core.Future.succeededFuture(answer(202, null)));
     core.run(() -> answers.forEach(p -> p.tryComplete(answer(202, null))));
     await().atMost(Duration.ofSeconds(20)).until(() -> union(core.resumes).size() == partitions);
-    assertThat(core.onLoop(() -> core.partitions.heldRecords())).isLessThanOrEqualTo(Backpressure.DEFAULT.totalRecords() / 2);
+    assertThat(core.onLoop(() -> core.partitions.heldRecords()))
+        .isLessThanOrEqualTo(Backpressure.DEFAULT.totalRecords() / 2);
   }
 
   @Test
   void aPartitionPausesAtItsOwnBoundAndResumesBelowHalf() {
     core = new CoreHarness(new Backpressure(10, 1L << 20, 10, 1_000, 1L << 30));
     List<Promise<Reply>> answers = new ArrayList<>();
-    core.ilert.set((w, n) -> {
-      Promise<Reply> p = Promise.promise();
-      answers.add(p);
-      return p.future();
-    });
+    core.ilert.set(
+        (w, n) -> {
+          Promise<Reply> p = Promise.promise();
+          answers.add(p);
+          return p.future();
+        });
     core.assign(0, 0, 1);
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
     for (int o = 0; o < 12; o++) {
@@ -94,7 +98,9 @@ class PartitionsTest {
     core.run(() -> answers.subList(0, 6).forEach(p -> p.complete(answer(202, null))));
     assertThat(union(core.resumes)).as("6 of 12 done: not yet below half").isEmpty();
     core.run(() -> answers.get(6).complete(answer(202, null)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> union(core.resumes).equals(Set.of(CoreHarness.tp(0))));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> union(core.resumes).equals(Set.of(CoreHarness.tp(0))));
   }
 
   @Test
@@ -102,8 +108,12 @@ class PartitionsTest {
     core = new CoreHarness(new Backpressure(1_000, 1L << 30, 1_000, 5, 1L << 30));
     core.ilert.set((w, n) -> Promise.<Reply>promise().future());
     core.assign(0, 0);
-    core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null), event(0, 2, KEY, null),
-        event(0, 3, KEY, null), event(0, 4, KEY, null));
+    core.poll(
+        event(0, 0, KEY, null),
+        event(0, 1, KEY, null),
+        event(0, 2, KEY, null),
+        event(0, 3, KEY, null),
+        event(0, 4, KEY, null));
     core.assign(0, 1);
     assertThat(union(core.pauses)).contains(CoreHarness.tp(0), CoreHarness.tp(1));
   }

@@ -34,7 +34,8 @@ class RebalanceBridgeTest {
     }
 
     @Override
-    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> partitions) {
+    public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(
+        Set<TopicPartition> partitions) {
       revoked.add(partitions);
       return revokeAnswer;
     }
@@ -45,7 +46,10 @@ class RebalanceBridgeTest {
     }
   }
 
-  /** MockConsumer answers 0 for the committed offset of a partition it no longer holds: keep the commits. */
+  /**
+   * MockConsumer answers 0 for the committed offset of a partition it no longer holds: keep the
+   * commits.
+   */
   static final class RecordingConsumer extends MockConsumer<byte[], byte[]> {
     final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
 
@@ -129,13 +133,15 @@ class RebalanceBridgeTest {
 
   @Test
   void aFailedRevokeCommitIsLoggedNotThrown() {
-    MockConsumer<byte[], byte[]> failing = new MockConsumer<>(OffsetResetStrategy.LATEST) {
-      @Override
-      public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
-        throw new RebalanceInProgressException("rebalancing");
-      }
-    };
-    RebalanceBridge b = new RebalanceBridge(failing, events, Duration.ofSeconds(1), Duration.ofMillis(300));
+    MockConsumer<byte[], byte[]> failing =
+        new MockConsumer<>(OffsetResetStrategy.LATEST) {
+          @Override
+          public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+            throw new RebalanceInProgressException("rebalancing");
+          }
+        };
+    RebalanceBridge b =
+        new RebalanceBridge(failing, events, Duration.ofSeconds(1), Duration.ofMillis(300));
     failing.subscribe(List.of("events"), b);
     failing.updateEndOffsets(Map.of(P0, 0L));
     failing.rebalance(List.of(P0));
@@ -144,7 +150,9 @@ class RebalanceBridgeTest {
     failing.rebalance(List.of());
 
     assertThat(events.revoked).hasSize(1);
-    assertThat(events.assigned.get(0).get(P0).committed()).as("the start commit failed too").isNull();
+    assertThat(events.assigned.get(0).get(P0).committed())
+        .as("the start commit failed too")
+        .isNull();
     assertThat(events.assigned.get(0).get(P0).position()).isZero();
   }
 

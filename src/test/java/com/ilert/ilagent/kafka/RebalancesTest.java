@@ -31,7 +31,11 @@ class RebalancesTest {
 
   private Map<TopicPartition, OffsetAndMetadata> revoke(int partition) {
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> offsets = new CompletableFuture<>();
-    core.run(() -> core.rebalances.revoked(Set.of(tp(partition))).onComplete((r, e) -> offsets.complete(r)));
+    core.run(
+        () ->
+            core.rebalances
+                .revoked(Set.of(tp(partition)))
+                .onComplete((r, e) -> offsets.complete(r)));
     try {
       return offsets.get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -45,33 +49,48 @@ class RebalancesTest {
     core.ilert.set((w, n) -> Future.succeededFuture(n == 1 ? answer(429, "1") : answer(202, null)));
     core.assign(0, 0);
     core.poll(event(0, 0, KEY, "a"), event(0, 1, KEY, "a"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.dispatcher.waiting()) == 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.dispatcher.waiting()) == 1);
 
     Map<TopicPartition, OffsetAndMetadata> offsets = revoke(0);
 
     assertThat(offsets).as("nothing of it completed: nothing to commit").isEmpty();
-    assertThat(core.onLoop(() -> core.dispatcher.waiting() + core.dispatcher.queued() + core.dispatcher.inFlight())).isZero();
+    assertThat(
+            core.onLoop(
+                () ->
+                    core.dispatcher.waiting()
+                        + core.dispatcher.queued()
+                        + core.dispatcher.inFlight()))
+        .isZero();
     assertThat(core.onLoop(() -> core.partitions.heldRecords())).isZero();
     // Past the Retry-After: the old owner must not send the ALERT again (the new owner may have
     // sent it and its RESOLVE by now).
-    await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3)).until(() -> core.sent.size() == 1);
+    await()
+        .during(Duration.ofMillis(1_500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> core.sent.size() == 1);
   }
 
   @Test
   void aRevokeLetsRequestsOnTheWireFinishAndCommitsThem() {
     Promise<com.ilert.ilagent.ilert.Reply> answer = Promise.promise();
-    core.ilert.set((w, n) -> w.offset == 1 ? answer.future() : Future.succeededFuture(answer(202, null)));
+    core.ilert.set(
+        (w, n) -> w.offset == 1 ? answer.future() : Future.succeededFuture(answer(202, null)));
     core.assign(0, 0);
     core.poll(event(0, 0, KEY, "a"), event(0, 1, KEY, "b"), event(0, 2, KEY, "b"));
     await().atMost(Duration.ofSeconds(5)).until(() -> core.sent.size() == 2);
 
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> offsets = new CompletableFuture<>();
-    core.run(() -> core.rebalances.revoked(Set.of(tp(0))).onComplete((r, e) -> offsets.complete(r)));
+    core.run(
+        () -> core.rebalances.revoked(Set.of(tp(0))).onComplete((r, e) -> offsets.complete(r)));
     assertThat(offsets).as("waits for the request on the wire").isNotDone();
     core.vertx.setTimer(200, id -> answer.complete(answer(202, null)));
 
     assertThat(offsets.join()).containsEntry(tp(0), new OffsetAndMetadata(2));
-    assertThat(core.sentOffsets(0)).as("offset 2 (queued behind 1) is not started after the revoke").containsExactly(0L, 1L);
+    assertThat(core.sentOffsets(0))
+        .as("offset 2 (queued behind 1) is not started after the revoke")
+        .containsExactly(0L, 1L);
     assertThat(core.onLoop(() -> core.partitions.get(tp(0)))).isNull();
   }
 
@@ -84,7 +103,8 @@ class RebalancesTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> core.sent.size() == 1);
 
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> offsets = new CompletableFuture<>();
-    core.run(() -> core.rebalances.revoked(Set.of(tp(0))).onComplete((r, e) -> offsets.complete(r)));
+    core.run(
+        () -> core.rebalances.revoked(Set.of(tp(0))).onComplete((r, e) -> offsets.complete(r)));
     core.run(() -> answer.complete(answer(503, null)));
 
     assertThat(offsets.join()).isEmpty();
@@ -94,15 +114,20 @@ class RebalancesTest {
 
   @Test
   void aRevokeStopsWaitingForAHangingRequestAtItsBound() {
-    core.ilert.set((w, n) -> Promise.<com.ilert.ilagent.ilert.Reply>promise().future()); // never answers
+    core.ilert.set(
+        (w, n) -> Promise.<com.ilert.ilagent.ilert.Reply>promise().future()); // never answers
     core.assign(5, 0);
     core.poll(event(0, 5, KEY, "a"));
     long started = System.nanoTime();
 
     Map<TopicPartition, OffsetAndMetadata> offsets = revoke(0);
 
-    assertThat((System.nanoTime() - started) / 1_000_000).as("the harness's 2 s bound").isBetween(1_500L, 6_000L);
-    assertThat(offsets).as("the start was committed; the hanging record stays uncommitted").isEmpty();
+    assertThat((System.nanoTime() - started) / 1_000_000)
+        .as("the harness's 2 s bound")
+        .isBetween(1_500L, 6_000L);
+    assertThat(offsets)
+        .as("the start was committed; the hanging record stays uncommitted")
+        .isEmpty();
   }
 
   @Test
@@ -110,7 +135,9 @@ class RebalancesTest {
     core.ilert.set((w, n) -> Future.succeededFuture(answer(429, "5")));
     core.assign(0, 0, 1);
     core.poll(event(0, 0, KEY, "a"), event(1, 0, "il1apiother0000000001", "b"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> core.onLoop(() -> core.dispatcher.waiting()) == 2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.dispatcher.waiting()) == 2);
 
     core.run(() -> core.rebalances.lost(Set.of(tp(0))));
 

@@ -31,18 +31,28 @@ class LogConfiguratorTest {
     assertThat(console.getTarget()).isEqualTo("System.out");
     assertThat(console.isStarted()).isTrue();
     PatternLayoutEncoder encoder = (PatternLayoutEncoder) console.getEncoder();
-    LoggingEvent event = new LoggingEvent("x", context.getLogger("com.ilert.ilagent.kafka.ConsumerVerticle"),
-        Level.WARN, "partition 3 paused", null, null);
+    LoggingEvent event =
+        new LoggingEvent(
+            "x",
+            context.getLogger("com.ilert.ilagent.kafka.ConsumerVerticle"),
+            Level.WARN,
+            "partition 3 paused",
+            null,
+            null);
     String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
-    assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) WARN  "
-        + "ConsumerVerticle - partition 3 paused\\R");
+    assertThat(line)
+        .matches(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) WARN  "
+                + "ConsumerVerticle - partition 3 paused\\R");
     context.stop();
   }
 
   @Test
   void logbackFindsItAndAConfigurationOnTheClassPathOrInAPropertyWins() {
-    assertThat(ServiceLoader.load(ch.qos.logback.classic.spi.Configurator.class).stream()
-        .map(p -> p.type().getName())).contains(LogConfigurator.class.getName());
+    assertThat(
+            ServiceLoader.load(ch.qos.logback.classic.spi.Configurator.class).stream()
+                .map(p -> p.type().getName()))
+        .contains(LogConfigurator.class.getName());
     LoggerContext context = new LoggerContext();
     LogConfigurator configurator = new LogConfigurator();
     configurator.setContext(context);

@@ -70,20 +70,25 @@ class LoggingTest {
   @Test
   void jsonLinesCarryTheFieldsAndTheRecordFromTheMdc() throws IOException {
     Logging.configure(2, LogFormat.JSON);
-    List<String> lines = stdoutOf(() -> {
-      Logging.withRecord("events", 3, 42L, () -> LOG.warn("Skipped record: {}", "not \"JSON\"\nat all"));
-      LOG.info("no record");
-      LOG.debug("below the level");
-    });
+    List<String> lines =
+        stdoutOf(
+            () -> {
+              Logging.withRecord(
+                  "events", 3, 42L, () -> LOG.warn("Skipped record: {}", "not \"JSON\"\nat all"));
+              LOG.info("no record");
+              LOG.debug("below the level");
+            });
 
     List<JsonNode> nodes = parse(lines);
     assertThat(nodes).hasSize(2);
     JsonNode withRecord = nodes.get(0);
-    assertThat(withRecord.path("message").asText()).isEqualTo("Skipped record: not \"JSON\"\nat all");
+    assertThat(withRecord.path("message").asText())
+        .isEqualTo("Skipped record: not \"JSON\"\nat all");
     assertThat(withRecord.path("level").asText()).isEqualTo("WARN");
     assertThat(withRecord.path("logger").asText()).isEqualTo("com.ilert.ilagent.LoggingTest");
     assertThat(withRecord.path("thread").asText()).isEqualTo(Thread.currentThread().getName());
-    assertThat(withRecord.path("timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}.*");
+    assertThat(withRecord.path("timestamp").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}.*");
     assertThat(withRecord.path("topic").asText()).isEqualTo("events");
     assertThat(withRecord.path("partition").isIntegralNumber()).isTrue();
     assertThat(withRecord.path("partition").asInt()).isEqualTo(3);
@@ -101,7 +106,8 @@ class LoggingTest {
   @Test
   void jsonLineOfAnExceptionHoldsTheStackTrace() throws IOException {
     Logging.configure(0, LogFormat.JSON);
-    List<String> lines = stdoutOf(() -> LOG.error("Delivery failed", new IOException("connection reset")));
+    List<String> lines =
+        stdoutOf(() -> LOG.error("Delivery failed", new IOException("connection reset")));
 
     List<JsonNode> nodes = parse(lines);
     assertThat(nodes).hasSize(1);
@@ -115,8 +121,8 @@ class LoggingTest {
   void textStaysPlainLinesAndJsonCanBeSwitchedBack() {
     Logging.configure(2, LogFormat.JSON);
     Logging.configure(2, LogFormat.TEXT);
-    List<String> lines = stdoutOf(() ->
-        Logging.withRecord("events", 0, 7L, () -> LOG.warn("plain line")));
+    List<String> lines =
+        stdoutOf(() -> Logging.withRecord("events", 0, 7L, () -> LOG.warn("plain line")));
 
     assertThat(lines).hasSize(1);
     assertThat(lines.get(0)).doesNotStartWith("{").contains("WARN").endsWith("plain line");
@@ -133,11 +139,15 @@ class LoggingTest {
   @Test
   void withRecordRestoresTheMdcAsItWas() {
     MDC.put(Logging.MDC_TOPIC, "outer");
-    Logging.withRecord("inner", 1, 2L, () -> {
-      assertThat(MDC.get(Logging.MDC_TOPIC)).isEqualTo("inner");
-      assertThat(MDC.get(Logging.MDC_PARTITION)).isEqualTo("1");
-      assertThat(MDC.get(Logging.MDC_OFFSET)).isEqualTo("2");
-    });
+    Logging.withRecord(
+        "inner",
+        1,
+        2L,
+        () -> {
+          assertThat(MDC.get(Logging.MDC_TOPIC)).isEqualTo("inner");
+          assertThat(MDC.get(Logging.MDC_PARTITION)).isEqualTo("1");
+          assertThat(MDC.get(Logging.MDC_OFFSET)).isEqualTo("2");
+        });
     assertThat(MDC.get(Logging.MDC_TOPIC)).isEqualTo("outer");
     assertThat(MDC.get(Logging.MDC_PARTITION)).isNull();
     assertThat(MDC.get(Logging.MDC_OFFSET)).isNull();
@@ -146,9 +156,13 @@ class LoggingTest {
   @Test
   void withRecordRestoresTheMdcWhenTheActionThrows() {
     try {
-      Logging.withRecord("t", 0, 0L, () -> {
-        throw new IllegalStateException("boom");
-      });
+      Logging.withRecord(
+          "t",
+          0,
+          0L,
+          () -> {
+            throw new IllegalStateException("boom");
+          });
     } catch (IllegalStateException expected) {
       // the MDC must be clean all the same
     }

@@ -57,8 +57,15 @@ class EventMapperTest {
   static MappingConfig with(String field, String value) {
     String[] v = new String[9];
     String[] names = {
-      "eventKey", "mapKeyAlertKey", "mapKeySummary", "mapKeyEtype", "mapValEtypeAlert",
-      "mapValEtypeAccept", "mapValEtypeResolve", "filterKey", "filterVal"
+      "eventKey",
+      "mapKeyAlertKey",
+      "mapKeySummary",
+      "mapKeyEtype",
+      "mapValEtypeAlert",
+      "mapValEtypeAccept",
+      "mapValEtypeResolve",
+      "filterKey",
+      "filterVal"
     };
     for (int i = 0; i < names.length; i++) {
       if (names[i].equals(field)) {
@@ -95,7 +102,9 @@ class EventMapperTest {
     @Test
     void dottedPathReadsNestedObject() {
       MappingResult r =
-          map(with("mapKeySummary", "data.message"), withKey("\"data\":{\"message\":\"disk full\"}"));
+          map(
+              with("mapKeySummary", "data.message"),
+              withKey("\"data\":{\"message\":\"disk full\"}"));
       assertThat(body(r).get("summary").asText()).isEqualTo("disk full");
     }
 
@@ -149,7 +158,8 @@ class EventMapperTest {
 
     @Test
     void utf8ByteOrderMarkAndMultibyteTextAreFine() {
-      byte[] json = withKey("\"summary\":\"Störung \uD83D\uDD25 東京\"").getBytes(StandardCharsets.UTF_8);
+      byte[] json =
+          withKey("\"summary\":\"Störung \uD83D\uDD25 東京\"").getBytes(StandardCharsets.UTF_8);
       byte[] withBom = new byte[json.length + 3];
       withBom[0] = (byte) 0xEF;
       withBom[1] = (byte) 0xBB;
@@ -209,7 +219,9 @@ class EventMapperTest {
     void largerThanTheLimitIsTooLarge() {
       assertThat(EventMapper.MAX_RECORD_BYTES).isEqualTo(1_048_576);
       MappingResult.Skip s =
-          skip(map(MappingConfig.DEFAULT, padded(EventMapper.MAX_RECORD_BYTES + 1)), SkipReason.TOO_LARGE);
+          skip(
+              map(MappingConfig.DEFAULT, padded(EventMapper.MAX_RECORD_BYTES + 1)),
+              SkipReason.TOO_LARGE);
       assertThat(s.detail()).contains("1048577");
       event(map(MappingConfig.DEFAULT, padded(EventMapper.MAX_RECORD_BYTES)));
     }
@@ -273,7 +285,7 @@ class EventMapperTest {
     @Test
     void eventKeyReplacesThePayloadKey() {
       MappingConfig c = with("eventKey", "il1apiFIXEDKEY0001");
-      MappingResult r = map(c, withKey("") );
+      MappingResult r = map(c, withKey(""));
       assertThat(event(r).integrationKey()).isEqualTo("il1apiFIXEDKEY0001");
       assertThat(body(r).get("integrationKey").asText()).isEqualTo("il1apiFIXEDKEY0001");
       assertThat(event(map(c, "{}")).integrationKey()).isEqualTo("il1apiFIXEDKEY0001");
@@ -281,15 +293,19 @@ class EventMapperTest {
 
     @Test
     void apiKeyIsAnAliasAndIntegrationKeyWins() {
-      assertThat(event(map("{\"apiKey\":\"il1apiALIAS\"}")).integrationKey()).isEqualTo("il1apiALIAS");
-      assertThat(event(map("{\"apiKey\":\"il1apiALIAS\",\"integrationKey\":\"il1apiMAIN\"}")).integrationKey())
+      assertThat(event(map("{\"apiKey\":\"il1apiALIAS\"}")).integrationKey())
+          .isEqualTo("il1apiALIAS");
+      assertThat(
+              event(map("{\"apiKey\":\"il1apiALIAS\",\"integrationKey\":\"il1apiMAIN\"}"))
+                  .integrationKey())
           .isEqualTo("il1apiMAIN");
       assertThat(body(map("{\"apiKey\":\"il1apiALIAS\"}")).has("apiKey")).isFalse();
     }
 
     @Test
     void unusableIntegrationKeyFallsBackToApiKey() {
-      assertThat(event(map("{\"integrationKey\":\"\",\"apiKey\":\"il1apiALIAS\"}")).integrationKey())
+      assertThat(
+              event(map("{\"integrationKey\":\"\",\"apiKey\":\"il1apiALIAS\"}")).integrationKey())
           .isEqualTo("il1apiALIAS");
     }
 
@@ -298,15 +314,24 @@ class EventMapperTest {
       assertThat(skip(map("{\"summary\":\"x\"}"), SkipReason.MISSING_INTEGRATION_KEY).detail())
           .isEqualTo("no integrationKey or apiKey");
       skip(map("{\"integrationKey\":null}"), SkipReason.MISSING_INTEGRATION_KEY);
-      assertThat(skip(map("{\"integrationKey\":\"  \"}"), SkipReason.MISSING_INTEGRATION_KEY).detail())
+      assertThat(
+              skip(map("{\"integrationKey\":\"  \"}"), SkipReason.MISSING_INTEGRATION_KEY).detail())
           .isEqualTo("integrationKey is blank");
-      assertThat(skip(map("{\"integrationKey\":12345}"), SkipReason.MISSING_INTEGRATION_KEY).detail())
+      assertThat(
+              skip(map("{\"integrationKey\":12345}"), SkipReason.MISSING_INTEGRATION_KEY).detail())
           .isEqualTo("integrationKey is an integer, not a string");
       skip(map("{\"apiKey\":{\"k\":\"v\"}}"), SkipReason.MISSING_INTEGRATION_KEY);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"il1api/../../admin", "il1api SECRET1234", "il1api?x=SECRET", "..", "il1api%2FSECRET"})
+    @ValueSource(
+        strings = {
+          "il1api/../../admin",
+          "il1api SECRET1234",
+          "il1api?x=SECRET",
+          "..",
+          "il1api%2FSECRET"
+        })
     void keyThatCannotBeAUrlPathSegmentIsRefusedAndMasked(String key) {
       MappingResult.Skip s =
           skip(map("{\"integrationKey\":\"" + key + "\"}"), SkipReason.MISSING_INTEGRATION_KEY);
@@ -330,12 +355,16 @@ class EventMapperTest {
   @Nested
   class MappedPaths {
     MappingConfig paths =
-        new MappingConfig(null, "meta.id", "data.message", "data.state", null, null, null, null, null, false);
+        new MappingConfig(
+            null, "meta.id", "data.message", "data.state", null, null, null, null, null, false);
 
     @Test
     void valuesAreTakenFromThePaths() {
       MappingResult r =
-          map(paths, withKey("\"meta\":{\"id\":\"host-1\"},\"data\":{\"message\":\"down\",\"state\":\"RESOLVE\"}"));
+          map(
+              paths,
+              withKey(
+                  "\"meta\":{\"id\":\"host-1\"},\"data\":{\"message\":\"down\",\"state\":\"RESOLVE\"}"));
       assertThat(event(r).alertKey()).isEqualTo("host-1");
       assertThat(event(r).eventType()).isEqualTo("RESOLVE");
       assertThat(body(r).get("summary").asText()).isEqualTo("down");
@@ -377,7 +406,8 @@ class EventMapperTest {
     @ValueSource(strings = {"firing:ALERT", "ack:ACCEPT", "ok:RESOLVE"})
     void mappedValuesBecomeEventTypes(String pair) {
       String[] p = pair.split(":");
-      assertThat(event(map(vals, withKey("\"status\":\"" + p[0] + "\""))).eventType()).isEqualTo(p[1]);
+      assertThat(event(map(vals, withKey("\"status\":\"" + p[0] + "\""))).eventType())
+          .isEqualTo(p[1]);
     }
 
     @Test
@@ -388,7 +418,8 @@ class EventMapperTest {
 
     @Test
     void valueMatchIsExact() {
-      assertThat(skip(map(vals, withKey("\"status\":\"OK\"")), SkipReason.UNKNOWN_EVENT_TYPE).detail())
+      assertThat(
+              skip(map(vals, withKey("\"status\":\"OK\"")), SkipReason.UNKNOWN_EVENT_TYPE).detail())
           .isEqualTo("eventType \"OK\" is not ALERT, ACCEPT, RESOLVE or COMMENT");
     }
   }
@@ -418,7 +449,8 @@ class EventMapperTest {
 
     @Test
     void unknownEventTypeIsSkippedWithTheValueQuoted() {
-      assertThat(skip(map(withKey("\"eventType\":\"FOO\"")), SkipReason.UNKNOWN_EVENT_TYPE).detail())
+      assertThat(
+              skip(map(withKey("\"eventType\":\"FOO\"")), SkipReason.UNKNOWN_EVENT_TYPE).detail())
           .isEqualTo("eventType \"FOO\" is not ALERT, ACCEPT, RESOLVE or COMMENT");
       assertThat(skip(map(withKey("\"eventType\":1")), SkipReason.UNKNOWN_EVENT_TYPE).detail())
           .isEqualTo("eventType is an integer, not ALERT, ACCEPT, RESOLVE or COMMENT");
@@ -428,7 +460,8 @@ class EventMapperTest {
     @Test
     void longOrControlCharacterValuesAreShortenedInTheDetail() {
       String d =
-          skip(map(withKey("\"eventType\":\"a\\nINFO fake log line " + "y".repeat(200) + "\"")),
+          skip(
+                  map(withKey("\"eventType\":\"a\\nINFO fake log line " + "y".repeat(200) + "\"")),
                   SkipReason.UNKNOWN_EVENT_TYPE)
               .detail();
       assertThat(d).doesNotContain("\n").doesNotContain("y".repeat(50)).contains("...");
@@ -436,10 +469,13 @@ class EventMapperTest {
 
     @Test
     void priorityMustBeHighOrLow() {
-      assertThat(body(map(withKey("\"priority\":\"HIGH\""))).get("priority").asText()).isEqualTo("HIGH");
-      assertThat(body(map(withKey("\"priority\":\"low\""))).get("priority").asText()).isEqualTo("LOW");
+      assertThat(body(map(withKey("\"priority\":\"HIGH\""))).get("priority").asText())
+          .isEqualTo("HIGH");
+      assertThat(body(map(withKey("\"priority\":\"low\""))).get("priority").asText())
+          .isEqualTo("LOW");
       assertThat(body(map(withKey("\"priority\":null"))).has("priority")).isFalse();
-      assertThat(skip(map(withKey("\"priority\":\"URGENT\"")), SkipReason.UNKNOWN_PRIORITY).detail())
+      assertThat(
+              skip(map(withKey("\"priority\":\"URGENT\"")), SkipReason.UNKNOWN_PRIORITY).detail())
           .isEqualTo("priority \"URGENT\" is not HIGH or LOW");
       skip(map(withKey("\"priority\":1")), SkipReason.UNKNOWN_PRIORITY);
     }
@@ -449,7 +485,10 @@ class EventMapperTest {
       assertThat(body(map(withKey("\"summary\":\"  \""))).get("summary").asText())
           .isEqualTo("New alert from events-topic");
       assertThat(body(map(withKey("\"eventType\":\"RESOLVE\""))).has("summary")).isFalse();
-      assertThat(body(map(withKey("\"eventType\":\"RESOLVE\",\"summary\":\"gone\""))).get("summary").asText())
+      assertThat(
+              body(map(withKey("\"eventType\":\"RESOLVE\",\"summary\":\"gone\"")))
+                  .get("summary")
+                  .asText())
           .isEqualTo("gone");
     }
   }
@@ -460,34 +499,53 @@ class EventMapperTest {
     void payloadCustomDetailsAreKept() throws Exception {
       MappingResult r = map(withKey("\"customDetails\":{\"a\":[1,{\"b\":null}]},\"extra\":1"));
       assertThat(body(r).get("customDetails")).isEqualTo(JSON.readTree("{\"a\":[1,{\"b\":null}]}"));
-      MappingConfig forward = new MappingConfig(null, null, null, null, null, null, null, null, null, true);
+      MappingConfig forward =
+          new MappingConfig(null, null, null, null, null, null, null, null, null, true);
       assertThat(body(map(forward, withKey("\"customDetails\":{}"))).get("customDetails"))
           .isEqualTo(JSON.readTree("{}"));
     }
 
     @Test
     void forwardHeadersPutsTheRecordHeadersUnderCustomDetails() throws Exception {
-      MappingConfig headersOn = new MappingConfig(null, null, null, null, null, null, null, null, null, false, true);
-      List<RecordHeader> headers = List.of(
-          new RecordHeader("trace-id", "abc-123".getBytes(StandardCharsets.UTF_8)),
-          new RecordHeader("bad-bytes", new byte[] {(byte) 0xff}),
-          new RecordHeader("empty", null),
-          new RecordHeader("trace-id", "last-wins".getBytes(StandardCharsets.UTF_8)));
+      MappingConfig headersOn =
+          new MappingConfig(null, null, null, null, null, null, null, null, null, false, true);
+      List<RecordHeader> headers =
+          List.of(
+              new RecordHeader("trace-id", "abc-123".getBytes(StandardCharsets.UTF_8)),
+              new RecordHeader("bad-bytes", new byte[] {(byte) 0xff}),
+              new RecordHeader("empty", null),
+              new RecordHeader("trace-id", "last-wins".getBytes(StandardCharsets.UTF_8)));
       EventMapper mapper = new EventMapper(headersOn);
 
-      JsonNode meta = body(mapper.map(TOPIC, 3, 42L, null, withKey("").getBytes(StandardCharsets.UTF_8), headers))
-          .get("customDetails");
+      JsonNode meta =
+          body(mapper.map(
+                  TOPIC, 3, 42L, null, withKey("").getBytes(StandardCharsets.UTF_8), headers))
+              .get("customDetails");
       assertThat(meta.get("topic").asText()).isEqualTo(TOPIC);
-      assertThat(meta.get("headers")).isEqualTo(
-          JSON.readTree("{\"trace-id\":\"last-wins\",\"bad-bytes\":\"\uFFFD\",\"empty\":null}"));
+      assertThat(meta.get("headers"))
+          .isEqualTo(
+              JSON.readTree(
+                  "{\"trace-id\":\"last-wins\",\"bad-bytes\":\"\uFFFD\",\"empty\":null}"));
 
       byte[] given = withKey("\"customDetails\":{\"a\":1}").getBytes(StandardCharsets.UTF_8);
-      assertThat(body(mapper.map(TOPIC, 3, 42L, null, given, headers)).get("customDetails").get("a").asInt())
-          .as("the payload's own customDetails are kept beside the headers").isEqualTo(1);
-      assertThat(body(new EventMapper(config()).map(TOPIC, 3, 42L, null, given, headers)).get("customDetails"))
-          .as("without --forward_headers nothing is added").isEqualTo(JSON.readTree("{\"a\":1}"));
-      assertThat(body(mapper.map(TOPIC, 3, 42L, null, given, List.of())).get("customDetails").has("headers"))
-          .as("a record without headers gets none").isFalse();
+      assertThat(
+              body(mapper.map(TOPIC, 3, 42L, null, given, headers))
+                  .get("customDetails")
+                  .get("a")
+                  .asInt())
+          .as("the payload's own customDetails are kept beside the headers")
+          .isEqualTo(1);
+      assertThat(
+              body(new EventMapper(config()).map(TOPIC, 3, 42L, null, given, headers))
+                  .get("customDetails"))
+          .as("without --forward_headers nothing is added")
+          .isEqualTo(JSON.readTree("{\"a\":1}"));
+      assertThat(
+              body(mapper.map(TOPIC, 3, 42L, null, given, List.of()))
+                  .get("customDetails")
+                  .has("headers"))
+          .as("a record without headers gets none")
+          .isFalse();
     }
 
     @Test
@@ -499,7 +557,8 @@ class EventMapperTest {
 
     @Test
     void forwardMessagePayloadSendsThePayloadWithoutItsKeys() throws Exception {
-      MappingConfig forward = new MappingConfig(null, null, null, null, null, null, null, null, null, true);
+      MappingConfig forward =
+          new MappingConfig(null, null, null, null, null, null, null, null, null, true);
       String payload =
           "{\"apiKey\":\"il1apiALIAS\",\"summary\":\"s\",\"host\":\"db1\",\"n\":1.10,"
               + "\"big\":123456789012345678901234567890,\"huge\":1e400,\"nested\":{\"k\":[true]}}";
@@ -513,7 +572,8 @@ class EventMapperTest {
       assertThat(raw).contains("\"n\":1.10").contains("123456789012345678901234567890");
       assertThat(raw).doesNotContain("il1apiALIAS\",\"summary\":\"s\",\"host");
       // With the key supplied by configuration the payload is forwarded as it is.
-      MappingConfig both = new MappingConfig("il1apiFIXED", null, null, null, null, null, null, null, null, true);
+      MappingConfig both =
+          new MappingConfig("il1apiFIXED", null, null, null, null, null, null, null, null, true);
       assertThat(body(map(both, "{\"host\":\"db1\"}")).get("customDetails"))
           .isEqualTo(JSON.readTree("{\"host\":\"db1\"}"));
     }
@@ -522,11 +582,16 @@ class EventMapperTest {
     void withoutThemCustomDetailsCarryRecordMetadata() throws Exception {
       EventMapper m = new EventMapper(MappingConfig.DEFAULT);
       MappingResult r =
-          m.map("t1", 7, 123456789012L, "host-1".getBytes(StandardCharsets.UTF_8),
+          m.map(
+              "t1",
+              7,
+              123456789012L,
+              "host-1".getBytes(StandardCharsets.UTF_8),
               withKey("").getBytes(StandardCharsets.UTF_8));
       assertThat(body(r).get("customDetails"))
           .isEqualTo(
-              JSON.readTree("{\"messageKey\":\"host-1\",\"topic\":\"t1\",\"partition\":7,\"offset\":123456789012}"));
+              JSON.readTree(
+                  "{\"messageKey\":\"host-1\",\"topic\":\"t1\",\"partition\":7,\"offset\":123456789012}"));
       r = m.map("t1", 0, 0, new byte[] {(byte) 0xFF}, withKey("").getBytes(StandardCharsets.UTF_8));
       assertThat(body(r).get("customDetails").get("messageKey").asText()).isEqualTo("\uFFFD");
     }
@@ -563,7 +628,8 @@ class EventMapperTest {
     @ParameterizedTest
     @ValueSource(strings = {"summary", "details", "alertKey", "routingKey"})
     void objectsOrArraysInTextFieldsAreInvalidField(String field) {
-      assertThat(skip(map(withKey("\"" + field + "\":{\"a\":1}")), SkipReason.INVALID_FIELD).detail())
+      assertThat(
+              skip(map(withKey("\"" + field + "\":{\"a\":1}")), SkipReason.INVALID_FIELD).detail())
           .isEqualTo(field + " must be a string, not an object");
       assertThat(skip(map(withKey("\"" + field + "\":[]")), SkipReason.INVALID_FIELD).detail())
           .contains(field);
@@ -586,7 +652,10 @@ class EventMapperTest {
     @Test
     void nullFieldsAreLeftOut() {
       JsonNode b =
-          body(map(withKey("\"details\":null,\"alertKey\":null,\"severity\":null,\"labels\":null,\"images\":null")));
+          body(
+              map(
+                  withKey(
+                      "\"details\":null,\"alertKey\":null,\"severity\":null,\"labels\":null,\"images\":null")));
       assertThat(b.has("details")).isFalse();
       assertThat(b.has("alertKey")).isFalse();
       assertThat(b.has("severity")).isFalse();
@@ -604,11 +673,13 @@ class EventMapperTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 5})
     void severityFromOneToFiveIsKept(int severity) {
-      assertThat(body(map(withKey("\"severity\":" + severity))).get("severity").intValue()).isEqualTo(severity);
+      assertThat(body(map(withKey("\"severity\":" + severity))).get("severity").intValue())
+          .isEqualTo(severity);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "6", "-1", "2.5", "3.0", "\"3\"", "true", "99999999999999999999", "[]"})
+    @ValueSource(
+        strings = {"0", "6", "-1", "2.5", "3.0", "\"3\"", "true", "99999999999999999999", "[]"})
     void otherSeveritiesAreInvalidField(String severity) {
       assertThat(skip(map(withKey("\"severity\":" + severity)), SkipReason.INVALID_FIELD).detail())
           .isEqualTo("severity must be an integer from 1 to 5");
@@ -678,21 +749,45 @@ class EventMapperTest {
 
   @Test
   void theReadmeMappingExampleWorksAsDocumented() throws Exception {
-    MappingConfig readme = new MappingConfig("il1api1234567890abcd", "id", "check.output", "state",
-        "CRITICAL", null, "OK", "source", "nagios", false);
+    MappingConfig readme =
+        new MappingConfig(
+            "il1api1234567890abcd",
+            "id",
+            "check.output",
+            "state",
+            "CRITICAL",
+            null,
+            "OK",
+            "source",
+            "nagios",
+            false);
     EventMapper mapper = new EventMapper(readme);
-    String critical = "{\"source\": \"nagios\", \"state\": \"CRITICAL\", \"check\": {\"host\": \"db1\","
-        + " \"output\": \"Disk 95% full\"}, \"id\": \"db1-disk\"}";
-    JsonNode alert = body(mapper.map(TOPIC, 0, 1L, null, critical.getBytes(StandardCharsets.UTF_8)));
+    String critical =
+        "{\"source\": \"nagios\", \"state\": \"CRITICAL\", \"check\": {\"host\": \"db1\","
+            + " \"output\": \"Disk 95% full\"}, \"id\": \"db1-disk\"}";
+    JsonNode alert =
+        body(mapper.map(TOPIC, 0, 1L, null, critical.getBytes(StandardCharsets.UTF_8)));
     assertThat(alert.get("integrationKey").asText()).isEqualTo("il1api1234567890abcd");
     assertThat(alert.get("eventType").asText()).isEqualTo("ALERT");
     assertThat(alert.get("summary").asText()).isEqualTo("Disk 95% full");
     assertThat(alert.get("alertKey").asText()).isEqualTo("db1-disk");
-    JsonNode resolve = body(mapper.map(TOPIC, 0, 2L, null,
-        critical.replace("CRITICAL", "OK").getBytes(StandardCharsets.UTF_8)));
+    JsonNode resolve =
+        body(
+            mapper.map(
+                TOPIC,
+                0,
+                2L,
+                null,
+                critical.replace("CRITICAL", "OK").getBytes(StandardCharsets.UTF_8)));
     assertThat(resolve.get("eventType").asText()).isEqualTo("RESOLVE");
     assertThat(resolve.get("alertKey").asText()).isEqualTo("db1-disk");
-    skip(mapper.map(TOPIC, 0, 3L, null, critical.replace("nagios", "zabbix").getBytes(StandardCharsets.UTF_8)),
+    skip(
+        mapper.map(
+            TOPIC,
+            0,
+            3L,
+            null,
+            critical.replace("nagios", "zabbix").getBytes(StandardCharsets.UTF_8)),
         SkipReason.FILTERED);
   }
 }

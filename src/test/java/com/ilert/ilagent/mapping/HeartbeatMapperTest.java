@@ -31,7 +31,8 @@ class HeartbeatMapperTest {
 
   @Test
   void apiKeyIsAnAliasAndIntegrationKeyWins() {
-    assertThat(map("{\"apiKey\":\"il1hbtALIAS\"}")).isEqualTo(new MappingResult.Heartbeat("il1hbtALIAS"));
+    assertThat(map("{\"apiKey\":\"il1hbtALIAS\"}"))
+        .isEqualTo(new MappingResult.Heartbeat("il1hbtALIAS"));
     assertThat(map("{\"apiKey\":\"il1hbtALIAS\",\"integrationKey\":\"il1hbtMAIN\"}"))
         .isEqualTo(new MappingResult.Heartbeat("il1hbtMAIN"));
   }
@@ -58,8 +59,13 @@ class HeartbeatMapperTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"{}", "{\"integrationKey\":\"\"}", "{\"integrationKey\":42}", "{\"apiKey\":null}",
-          "{\"integrationKey\":\"il1hbt/SECRETSECRET\"}"})
+      strings = {
+        "{}",
+        "{\"integrationKey\":\"\"}",
+        "{\"integrationKey\":42}",
+        "{\"apiKey\":null}",
+        "{\"integrationKey\":\"il1hbt/SECRETSECRET\"}"
+      })
   void missingOrUnusableKeyIsMissingIntegrationKey(String json) {
     MappingResult r = map(json);
     skipped(r, SkipReason.MISSING_INTEGRATION_KEY);

@@ -26,22 +26,56 @@ class MappingFuzzTest {
   static final JsonNodeFactory F = JsonNodeFactory.instance;
   static final String SECRET_KEY = "il1apiSECRETMARK0123456789";
   static final String[] FIELDS = {
-    "integrationKey", "apiKey", "eventType", "summary", "details", "alertKey", "priority",
-    "severity", "images", "links", "customDetails", "routingKey", "labels", "services", "comments",
-    "data", "status", "kind", "x"
+    "integrationKey",
+    "apiKey",
+    "eventType",
+    "summary",
+    "details",
+    "alertKey",
+    "priority",
+    "severity",
+    "images",
+    "links",
+    "customDetails",
+    "routingKey",
+    "labels",
+    "services",
+    "comments",
+    "data",
+    "status",
+    "kind",
+    "x"
   };
   static final String[] STRINGS = {
-    "il1apiOTHER", "ALERT", "accept", "RESOLVE", "COMMENT", "FOO", "HIGH", "low", "", " ", "ok",
-    "firing", "prod", "ümlaut €", "\uD83D\uDD25", "line\nbreak", "quote\"back\\slash", "il1hbt123..."
+    "il1apiOTHER",
+    "ALERT",
+    "accept",
+    "RESOLVE",
+    "COMMENT",
+    "FOO",
+    "HIGH",
+    "low",
+    "",
+    " ",
+    "ok",
+    "firing",
+    "prod",
+    "ümlaut €",
+    "\uD83D\uDD25",
+    "line\nbreak",
+    "quote\"back\\slash",
+    "il1hbt123..."
   };
   static final Set<String> TYPES = Set.of("ALERT", "ACCEPT", "RESOLVE", "COMMENT");
 
   static final List<MappingConfig> CONFIGS =
       List.of(
           MappingConfig.DEFAULT,
-          new MappingConfig(null, "data.id", "data.message", "status", "firing", "ack", "ok", null, null, false),
+          new MappingConfig(
+              null, "data.id", "data.message", "status", "firing", "ack", "ok", null, null, false),
           new MappingConfig(null, null, null, null, null, null, null, null, null, true),
-          new MappingConfig("il1apiFIXED0000", null, "data", null, null, null, null, "kind", "prod", true),
+          new MappingConfig(
+              "il1apiFIXED0000", null, "data", null, null, null, null, "kind", "prod", true),
           new MappingConfig(null, null, null, null, null, null, null, "kind", null, false));
 
   @Test
@@ -79,7 +113,8 @@ class MappingFuzzTest {
     assertThat(counts[2]).as("heartbeats produced, seed %d", seed).isGreaterThan(100);
   }
 
-  static MappingResult call(long seed, int i, byte[] value, java.util.function.Supplier<MappingResult> f) {
+  static MappingResult call(
+      long seed, int i, byte[] value, java.util.function.Supplier<MappingResult> f) {
     try {
       MappingResult r = f.get();
       assertThat(r).as("seed %d case %d: null result", seed, i).isNotNull();
@@ -183,14 +218,22 @@ class MappingFuzzTest {
       switch (rnd.nextInt(7)) {
         case 0 -> b[at] = (byte) rnd.nextInt(256);
         case 1 -> b = java.util.Arrays.copyOf(b, at);
-        case 2 -> b = insert(b, at, pickOf(rnd, "{", "}", "[", "]", ",", ":", "\"", "\\", "null", "1e999", " "));
+        case 2 ->
+            b =
+                insert(
+                    b,
+                    at,
+                    pickOf(rnd, "{", "}", "[", "]", ",", ":", "\"", "\\", "null", "1e999", " "));
         case 3 -> b = insert(b, at, new byte[] {(byte) 0xC3, 0x28});
         case 4 -> b = insert(b, b.length, pickOf(rnd, "{}", " x", "\n", "[]", "\u0000"));
         case 5 -> {
           int depth = 90 + rnd.nextInt(20);
-          b = ("{\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}").getBytes(StandardCharsets.UTF_8);
+          b =
+              ("{\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}")
+                  .getBytes(StandardCharsets.UTF_8);
         }
-        default -> b = insert(b, at, java.util.Arrays.copyOfRange(b, at, Math.min(b.length, at + 12)));
+        default ->
+            b = insert(b, at, java.util.Arrays.copyOfRange(b, at, Math.min(b.length, at + 12)));
       }
     }
     return b;

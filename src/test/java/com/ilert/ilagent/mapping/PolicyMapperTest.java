@@ -14,7 +14,8 @@ class PolicyMapperTest {
   private static final List<String> LOCATION_SLOT = List.of("location", "slot");
 
   private static PolicyMapper mapper(List<String> fields, int shiftOffset) {
-    return new PolicyMapper(new PolicyRules(fields, "data.email", "data.shift", shiftOffset, null, null));
+    return new PolicyMapper(
+        new PolicyRules(fields, "data.email", "data.shift", shiftOffset, null, null));
   }
 
   private static MappingResult map(PolicyMapper mapper, String json) {
@@ -38,8 +39,10 @@ class PolicyMapperTest {
 
   @Test
   void theReferenceRecordBecomesAnUpdateOfItsLevel() {
-    assertThat(map("{\"location\":\"powerplant\",\"slot\":\"three50\","
-        + "\"data\":{\"email\":\"oncall@example.com\",\"shift\":1}}"))
+    assertThat(
+            map(
+                "{\"location\":\"powerplant\",\"slot\":\"three50\","
+                    + "\"data\":{\"email\":\"oncall@example.com\",\"shift\":1}}"))
         .isEqualTo(update("oncall@example.com", 1, "powerplantthree50"));
   }
 
@@ -50,40 +53,49 @@ class PolicyMapperTest {
     assertThat(map(three, "{\"slot\":\"b\",\"location\":\"a\",\"region\":\"eu-\"," + data + "}"))
         .isEqualTo(update("a@example.com", 0, "eu-ab"));
     assertThat(map(three, "{\"location\":\"a\",\"region\":\"\",\"slot\":\"b\"," + data + "}"))
-        .as("empty left out").isEqualTo(update("a@example.com", 0, "ab"));
-    assertThat(map(three, "{\"slot\":\"b\"," + data + "}")).as("missing left out")
+        .as("empty left out")
+        .isEqualTo(update("a@example.com", 0, "ab"));
+    assertThat(map(three, "{\"slot\":\"b\"," + data + "}"))
+        .as("missing left out")
         .isEqualTo(update("a@example.com", 0, "b"));
     assertThat(map(three, "{\"region\":5,\"location\":null,\"slot\":\"b\"," + data + "}"))
-        .as("only string values count").isEqualTo(update("a@example.com", 0, "b"));
+        .as("only string values count")
+        .isEqualTo(update("a@example.com", 0, "b"));
     assertThat(map(mapper(List.of("team"), 0), "{\"team\":\"db\"," + data + "}"))
-        .as("a single field").isEqualTo(update("a@example.com", 0, "db"));
+        .as("a single field")
+        .isEqualTo(update("a@example.com", 0, "db"));
   }
 
   @Test
   void withoutAnyRoutingKeyValueTheRecordIsSkipped() {
-    MappingResult.Skip skip = skipped(map("{\"location\":\"\",\"slot\":7,\"data\":{\"email\":\"a@example.com\"}}"),
-        SkipReason.MISSING_ROUTING_KEY);
+    MappingResult.Skip skip =
+        skipped(
+            map("{\"location\":\"\",\"slot\":7,\"data\":{\"email\":\"a@example.com\"}}"),
+            SkipReason.MISSING_ROUTING_KEY);
     assertThat(skip.detail()).contains("location, slot");
     skipped(map("{\"data\":{\"email\":\"a@example.com\"}}"), SkipReason.MISSING_ROUTING_KEY);
   }
 
   @ParameterizedTest(name = "shift {0} -> level {1}")
-  @CsvSource(delimiter = '|', value = {
-      "2           | 2",
-      "'\"2\"'     | 2",
-      "'\" 3 \"'   | 3",
-      "0           | 0",
-      "-4          | 0",
-      "'\"-1\"'    | 0",
-      "'\"two\"'   | 0",
-      "2.5         | 0",
-      "true        | 0",
-      "null        | 0",
-      "'{}'        | 0",
-      "99999999999999999999999 | 0",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "2           | 2",
+        "'\"2\"'     | 2",
+        "'\" 3 \"'   | 3",
+        "0           | 0",
+        "-4          | 0",
+        "'\"-1\"'    | 0",
+        "'\"two\"'   | 0",
+        "2.5         | 0",
+        "true        | 0",
+        "null        | 0",
+        "'{}'        | 0",
+        "99999999999999999999999 | 0",
+      })
   void shiftIsAnIntegerOrAStringHoldingOneAnythingElseCountsAsZero(String shift, int level) {
-    String json = "{\"location\":\"l\",\"data\":{\"email\":\"a@example.com\",\"shift\":" + shift + "}}";
+    String json =
+        "{\"location\":\"l\",\"data\":{\"email\":\"a@example.com\",\"shift\":" + shift + "}}";
     assertThat(map(json)).isEqualTo(update("a@example.com", level, "l"));
   }
 
@@ -95,34 +107,50 @@ class PolicyMapperTest {
 
   @ParameterizedTest(name = "shift {0} offset {1} -> level {2}")
   @CsvSource({
-      "1, -1, 0",
-      "'\"3\"', -1, 2",
-      "0, -1, 0",
-      "2, 3, 5",
-      "'\"x\"', 2, 2",
-      "1, -5, 0",
+    "1, -1, 0",
+    "'\"3\"', -1, 2",
+    "0, -1, 0",
+    "2, 3, 5",
+    "'\"x\"', 2, 2",
+    "1, -5, 0",
   })
   void shiftOffsetIsAddedAndTheLevelNeverGoesBelowZero(String shift, int offset, int level) {
-    String json = "{\"location\":\"l\",\"data\":{\"email\":\"a@example.com\",\"shift\":" + shift + "}}";
-    assertThat(map(mapper(List.of("location"), offset), json)).isEqualTo(update("a@example.com", level, "l"));
+    String json =
+        "{\"location\":\"l\",\"data\":{\"email\":\"a@example.com\",\"shift\":" + shift + "}}";
+    assertThat(map(mapper(List.of("location"), offset), json))
+        .isEqualTo(update("a@example.com", level, "l"));
   }
 
   @Test
   void pathsOfEmailAndShiftAreConfigurable() {
-    PolicyMapper custom = new PolicyMapper(
-        new PolicyRules(List.of("location"), "person.contact.mail", "rota", -1, null, null));
-    assertThat(map(custom, "{\"location\":\"l\",\"rota\":\"2\",\"person\":{\"contact\":{\"mail\":\"b@example.com\"}}}"))
+    PolicyMapper custom =
+        new PolicyMapper(
+            new PolicyRules(List.of("location"), "person.contact.mail", "rota", -1, null, null));
+    assertThat(
+            map(
+                custom,
+                "{\"location\":\"l\",\"rota\":\"2\",\"person\":{\"contact\":{\"mail\":\"b@example.com\"}}}"))
         .isEqualTo(update("b@example.com", 1, "l"));
-    skipped(map(custom, "{\"location\":\"l\",\"data\":{\"email\":\"a@example.com\"}}"), SkipReason.MISSING_EMAIL);
+    skipped(
+        map(custom, "{\"location\":\"l\",\"data\":{\"email\":\"a@example.com\"}}"),
+        SkipReason.MISSING_EMAIL);
   }
 
   @Test
   void aMissingEmptyOrNonStringEmailSkipsTheRecord() {
-    assertThat(skipped(map("{\"location\":\"l\",\"data\":{\"shift\":1}}"), SkipReason.MISSING_EMAIL).detail())
+    assertThat(
+            skipped(map("{\"location\":\"l\",\"data\":{\"shift\":1}}"), SkipReason.MISSING_EMAIL)
+                .detail())
         .isEqualTo("no e-mail at data.email");
-    assertThat(skipped(map("{\"location\":\"l\",\"data\":{\"email\":\"  \"}}"), SkipReason.MISSING_EMAIL).detail())
+    assertThat(
+            skipped(
+                    map("{\"location\":\"l\",\"data\":{\"email\":\"  \"}}"),
+                    SkipReason.MISSING_EMAIL)
+                .detail())
         .isEqualTo("the e-mail at data.email is empty");
-    assertThat(skipped(map("{\"location\":\"l\",\"data\":{\"email\":42}}"), SkipReason.MISSING_EMAIL).detail())
+    assertThat(
+            skipped(map("{\"location\":\"l\",\"data\":{\"email\":42}}"), SkipReason.MISSING_EMAIL)
+                .detail())
         .isEqualTo("the e-mail at data.email is an integer, not a string");
     skipped(map("{\"location\":\"l\",\"data\":\"oncall@example.com\"}"), SkipReason.MISSING_EMAIL);
     skipped(map("{\"location\":\"l\",\"data\":{\"email\":null}}"), SkipReason.MISSING_EMAIL);
@@ -137,15 +165,20 @@ class PolicyMapperTest {
 
   @Test
   void theFilterAppliesAsForEvents() {
-    PolicyMapper filtered = new PolicyMapper(
-        new PolicyRules(List.of("location"), "data.email", "data.shift", 0, "kind", "shift-plan"));
+    PolicyMapper filtered =
+        new PolicyMapper(
+            new PolicyRules(
+                List.of("location"), "data.email", "data.shift", 0, "kind", "shift-plan"));
     String base = "\"location\":\"l\",\"data\":{\"email\":\"a@example.com\",\"shift\":1}";
-    assertThat(map(filtered, "{\"kind\":\"shift-plan\"," + base + "}")).isEqualTo(update("a@example.com", 1, "l"));
+    assertThat(map(filtered, "{\"kind\":\"shift-plan\"," + base + "}"))
+        .isEqualTo(update("a@example.com", 1, "l"));
     skipped(map(filtered, "{\"kind\":\"vacation\"," + base + "}"), SkipReason.FILTERED);
     skipped(map(filtered, "{" + base + "}"), SkipReason.FILTERED);
-    PolicyMapper keyOnly = new PolicyMapper(
-        new PolicyRules(List.of("location"), "data.email", "data.shift", 0, "kind", null));
-    assertThat(map(keyOnly, "{\"kind\":7," + base + "}")).isEqualTo(update("a@example.com", 1, "l"));
+    PolicyMapper keyOnly =
+        new PolicyMapper(
+            new PolicyRules(List.of("location"), "data.email", "data.shift", 0, "kind", null));
+    assertThat(map(keyOnly, "{\"kind\":7," + base + "}"))
+        .isEqualTo(update("a@example.com", 1, "l"));
     skipped(map(keyOnly, "{" + base + "}"), SkipReason.FILTERED);
   }
 
@@ -163,14 +196,17 @@ class PolicyMapperTest {
   @Test
   void rulesWithoutRoutingKeyFieldsOrWithAFilterValueAloneAreRefused() {
     assertThatThrownBy(() -> mapper(List.of(), 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new PolicyMapper(new PolicyRules(List.of("l"), null, null, 0, null, "v")))
+    assertThatThrownBy(
+            () -> new PolicyMapper(new PolicyRules(List.of("l"), null, null, 0, null, "v")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void blankPathsFallBackToTheDefaults() {
-    PolicyMapper defaults = new PolicyMapper(new PolicyRules(List.of("l"), null, " ", 0, null, null));
-    assertThat(map(defaults, "{\"l\":\"x\",\"data\":{\"email\":\"a@example.com\",\"shift\":\"4\"}}"))
+    PolicyMapper defaults =
+        new PolicyMapper(new PolicyRules(List.of("l"), null, " ", 0, null, null));
+    assertThat(
+            map(defaults, "{\"l\":\"x\",\"data\":{\"email\":\"a@example.com\",\"shift\":\"4\"}}"))
         .isEqualTo(update("a@example.com", 4, "x"));
   }
 }

@@ -50,9 +50,12 @@ class AgentMetricsTest {
   void aPolicyTopicStartsItsResultsAtZero() {
     assertThat(registry.find("ilagent.policy.updates").counters()).isEmpty();
     metrics.policyTopic();
-    assertThat(registry.get("ilagent.policy.updates").tag("result", "rejected").counter().count()).isZero();
-    assertThat(registry.get("ilagent.policy.updates").tag("result", "failed").counter().count()).isZero();
+    assertThat(registry.get("ilagent.policy.updates").tag("result", "rejected").counter().count())
+        .isZero();
+    assertThat(registry.get("ilagent.policy.updates").tag("result", "failed").counter().count())
+        .isZero();
     metrics.policyUpdate("rejected");
-    assertThat(registry.get("ilagent.policy.updates").tag("result", "rejected").counter().count()).isEqualTo(1);
+    assertThat(registry.get("ilagent.policy.updates").tag("result", "rejected").counter().count())
+        .isEqualTo(1);
   }
 }

@@ -30,7 +30,9 @@ class HeartbeatCoalescerTest {
     Decision<Integer> third = c.onRecord("hb", 3, T + 2_000);
 
     assertThat(second.sendNow()).isFalse();
-    assertThat(second.superseded()).as("nothing to commit yet: 2 rides on the trailing ping").isNull();
+    assertThat(second.superseded())
+        .as("nothing to commit yet: 2 rides on the trailing ping")
+        .isNull();
     assertThat(third.sendNow()).isFalse();
     assertThat(third.superseded()).as("3 replaces 2 on the trailing ping: 2 is done").isEqualTo(2);
     assertThat(c.nextDueAt()).isEqualTo(T + I);
@@ -101,11 +103,15 @@ class HeartbeatCoalescerTest {
     assertThat(committedAt).as("every record committed").hasSize(100);
     assertThat(committedAt.values()).allMatch(at -> at <= T + 4_950 + interval);
     for (int i = 1; i < pings.size(); i++) {
-      assertThat(pings.get(i) - pings.get(i - 1)).as("pings %d and %d", i - 1, i).isGreaterThanOrEqualTo(interval);
+      assertThat(pings.get(i) - pings.get(i - 1))
+          .as("pings %d and %d", i - 1, i)
+          .isGreaterThanOrEqualTo(interval);
     }
     assertThat(pings).as("leading ping at 0 s, then one per interval up to 6 s").hasSize(6);
     for (int i = 5; i < pings.size(); i++) {
-      assertThat(pings.get(i) - pings.get(i - 5)).as("at most 5 in any 6 s").isGreaterThanOrEqualTo(5 * interval);
+      assertThat(pings.get(i) - pings.get(i - 5))
+          .as("at most 5 in any 6 s")
+          .isGreaterThanOrEqualTo(5 * interval);
     }
   }
 

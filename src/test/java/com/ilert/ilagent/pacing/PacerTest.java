@@ -23,7 +23,9 @@ class PacerTest {
   /** Sends n requests for key at now (each after asking), all answered later with answerAll. */
   private void send(Pacer p, RequestKind kind, String key, int n, long now) {
     for (int i = 0; i < n; i++) {
-      assertThat(p.delayMs(kind, key, now)).as("request %d of %s at +%d may go", i + 1, key, now - T).isZero();
+      assertThat(p.delayMs(kind, key, now))
+          .as("request %d of %s at +%d may go", i + 1, key, now - T)
+          .isZero();
       open.add(p.sent(kind, key, now));
     }
   }
@@ -36,13 +38,16 @@ class PacerTest {
   }
 
   /** One request for key at now, answered at now + 1 with status; returns the verdict. */
-  private static Verdict once(Pacer p, RequestKind kind, String key, long now, int status, long retryAfterMs) {
+  private static Verdict once(
+      Pacer p, RequestKind kind, String key, long now, int status, long retryAfterMs) {
     assertThat(p.delayMs(kind, key, now)).as("%s may go at +%d", key, now - T).isZero();
     Pacer.Sent s = p.sent(kind, key, now);
     return p.answered(s, status, retryAfterMs, now + 1);
   }
 
-  /** A key whose first window stopped at {@code accepted}: learned tentatively, blocked until +RA. */
+  /**
+   * A key whose first window stopped at {@code accepted}: learned tentatively, blocked until +RA.
+   */
   private Verdict limitKey(Pacer p, String key, int accepted, long now, long retryAfterMs) {
     send(p, EVENT, key, accepted, now);
     answerAll(p, 202, now + 1);
@@ -55,7 +60,8 @@ class PacerTest {
   void toldAllowanceGoesAsOneBurstThenWaitsForTheWindow() {
     Pacer p = new Pacer(new RateLimits(3, 0, 0, W));
     send(p, EVENT, "a", 3, T);
-    assertThat(p.delayMs(EVENT, "a", T)).as("the whole allowance on the wire: ask again after its answers")
+    assertThat(p.delayMs(EVENT, "a", T))
+        .as("the whole allowance on the wire: ask again after its answers")
         .isEqualTo(PacedScope.PROBE_POLL_MS);
     answerAll(p, 202, T);
 
@@ -82,7 +88,8 @@ class PacerTest {
     send(p, EVENT, "a", 2, T);
     answerAll(p, 202, T + 700); // a slow first connection: they reached ilert up to 700 ms late
 
-    assertThat(p.delayMs(EVENT, "a", T + W + MARGIN)).as("not yet one window after they may have counted")
+    assertThat(p.delayMs(EVENT, "a", T + W + MARGIN))
+        .as("not yet one window after they may have counted")
         .isEqualTo(700);
     assertThat(p.delayMs(EVENT, "a", T + 700 + W + MARGIN)).isZero();
   }
@@ -125,7 +132,9 @@ class PacerTest {
     long reset = T + 3 + 2_000;
 
     Pacer.Sent probe = p.sent(EVENT, "a", reset);
-    assertThat(p.delayMs(EVENT, "a", reset)).as("while the probe is out").isEqualTo(PacedScope.PROBE_POLL_MS);
+    assertThat(p.delayMs(EVENT, "a", reset))
+        .as("while the probe is out")
+        .isEqualTo(PacedScope.PROBE_POLL_MS);
     p.answered(probe, 202, NONE, reset + 5);
     send(p, EVENT, "a", 4, reset + 5);
 
@@ -181,7 +190,9 @@ class PacerTest {
 
     assertThat(p.delayMs(EVENT, "a", w2 + 4)).as("one request above the tentative 5").isZero();
     Pacer.Sent above = p.sent(EVENT, "a", w2 + 4);
-    assertThat(p.delayMs(EVENT, "a", w2 + 4)).as("only one at a time").isEqualTo(PacedScope.PROBE_POLL_MS);
+    assertThat(p.delayMs(EVENT, "a", w2 + 4))
+        .as("only one at a time")
+        .isEqualTo(PacedScope.PROBE_POLL_MS);
     p.answered(above, 429, 900, w2 + 5);
 
     assertThat(p.describe(EVENT, "a")).startsWith("allowance 5 (learned)");
@@ -249,7 +260,9 @@ class PacerTest {
     send(p, EVENT, "b", 5, T);
     limitKey(p, "a", 5, T, 1_000);
 
-    assertThat(p.delayMs(EVENT, "b", T + 3)).as("b reached a's count: it would be stopped too").isPositive();
+    assertThat(p.delayMs(EVENT, "b", T + 3))
+        .as("b reached a's count: it would be stopped too")
+        .isPositive();
     assertThat(p.delayMs(EVENT, "c", T + 3)).as("a key with room goes").isZero();
   }
 
@@ -262,7 +275,9 @@ class PacerTest {
     assertThat(limitKey(p, "b", 4, T + 100, 2_000)).isEqualTo(Verdict.PROCESS);
 
     assertThat(p.delayMs(EVENT, "c", T + 200)).as("every key waits for the process").isPositive();
-    assertThat(p.describe(EVENT, "a")).as("a's own limit was taken back").startsWith("allowance 50 per");
+    assertThat(p.describe(EVENT, "a"))
+        .as("a's own limit was taken back")
+        .startsWith("allowance 50 per");
   }
 
   @Test

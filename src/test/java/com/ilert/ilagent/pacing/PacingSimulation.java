@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * A discrete-time model of the agent draining a backlog through the {@link Pacer} against a server
- * with ilert's kind of limits (fixed windows per key and per process, 429 until the window
- * resets), with no real time passing: the heuristics are measured, not guessed.
+ * with ilert's kind of limits (fixed windows per key and per process, 429 until the window resets),
+ * with no real time passing: the heuristics are measured, not guessed.
  *
  * <p>The client: up to {@code maxInFlight} requests at once, keys served round-robin, a record
  * answered 429 goes back to the front of its key's queue (its order kept), and a key is sent only
@@ -42,7 +42,13 @@ final class PacingSimulation {
      * @param clockAligned windows at fixed multiples of the window (shifted by phaseMs) instead of
      *     starting at the first request after the last one ran out
      */
-    Server(int perKey, int perProcess, long windowMs, boolean retryAfter, boolean clockAligned, long phaseMs) {
+    Server(
+        int perKey,
+        int perProcess,
+        long windowMs,
+        boolean retryAfter,
+        boolean clockAligned,
+        long phaseMs) {
       this.perKey = perKey;
       this.perProcess = perProcess;
       this.windowMs = windowMs;
@@ -86,20 +92,28 @@ final class PacingSimulation {
   }
 
   /** What one drain did. */
-  record Result(long drainMs, int requests, int answered429, int records, int recordsThat429ed,
-      Map<String, Long> doneAtByKey, List<Pacer.Verdict> verdicts) {
+  record Result(
+      long drainMs,
+      int requests,
+      int answered429,
+      int records,
+      int recordsThat429ed,
+      Map<String, Long> doneAtByKey,
+      List<Pacer.Verdict> verdicts) {
     double share429OfRecords() {
       return answered429 / (double) records;
     }
 
     @Override
     public String toString() {
-      return String.format("drained %d records in %d ms with %d requests, %d answered 429 (%.1f%%)",
+      return String.format(
+          "drained %d records in %d ms with %d requests, %d answered 429 (%.1f%%)",
           records, drainMs, requests, answered429, 100.0 * share429OfRecords());
     }
   }
 
-  private record InFlight(long answerAt, String key, int record, Pacer.Sent sent, long status, long retryAfterMs) {}
+  private record InFlight(
+      long answerAt, String key, int record, Pacer.Sent sent, long status, long retryAfterMs) {}
 
   static boolean TRACE = Boolean.getBoolean("sim.trace");
   private final Pacer pacer;
@@ -117,7 +131,10 @@ final class PacingSimulation {
     this.jitterMs = jitterMs;
   }
 
-  /** Drains {@code backlog} (records per key), starting at {@code start}; gives up after {@code limitMs}. */
+  /**
+   * Drains {@code backlog} (records per key), starting at {@code start}; gives up after {@code
+   * limitMs}.
+   */
   Result drain(Map<String, Integer> backlog, long start, long limitMs) {
     LinkedHashMap<String, ArrayDeque<Integer>> queues = new LinkedHashMap<>();
     int next = 0;
@@ -129,7 +146,8 @@ final class PacingSimulation {
       queues.put(e.getKey(), q);
     }
     int records = next;
-    PriorityQueue<InFlight> flight = new PriorityQueue<>((a, b) -> Long.compare(a.answerAt(), b.answerAt()));
+    PriorityQueue<InFlight> flight =
+        new PriorityQueue<>((a, b) -> Long.compare(a.answerAt(), b.answerAt()));
     Set<Integer> saw429 = new HashSet<>();
     Map<String, Long> doneAt = new HashMap<>();
     List<Pacer.Verdict> verdicts = new ArrayList<>();
@@ -141,15 +159,27 @@ final class PacingSimulation {
     int cursor = 0;
     while (done < records) {
       if (now - start > limitMs) {
-        throw new AssertionError("not drained within " + limitMs + " ms: " + done + " of " + records + " done");
+        throw new AssertionError(
+            "not drained within " + limitMs + " ms: " + done + " of " + records + " done");
       }
       // Answers due now.
       while (!flight.isEmpty() && flight.peek().answerAt() <= now) {
         InFlight f = flight.poll();
-        Pacer.Verdict v = pacer.answered(f.sent(), (int) f.status(), f.retryAfterMs(), f.answerAt());
+        Pacer.Verdict v =
+            pacer.answered(f.sent(), (int) f.status(), f.retryAfterMs(), f.answerAt());
         if (f.status() == 429) {
           if (TRACE) {
-            System.out.println("429 " + (f.answerAt() - start) + " " + f.key() + " sentAt " + (f.sent().sentAt() - start) + " -> " + v + " ra " + f.retryAfterMs());
+            System.out.println(
+                "429 "
+                    + (f.answerAt() - start)
+                    + " "
+                    + f.key()
+                    + " sentAt "
+                    + (f.sent().sentAt() - start)
+                    + " -> "
+                    + v
+                    + " ra "
+                    + f.retryAfterMs());
           }
           answered429++;
           saw429.add(f.record());
@@ -179,7 +209,15 @@ final class PacingSimulation {
           int record = q.pollFirst();
           Pacer.Sent sent = pacer.sent(RequestKind.EVENT, key, now);
           if (TRACE && key.equals(System.getProperty("sim.key", "-"))) {
-            System.out.println("send " + (now - start) + " " + key + " " + sent + " :: " + pacer.describe(RequestKind.EVENT, key));
+            System.out.println(
+                "send "
+                    + (now - start)
+                    + " "
+                    + key
+                    + " "
+                    + sent
+                    + " :: "
+                    + pacer.describe(RequestKind.EVENT, key));
           }
           requests++;
           long rtt = roundTripMs + (jitterMs > 0 ? random.nextInt((int) jitterMs + 1) : 0);
@@ -199,7 +237,8 @@ final class PacingSimulation {
       now = Math.max(now + 1, wake);
     }
     long last = doneAt.values().stream().mapToLong(Long::longValue).max().orElse(start);
-    return new Result(last - start, requests, answered429, records, saw429.size(), doneAt, verdicts);
+    return new Result(
+        last - start, requests, answered429, records, saw429.size(), doneAt, verdicts);
   }
 
   /** {@code keys} keys named k0, k1, ... with {@code each} records each. */

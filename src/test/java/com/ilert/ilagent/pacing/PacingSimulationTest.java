@@ -44,7 +44,8 @@ class PacingSimulationTest {
 
   @ParameterizedTest(name = "Retry-After {0}")
   @ValueSource(booleans = {true, false})
-  void learnedLimitsDrainWithin130PercentOfTheIdealAndAtMost3PercentAnswered429(boolean retryAfter) {
+  void learnedLimitsDrainWithin130PercentOfTheIdealAndAtMost3PercentAnswered429(
+      boolean retryAfter) {
     Result r = run(LEARNED, ilert(retryAfter), PacingSimulation.backlog(10, 200));
 
     assertThat(r.share429OfRecords()).as(r.toString()).isLessThanOrEqualTo(0.03);
@@ -55,7 +56,11 @@ class PacingSimulationTest {
   @ParameterizedTest(name = "Retry-After {0}")
   @ValueSource(booleans = {true, false})
   void learnedLimitsHoldWhenTheServersWindowsFollowTheClock(boolean retryAfter) {
-    Result r = run(LEARNED, new Server(50, 700, W, retryAfter, true, 2_345), PacingSimulation.backlog(10, 200));
+    Result r =
+        run(
+            LEARNED,
+            new Server(50, 700, W, retryAfter, true, 2_345),
+            PacingSimulation.backlog(10, 200));
 
     assertThat(r.share429OfRecords()).as(r.toString()).isLessThanOrEqualTo(0.03);
     assertThat(r.drainMs()).as(r.toString()).isLessThanOrEqualTo((long) (1.3 * IDEAL_10_KEYS));
@@ -65,8 +70,9 @@ class PacingSimulationTest {
   void learnedLimitsAtIlertsRealScale() {
     // One-minute windows, 40-60 ms round trips: 200 events per key take three minutes at best.
     Server server = new Server(50, 700, 60_000, true, false, 0);
-    Result r = new PacingSimulation(new Pacer(RateLimits.LEARNED_ONLY), server, 64, 40, 20)
-        .drain(PacingSimulation.backlog(10, 200), T0, 3_600_000);
+    Result r =
+        new PacingSimulation(new Pacer(RateLimits.LEARNED_ONLY), server, 64, 40, 20)
+            .drain(PacingSimulation.backlog(10, 200), T0, 3_600_000);
 
     assertThat(r.share429OfRecords()).as(r.toString()).isLessThanOrEqualTo(0.03);
     assertThat(r.drainMs()).as(r.toString()).isLessThanOrEqualTo((long) (1.3 * 180_000));
@@ -99,10 +105,14 @@ class PacingSimulationTest {
       Result r = sim.drain(PacingSimulation.backlog(40, 40), t, 600_000);
       if (i < 3) {
         first3 += r.answered429();
-        assertThat(r.drainMs()).as("backlog %d: %s", i, r).isLessThanOrEqualTo((long) (2.2 * ideal));
+        assertThat(r.drainMs())
+            .as("backlog %d: %s", i, r)
+            .isLessThanOrEqualTo((long) (2.2 * ideal));
       } else {
         assertThat(r.answered429()).as("backlog %d: %s", i, r).isZero();
-        assertThat(r.drainMs()).as("backlog %d: %s", i, r).isLessThanOrEqualTo((long) (1.1 * ideal));
+        assertThat(r.drainMs())
+            .as("backlog %d: %s", i, r)
+            .isLessThanOrEqualTo((long) (1.1 * ideal));
       }
       t += r.drainMs() + 3 * W; // the next backlog a while later: the server's windows have reset
     }
@@ -130,15 +140,20 @@ class PacingSimulationTest {
     Result next = sim.drain(PacingSimulation.backlog(10, 200), T0 + r.drainMs() + 3 * W, 600_000);
 
     assertThat(r.answered429()).as(r.toString()).isLessThanOrEqualTo(64);
-    assertThat(r.drainMs()).as(r.toString()).isLessThanOrEqualTo((long) (1.1 * (IDEAL_10_KEYS + W)));
+    assertThat(r.drainMs())
+        .as(r.toString())
+        .isLessThanOrEqualTo((long) (1.1 * (IDEAL_10_KEYS + W)));
     assertThat(next.answered429()).as(next.toString()).isZero();
-    assertThat(next.drainMs()).as(next.toString()).isLessThanOrEqualTo((long) (1.1 * IDEAL_10_KEYS));
+    assertThat(next.drainMs())
+        .as(next.toString())
+        .isLessThanOrEqualTo((long) (1.1 * IDEAL_10_KEYS));
   }
 
   @Test
   void toldLimitsHoldWithRoundTripsThatVaryByTensOfMilliseconds() {
-    Result r = new PacingSimulation(new Pacer(TOLD), ilert(true), 64, 20, 80)
-        .drain(PacingSimulation.backlog(10, 200), T0, 600_000);
+    Result r =
+        new PacingSimulation(new Pacer(TOLD), ilert(true), 64, 20, 80)
+            .drain(PacingSimulation.backlog(10, 200), T0, 600_000);
 
     assertThat(r.answered429()).as(r.toString()).isZero();
     assertThat(r.drainMs()).as(r.toString()).isLessThanOrEqualTo((long) (1.1 * IDEAL_10_KEYS));
@@ -154,8 +169,12 @@ class PacingSimulationTest {
     Result r = run(LEARNED, ilert(false), backlog);
 
     for (int k = 0; k < 9; k++) {
-      assertThat(r.doneAtByKey().get("cool" + k) - T0).as("cool key %d done after (ms)", k).isLessThan(1_000);
+      assertThat(r.doneAtByKey().get("cool" + k) - T0)
+          .as("cool key %d done after (ms)", k)
+          .isLessThan(1_000);
     }
-    assertThat(r.doneAtByKey().get("hot") - T0).as("the hot key took its windows").isGreaterThan(5 * W);
+    assertThat(r.doneAtByKey().get("hot") - T0)
+        .as("the hot key took its windows")
+        .isGreaterThan(5 * W);
   }
 }

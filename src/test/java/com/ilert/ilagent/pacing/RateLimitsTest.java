@@ -3,9 +3,9 @@ package com.ilert.ilagent.pacing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class RateLimitsTest {
   private static final String API = "https://api.ilert.com/api";
@@ -14,12 +14,20 @@ class RateLimitsTest {
 
   @Test
   void ilertsOwnHostsGetIlertsDocumentedLimits() {
-    assertThat(RateLimits.resolve(null, null, null, API, BEAT, MINUTE)).isEqualTo(new RateLimits(50, 5, 700, MINUTE));
+    assertThat(RateLimits.resolve(null, null, null, API, BEAT, MINUTE))
+        .isEqualTo(new RateLimits(50, 5, 700, MINUTE));
   }
 
   @Test
   void anyOtherHostIsPacedOnlyByWhatItsAnswersTeach() {
-    assertThat(RateLimits.resolve(null, null, null, "http://127.0.0.1:8080/api", "http://127.0.0.1:8080/beat", MINUTE))
+    assertThat(
+            RateLimits.resolve(
+                null,
+                null,
+                null,
+                "http://127.0.0.1:8080/api",
+                "http://127.0.0.1:8080/beat",
+                MINUTE))
         .isEqualTo(new RateLimits(0, 0, 0, MINUTE));
   }
 
@@ -33,8 +41,10 @@ class RateLimitsTest {
 
   @Test
   void toldValuesWinAndZeroSwitchesALimitOff() {
-    assertThat(RateLimits.resolve(20, 0, 0, API, BEAT, MINUTE)).isEqualTo(new RateLimits(20, 0, 0, MINUTE));
-    assertThat(RateLimits.resolve(30, 2, 100, "http://127.0.0.1/api", "http://127.0.0.1/beat", MINUTE))
+    assertThat(RateLimits.resolve(20, 0, 0, API, BEAT, MINUTE))
+        .isEqualTo(new RateLimits(20, 0, 0, MINUTE));
+    assertThat(
+            RateLimits.resolve(30, 2, 100, "http://127.0.0.1/api", "http://127.0.0.1/beat", MINUTE))
         .isEqualTo(new RateLimits(30, 2, 100, MINUTE));
   }
 
@@ -56,8 +66,12 @@ class RateLimitsTest {
 
   @Test
   void pingIntervalKeepsWithinThePingLimitAndThePacersMargin() {
-    assertThat(new RateLimits(0, 5, 0, MINUTE).pingIntervalMs()).as("(60 s + 1.2 s) / 5").isEqualTo(12_240);
-    assertThat(new RateLimits(0, 0, 0, MINUTE).pingIntervalMs()).as("not told: still 5 a window").isEqualTo(12_240);
+    assertThat(new RateLimits(0, 5, 0, MINUTE).pingIntervalMs())
+        .as("(60 s + 1.2 s) / 5")
+        .isEqualTo(12_240);
+    assertThat(new RateLimits(0, 0, 0, MINUTE).pingIntervalMs())
+        .as("not told: still 5 a window")
+        .isEqualTo(12_240);
     assertThat(new RateLimits(0, 10, 0, MINUTE).pingIntervalMs()).isEqualTo(6_120);
     assertThat(new RateLimits(0, 5, 0, 6_000).pingIntervalMs()).isEqualTo(1_224);
     assertThat(new RateLimits(0, 7, 0, MINUTE).pingIntervalMs()).as("rounded up").isEqualTo(8_743);
@@ -85,8 +99,10 @@ class RateLimitsTest {
 
   @Test
   void rejectsNegativeLimitsAndEmptyWindows() {
-    assertThatThrownBy(() -> new RateLimits(-1, 0, 0, MINUTE)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RateLimits(0, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RateLimits(-1, 0, 0, MINUTE))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RateLimits(0, 0, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -6,14 +6,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RedactionTest {
-  private static final Map<String, String> PROPS = Map.of(
-      "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\"my secret;pass\";",
-      "ssl.keystore.password", "ks-Pa55word",
-      "client.id", "ilagent-prod");
+  private static final Map<String, String> PROPS =
+      Map.of(
+          "sasl.jaas.config",
+              "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"alice\" password=\"my secret;pass\";",
+          "ssl.keystore.password", "ks-Pa55word",
+          "client.id", "ilagent-prod");
 
   @Test
   void secretValuesAndTheirPiecesAreRedacted() {
-    String parserError = "Value not specified for key 'secret;pass' in JAAS config; keystore ks-Pa55word";
+    String parserError =
+        "Value not specified for key 'secret;pass' in JAAS config; keystore ks-Pa55word";
     assertThat(Redaction.secretsIn(parserError, PROPS))
         .doesNotContain("secret", "ks-Pa55word")
         .startsWith("Value not specified for key '****");

@@ -44,6 +44,8 @@ class ClassPreloadTest {
   void theShippedListNamesClassesThatExist() {
     int loaded = ClassPreload.load(ClassPreload.LIST);
 
-    assertThat(loaded).as("classes of " + ClassPreload.LIST + " found on the class path").isGreaterThan(3_000);
+    assertThat(loaded)
+        .as("classes of " + ClassPreload.LIST + " found on the class path")
+        .isGreaterThan(3_000);
   }
 }

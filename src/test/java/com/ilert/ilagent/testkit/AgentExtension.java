@@ -17,9 +17,9 @@ import org.opentest4j.TestAbortedException;
  * AgentTest}):
  *
  * <ul>
- *   <li>Parameters: {@link TestAgents} (unique names, starting agents), {@link IlertStandIn} (started
- *       for the test, closed after it; the class's own if a {@code @BeforeAll} method asked for
- *       one) and {@link KafkaBroker} (the shared broker).
+ *   <li>Parameters: {@link TestAgents} (unique names, starting agents), {@link IlertStandIn}
+ *       (started for the test, closed after it; the class's own if a {@code @BeforeAll} method
+ *       asked for one) and {@link KafkaBroker} (the shared broker).
  *   <li>Scope: what a test method asks for belongs to that method (one invocation of a
  *       parameterized test); what a {@code @BeforeAll} method asks for belongs to the class and
  *       lives until its last test is done.
@@ -32,7 +32,10 @@ import org.opentest4j.TestAbortedException;
  * </ul>
  */
 public final class AgentExtension
-    implements ParameterResolver, AfterEachCallback, AfterAllCallback, TestExecutionExceptionHandler,
+    implements ParameterResolver,
+        AfterEachCallback,
+        AfterAllCallback,
+        TestExecutionExceptionHandler,
         LifecycleMethodExecutionExceptionHandler {
 
   private static final int TAIL_LINES = 40;
@@ -64,7 +67,8 @@ public final class AgentExtension
   }
 
   @Override
-  public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+  public void handleTestExecutionException(ExtensionContext context, Throwable failure)
+      throws Throwable {
     throw withAgentLogs(context, failure);
   }
 
@@ -88,13 +92,18 @@ public final class AgentExtension
 
   /** The scope of this context: created on first use, ended by {@link #end}. */
   private static TestAgents scope(ExtensionContext context) {
-    return store(context).getOrComputeIfAbsent(TestAgents.class,
-        k -> new TestAgents(enclosingScope(context), logPrefix(context), baseName(context)), TestAgents.class);
+    return store(context)
+        .getOrComputeIfAbsent(
+            TestAgents.class,
+            k -> new TestAgents(enclosingScope(context), logPrefix(context), baseName(context)),
+            TestAgents.class);
   }
 
   /** The nearest scope of an enclosing context (the test class's), or null. */
   private static TestAgents enclosingScope(ExtensionContext context) {
-    for (Optional<ExtensionContext> c = context.getParent(); c.isPresent(); c = c.get().getParent()) {
+    for (Optional<ExtensionContext> c = context.getParent();
+        c.isPresent();
+        c = c.get().getParent()) {
       TestAgents scope = store(c.get()).get(TestAgents.class, TestAgents.class);
       if (scope != null) {
         return scope;
@@ -108,7 +117,8 @@ public final class AgentExtension
    * test method must not end (or find) the scope of its class.
    */
   private static ExtensionContext.Store store(ExtensionContext context) {
-    return context.getStore(ExtensionContext.Namespace.create(AgentExtension.class, context.getUniqueId()));
+    return context.getStore(
+        ExtensionContext.Namespace.create(AgentExtension.class, context.getUniqueId()));
   }
 
   private static void end(ExtensionContext context) {
@@ -124,7 +134,9 @@ public final class AgentExtension
   }
 
   private static String baseName(ExtensionContext context) {
-    return context.getTestMethod().map(m -> m.getName())
+    return context
+        .getTestMethod()
+        .map(m -> m.getName())
         .orElseGet(() -> context.getRequiredTestClass().getSimpleName());
   }
 
@@ -134,21 +146,27 @@ public final class AgentExtension
       return failure;
     }
     List<RunningAgent> agents = new ArrayList<>();
-    for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+    for (Optional<ExtensionContext> c = Optional.of(context);
+        c.isPresent();
+        c = c.get().getParent()) {
       TestAgents scope = store(c.get()).get(TestAgents.class, TestAgents.class);
       if (scope != null) {
         agents.addAll(0, scope.agents());
       }
     }
     if (!agents.isEmpty()) {
-      StringBuilder text = new StringBuilder("logs of the agents of " + context.getDisplayName() + ":");
+      StringBuilder text =
+          new StringBuilder("logs of the agents of " + context.getDisplayName() + ":");
       agents.forEach(a -> text.append("\n\n").append(a.describe(TAIL_LINES)));
       failure.addSuppressed(new AgentLogs(text.toString()));
     }
     return failure;
   }
 
-  /** The agents' log tails, as a suppressed exception of a failure; it has no stack trace of its own. */
+  /**
+   * The agents' log tails, as a suppressed exception of a failure; it has no stack trace of its
+   * own.
+   */
   static final class AgentLogs extends RuntimeException {
     AgentLogs(String text) {
       super(text, null, false, false);

@@ -17,16 +17,30 @@ final class AgentExtensionFixtures {
 
   /** The agent the last fixture started. */
   static volatile RunningAgent last;
+
   /** What {@link ClassScope}'s {@code @BeforeAll} method got. */
   static volatile RunningAgent classAgent;
+
   static volatile IlertStandIn classIlert;
 
   private AgentExtensionFixtures() {}
 
   /** A daemon that needs no broker (it only pings its own heartbeat), started and ready. */
   static RunningAgent heartbeatOnly(TestAgents agents, IlertStandIn ilert) {
-    last = agents.command("-v", "-v", "daemon", "-b", OWN, "--api_url", ilert.apiUrl(),
-        "--heartbeat_url", ilert.heartbeatUrl()).withProbePort().start();
+    last =
+        agents
+            .command(
+                "-v",
+                "-v",
+                "daemon",
+                "-b",
+                OWN,
+                "--api_url",
+                ilert.apiUrl(),
+                "--heartbeat_url",
+                ilert.heartbeatUrl())
+            .withProbePort()
+            .start();
     return last;
   }
 

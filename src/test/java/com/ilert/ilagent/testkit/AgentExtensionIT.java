@@ -26,7 +26,8 @@ class AgentExtensionIT {
     RunningAgent agent = AgentExtensionFixtures.last;
     assertThat(agent.isAlive()).isFalse();
     assertThat(agent.process().awaitExit(Duration.ZERO))
-        .as("exit code: SIGTERM, not SIGKILL").isEqualTo(ExitCodes.OK);
+        .as("exit code: SIGTERM, not SIGKILL")
+        .isEqualTo(ExitCodes.OK);
     assertThat(agent.log()).contains("Shutting down");
   }
 
@@ -34,7 +35,8 @@ class AgentExtensionIT {
   void anAgentThatEndedWithAnotherCodeFailsTheTestThatDidNotLookAtIt() {
     Throwable failure = onlyFailure(run(AgentExtensionFixtures.ExitedWithoutTheTestLooking.class));
     RunningAgent agent = AgentExtensionFixtures.last;
-    assertThat(failure).isInstanceOf(AssertionError.class)
+    assertThat(failure)
+        .isInstanceOf(AssertionError.class)
         .hasMessageContaining(agent.name() + " exited with 2 (expected 0")
         .hasMessageContaining(agent.logFile().toString())
         .hasMessageContaining("--bogus");
@@ -42,7 +44,9 @@ class AgentExtensionIT {
 
   @Test
   void anAgentThatEndsByItselfAsTheTestAnnouncedPassesAndOtherwiseFails() {
-    run(AgentExtensionFixtures.ExitExpected.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    run(AgentExtensionFixtures.ExitExpected.class)
+        .testEvents()
+        .assertStatistics(s -> s.succeeded(1).failed(0));
     assertThat(onlyFailure(run(AgentExtensionFixtures.ExitOtherThanExpected.class)))
         .hasMessageContaining(AgentExtensionFixtures.last.name() + " exited with 2 (expected 1");
   }

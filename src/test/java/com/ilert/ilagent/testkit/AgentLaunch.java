@@ -121,7 +121,8 @@ public final class AgentLaunch {
   /** Starts the agent and waits until /ready answers 204; fails with its log if it does not. */
   public RunningAgent start() {
     if (!probePort) {
-      throw new IllegalStateException("start() waits for /ready, which needs a probe port; use startWithoutWaiting()");
+      throw new IllegalStateException(
+          "start() waits for /ready, which needs a probe port; use startWithoutWaiting()");
     }
     RunningAgent agent = startWithoutWaiting();
     agent.awaitStatus("/ready", 204, readyTimeout);
@@ -133,13 +134,18 @@ public final class AgentLaunch {
     List<String> command = new ArrayList<>();
     if (daemon) {
       command.addAll(List.of("daemon", "-v", "-v"));
-      command.addAll(List.of("--kafka_brokers", brokers != null ? brokers : agents.kafka().bootstrapServers()));
+      command.addAll(
+          List.of(
+              "--kafka_brokers", brokers != null ? brokers : agents.kafka().bootstrapServers()));
       command.addAll(List.of("--kafka_group_id", group != null ? group : agents.group()));
       if (offsetResetEarliest) {
         command.addAll(List.of("--kafka_offset_reset", "earliest"));
       }
       command.addAll(List.of("--api_url", apiUrl != null ? apiUrl : agents.ilert().apiUrl()));
-      command.addAll(List.of("--heartbeat_url", heartbeatUrl != null ? heartbeatUrl : agents.ilert().heartbeatUrl()));
+      command.addAll(
+          List.of(
+              "--heartbeat_url",
+              heartbeatUrl != null ? heartbeatUrl : agents.ilert().heartbeatUrl()));
     }
     command.addAll(args);
     int port = -1;
@@ -148,6 +154,7 @@ public final class AgentLaunch {
       command.addAll(List.of("-p", String.valueOf(port)));
     }
     String name = agents.nextName(label);
-    return agents.register(new RunningAgent(name, AgentProcess.start(name, jvmOptions, command, env), port));
+    return agents.register(
+        new RunningAgent(name, AgentProcess.start(name, jvmOptions, command, env), port));
   }
 }

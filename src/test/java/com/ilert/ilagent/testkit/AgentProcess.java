@@ -40,9 +40,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * }</pre>
  *
  * <p>The jar comes from system property {@code ilagent.jar} (failsafe sets it), default {@code
- * target/ilagent.jar}; stdout and stderr go to {@code target/agent-logs/<name>.log}. Processes still
- * running at JVM exit are killed by a shutdown hook; a test JVM killed with SIGKILL leaves them
- * running, as nothing inside the agent watches its parent.
+ * target/ilagent.jar}; stdout and stderr go to {@code target/agent-logs/<name>.log}. Processes
+ * still running at JVM exit are killed by a shutdown hook; a test JVM killed with SIGKILL leaves
+ * them running, as nothing inside the agent watches its parent.
  *
  * <p>Integration tests do not start it by hand: {@link AgentTest} gives them {@link TestAgents},
  * which fills in the command line and the probe port and stops and checks every agent at the end.
@@ -51,11 +51,13 @@ public final class AgentProcess implements AutoCloseable {
 
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
   private static final AtomicInteger COUNTER = new AtomicInteger();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(
-        () -> RUNNING.forEach(Process::destroyForcibly), "agent-process-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "agent-process-shutdown"));
   }
 
   /** Status and body of an HTTP answer. */
@@ -77,8 +79,8 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * Like {@link #start(List, Map)}; {@code name} starts the log file name so a test's log is easy to
-   * find. An env value of null removes that variable.
+   * Like {@link #start(List, Map)}; {@code name} starts the log file name so a test's log is easy
+   * to find. An env value of null removes that variable.
    */
   public static AgentProcess start(String name, List<String> args, Map<String, String> env) {
     return start(name, List.of(), args, env);
@@ -86,13 +88,15 @@ public final class AgentProcess implements AutoCloseable {
 
   /**
    * Like {@link #start(String, List, Map)} with extra JVM options before {@code -jar}, e.g. a trust
-   * store for a test CA ({@code -Djavax.net.ssl.trustStore=...}), as an operator would give them
-   * in JAVA_OPTS of scripts/ilagent.
+   * store for a test CA ({@code -Djavax.net.ssl.trustStore=...}), as an operator would give them in
+   * JAVA_OPTS of scripts/ilagent.
    */
-  public static AgentProcess start(String name, List<String> jvmOptions, List<String> args, Map<String, String> env) {
+  public static AgentProcess start(
+      String name, List<String> jvmOptions, List<String> args, Map<String, String> env) {
     Path jar = Path.of(System.getProperty("ilagent.jar", "target/ilagent.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException("agent jar not found: " + jar + "; run `mvn -B package` first");
+      throw new IllegalStateException(
+          "agent jar not found: " + jar + "; run `mvn -B package` first");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -106,16 +110,16 @@ public final class AgentProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
       Path logFile = logDir.resolve(name + "-" + stamp + "-" + COUNTER.incrementAndGet() + ".log");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(logFile.toFile());
-      env.forEach((k, v) -> {
-        if (v == null) {
-          builder.environment().remove(k);
-        } else {
-          builder.environment().put(k, v);
-        }
-      });
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
+      env.forEach(
+          (k, v) -> {
+            if (v == null) {
+              builder.environment().remove(k);
+            } else {
+              builder.environment().put(k, v);
+            }
+          });
       Process process = builder.start();
       RUNNING.add(process);
       process.onExit().thenRun(() -> RUNNING.remove(process));
@@ -125,7 +129,9 @@ public final class AgentProcess implements AutoCloseable {
     }
   }
 
-  /** Starts another process of the test kit (e.g. a stand-in group member), handled as an agent is. */
+  /**
+   * Starts another process of the test kit (e.g. a stand-in group member), handled as an agent is.
+   */
   static AgentProcess wrap(ProcessBuilder builder, List<String> command) throws IOException {
     Process process = builder.start();
     RUNNING.add(process);
@@ -134,24 +140,31 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until the log has a match for {@code regex} (multi-line mode: {@code ^}/{@code $} match at
-   * line ends) and returns the matched text. Fails at the timeout, or at once if the process exits
-   * without the match.
+   * Waits until the log has a match for {@code regex} (multi-line mode: {@code ^}/{@code $} match
+   * at line ends) and returns the matched text. Fails at the timeout, or at once if the process
+   * exits without the match.
    */
   public String awaitLog(String regex, Duration timeout) {
     Pattern pattern = Pattern.compile(regex, Pattern.MULTILINE);
     try {
-      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+      await()
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> pattern.matcher(log()).find() || !process.isAlive());
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("expected the agent log to match /" + regex + "/ within " + timeout
-          + describeState());
+      throw new AssertionError(
+          "expected the agent log to match /" + regex + "/ within " + timeout + describeState());
     }
     // The process may have written the line just before exiting.
     Matcher m = pattern.matcher(log());
     if (!m.find()) {
-      throw new AssertionError("expected the agent log to match /" + regex + "/, but the agent exited with "
-          + process.exitValue() + describeState());
+      throw new AssertionError(
+          "expected the agent log to match /"
+              + regex
+              + "/, but the agent exited with "
+              + process.exitValue()
+              + describeState());
     }
     return m.group();
   }
@@ -181,7 +194,9 @@ public final class AgentProcess implements AutoCloseable {
     return command;
   }
 
-  /** Waits for the process to end and returns its exit code; fails if it still runs at the timeout. */
+  /**
+   * Waits for the process to end and returns its exit code; fails if it still runs at the timeout.
+   */
   public int awaitExit(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -227,14 +242,15 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   /**
-   * GET {@code http://127.0.0.1:<port><path>} with a short timeout. Throws UncheckedIOException when
-   * nothing answers (e.g. the agent is not listening yet).
+   * GET {@code http://127.0.0.1:<port><path>} with a short timeout. Throws UncheckedIOException
+   * when nothing answers (e.g. the agent is not listening yet).
    */
   public static HttpResult httpGet(int port, String path) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5))
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .GET()
+            .build();
     try {
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       return new HttpResult(response.statusCode(), response.body());
@@ -247,7 +263,13 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   private String describeState() {
-    return "; process " + (process.isAlive() ? "still running" : "exited with " + process.exitValue())
-        + "; command: " + String.join(" ", command) + "\nlog " + logFile + " (last 40 lines):\n" + tail(40);
+    return "; process "
+        + (process.isAlive() ? "still running" : "exited with " + process.exitValue())
+        + "; command: "
+        + String.join(" ", command)
+        + "\nlog "
+        + logFile
+        + " (last 40 lines):\n"
+        + tail(40);
   }
 }

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The README's first command ({@code scripts/demo}): a local Kafka broker, a local ilert stand-in,
  * and the built agent as a real process running the spec's sample command. Produces sample events
- * and heartbeats, one invalid record and an event during a short ilert outage, then shows what ilert
- * received, the group's offsets, the agent's log lines about the skip and the retries, and the exit
- * code after SIGTERM.
+ * and heartbeats, one invalid record and an event during a short ilert outage, then shows what
+ * ilert received, the group's offsets, the agent's log lines about the skip and the retries, and
+ * the exit code after SIGTERM.
  *
  * <p>Run from the repository root after {@code mvn package -DskipTests} and the broker jars and
  * test class path of {@link KafkaBroker#main}. Exits 0 when everything happened as expected, 1
@@ -43,6 +43,7 @@ public final class Demo {
   private static final int OUTAGE_FAILURES = 3;
 
   private final long started = System.nanoTime();
+
   /** Log files to point at when something goes wrong. */
   private final List<String> logs = new ArrayList<>();
 
@@ -84,38 +85,78 @@ public final class Demo {
       done(EVENTS_TOPIC + " (3 partitions), " + HEARTBEATS_TOPIC + " (1)");
 
       int httpPort = Ports.freePort();
-      List<String> args = List.of("daemon", "-v", "-v",
-          "--kafka_brokers", kafka.bootstrapServers(), "--kafka_group_id", GROUP,
-          "-e", EVENTS_TOPIC, "-r", HEARTBEATS_TOPIC, "-p", Integer.toString(httpPort),
-          "--api_url", ilert.apiUrl(), "--heartbeat_url", ilert.heartbeatUrl());
-      System.out.println("Starting the agent: java -jar target/ilagent.jar " + String.join(" ", args));
+      List<String> args =
+          List.of(
+              "daemon",
+              "-v",
+              "-v",
+              "--kafka_brokers",
+              kafka.bootstrapServers(),
+              "--kafka_group_id",
+              GROUP,
+              "-e",
+              EVENTS_TOPIC,
+              "-r",
+              HEARTBEATS_TOPIC,
+              "-p",
+              Integer.toString(httpPort),
+              "--api_url",
+              ilert.apiUrl(),
+              "--heartbeat_url",
+              ilert.heartbeatUrl());
+      System.out.println(
+          "Starting the agent: java -jar target/ilagent.jar " + String.join(" ", args));
       agent = AgentProcess.start("demo", args, Map.of());
       logs.add("agent log: " + relative(agent.logFile().toString()));
       final AgentProcess a = agent;
       step("  waiting for GET /ready = 204");
-      waitFor("the agent to answer GET /ready with 204", DEADLINE, () -> {
-        if (!a.isAlive()) {
-          throw new IllegalStateException("the agent exited with code " + a.awaitExit(Duration.ZERO)
-              + "; log: " + a.logFile() + "\n" + tail(a.log(), 15));
-        }
-        try {
-          return AgentProcess.httpGet(httpPort, "/ready").status() == 204;
-        } catch (UncheckedIOException e) {
-          return false; // not listening yet
-        }
-      });
+      waitFor(
+          "the agent to answer GET /ready with 204",
+          DEADLINE,
+          () -> {
+            if (!a.isAlive()) {
+              throw new IllegalStateException(
+                  "the agent exited with code "
+                      + a.awaitExit(Duration.ZERO)
+                      + "; log: "
+                      + a.logFile()
+                      + "\n"
+                      + tail(a.log(), 15));
+            }
+            try {
+              return AgentProcess.httpGet(httpPort, "/ready").status() == 204;
+            } catch (UncheckedIOException e) {
+              return false; // not listening yet
+            }
+          });
       done("ready on port " + httpPort + " (log: " + relative(agent.logFile().toString()) + ")");
 
       step("Producing 4 events, 1 invalid record, 2 heartbeats");
       // Record keys picked so the default partitioner spreads the events over all 3 partitions.
-      kafka.send(EVENTS_TOPIC, "web-01", "{\"integrationKey\": \"" + EVENT_KEY
-          + "\", \"eventType\": \"ALERT\", \"summary\": \"Hey from Kafka\"}");
-      kafka.send(EVENTS_TOPIC, "disk-full-db1", "{\"integrationKey\": \"" + EVENT_KEY
-          + "\", \"eventType\": \"ALERT\", \"summary\": \"Disk 95% full on db1\", \"alertKey\": \"disk-full-db1\"}");
-      kafka.send(EVENTS_TOPIC, "disk-full-db1", "{\"integrationKey\": \"" + EVENT_KEY
-          + "\", \"eventType\": \"RESOLVE\", \"alertKey\": \"disk-full-db1\"}");
-      kafka.send(EVENTS_TOPIC, "checkout", "{\"apiKey\": \"" + ALIAS_KEY
-          + "\", \"eventType\": \"ALERT\", \"summary\": \"Checkout latency above 2 s\"}");
+      kafka.send(
+          EVENTS_TOPIC,
+          "web-01",
+          "{\"integrationKey\": \""
+              + EVENT_KEY
+              + "\", \"eventType\": \"ALERT\", \"summary\": \"Hey from Kafka\"}");
+      kafka.send(
+          EVENTS_TOPIC,
+          "disk-full-db1",
+          "{\"integrationKey\": \""
+              + EVENT_KEY
+              + "\", \"eventType\": \"ALERT\", \"summary\": \"Disk 95% full on db1\", \"alertKey\": \"disk-full-db1\"}");
+      kafka.send(
+          EVENTS_TOPIC,
+          "disk-full-db1",
+          "{\"integrationKey\": \""
+              + EVENT_KEY
+              + "\", \"eventType\": \"RESOLVE\", \"alertKey\": \"disk-full-db1\"}");
+      kafka.send(
+          EVENTS_TOPIC,
+          "checkout",
+          "{\"apiKey\": \""
+              + ALIAS_KEY
+              + "\", \"eventType\": \"ALERT\", \"summary\": \"Checkout latency above 2 s\"}");
       kafka.send(EVENTS_TOPIC, "bad-record", "{\"eventType\": \"ALERT\", \"summary\": \"cut off");
       kafka.send(HEARTBEATS_TOPIC, null, "{\"integrationKey\": \"" + LEGACY_HEARTBEAT_KEY + "\"}");
       kafka.send(HEARTBEATS_TOPIC, null, "{\"integrationKey\": \"" + MONITOR_HEARTBEAT_KEY + "\"}");
@@ -123,17 +164,35 @@ public final class Demo {
       ilert.awaitPings(2, DEADLINE);
       done("all 6 delivered");
 
-      step("Simulating an ilert outage (503 until the agent has tried " + OUTAGE_FAILURES + " times)");
+      step(
+          "Simulating an ilert outage (503 until the agent has tried "
+              + OUTAGE_FAILURES
+              + " times)");
       ilert.fault(Fault.status(503).matching(Received::isEvent).times(OUTAGE_FAILURES));
-      kafka.send(EVENTS_TOPIC, "db-primary-down", "{\"integrationKey\": \"" + EVENT_KEY
-          + "\", \"eventType\": \"ALERT\", \"summary\": \"Primary database unreachable\", \"alertKey\": \"db-primary-down\"}");
-      List<Received> outage = ilert.awaitEvents(r -> "db-primary-down".equals(r.alertKey()), 1, DEADLINE);
-      done("delivered after " + (OUTAGE_FAILURES + 1) + " attempts, "
-          + millisSince(ilert.attempts().stream().filter(r -> r.status() == 503).findFirst().orElseThrow(),
-              outage.get(0)) + " ms after the first 503");
+      kafka.send(
+          EVENTS_TOPIC,
+          "db-primary-down",
+          "{\"integrationKey\": \""
+              + EVENT_KEY
+              + "\", \"eventType\": \"ALERT\", \"summary\": \"Primary database unreachable\", \"alertKey\": \"db-primary-down\"}");
+      List<Received> outage =
+          ilert.awaitEvents(r -> "db-primary-down".equals(r.alertKey()), 1, DEADLINE);
+      done(
+          "delivered after "
+              + (OUTAGE_FAILURES + 1)
+              + " attempts, "
+              + millisSince(
+                  ilert.attempts().stream()
+                      .filter(r -> r.status() == 503)
+                      .findFirst()
+                      .orElseThrow(),
+                  outage.get(0))
+              + " ms after the first 503");
 
       KafkaBroker k = kafka;
-      waitFor("the agent to commit every record", DEADLINE,
+      waitFor(
+          "the agent to commit every record",
+          DEADLINE,
           () -> k.lag(GROUP, EVENTS_TOPIC) == 0 && k.lag(GROUP, HEARTBEATS_TOPIC) == 0);
 
       printReceived(ilert.attempts());
@@ -145,8 +204,13 @@ public final class Demo {
       int exit = agent.awaitExit(DEADLINE);
       done("exit code " + exit);
       if (exit != ExitCodes.OK) {
-        throw new IllegalStateException("the agent exited with " + exit + " after SIGTERM, expected 0; log: "
-            + agent.logFile() + "\n" + tail(agent.log(), 15));
+        throw new IllegalStateException(
+            "the agent exited with "
+                + exit
+                + " after SIGTERM, expected 0; log: "
+                + agent.logFile()
+                + "\n"
+                + tail(agent.log(), 15));
       }
       step("Stopping the broker and the stand-in");
     } finally {
@@ -176,8 +240,14 @@ public final class Demo {
       if (r.integrationKey() != null) {
         path = path.replace(r.integrationKey(), Redaction.key(r.integrationKey()));
       }
-      System.out.printf(format, status(r.status()), r.method(), path, orDash(r.eventType()),
-          orDash(r.summary()), orDash(r.alertKey()));
+      System.out.printf(
+          format,
+          status(r.status()),
+          r.method(),
+          path,
+          orDash(r.eventType()),
+          orDash(r.summary()),
+          orDash(r.alertKey()));
     }
   }
 
@@ -189,15 +259,20 @@ public final class Demo {
     Map<TopicPartition, Long> committed = kafka.committedOffsets(GROUP);
     for (String topic : List.of(EVENTS_TOPIC, HEARTBEATS_TOPIC)) {
       Map<TopicPartition, Long> end = kafka.endOffsets(topic);
-      end.keySet().stream().sorted((x, y) -> Integer.compare(x.partition(), y.partition())).forEach(tp -> {
-        Long c = committed.get(tp);
-        long lag = end.get(tp) - (c == null ? 0 : c);
-        System.out.printf(format, tp.toString(), end.get(tp), c == null ? "-" : c.toString(), lag);
-      });
+      end.keySet().stream()
+          .sorted((x, y) -> Integer.compare(x.partition(), y.partition()))
+          .forEach(
+              tp -> {
+                Long c = committed.get(tp);
+                long lag = end.get(tp) - (c == null ? 0 : c);
+                System.out.printf(
+                    format, tp.toString(), end.get(tp), c == null ? "-" : c.toString(), lag);
+              });
     }
   }
 
-  private static final Pattern LOG_LINE = Pattern.compile("^\\S+T(\\d\\d:\\d\\d:\\d\\d\\.\\d{3})\\S*\\s+(.*)$");
+  private static final Pattern LOG_LINE =
+      Pattern.compile("^\\S+T(\\d\\d:\\d\\d:\\d\\d\\.\\d{3})\\S*\\s+(.*)$");
 
   private static void printAgentLog(String log) {
     System.out.println();
@@ -205,15 +280,18 @@ public final class Demo {
     List<String> lines = new ArrayList<>();
     log.lines()
         .filter(l -> l.contains("skipped (") || l.contains("retrying in"))
-        .forEach(l -> {
-          Matcher m = LOG_LINE.matcher(l);
-          lines.add("  " + (m.matches() ? m.group(1) + " " + m.group(2) : l));
-        });
+        .forEach(
+            l -> {
+              Matcher m = LOG_LINE.matcher(l);
+              lines.add("  " + (m.matches() ? m.group(1) + " " + m.group(2) : l));
+            });
     if (lines.stream().noneMatch(l -> l.contains("skipped ("))) {
-      throw new IllegalStateException("the agent's log has no line about the skipped invalid record");
+      throw new IllegalStateException(
+          "the agent's log has no line about the skipped invalid record");
     }
     if (lines.stream().filter(l -> l.contains("retrying in")).count() < OUTAGE_FAILURES) {
-      throw new IllegalStateException("the agent's log has fewer than " + OUTAGE_FAILURES + " retry lines");
+      throw new IllegalStateException(
+          "the agent's log has fewer than " + OUTAGE_FAILURES + " retry lines");
     }
     lines.forEach(System.out::println);
     System.out.println();
@@ -268,11 +346,13 @@ public final class Demo {
   }
 
   /** Polls every 100 ms until the condition holds; fails at the deadline. */
-  private static void waitFor(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  private static void waitFor(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+        throw new IllegalStateException(
+            "timed out after " + timeout.toSeconds() + " s waiting for " + what);
       }
       Thread.sleep(100);
     }

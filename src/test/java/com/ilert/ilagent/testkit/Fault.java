@@ -42,7 +42,9 @@ public final class Fault {
     HANG,
     /** Close the connection without answering. */
     DROP,
-    /** 429 for a key (or the whole process) once it sent more than N requests in the current window. */
+    /**
+     * 429 for a key (or the whole process) once it sent more than N requests in the current window.
+     */
     RATE_LIMIT
   }
 
@@ -70,13 +72,44 @@ public final class Fault {
   private final Scope scope;
   private final boolean retryAfterUntilReset;
 
-  private Fault(Kind kind, int status, Map<String, String> headers, JsonObject body, long delayMs,
-      int times, String integrationKey, Predicate<Received> predicate, int limit, Duration window) {
-    this(kind, status, headers, body, delayMs, times, integrationKey, predicate, limit, window, Scope.KEY, false);
+  private Fault(
+      Kind kind,
+      int status,
+      Map<String, String> headers,
+      JsonObject body,
+      long delayMs,
+      int times,
+      String integrationKey,
+      Predicate<Received> predicate,
+      int limit,
+      Duration window) {
+    this(
+        kind,
+        status,
+        headers,
+        body,
+        delayMs,
+        times,
+        integrationKey,
+        predicate,
+        limit,
+        window,
+        Scope.KEY,
+        false);
   }
 
-  private Fault(Kind kind, int status, Map<String, String> headers, JsonObject body, long delayMs,
-      int times, String integrationKey, Predicate<Received> predicate, int limit, Duration window, Scope scope,
+  private Fault(
+      Kind kind,
+      int status,
+      Map<String, String> headers,
+      JsonObject body,
+      long delayMs,
+      int times,
+      String integrationKey,
+      Predicate<Received> predicate,
+      int limit,
+      Duration window,
+      Scope scope,
       boolean retryAfterUntilReset) {
     this.kind = kind;
     this.status = status;
@@ -93,9 +126,27 @@ public final class Fault {
   }
 
   /** A copy with one thing changed; everything goes through here so no field is forgotten. */
-  private Fault with(Map<String, String> headers, JsonObject body, long delayMs, int times, String integrationKey,
-      Predicate<Received> predicate, Scope scope, boolean retryAfterUntilReset) {
-    return new Fault(kind, status, headers, body, delayMs, times, integrationKey, predicate, limit, window, scope,
+  private Fault with(
+      Map<String, String> headers,
+      JsonObject body,
+      long delayMs,
+      int times,
+      String integrationKey,
+      Predicate<Received> predicate,
+      Scope scope,
+      boolean retryAfterUntilReset) {
+    return new Fault(
+        kind,
+        status,
+        headers,
+        body,
+        delayMs,
+        times,
+        integrationKey,
+        predicate,
+        limit,
+        window,
+        scope,
         retryAfterUntilReset);
   }
 
@@ -103,7 +154,10 @@ public final class Fault {
     return new Fault(kind, 0, Map.of(), null, 0, ALWAYS, null, null, 0, null);
   }
 
-  /** Answer this status; the body is ilert's error shape {@code {"status":N,"message":..,"code":..}}. */
+  /**
+   * Answer this status; the body is ilert's error shape {@code
+   * {"status":N,"message":..,"code":..}}.
+   */
   public static Fault status(int status) {
     return new Fault(Kind.STATUS, status, Map.of(), null, 0, ALWAYS, null, null, 0, null);
   }
@@ -123,14 +177,16 @@ public final class Fault {
     return of(Kind.DROP);
   }
 
-  /** 429 for an integration key after {@code requestsPerMinute} requests in a minute, as ilert does. */
+  /**
+   * 429 for an integration key after {@code requestsPerMinute} requests in a minute, as ilert does.
+   */
   public static Fault rateLimit(int requestsPerMinute) {
     return rateLimit(requestsPerMinute, Duration.ofMinutes(1));
   }
 
   /**
-   * 429 for an integration key once it sent more than {@code requests} in a fixed window that starts
-   * at its first request; a shorter window keeps tests fast.
+   * 429 for an integration key once it sent more than {@code requests} in a fixed window that
+   * starts at its first request; a shorter window keeps tests fast.
    */
   public static Fault rateLimit(int requests, Duration window) {
     return new Fault(Kind.RATE_LIMIT, 429, Map.of(), null, 0, ALWAYS, null, null, requests, window);
@@ -141,16 +197,33 @@ public final class Fault {
    * current window: ilert's limit per source IP (700 per minute).
    */
   public static Fault processRateLimit(int requests, Duration window) {
-    return new Fault(Kind.RATE_LIMIT, 429, Map.of(), null, 0, ALWAYS, null, null, requests, window, Scope.PROCESS,
+    return new Fault(
+        Kind.RATE_LIMIT,
+        429,
+        Map.of(),
+        null,
+        0,
+        ALWAYS,
+        null,
+        null,
+        requests,
+        window,
+        Scope.PROCESS,
         false);
   }
 
-  /** 429 for a heartbeat key's pings once it sent more than {@code pings} in its window (ilert: 5 a minute). */
+  /**
+   * 429 for a heartbeat key's pings once it sent more than {@code pings} in its window (ilert: 5 a
+   * minute).
+   */
   public static Fault pingRateLimit(int pings, Duration window) {
     return rateLimit(pings, window).matching(Received::isPing);
   }
 
-  /** 429 for an integration key's events once it sent more than {@code events} in its window (ilert: 50 a minute). */
+  /**
+   * 429 for an integration key's events once it sent more than {@code events} in its window (ilert:
+   * 50 a minute).
+   */
   public static Fault eventRateLimit(int events, Duration window) {
     return rateLimit(events, window).matching(Received::isEvent);
   }
@@ -175,7 +248,15 @@ public final class Fault {
 
   /** Replaces the answer body. */
   public Fault body(JsonObject body) {
-    return with(headers, body.copy(), delayMs, times, integrationKey, predicate, scope, retryAfterUntilReset);
+    return with(
+        headers,
+        body.copy(),
+        delayMs,
+        times,
+        integrationKey,
+        predicate,
+        scope,
+        retryAfterUntilReset);
   }
 
   /** An ilert-style error body with this message and code. */
@@ -188,10 +269,13 @@ public final class Fault {
     if (millis < 0) {
       throw new IllegalArgumentException("delay must not be negative: " + millis);
     }
-    return with(headers, body, millis, times, integrationKey, predicate, scope, retryAfterUntilReset);
+    return with(
+        headers, body, millis, times, integrationKey, predicate, scope, retryAfterUntilReset);
   }
 
-  /** Applies to the next {@code n} matching requests only, then the stand-in answers normally again. */
+  /**
+   * Applies to the next {@code n} matching requests only, then the stand-in answers normally again.
+   */
   public Fault times(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("times must be at least 1: " + n);
@@ -201,7 +285,14 @@ public final class Fault {
 
   /** Applies only to requests for this integration (or heartbeat) key. */
   public Fault forKey(String integrationKey) {
-    return with(headers, body, delayMs, times, Objects.requireNonNull(integrationKey), predicate, scope,
+    return with(
+        headers,
+        body,
+        delayMs,
+        times,
+        Objects.requireNonNull(integrationKey),
+        predicate,
+        scope,
         retryAfterUntilReset);
   }
 
@@ -228,7 +319,10 @@ public final class Fault {
     if (body != null) {
       return body.copy();
     }
-    return new JsonObject().put("status", status).put("message", defaultMessage()).put("code", defaultCode());
+    return new JsonObject()
+        .put("status", status)
+        .put("message", defaultMessage())
+        .put("code", defaultCode());
   }
 
   public long delayMs() {
@@ -290,7 +384,11 @@ public final class Fault {
       s.append(' ').append(status);
     }
     if (kind == Kind.RATE_LIMIT) {
-      s.append(' ').append(limit).append('/').append(window).append(scope == Scope.PROCESS ? " per process" : " per key");
+      s.append(' ')
+          .append(limit)
+          .append('/')
+          .append(window)
+          .append(scope == Scope.PROCESS ? " per process" : " per key");
       if (retryAfterUntilReset) {
         s.append(" with Retry-After");
       }

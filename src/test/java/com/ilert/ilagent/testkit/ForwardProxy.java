@@ -52,7 +52,8 @@ public final class ForwardProxy implements AutoCloseable {
    *
    * @param method CONNECT for a tunnel, else the forwarded request's method
    * @param target host:port as the client named it
-   * @param authorized whether the request carried the required credentials (true when none are required)
+   * @param authorized whether the request carried the required credentials (true when none are
+   *     required)
    * @param status what the proxy answered (200 for an established tunnel)
    */
   public record Proxied(String method, String target, boolean authorized, int status) {}
@@ -61,8 +62,17 @@ public final class ForwardProxy implements AutoCloseable {
   private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
   static {
-    HOP_BY_HOP.addAll(List.of("Connection", "Keep-Alive", "Proxy-Authorization", "Proxy-Authenticate",
-        "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade"));
+    HOP_BY_HOP.addAll(
+        List.of(
+            "Connection",
+            "Keep-Alive",
+            "Proxy-Authorization",
+            "Proxy-Authenticate",
+            "Proxy-Connection",
+            "TE",
+            "Trailer",
+            "Transfer-Encoding",
+            "Upgrade"));
   }
 
   private final Vertx vertx = Vertx.vertx();
@@ -81,16 +91,20 @@ public final class ForwardProxy implements AutoCloseable {
 
   /** Requests without {@code Proxy-Authorization: Basic <user:password>} are answered 407. */
   public ForwardProxy requireCredentials(String user, String password) {
-    expectedAuthorization = "Basic " + Base64.getEncoder()
-        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    expectedAuthorization =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     return this;
   }
 
   public ForwardProxy start() {
     client = vertx.createHttpClient();
     net = vertx.createNetClient();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-        .requestHandler(this::handle);
+    server =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+            .requestHandler(this::handle);
     join(server.listen());
     return this;
   }
@@ -121,7 +135,9 @@ public final class ForwardProxy implements AutoCloseable {
    * listed once its answer came back, after the stand-in saw it.
    */
   public List<Proxied> awaitProxied(int n, Duration timeout) {
-    org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
+    org.awaitility.Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> proxied().size() >= n);
     return proxied();
   }
@@ -161,51 +177,71 @@ public final class ForwardProxy implements AutoCloseable {
 
   private void tunnel(HttpServerRequest req, String target, String address, int port) {
     req.pause();
-    net.connect(port, address).onComplete(ar -> {
-      if (ar.failed()) {
-        answer(req, target, true, 502);
-        return;
-      }
-      NetSocket upstream = ar.result();
-      // Recorded before the client gets its 200: what a client saw answered must be recorded.
-      proxied.add(new Proxied("CONNECT", target, true, 200));
-      req.toNetSocket().onComplete(down -> {
-        if (down.failed()) {
-          upstream.close();
-          return;
-        }
-        NetSocket downstream = down.result();
-        downstream.pipeTo(upstream);
-        upstream.pipeTo(downstream);
-      });
-    });
+    net.connect(port, address)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                answer(req, target, true, 502);
+                return;
+              }
+              NetSocket upstream = ar.result();
+              // Recorded before the client gets its 200: what a client saw answered must be
+              // recorded.
+              proxied.add(new Proxied("CONNECT", target, true, 200));
+              req.toNetSocket()
+                  .onComplete(
+                      down -> {
+                        if (down.failed()) {
+                          upstream.close();
+                          return;
+                        }
+                        NetSocket downstream = down.result();
+                        downstream.pipeTo(upstream);
+                        upstream.pipeTo(downstream);
+                      });
+            });
   }
 
   private void forward(HttpServerRequest req, String target, String address, int port) {
     URI uri = URI.create(req.uri());
-    String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    String path =
+        (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    req.headers().forEach((name, value) -> {
-      if (!HOP_BY_HOP.contains(name)) {
-        headers.add(name, value);
-      }
-    });
-    req.body().compose(body -> client.request(new RequestOptions().setMethod(req.method())
-            .setHost(address).setPort(port).setURI(path).setHeaders(headers))
-        .compose(upstream -> upstream.send(body))
-        .compose(response -> response.body().map(b -> copy(req, target, response, b))))
+    req.headers()
+        .forEach(
+            (name, value) -> {
+              if (!HOP_BY_HOP.contains(name)) {
+                headers.add(name, value);
+              }
+            });
+    req.body()
+        .compose(
+            body ->
+                client
+                    .request(
+                        new RequestOptions()
+                            .setMethod(req.method())
+                            .setHost(address)
+                            .setPort(port)
+                            .setURI(path)
+                            .setHeaders(headers))
+                    .compose(upstream -> upstream.send(body))
+                    .compose(response -> response.body().map(b -> copy(req, target, response, b))))
         .onFailure(err -> answer(req, target, true, 502));
   }
 
   private int copy(HttpServerRequest req, String target, HttpClientResponse response, Buffer body) {
     proxied.add(new Proxied(req.method().name(), target, true, response.statusCode()));
     req.response().setStatusCode(response.statusCode());
-    response.headers().forEach((name, value) -> {
-      if (!HOP_BY_HOP.contains(name) && !name.equalsIgnoreCase("Content-Length")) {
-        req.response().headers().add(name, value);
-      }
-    });
+    response
+        .headers()
+        .forEach(
+            (name, value) -> {
+              if (!HOP_BY_HOP.contains(name) && !name.equalsIgnoreCase("Content-Length")) {
+                req.response().headers().add(name, value);
+              }
+            });
     if (req.method() == HttpMethod.HEAD) {
       req.response().end();
     } else {
@@ -234,7 +270,10 @@ public final class ForwardProxy implements AutoCloseable {
 
   private static void join(Future<?> future) {
     try {
-      future.toCompletionStage().toCompletableFuture().get(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
+      future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("forward proxy: " + e, e);
     }

@@ -70,7 +70,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * List<Received> puts = ilert.awaitLevelUpdates(1, Duration.ofSeconds(10));
  * }</pre>
  *
- * <p>Faults apply to these requests as to any other ({@code Fault.status(503).matching(Received::isPolicy)}).
+ * <p>Faults apply to these requests as to any other ({@code
+ * Fault.status(503).matching(Received::isPolicy)}).
  *
  * <p>Faults ({@link Fault}) are consulted in the order installed, the first that applies wins; one
  * with {@link Fault#times(int)} stops applying when used up. A global {@link #latency(long, long)}
@@ -78,10 +79,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * with Vert.x timers, never by blocking the event loop.
  *
  * <p>Recordings: {@link #attempts()} every request in arrival order with the status answered (or
- * {@link Received#NOT_ANSWERED}/{@link Received#DROPPED}); {@link #received()} every request
- * ilert accepted (202, or 200 for a policy request), in answer order; {@link #events()}, {@link
- * #pings()} and {@link #levelUpdates()} the event, heartbeat and escalation-level part of that;
- * {@link #policyRequests()} every policy request whatever its answer.
+ * {@link Received#NOT_ANSWERED}/{@link Received#DROPPED}); {@link #received()} every request ilert
+ * accepted (202, or 200 for a policy request), in answer order; {@link #events()}, {@link #pings()}
+ * and {@link #levelUpdates()} the event, heartbeat and escalation-level part of that; {@link
+ * #policyRequests()} every policy request whatever its answer.
  */
 public final class IlertStandIn implements AutoCloseable {
 
@@ -118,11 +119,18 @@ public final class IlertStandIn implements AutoCloseable {
   private record Policy(long id, String routingKey, List<Integer> timeouts) {
     JsonObject toJson() {
       JsonArray rules = new JsonArray();
-      timeouts.forEach(t -> rules.add(new JsonObject().put("escalationTimeout", t).put("users", new JsonArray())));
-      return new JsonObject().put("id", id).put("name", "policy " + id).put("routingKey", routingKey)
+      timeouts.forEach(
+          t ->
+              rules.add(
+                  new JsonObject().put("escalationTimeout", t).put("users", new JsonArray())));
+      return new JsonObject()
+          .put("id", id)
+          .put("name", "policy " + id)
+          .put("routingKey", routingKey)
           .put("escalationRules", rules);
     }
   }
+
   private final AtomicLong processLimited = new AtomicLong();
   private final AtomicLong keyLimited = new AtomicLong();
   private final Map<Integer, AtomicLong> answeredByStatus = new ConcurrentHashMap<>();
@@ -153,16 +161,20 @@ public final class IlertStandIn implements AutoCloseable {
    * TestCertificates#server}). Call before {@link #start()}.
    */
   public IlertStandIn tls(java.nio.file.Path keyStore, String password) {
-    tls = new HttpServerOptions().setSsl(true)
-        .setKeyCertOptions(new PfxOptions().setPath(keyStore.toString()).setPassword(password));
+    tls =
+        new HttpServerOptions()
+            .setSsl(true)
+            .setKeyCertOptions(new PfxOptions().setPath(keyStore.toString()).setPassword(password));
     return this;
   }
 
   /** Starts listening on 127.0.0.1 and returns once it does. */
   public IlertStandIn start() {
     HttpServerOptions options = tls == null ? new HttpServerOptions() : new HttpServerOptions(tls);
-    server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(requestedPort))
-        .requestHandler(this::handle);
+    server =
+        vertx
+            .createHttpServer(options.setHost("127.0.0.1").setPort(requestedPort))
+            .requestHandler(this::handle);
     join(server.listen(), "start the ilert stand-in");
     return this;
   }
@@ -181,7 +193,10 @@ public final class IlertStandIn implements AutoCloseable {
     return server.actualPort();
   }
 
-  /** The agent's ilert API URL: {@code http://127.0.0.1:<port>/api} ({@code https} with {@link #tls}). */
+  /**
+   * The agent's ilert API URL: {@code http://127.0.0.1:<port>/api} ({@code https} with {@link
+   * #tls}).
+   */
   public String apiUrl() {
     return apiUrl("127.0.0.1");
   }
@@ -254,7 +269,8 @@ public final class IlertStandIn implements AutoCloseable {
   /** Every answer a random {@code minMs..maxMs} later. */
   public IlertStandIn latency(long minMs, long maxMs) {
     if (minMs < 0 || maxMs < minMs) {
-      throw new IllegalArgumentException("latency needs 0 <= min <= max, got " + minMs + ".." + maxMs);
+      throw new IllegalArgumentException(
+          "latency needs 0 <= min <= max, got " + minMs + ".." + maxMs);
     }
     latencyMinMs = minMs;
     latencyMaxMs = maxMs;
@@ -294,7 +310,9 @@ public final class IlertStandIn implements AutoCloseable {
     return new ArrayList<>(attempts.values());
   }
 
-  /** Requests ilert accepted (202, or 2xx for a policy request), in the order they were answered. */
+  /**
+   * Requests ilert accepted (202, or 2xx for a policy request), in the order they were answered.
+   */
   public List<Received> received() {
     synchronized (answered) {
       return new ArrayList<>(answered);
@@ -323,7 +341,11 @@ public final class IlertStandIn implements AutoCloseable {
 
   /** Waits until at least {@code n} level updates were answered 200; returns all of them. */
   public List<Received> awaitLevelUpdates(int n, Duration timeout) {
-    return awaitList("at least " + n + " level update(s) answered 200", this::levelUpdates, l -> l.size() >= n, timeout);
+    return awaitList(
+        "at least " + n + " level update(s) answered 200",
+        this::levelUpdates,
+        l -> l.size() >= n,
+        timeout);
   }
 
   /** How many answers had this status so far (counted also without recordings). */
@@ -348,34 +370,59 @@ public final class IlertStandIn implements AutoCloseable {
 
   /** Waits until at least {@code n} events were answered 202; returns all of them. */
   public List<Received> awaitEvents(int n, Duration timeout) {
-    return awaitList("at least " + n + " event(s) answered 202", this::events, l -> l.size() >= n, timeout);
+    return awaitList(
+        "at least " + n + " event(s) answered 202", this::events, l -> l.size() >= n, timeout);
   }
 
-  /** Waits until at least {@code n} events that satisfy {@code which} were answered 202; returns those. */
+  /**
+   * Waits until at least {@code n} events that satisfy {@code which} were answered 202; returns
+   * those.
+   */
   public List<Received> awaitEvents(Predicate<Received> which, int n, Duration timeout) {
-    Supplier<List<Received>> matching = () -> events().stream().filter(which).collect(Collectors.toList());
-    return awaitList("at least " + n + " matching event(s) answered 202", matching, l -> l.size() >= n, timeout);
+    Supplier<List<Received>> matching =
+        () -> events().stream().filter(which).collect(Collectors.toList());
+    return awaitList(
+        "at least " + n + " matching event(s) answered 202", matching, l -> l.size() >= n, timeout);
   }
 
   /** Waits until at least {@code n} pings were answered 202; returns all of them. */
   public List<Received> awaitPings(int n, Duration timeout) {
-    return awaitList("at least " + n + " ping(s) answered 202", this::pings, l -> l.size() >= n, timeout);
+    return awaitList(
+        "at least " + n + " ping(s) answered 202", this::pings, l -> l.size() >= n, timeout);
   }
 
-  /** Waits until at least {@code n} requests arrived, whatever their answer; returns all of them. */
+  /**
+   * Waits until at least {@code n} requests arrived, whatever their answer; returns all of them.
+   */
   public List<Received> awaitAttempts(int n, Duration timeout) {
     return awaitList("at least " + n + " request(s)", this::attempts, l -> l.size() >= n, timeout);
   }
 
-  private List<Received> awaitList(String expected, Supplier<List<Received>> source,
-      Predicate<List<Received>> done, Duration timeout) {
+  private List<Received> awaitList(
+      String expected,
+      Supplier<List<Received>> source,
+      Predicate<List<Received>> done,
+      Duration timeout) {
     try {
-      return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+      return await()
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(20))
           .until(source::get, done);
     } catch (ConditionTimeoutException e) {
       List<Received> got = source.get();
-      throw new AssertionError("expected " + expected + " within " + timeout + ", but got " + got.size()
-          + lines(got) + "\nall requests (" + attempts.size() + "):" + lines(attempts()));
+      throw new AssertionError(
+          "expected "
+              + expected
+              + " within "
+              + timeout
+              + ", but got "
+              + got.size()
+              + lines(got)
+              + "\nall requests ("
+              + attempts.size()
+              + "):"
+              + lines(attempts()));
     }
   }
 
@@ -420,8 +467,20 @@ public final class IlertStandIn implements AutoCloseable {
     }
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     req.headers().names().forEach(n -> headers.put(n, String.join(",", req.headers().getAll(n))));
-    Received request = new Received(sequence.getAndIncrement(), kind, req.method().name(), path, req.query(), key,
-        json, raw, Collections.unmodifiableMap(headers), receivedAt, Received.NOT_ANSWERED, null);
+    Received request =
+        new Received(
+            sequence.getAndIncrement(),
+            kind,
+            req.method().name(),
+            path,
+            req.query(),
+            key,
+            json,
+            raw,
+            Collections.unmodifiableMap(headers),
+            receivedAt,
+            Received.NOT_ANSWERED,
+            null);
     if (keepRecordings) {
       attempts.put(request.sequence(), request);
     }
@@ -472,8 +531,13 @@ public final class IlertStandIn implements AutoCloseable {
       }
       case PING -> answer(req, request, 202, null, UUID.randomUUID().toString());
       case POLICY -> policyAnswer(req, request);
-      default -> answer(req, request, 404, error(404, "No such endpoint: " + req.method() + " " + request.path(),
-          "NOT_FOUND"), null);
+      default ->
+          answer(
+              req,
+              request,
+              404,
+              error(404, "No such endpoint: " + req.method() + " " + request.path(), "NOT_FOUND"),
+              null);
     }
   }
 
@@ -486,19 +550,35 @@ public final class IlertStandIn implements AutoCloseable {
     }
     String path = request.path();
     if (path.equals(USERS_SEARCH)) {
-      Object id = request.body() == null ? null : users.get(String.valueOf(request.body().getValue("email")));
+      Object id =
+          request.body() == null
+              ? null
+              : users.get(String.valueOf(request.body().getValue("email")));
       if (id == null) {
         answer(req, request, 404, error(404, "User not found", "NOT_FOUND"), null);
       } else {
-        answer(req, request, 200, new JsonObject().put("id", id).put("email", request.body().getValue("email"))
-            .put("firstName", "On").put("lastName", "Call"), UUID.randomUUID().toString());
+        answer(
+            req,
+            request,
+            200,
+            new JsonObject()
+                .put("id", id)
+                .put("email", request.body().getValue("email"))
+                .put("firstName", "On")
+                .put("lastName", "Call"),
+            UUID.randomUUID().toString());
       }
       return;
     }
     if (path.equals(POLICY_RESOLVE)) {
       Policy policy = policies.get(String.valueOf(request.queryParam("routing-key")));
       if (policy == null) {
-        answer(req, request, 404, error(404, "No escalation policy for this routing key", "NOT_FOUND"), null);
+        answer(
+            req,
+            request,
+            404,
+            error(404, "No escalation policy for this routing key", "NOT_FOUND"),
+            null);
       } else {
         answer(req, request, 200, policy.toJson(), UUID.randomUUID().toString());
       }
@@ -506,11 +586,17 @@ public final class IlertStandIn implements AutoCloseable {
     }
     // PUT /api/escalation-policies/{id}/levels/{level}
     String[] parts = path.substring(POLICIES.length()).split("/");
-    Policy policy = parts.length != 3 || !parts[1].equals("levels") ? null : policies.values().stream()
-        .filter(p -> String.valueOf(p.id()).equals(parts[0])).findFirst().orElse(null);
+    Policy policy =
+        parts.length != 3 || !parts[1].equals("levels")
+            ? null
+            : policies.values().stream()
+                .filter(p -> String.valueOf(p.id()).equals(parts[0]))
+                .findFirst()
+                .orElse(null);
     int level = policy == null ? -1 : parseLevel(parts[2]);
     if (policy == null || level < 0 || level >= policy.timeouts().size()) {
-      answer(req, request, 404, error(404, "No such escalation policy or level", "NOT_FOUND"), null);
+      answer(
+          req, request, 404, error(404, "No such escalation policy or level", "NOT_FOUND"), null);
       return;
     }
     JsonObject rule = request.body() == null ? new JsonObject() : request.body().copy();
@@ -525,7 +611,8 @@ public final class IlertStandIn implements AutoCloseable {
     }
   }
 
-  private void answer(HttpServerRequest req, Received request, int status, JsonObject body, String correlationId) {
+  private void answer(
+      HttpServerRequest req, Received request, int status, JsonObject body, String correlationId) {
     HttpServerResponse resp = req.response().setStatusCode(status);
     if (correlationId != null) {
       resp.putHeader("correlation-id", correlationId);
@@ -609,7 +696,10 @@ public final class IlertStandIn implements AutoCloseable {
     }
     String type = event.eventType();
     if (type == null || !EVENT_TYPES.contains(type)) {
-      return "eventType must be one of " + EVENT_TYPES + ", got " + event.body().getValue("eventType");
+      return "eventType must be one of "
+          + EVENT_TYPES
+          + ", got "
+          + event.body().getValue("eventType");
     }
     if (type.equals("ALERT") && (event.summary() == null || event.summary().isBlank())) {
       return "summary is required for ALERT events";
@@ -639,7 +729,10 @@ public final class IlertStandIn implements AutoCloseable {
 
   private static void join(Future<?> future, String what) {
     try {
-      future.toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("could not " + what + ": " + e, e);
     }
@@ -667,12 +760,21 @@ public final class IlertStandIn implements AutoCloseable {
     if (body.length() > 500) {
       body = body.substring(0, 500) + "...";
     }
-    String status = switch (r.status()) {
-      case Received.NOT_ANSWERED -> "---";
-      case Received.DROPPED -> "DROP";
-      default -> Integer.toString(r.status());
-    };
-    return "#" + r.sequence() + " " + status + " " + r.method() + " " + path + (body.isEmpty() ? "" : " " + body);
+    String status =
+        switch (r.status()) {
+          case Received.NOT_ANSWERED -> "---";
+          case Received.DROPPED -> "DROP";
+          default -> Integer.toString(r.status());
+        };
+    return "#"
+        + r.sequence()
+        + " "
+        + status
+        + " "
+        + r.method()
+        + " "
+        + path
+        + (body.isEmpty() ? "" : " " + body);
   }
 
   /** A fault as installed: its own use count and rate-limit windows. */
@@ -711,13 +813,20 @@ public final class IlertStandIn implements AutoCloseable {
      * within the limit, else the nanos until the window resets.
      */
     private long overLimit(Received request) {
-      String key = fault.scope() == Fault.Scope.PROCESS || request.integrationKey() == null ? "" : request.integrationKey();
+      String key =
+          fault.scope() == Fault.Scope.PROCESS || request.integrationKey() == null
+              ? ""
+              : request.integrationKey();
       long now = System.nanoTime();
       long length = fault.window().toNanos();
       // A new array each time: the one compute() returns is never changed by another thread.
-      long[] window = windows.compute(key, (k, w) -> w == null || now - w[0] >= length
-          ? new long[] {now, 1}
-          : new long[] {w[0], w[1] + 1});
+      long[] window =
+          windows.compute(
+              key,
+              (k, w) ->
+                  w == null || now - w[0] >= length
+                      ? new long[] {now, 1}
+                      : new long[] {w[0], w[1] + 1});
       return window[1] > fault.limit() ? Math.max(0, window[0] + length - now) : -1;
     }
   }
@@ -749,7 +858,11 @@ public final class IlertStandIn implements AutoCloseable {
     standIn.onOutcome(r -> System.out.println(r.describe()));
     standIn.start();
     Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "ilert-stand-in-shutdown"));
-    System.out.println("ilert stand-in listening: api " + standIn.apiUrl() + " heartbeats " + standIn.heartbeatUrl());
+    System.out.println(
+        "ilert stand-in listening: api "
+            + standIn.apiUrl()
+            + " heartbeats "
+            + standIn.heartbeatUrl());
     Thread.currentThread().join();
   }
 

@@ -22,10 +22,11 @@ class IlertStandInTest {
   private static final String KEY = "il1api0123456789abcdef";
   private static final String OTHER_KEY = "il1api9876543210fedcba";
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2))
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
   private IlertStandIn ilert;
 
   @BeforeEach
@@ -61,7 +62,8 @@ class IlertStandInTest {
 
   @Test
   void genericEventsEndpointTakesTheKeyFromTheBody() throws Exception {
-    HttpResponse<String> response = post("/api/events", alert("cpu", null).put("apiKey", KEY).encode());
+    HttpResponse<String> response =
+        post("/api/events", alert("cpu", null).put("apiKey", KEY).encode());
 
     assertThat(response.statusCode()).isEqualTo(202);
     assertThat(ilert.events()).extracting(Received::integrationKey).containsExactly(KEY);
@@ -74,7 +76,12 @@ class IlertStandInTest {
     HttpResponse<String> notJson = post("/api/v1/events/kafka/" + KEY, "not json");
     HttpResponse<String> wrongPath = post("/api/v2/events", alert("x", null).encode());
 
-    assertThat(List.of(noSummary.statusCode(), badType.statusCode(), notJson.statusCode(), wrongPath.statusCode()))
+    assertThat(
+            List.of(
+                noSummary.statusCode(),
+                badType.statusCode(),
+                notJson.statusCode(),
+                wrongPath.statusCode()))
         .containsExactly(400, 400, 400, 404);
     assertThat(new JsonObject(noSummary.body()).getInteger("status")).isEqualTo(400);
     assertThat(ilert.events()).isEmpty();
@@ -83,46 +90,72 @@ class IlertStandInTest {
 
   @Test
   void answersHeartbeatsAndLegacyHeartbeats() throws Exception {
-    HttpResponse<String> ping = send(HttpRequest.newBuilder(uri(ilert.heartbeatUrl() + "/pings/" + KEY))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
-    HttpResponse<String> legacy = send(HttpRequest.newBuilder(uri(ilert.apiUrl() + "/heartbeats/il1hbt0123456789")).GET());
+    HttpResponse<String> ping =
+        send(
+            HttpRequest.newBuilder(uri(ilert.heartbeatUrl() + "/pings/" + KEY))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> legacy =
+        send(HttpRequest.newBuilder(uri(ilert.apiUrl() + "/heartbeats/il1hbt0123456789")).GET());
 
     assertThat(ping.statusCode()).isEqualTo(202);
     assertThat(legacy.statusCode()).isEqualTo(202);
-    assertThat(ilert.pings()).extracting(Received::integrationKey).containsExactly(KEY, "il1hbt0123456789");
+    assertThat(ilert.pings())
+        .extracting(Received::integrationKey)
+        .containsExactly(KEY, "il1hbt0123456789");
     assertThat(ilert.events()).isEmpty();
   }
 
   @Test
   void escalationPolicyRequestsNeedTheTokenAndAnswerLikeIlert() throws Exception {
     ilert.requireApiToken("t0ken").user("a@example.com", 7).policy("rk", 42, 3, 9);
-    HttpRequest.Builder search = HttpRequest.newBuilder(uri(ilert.apiUrl() + "/users/search-email"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@example.com\"}"));
+    HttpRequest.Builder search =
+        HttpRequest.newBuilder(uri(ilert.apiUrl() + "/users/search-email"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@example.com\"}"));
 
     assertThat(send(search).statusCode()).as("no token").isEqualTo(401);
     HttpResponse<String> user = send(search.header("Authorization", "Bearer t0ken"));
-    HttpResponse<String> policy = send(HttpRequest.newBuilder(
-        uri(ilert.apiUrl() + "/escalation-policies/resolve?routing-key=rk")).header("Authorization", "Bearer t0ken").GET());
-    HttpResponse<String> unknown = send(HttpRequest.newBuilder(
-        uri(ilert.apiUrl() + "/escalation-policies/resolve?routing-key=other")).header("Authorization", "Bearer t0ken").GET());
-    HttpResponse<String> put = send(HttpRequest.newBuilder(uri(ilert.apiUrl() + "/escalation-policies/42/levels/1"))
-        .header("Authorization", "Bearer t0ken")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"escalationTimeout\":9,\"users\":[{\"id\":7}]}")));
-    HttpResponse<String> noLevel = send(HttpRequest.newBuilder(uri(ilert.apiUrl() + "/escalation-policies/42/levels/2"))
-        .header("Authorization", "Bearer t0ken").PUT(HttpRequest.BodyPublishers.ofString("{}")));
+    HttpResponse<String> policy =
+        send(
+            HttpRequest.newBuilder(
+                    uri(ilert.apiUrl() + "/escalation-policies/resolve?routing-key=rk"))
+                .header("Authorization", "Bearer t0ken")
+                .GET());
+    HttpResponse<String> unknown =
+        send(
+            HttpRequest.newBuilder(
+                    uri(ilert.apiUrl() + "/escalation-policies/resolve?routing-key=other"))
+                .header("Authorization", "Bearer t0ken")
+                .GET());
+    HttpResponse<String> put =
+        send(
+            HttpRequest.newBuilder(uri(ilert.apiUrl() + "/escalation-policies/42/levels/1"))
+                .header("Authorization", "Bearer t0ken")
+                .PUT(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"escalationTimeout\":9,\"users\":[{\"id\":7}]}")));
+    HttpResponse<String> noLevel =
+        send(
+            HttpRequest.newBuilder(uri(ilert.apiUrl() + "/escalation-policies/42/levels/2"))
+                .header("Authorization", "Bearer t0ken")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")));
 
     assertThat(user.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(user.body()).getInteger("id")).isEqualTo(7);
     assertThat(policy.statusCode()).isEqualTo(200);
     JsonObject rules = new JsonObject(policy.body());
     assertThat(rules.getInteger("id")).isEqualTo(42);
-    assertThat(rules.getJsonArray("escalationRules").getJsonObject(1).getInteger("escalationTimeout")).isEqualTo(9);
+    assertThat(
+            rules.getJsonArray("escalationRules").getJsonObject(1).getInteger("escalationTimeout"))
+        .isEqualTo(9);
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(put.statusCode()).isEqualTo(200);
     assertThat(noLevel.statusCode()).isEqualTo(404);
-    assertThat(ilert.levelUpdates()).singleElement()
+    assertThat(ilert.levelUpdates())
+        .singleElement()
         .satisfies(r -> assertThat(r.path()).isEqualTo("/api/escalation-policies/42/levels/1"));
-    assertThat(ilert.policyRequests()).extracting(Received::status).containsExactly(401, 200, 200, 404, 200, 404);
+    assertThat(ilert.policyRequests())
+        .extracting(Received::status)
+        .containsExactly(401, 200, 200, 404, 200, 404);
     assertThat(ilert.policyRequests().get(3).queryParam("routing-key")).isEqualTo("other");
     assertThat(ilert.events()).isEmpty();
   }
@@ -130,8 +163,9 @@ class IlertStandInTest {
   @Test
   void faultsApplyToPolicyRequestsToo() throws Exception {
     ilert.user("a@example.com", 7).fault(Fault.status(503).matching(Received::isPolicy).times(1));
-    HttpRequest.Builder search = HttpRequest.newBuilder(uri(ilert.apiUrl() + "/users/search-email"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@example.com\"}"));
+    HttpRequest.Builder search =
+        HttpRequest.newBuilder(uri(ilert.apiUrl() + "/users/search-email"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"a@example.com\"}"));
 
     assertThat(send(search).statusCode()).isEqualTo(503);
     assertThat(send(search).statusCode()).isEqualTo(200);
@@ -211,15 +245,18 @@ class IlertStandInTest {
   void hangMakesTheClientTimeOut() throws Exception {
     ilert.fault(Fault.hang().times(1));
 
-    HttpRequest request = HttpRequest.newBuilder(eventUri(KEY))
-        .timeout(Duration.ofMillis(500))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(alert("lost", null).encode()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(eventUri(KEY))
+            .timeout(Duration.ofMillis(500))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(alert("lost", null).encode()))
+            .build();
     assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(HttpTimeoutException.class);
 
-    assertThat(ilert.attempts()).extracting(Received::status).containsExactly(Received.NOT_ANSWERED);
+    assertThat(ilert.attempts())
+        .extracting(Received::status)
+        .containsExactly(Received.NOT_ANSWERED);
     assertThat(ilert.events()).isEmpty();
     assertThat(postEvent(KEY, alert("next", null)).statusCode()).isEqualTo(202);
   }
@@ -242,11 +279,12 @@ class IlertStandInTest {
   void rateLimitAnswers429PerKeyOverTheLimit() throws Exception {
     ilert.fault(Fault.rateLimit(2));
 
-    List<Integer> statuses = List.of(
-        postEvent(KEY, alert("1", null)).statusCode(),
-        postEvent(KEY, alert("2", null)).statusCode(),
-        postEvent(KEY, alert("3", null)).statusCode(),
-        postEvent(OTHER_KEY, alert("4", null)).statusCode());
+    List<Integer> statuses =
+        List.of(
+            postEvent(KEY, alert("1", null)).statusCode(),
+            postEvent(KEY, alert("2", null)).statusCode(),
+            postEvent(KEY, alert("3", null)).statusCode(),
+            postEvent(OTHER_KEY, alert("4", null)).statusCode());
 
     assertThat(statuses).containsExactly(202, 202, 429, 202);
   }
@@ -259,7 +297,9 @@ class IlertStandInTest {
     assertThat(postEvent(KEY, alert("1", null)).statusCode()).isEqualTo(202);
     assertThat(postEvent(KEY, alert("2", null)).statusCode()).isEqualTo(429);
     ilert.awaitAttempts(2, Duration.ofSeconds(1));
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(6))
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> postEvent(KEY, alert("3", null)).statusCode() == 202);
   }
 
@@ -267,12 +307,13 @@ class IlertStandInTest {
   void processRateLimitCountsEveryRequestOfEveryKeyAndKind() throws Exception {
     ilert.fault(Fault.processRateLimit(3, Duration.ofSeconds(30)));
 
-    List<Integer> statuses = List.of(
-        postEvent(KEY, alert("1", null)).statusCode(),
-        ping(OTHER_KEY).statusCode(),
-        postEvent(OTHER_KEY, alert("2", null)).statusCode(),
-        postEvent("il1apiyetanotherkey0001", alert("3", null)).statusCode(),
-        ping("hbkeynotseenbefore").statusCode());
+    List<Integer> statuses =
+        List.of(
+            postEvent(KEY, alert("1", null)).statusCode(),
+            ping(OTHER_KEY).statusCode(),
+            postEvent(OTHER_KEY, alert("2", null)).statusCode(),
+            postEvent("il1apiyetanotherkey0001", alert("3", null)).statusCode(),
+            ping("hbkeynotseenbefore").statusCode());
 
     assertThat(statuses).containsExactly(202, 202, 202, 429, 429);
     assertThat(ilert.rateLimited(Fault.Scope.PROCESS)).isEqualTo(2);
@@ -285,12 +326,13 @@ class IlertStandInTest {
   void pingRateLimitIsPerHeartbeatKeyAndLeavesEventsAlone() throws Exception {
     ilert.fault(Fault.pingRateLimit(2, Duration.ofSeconds(30)));
 
-    List<Integer> statuses = List.of(
-        ping(KEY).statusCode(),
-        ping(KEY).statusCode(),
-        ping(KEY).statusCode(),
-        ping(OTHER_KEY).statusCode(),
-        postEvent(KEY, alert("an event of the same key", null)).statusCode());
+    List<Integer> statuses =
+        List.of(
+            ping(KEY).statusCode(),
+            ping(KEY).statusCode(),
+            ping(KEY).statusCode(),
+            ping(OTHER_KEY).statusCode(),
+            postEvent(KEY, alert("an event of the same key", null)).statusCode());
 
     assertThat(statuses).containsExactly(202, 202, 429, 202, 202);
     assertThat(ilert.rateLimited(Fault.Scope.KEY)).isEqualTo(1);
@@ -298,7 +340,10 @@ class IlertStandInTest {
 
   @Test
   void rateLimitRetryAfterSaysWhenTheWindowResetsOnlyWhenAskedTo() throws Exception {
-    ilert.fault(Fault.processRateLimit(1, Duration.ofSeconds(5)).retryAfterUntilReset().matching(Received::isPing));
+    ilert.fault(
+        Fault.processRateLimit(1, Duration.ofSeconds(5))
+            .retryAfterUntilReset()
+            .matching(Received::isPing));
     ilert.fault(Fault.eventRateLimit(1, Duration.ofSeconds(5)));
 
     ping(KEY);
@@ -307,26 +352,31 @@ class IlertStandInTest {
     HttpResponse<String> limitedEvent = postEvent(KEY, alert("2", null));
 
     assertThat(limitedPing.statusCode()).isEqualTo(429);
-    assertThat(Long.parseLong(limitedPing.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 5L);
+    assertThat(Long.parseLong(limitedPing.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(1L, 5L);
     assertThat(limitedEvent.statusCode()).isEqualTo(429);
     assertThat(limitedEvent.headers().firstValue("Retry-After")).as("not asked for").isEmpty();
   }
 
   @Test
   void aRequestTheProcessLimitTurnsAwayDoesNotCountForItsKey() throws Exception {
-    ilert.fault(Fault.processRateLimit(1, Duration.ofSeconds(30)).matching(r -> "first".equals(r.summary())
-        || "turned away".equals(r.summary())));
+    ilert.fault(
+        Fault.processRateLimit(1, Duration.ofSeconds(30))
+            .matching(r -> "first".equals(r.summary()) || "turned away".equals(r.summary())));
     ilert.fault(Fault.eventRateLimit(1, Duration.ofSeconds(30)));
 
     assertThat(postEvent(OTHER_KEY, alert("first", null)).statusCode()).isEqualTo(202);
     assertThat(postEvent(KEY, alert("turned away", null)).statusCode()).isEqualTo(429);
-    assertThat(postEvent(KEY, alert("counted", null)).statusCode()).as("the key's first counted request").isEqualTo(202);
+    assertThat(postEvent(KEY, alert("counted", null)).statusCode())
+        .as("the key's first counted request")
+        .isEqualTo(202);
     assertThat(postEvent(KEY, alert("over", null)).statusCode()).isEqualTo(429);
   }
 
   @Test
   void retryAfterUntilResetIsOnlyForRateLimits() {
-    assertThatThrownBy(() -> Fault.status(429).retryAfterUntilReset()).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Fault.status(429).retryAfterUntilReset())
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -349,7 +399,9 @@ class IlertStandInTest {
     ilert.latency(200, 200);
     postEventAsync(KEY, alert("late", null));
 
-    assertThat(ilert.awaitEvents(1, Duration.ofSeconds(5))).extracting(Received::summary).containsExactly("late");
+    assertThat(ilert.awaitEvents(1, Duration.ofSeconds(5)))
+        .extracting(Received::summary)
+        .containsExactly("late");
     assertThatThrownBy(() -> ilert.awaitEvents(2, Duration.ofMillis(300)))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("expected at least 2 event(s)")
@@ -375,37 +427,45 @@ class IlertStandInTest {
   }
 
   private HttpResponse<String> ping(String key) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(ilert.heartbeatUrl() + "/pings/" + key))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    return send(
+        HttpRequest.newBuilder(uri(ilert.heartbeatUrl() + "/pings/" + key))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()));
   }
 
   private URI eventUri(String key) {
     return uri(ilert.apiUrl() + "/v1/events/kafka/" + key);
   }
 
-  private HttpResponse<String> postEvent(String key, JsonObject body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(eventUri(key))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  private HttpResponse<String> postEvent(String key, JsonObject body)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(eventUri(key))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
   private CompletableFuture<HttpResponse<String>> postEventAsync(String key, JsonObject body) {
-    HttpRequest request = HttpRequest.newBuilder(eventUri(key))
-        .timeout(Duration.ofSeconds(10))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(eventUri(key))
+            .timeout(Duration.ofSeconds(10))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+            .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri("http://127.0.0.1:" + ilert.port() + path))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  private HttpResponse<String> post(String path, String body)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(uri("http://127.0.0.1:" + ilert.port() + path))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return http.send(
+        request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI uri(String uri) {

@@ -57,8 +57,8 @@ import org.awaitility.core.ConditionTimeoutException;
  *
  * <p>The broker jars come from {@code target/kafka-broker} (system property {@code
  * kafka.broker.dir}), filled by the build from {@code src/test/kafka-broker/pom.xml}, so the
- * broker's kafka-clients 4.x never meets the application's 3.7 on one class path. The testkit's
- * own clients (admin, producer) are the application's kafka-clients 3.7.
+ * broker's kafka-clients 4.x never meets the application's 3.7 on one class path. The testkit's own
+ * clients (admin, producer) are the application's kafka-clients 3.7.
  *
  * <pre>{@code
  * KafkaBroker kafka = KafkaBroker.shared();          // one broker per test JVM
@@ -87,8 +87,7 @@ public final class KafkaBroker implements AutoCloseable {
   private static RuntimeException sharedFailure;
 
   static {
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(KafkaBroker::killAll, "kafka-broker-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(KafkaBroker::killAll, "kafka-broker-shutdown"));
   }
 
   /**
@@ -124,21 +123,25 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public Settings withPort(int port) {
-      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
+      return new Settings(
+          port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
     }
 
     public Settings withControllerPort(int controllerPort) {
-      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
+      return new Settings(
+          port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
     }
 
     public Settings withDataDir(Path dataDir) {
-      return new Settings(port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
+      return new Settings(
+          port, controllerPort, dataDir, extraListeners, serverProperties, formatArguments);
     }
 
     public Settings withListener(Listener listener) {
       List<Listener> listeners = new ArrayList<>(extraListeners);
       listeners.add(listener);
-      return new Settings(port, controllerPort, dataDir, listeners, serverProperties, formatArguments);
+      return new Settings(
+          port, controllerPort, dataDir, listeners, serverProperties, formatArguments);
     }
 
     public Settings withServerProperties(Map<String, String> props) {
@@ -153,8 +156,12 @@ public final class KafkaBroker implements AutoCloseable {
      * Admin call, no wait for the credential to propagate). A reused data dir keeps its users.
      */
     public Settings withScramUser(String mechanism, String name, String password) {
-      if (name.contains(",") || name.contains("]") || password.contains(",") || password.contains("]")) {
-        throw new IllegalArgumentException("StorageTool's --add-scram cannot take ',' or ']' in a name or password");
+      if (name.contains(",")
+          || name.contains("]")
+          || password.contains(",")
+          || password.contains("]")) {
+        throw new IllegalArgumentException(
+            "StorageTool's --add-scram cannot take ',' or ']' in a name or password");
       }
       List<String> args = new ArrayList<>(formatArguments);
       args.add("--add-scram");
@@ -179,7 +186,8 @@ public final class KafkaBroker implements AutoCloseable {
   /** The broker shared by every test class in this JVM, started on first use. */
   public static synchronized KafkaBroker shared() {
     if (sharedFailure != null) {
-      throw new IllegalStateException("the shared Kafka broker failed to start earlier", sharedFailure);
+      throw new IllegalStateException(
+          "the shared Kafka broker failed to start earlier", sharedFailure);
     }
     if (shared == null) {
       try {
@@ -255,7 +263,8 @@ public final class KafkaBroker implements AutoCloseable {
   public String bootstrapServers(String listenerName) {
     Integer port = listenerPorts.get(listenerName);
     if (port == null) {
-      throw new IllegalArgumentException("no listener " + listenerName + ", have " + listenerPorts.keySet());
+      throw new IllegalArgumentException(
+          "no listener " + listenerName + ", have " + listenerPorts.keySet());
     }
     return HOST + ":" + port;
   }
@@ -313,7 +322,13 @@ public final class KafkaBroker implements AutoCloseable {
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topic " + name + " has no leader for all " + partitions + " partitions after " + ADMIN_TIMEOUT);
+        throw new IllegalStateException(
+            "topic "
+                + name
+                + " has no leader for all "
+                + partitions
+                + " partitions after "
+                + ADMIN_TIMEOUT);
       }
       pause(50);
     }
@@ -321,7 +336,8 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** A new producer of strings for bulk sends; the caller closes it. */
   public KafkaProducer<String, String> producer() {
-    return new KafkaProducer<>(producerProperties(), new StringSerializer(), new StringSerializer());
+    return new KafkaProducer<>(
+        producerProperties(), new StringSerializer(), new StringSerializer());
   }
 
   /**
@@ -365,14 +381,18 @@ public final class KafkaBroker implements AutoCloseable {
   /** Any record, e.g. with headers. */
   public synchronized RecordMetadata send(ProducerRecord<String, byte[]> record) {
     if (producer == null) {
-      producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
+      producer =
+          new KafkaProducer<>(
+              producerProperties(), new StringSerializer(), new ByteArraySerializer());
     }
     RecordMetadata metadata = get(producer.send(record));
     producer.flush();
     return metadata;
   }
 
-  /** The group's committed offsets (the next offset to read); partitions never committed are absent. */
+  /**
+   * The group's committed offsets (the next offset to read); partitions never committed are absent.
+   */
   public Map<TopicPartition, Long> committedOffsets(String groupId) {
     Map<TopicPartition, Long> result = new HashMap<>();
     committed(groupId).forEach((tp, om) -> result.put(tp, om.offset()));
@@ -384,11 +404,12 @@ public final class KafkaBroker implements AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> offsets =
         get(admin().listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata());
     Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
-    offsets.forEach((tp, om) -> {
-      if (om != null) {
-        result.put(tp, om);
-      }
-    });
+    offsets.forEach(
+        (tp, om) -> {
+          if (om != null) {
+            result.put(tp, om);
+          }
+        });
     return result;
   }
 
@@ -396,7 +417,8 @@ public final class KafkaBroker implements AutoCloseable {
   public Map<TopicPartition, Long> endOffsets(String topic) {
     TopicDescription d = get(admin().describeTopics(List.of(topic)).allTopicNames()).get(topic);
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    d.partitions()
+        .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     Map<TopicPartition, Long> result = new HashMap<>();
     get(admin().listOffsets(request).all()).forEach((tp, info) -> result.put(tp, info.offset()));
     return result;
@@ -416,15 +438,30 @@ public final class KafkaBroker implements AutoCloseable {
   /** Waits until the group has committed every record of the topic; fails with both offset maps. */
   public void awaitNoLag(String groupId, String topic, Duration timeout) {
     try {
-      await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> lag(groupId, topic) == 0);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("expected group " + groupId + " to commit all of " + topic + " within "
-          + timeout + ": end offsets " + endOffsets(topic) + ", committed " + committedOffsets(groupId));
+      throw new AssertionError(
+          "expected group "
+              + groupId
+              + " to commit all of "
+              + topic
+              + " within "
+              + timeout
+              + ": end offsets "
+              + endOffsets(topic)
+              + ", committed "
+              + committedOffsets(groupId));
     }
   }
 
-  /** Stops the broker gracefully (SIGTERM, then SIGKILL after 30 s); data and ports stay for {@link #restart()}. */
+  /**
+   * Stops the broker gracefully (SIGTERM, then SIGKILL after 30 s); data and ports stay for {@link
+   * #restart()}.
+   */
   public synchronized void stop() {
     Process p = process;
     if (p == null) {
@@ -482,10 +519,11 @@ public final class KafkaBroker implements AutoCloseable {
     command.add(serverProperties.toString());
     try {
       appendToLog("---- starting: " + String.join(" ", command));
-      process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the Kafka broker JVM", e);
     }
@@ -504,12 +542,18 @@ public final class KafkaBroker implements AutoCloseable {
     command.addAll(settings.formatArguments());
     try {
       // The format arguments may hold passwords (SCRAM users): only the base command is logged.
-      appendToLog("---- formatting: " + String.join(" ", command.subList(0, command.size() - settings.formatArguments().size()))
-          + (settings.formatArguments().isEmpty() ? "" : " (+" + settings.formatArguments().size() + " more arguments)"));
-      Process p = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
+      appendToLog(
+          "---- formatting: "
+              + String.join(
+                  " ", command.subList(0, command.size() - settings.formatArguments().size()))
+              + (settings.formatArguments().isEmpty()
+                  ? ""
+                  : " (+" + settings.formatArguments().size() + " more arguments)"));
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw failure("formatting the Kafka data dir did not finish within 60 s");
@@ -536,9 +580,13 @@ public final class KafkaBroker implements AutoCloseable {
     while (true) {
       checkAliveAndDeadline(deadline);
       try {
-        if (!admin().describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes()
-            .get(3, TimeUnit.SECONDS).isEmpty()) {
-          appendToLog(String.format("---- ready after %d ms", (System.nanoTime() - started) / 1_000_000));
+        if (!admin()
+            .describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+            .nodes()
+            .get(3, TimeUnit.SECONDS)
+            .isEmpty()) {
+          appendToLog(
+              String.format("---- ready after %d ms", (System.nanoTime() - started) / 1_000_000));
           return;
         }
       } catch (ExecutionException | TimeoutException e) {
@@ -555,9 +603,12 @@ public final class KafkaBroker implements AutoCloseable {
     if (p == null || !p.isAlive()) {
       String log = readLog();
       if (log.contains("Address already in use")) {
-        throw new PortTakenException("the Kafka broker could not bind its ports " + listenerPorts + "; log: " + logFile);
+        throw new PortTakenException(
+            "the Kafka broker could not bind its ports " + listenerPorts + "; log: " + logFile);
       }
-      throw failure("the Kafka broker exited during start-up" + (p == null ? "" : " with code " + p.exitValue()));
+      throw failure(
+          "the Kafka broker exited during start-up"
+              + (p == null ? "" : " with code " + p.exitValue()));
     }
     if (System.nanoTime() > deadline) {
       throw failure("the Kafka broker did not answer within " + START_TIMEOUT);
@@ -566,7 +617,8 @@ public final class KafkaBroker implements AutoCloseable {
 
   private IllegalStateException failure(String what) {
     String log = readLog();
-    String tail = log.lines().skip(Math.max(0, log.lines().count() - 40)).collect(Collectors.joining("\n"));
+    String tail =
+        log.lines().skip(Math.max(0, log.lines().count() - 40)).collect(Collectors.joining("\n"));
     return new IllegalStateException(what + "; broker log: " + logFile + "\n" + tail);
   }
 
@@ -586,7 +638,10 @@ public final class KafkaBroker implements AutoCloseable {
     deleteRecursively(workDir);
   }
 
-  /** Shutdown hook: throw-away brokers are killed at once, one with a caller's data dir stops gracefully. */
+  /**
+   * Shutdown hook: throw-away brokers are killed at once, one with a caller's data dir stops
+   * gracefully.
+   */
   private static void killAll() {
     for (KafkaBroker broker : RUNNING) {
       Process p = broker.process;
@@ -627,7 +682,8 @@ public final class KafkaBroker implements AutoCloseable {
     if (admin == null) {
       Properties props = clientProperties();
       props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-      props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(ADMIN_TIMEOUT.toMillis()));
+      props.put(
+          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(ADMIN_TIMEOUT.toMillis()));
       props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
       admin = Admin.create(props);
     }
@@ -655,19 +711,21 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     // A static voter set: StorageTool format must then run without --standalone.
-    props.put("controller.quorum.voters", "1@" + HOST + ":" + listenerPorts.get(CONTROLLER_LISTENER));
+    props.put(
+        "controller.quorum.voters", "1@" + HOST + ":" + listenerPorts.get(CONTROLLER_LISTENER));
     props.put("controller.listener.names", CONTROLLER_LISTENER);
     props.put("inter.broker.listener.name", CLIENT_LISTENER);
     StringBuilder listeners = new StringBuilder();
     StringBuilder advertised = new StringBuilder();
     StringBuilder protocols = new StringBuilder("CONTROLLER:PLAINTEXT");
-    listenerPorts.forEach((name, port) -> {
-      String url = name + "://" + HOST + ":" + port;
-      listeners.append(listeners.length() == 0 ? "" : ",").append(url);
-      if (!name.equals(CONTROLLER_LISTENER)) {
-        advertised.append(advertised.length() == 0 ? "" : ",").append(url);
-      }
-    });
+    listenerPorts.forEach(
+        (name, port) -> {
+          String url = name + "://" + HOST + ":" + port;
+          listeners.append(listeners.length() == 0 ? "" : ",").append(url);
+          if (!name.equals(CONTROLLER_LISTENER)) {
+            advertised.append(advertised.length() == 0 ? "" : ",").append(url);
+          }
+        });
     protocols.append(",PLAINTEXT:PLAINTEXT");
     for (Listener l : settings.extraListeners()) {
       protocols.append(',').append(l.name()).append(':').append(l.securityProtocol());
@@ -695,20 +753,22 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void writeLog4jConfig() throws IOException {
-    String config = String.join("\n",
-        "status = warn",
-        // Kafka's own shutdown hook logs on; log4j's would stop logging mid-shutdown.
-        "shutdownHook = disable",
-        "appender.out.type = Console",
-        "appender.out.name = OUT",
-        "appender.out.layout.type = PatternLayout",
-        "appender.out.layout.pattern = [%d] %p %m (%c)%n",
-        "rootLogger.level = warn",
-        "rootLogger.appenderRef.out.ref = OUT",
-        // The line that says the broker is up, so a log shows when it was ready.
-        "logger.server.name = kafka.server.KafkaRaftServer",
-        "logger.server.level = info",
-        "");
+    String config =
+        String.join(
+            "\n",
+            "status = warn",
+            // Kafka's own shutdown hook logs on; log4j's would stop logging mid-shutdown.
+            "shutdownHook = disable",
+            "appender.out.type = Console",
+            "appender.out.name = OUT",
+            "appender.out.layout.type = PatternLayout",
+            "appender.out.layout.pattern = [%d] %p %m (%c)%n",
+            "rootLogger.level = warn",
+            "rootLogger.appenderRef.out.ref = OUT",
+            // The line that says the broker is up, so a log shows when it was ready.
+            "logger.server.name = kafka.server.KafkaRaftServer",
+            "logger.server.level = info",
+            "");
     Files.writeString(workDir.resolve("log4j2.properties"), config);
   }
 
@@ -737,7 +797,8 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private static Path brokerJarDir() {
-    Path dir = Path.of(System.getProperty("kafka.broker.dir", "target/kafka-broker")).toAbsolutePath();
+    Path dir =
+        Path.of(System.getProperty("kafka.broker.dir", "target/kafka-broker")).toAbsolutePath();
     try (Stream<Path> files = Files.list(dir)) {
       if (files.anyMatch(f -> f.getFileName().toString().startsWith("kafka_2.13-"))) {
         return dir;
@@ -745,14 +806,20 @@ public final class KafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       // reported below
     }
-    throw new IllegalStateException("no Kafka broker jars in " + dir
-        + "; run `mvn -B pre-integration-test` (or `mvn exec:exec@kafka-broker-jars`) first");
+    throw new IllegalStateException(
+        "no Kafka broker jars in "
+            + dir
+            + "; run `mvn -B pre-integration-test` (or `mvn exec:exec@kafka-broker-jars`) first");
   }
 
   private void appendToLog(String line) {
     try {
-      Files.writeString(logFile, line + System.lineSeparator(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          logFile,
+          line + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -799,7 +866,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Kafka cluster ids are 16 random bytes in URL-safe base64; one starting with '-' looks like an option. */
+  /**
+   * Kafka cluster ids are 16 random bytes in URL-safe base64; one starting with '-' looks like an
+   * option.
+   */
   private static String randomClusterId() {
     byte[] bytes = new byte[16];
     String id;
@@ -840,8 +910,8 @@ public final class KafkaBroker implements AutoCloseable {
 
   /**
    * Runs a broker until killed, for demo scripts: {@code --port 9092} (default 9092), {@code
-   * --controller-port N} (default: a free port), {@code --data-dir DIR} (default: a temporary folder;
-   * an existing formatted dir is reused). The class path needs the test classes and the
+   * --controller-port N} (default: a free port), {@code --data-dir DIR} (default: a temporary
+   * folder; an existing formatted dir is reused). The class path needs the test classes and the
    * application's dependencies; the broker jars come from {@code -Dkafka.broker.dir} (default
    * target/kafka-broker). From a clean clone:
    *
@@ -857,10 +927,14 @@ public final class KafkaBroker implements AutoCloseable {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
         case "--port" -> settings = settings.withPort(Integer.parseInt(require(args[i], value)));
-        case "--controller-port" -> settings = settings.withControllerPort(Integer.parseInt(require(args[i], value)));
+        case "--controller-port" ->
+            settings = settings.withControllerPort(Integer.parseInt(require(args[i], value)));
         case "--data-dir" -> settings = settings.withDataDir(Path.of(require(args[i], value)));
         default -> {
-          System.err.println("unknown option " + args[i] + "; usage: [--port N] [--controller-port N] [--data-dir DIR]");
+          System.err.println(
+              "unknown option "
+                  + args[i]
+                  + "; usage: [--port N] [--controller-port N] [--data-dir DIR]");
           System.exit(2);
         }
       }

@@ -110,8 +110,19 @@ public record Received(
   }
 
   Received withStatus(int newStatus, String newCorrelationId) {
-    return new Received(sequence, kind, method, path, query, integrationKey, body, rawBody, headers,
-        receivedAtNanos, newStatus, newCorrelationId);
+    return new Received(
+        sequence,
+        kind,
+        method,
+        path,
+        query,
+        integrationKey,
+        body,
+        rawBody,
+        headers,
+        receivedAtNanos,
+        newStatus,
+        newCorrelationId);
   }
 
   /** One line for failure messages and the stand-in's console, with the key masked. */

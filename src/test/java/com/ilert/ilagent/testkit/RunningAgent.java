@@ -17,8 +17,10 @@ public final class RunningAgent {
   private final String name;
   private final AgentProcess process;
   private final int port;
+
   /** The code the agent ends with by itself, if the test said so; null: SIGTERM and 0. */
   private Integer expectedExit;
+
   /** The test looked at the exit code (or killed the process): the end of the test does not. */
   private boolean exitHandled;
 
@@ -69,14 +71,27 @@ public final class RunningAgent {
    */
   public void awaitStatus(String path, int status, Duration timeout) {
     try {
-      await().atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+      await()
+          .atMost(timeout)
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions()
           .until(() -> !process.isAlive() || get(path).status() == status);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("expected " + path + " of " + name + " to answer " + status + " within "
-          + timeout + "\n" + describe(40));
+      throw new AssertionError(
+          "expected "
+              + path
+              + " of "
+              + name
+              + " to answer "
+              + status
+              + " within "
+              + timeout
+              + "\n"
+              + describe(40));
     }
     if (!process.isAlive()) {
-      throw new AssertionError(name + " exited before " + path + " answered " + status + "\n" + describe(40));
+      throw new AssertionError(
+          name + " exited before " + path + " answered " + status + "\n" + describe(40));
     }
   }
 
@@ -137,8 +152,15 @@ public final class RunningAgent {
     int actual = process.awaitExit(TestAgents.STOP_TIMEOUT);
     exitHandled = true;
     if (actual != code) {
-      throw new AssertionError("expected " + name + " to exit with " + code + ", but it exited with " + actual
-          + "\n" + describe(40));
+      throw new AssertionError(
+          "expected "
+              + name
+              + " to exit with "
+              + code
+              + ", but it exited with "
+              + actual
+              + "\n"
+              + describe(40));
     }
   }
 
@@ -150,9 +172,20 @@ public final class RunningAgent {
 
   /** Name, state, log file and the last {@code lines} lines of the log. */
   public String describe(int lines) {
-    String state = process.isAlive() ? "running" : "exited with " + process.awaitExit(Duration.ZERO);
-    return "--- " + name + " (pid " + process.pid() + ", " + state + "), log " + process.logFile()
-        + ", last " + lines + " lines:\n" + process.tail(lines);
+    String state =
+        process.isAlive() ? "running" : "exited with " + process.awaitExit(Duration.ZERO);
+    return "--- "
+        + name
+        + " (pid "
+        + process.pid()
+        + ", "
+        + state
+        + "), log "
+        + process.logFile()
+        + ", last "
+        + lines
+        + " lines:\n"
+        + process.tail(lines);
   }
 
   /**
@@ -172,14 +205,26 @@ public final class RunningAgent {
     try {
       actual = process.awaitExit(timeout);
     } catch (AssertionError stillRunning) {
-      throw new AssertionError(name + " did not exit within " + timeout
-          + (byItself ? " (expected to exit with " + expected + " by itself)" : " of SIGTERM at the end of the test")
-          + "\n" + describe(40));
+      throw new AssertionError(
+          name
+              + " did not exit within "
+              + timeout
+              + (byItself
+                  ? " (expected to exit with " + expected + " by itself)"
+                  : " of SIGTERM at the end of the test")
+              + "\n"
+              + describe(40));
     }
     if (actual != expected) {
-      throw new AssertionError("at the end of the test " + name + " exited with " + actual + " (expected "
-          + expected + "; a test that expects another exit code says so with expectExit or checks it itself)\n"
-          + describe(40));
+      throw new AssertionError(
+          "at the end of the test "
+              + name
+              + " exited with "
+              + actual
+              + " (expected "
+              + expected
+              + "; a test that expects another exit code says so with expectExit or checks it itself)\n"
+              + describe(40));
     }
   }
 }

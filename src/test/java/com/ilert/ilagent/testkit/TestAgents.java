@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The agents of one test (or of one test class, when a {@code @BeforeAll} method asks for it), given
- * to it by {@link AgentExtension}: names no other test uses, the ilert stand-in, and the agent's
- * command line with everything but the scenario filled in.
+ * The agents of one test (or of one test class, when a {@code @BeforeAll} method asks for it),
+ * given to it by {@link AgentExtension}: names no other test uses, the ilert stand-in, and the
+ * agent's command line with everything but the scenario filled in.
  *
  * <pre>{@code
  * String topic = agents.newTopic(3);                       // <test name>-<random>, on the shared broker
@@ -21,6 +21,7 @@ import java.util.UUID;
 public final class TestAgents {
   /** How long an agent has to exit after SIGTERM at the end of a test. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
   private static final int MAX_BASE_LENGTH = 40;
 
   private final TestAgents classScope;
@@ -32,13 +33,14 @@ public final class TestAgents {
   private int started;
 
   /**
-   * {@code logPrefix} starts the log file names, {@code testName} the topic and group names;
-   * {@code classScope} is the test class's own, if a {@code @BeforeAll} method asked for one.
+   * {@code logPrefix} starts the log file names, {@code testName} the topic and group names; {@code
+   * classScope} is the test class's own, if a {@code @BeforeAll} method asked for one.
    */
   TestAgents(TestAgents classScope, String logPrefix, String testName) {
     this.classScope = classScope;
     this.logPrefix = logPrefix;
-    this.base = testName.length() > MAX_BASE_LENGTH ? testName.substring(0, MAX_BASE_LENGTH) : testName;
+    this.base =
+        testName.length() > MAX_BASE_LENGTH ? testName.substring(0, MAX_BASE_LENGTH) : testName;
   }
 
   /** The shared broker, on which {@link #newTopic} creates topics and which the daemon reads. */
@@ -75,7 +77,9 @@ public final class TestAgents {
     return "group-" + base + "-" + suffix;
   }
 
-  /** {@code label} and a random suffix, for anything else that must not collide with other tests. */
+  /**
+   * {@code label} and a random suffix, for anything else that must not collide with other tests.
+   */
   public String unique(String label) {
     return label + "-" + random();
   }
@@ -93,8 +97,9 @@ public final class TestAgents {
   }
 
   /**
-   * The daemon with the arguments every test gives it ({@code daemon -v -v}, the broker, this test's
-   * group, offset reset earliest, the stand-in's URLs, a free probe port) and then {@code args}.
+   * The daemon with the arguments every test gives it ({@code daemon -v -v}, the broker, this
+   * test's group, offset reset earliest, the stand-in's URLs, a free probe port) and then {@code
+   * args}.
    */
   public AgentLaunch daemon(String... args) {
     return new AgentLaunch(this, true, List.of(args));
@@ -135,8 +140,8 @@ public final class TestAgents {
 
   /**
    * The last started first, as nested try-with-resources would: SIGTERM if it still runs, then its
-   * exit must be as expected ({@link RunningAgent#checkEnd}). Processes and stand-in are closed whatever happened. Throws the first
-   * failure, the others attached.
+   * exit must be as expected ({@link RunningAgent#checkEnd}). Processes and stand-in are closed
+   * whatever happened. Throws the first failure, the others attached.
    */
   void end() {
     AssertionError failure = null;

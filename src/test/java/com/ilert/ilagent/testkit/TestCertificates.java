@@ -51,24 +51,88 @@ public record TestCertificates(
     Path ca = dir.resolve("ca.p12");
     String caPassword = password("ca");
     Path caPem = dir.resolve("ca.pem");
-    TestCertificates certs = new TestCertificates(
-        dir.resolve("truststore.p12"), password("trust"),
-        dir.resolve("broker.p12"), password("broker-ks"),
-        dir.resolve("client.p12"), password("client-ks"));
+    TestCertificates certs =
+        new TestCertificates(
+            dir.resolve("truststore.p12"), password("trust"),
+            dir.resolve("broker.p12"), password("broker-ks"),
+            dir.resolve("client.p12"), password("client-ks"));
 
-    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=ilagent-test-ca", "-ext", "bc:c", "-validity", "2",
-        "-keystore", ca.toString(), "-storetype", "PKCS12", "-storepass", caPassword, "-keypass", caPassword);
-    keytool("-exportcert", "-alias", "ca", "-rfc", "-file", caPem.toString(),
-        "-keystore", ca.toString(), "-storepass", caPassword);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=ilagent-test-ca",
+        "-ext",
+        "bc:c",
+        "-validity",
+        "2",
+        "-keystore",
+        ca.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        caPassword,
+        "-keypass",
+        caPassword);
+    keytool(
+        "-exportcert",
+        "-alias",
+        "ca",
+        "-rfc",
+        "-file",
+        caPem.toString(),
+        "-keystore",
+        ca.toString(),
+        "-storepass",
+        caPassword);
 
-    CompletableFuture<Void> trust = CompletableFuture.runAsync(() -> keytool(
-        "-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(),
-        "-keystore", certs.trustStore().toString(), "-storetype", "PKCS12", "-storepass", certs.trustStorePassword()));
-    CompletableFuture<Void> broker = CompletableFuture.runAsync(() -> signedKeyStore(
-        dir, "broker", "CN=localhost", LOCAL_SAN, certs.brokerKeyStore(), certs.brokerKeyStorePassword(), ca, caPassword, caPem));
-    CompletableFuture<Void> client = CompletableFuture.runAsync(() -> signedKeyStore(
-        dir, "client", "CN=ilagent-test-client", LOCAL_SAN, certs.clientKeyStore(), certs.clientKeyStorePassword(), ca, caPassword, caPem));
+    CompletableFuture<Void> trust =
+        CompletableFuture.runAsync(
+            () ->
+                keytool(
+                    "-importcert",
+                    "-noprompt",
+                    "-alias",
+                    "ca",
+                    "-file",
+                    caPem.toString(),
+                    "-keystore",
+                    certs.trustStore().toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass",
+                    certs.trustStorePassword()));
+    CompletableFuture<Void> broker =
+        CompletableFuture.runAsync(
+            () ->
+                signedKeyStore(
+                    dir,
+                    "broker",
+                    "CN=localhost",
+                    LOCAL_SAN,
+                    certs.brokerKeyStore(),
+                    certs.brokerKeyStorePassword(),
+                    ca,
+                    caPassword,
+                    caPem));
+    CompletableFuture<Void> client =
+        CompletableFuture.runAsync(
+            () ->
+                signedKeyStore(
+                    dir,
+                    "client",
+                    "CN=ilagent-test-client",
+                    LOCAL_SAN,
+                    certs.clientKeyStore(),
+                    certs.clientKeyStorePassword(),
+                    ca,
+                    caPassword,
+                    caPem));
     try {
       CompletableFuture.allOf(trust, broker, client).join();
     } catch (CompletionException e) {
@@ -87,52 +151,167 @@ public record TestCertificates(
     Path ca = dir.resolve("server-ca.p12");
     String caPassword = password("ca");
     Path caPem = dir.resolve("server-ca.pem");
-    TestCertificates certs = new TestCertificates(
-        dir.resolve("server-truststore.p12"), password("trust"),
-        dir.resolve("server.p12"), password("server-ks"), null, null);
-    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=ilagent-test-ca", "-ext", "bc:c", "-validity", "2",
-        "-keystore", ca.toString(), "-storetype", "PKCS12", "-storepass", caPassword, "-keypass", caPassword);
-    keytool("-exportcert", "-alias", "ca", "-rfc", "-file", caPem.toString(),
-        "-keystore", ca.toString(), "-storepass", caPassword);
-    keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(),
-        "-keystore", certs.trustStore().toString(), "-storetype", "PKCS12", "-storepass", certs.trustStorePassword());
-    signedKeyStore(dir, "server", "CN=" + dnsName, "SAN=dns:" + dnsName + "," + LOCAL_SAN.substring(4),
-        certs.brokerKeyStore(), certs.brokerKeyStorePassword(), ca, caPassword, caPem);
+    TestCertificates certs =
+        new TestCertificates(
+            dir.resolve("server-truststore.p12"),
+            password("trust"),
+            dir.resolve("server.p12"),
+            password("server-ks"),
+            null,
+            null);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=ilagent-test-ca",
+        "-ext",
+        "bc:c",
+        "-validity",
+        "2",
+        "-keystore",
+        ca.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        caPassword,
+        "-keypass",
+        caPassword);
+    keytool(
+        "-exportcert",
+        "-alias",
+        "ca",
+        "-rfc",
+        "-file",
+        caPem.toString(),
+        "-keystore",
+        ca.toString(),
+        "-storepass",
+        caPassword);
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        caPem.toString(),
+        "-keystore",
+        certs.trustStore().toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        certs.trustStorePassword());
+    signedKeyStore(
+        dir,
+        "server",
+        "CN=" + dnsName,
+        "SAN=dns:" + dnsName + "," + LOCAL_SAN.substring(4),
+        certs.brokerKeyStore(),
+        certs.brokerKeyStorePassword(),
+        ca,
+        caPassword,
+        caPem);
     return certs;
   }
 
   /** The JVM options that make a Java process trust these certificates (and only them). */
   public List<String> trustingJvmOptions() {
-    return List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
+    return List.of(
+        "-Djavax.net.ssl.trustStore=" + trustStore,
+        "-Djavax.net.ssl.trustStoreType=PKCS12",
         "-Djavax.net.ssl.trustStorePassword=" + trustStorePassword);
   }
 
   private static final String LOCAL_SAN = "SAN=dns:localhost,ip:127.0.0.1";
 
-  /** A key pair, its certificate signed by the CA, and the chain (certificate + CA) in one store. */
-  private static void signedKeyStore(Path dir, String alias, String dname, String san, Path store,
-      String storePassword, Path ca, String caPassword, Path caPem) {
+  /**
+   * A key pair, its certificate signed by the CA, and the chain (certificate + CA) in one store.
+   */
+  private static void signedKeyStore(
+      Path dir,
+      String alias,
+      String dname,
+      String san,
+      Path store,
+      String storePassword,
+      Path ca,
+      String caPassword,
+      Path caPem) {
     Path csr = dir.resolve(alias + ".csr");
     Path pem = dir.resolve(alias + ".pem");
     Path chain = dir.resolve(alias + "-chain.pem");
-    keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname,
-        "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
-        "-storepass", storePassword, "-keypass", storePassword);
-    keytool("-certreq", "-alias", alias, "-file", csr.toString(),
-        "-keystore", store.toString(), "-storepass", storePassword);
-    keytool("-gencert", "-alias", "ca", "-infile", csr.toString(), "-outfile", pem.toString(), "-rfc",
-        "-validity", "2", "-ext", san,
-        "-ext", "ku:c=digitalSignature,keyAgreement", "-ext", "eku=serverAuth,clientAuth",
-        "-keystore", ca.toString(), "-storepass", caPassword);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        alias,
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        dname,
+        "-validity",
+        "2",
+        "-keystore",
+        store.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        storePassword,
+        "-keypass",
+        storePassword);
+    keytool(
+        "-certreq",
+        "-alias",
+        alias,
+        "-file",
+        csr.toString(),
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        storePassword);
+    keytool(
+        "-gencert",
+        "-alias",
+        "ca",
+        "-infile",
+        csr.toString(),
+        "-outfile",
+        pem.toString(),
+        "-rfc",
+        "-validity",
+        "2",
+        "-ext",
+        san,
+        "-ext",
+        "ku:c=digitalSignature,keyAgreement",
+        "-ext",
+        "eku=serverAuth,clientAuth",
+        "-keystore",
+        ca.toString(),
+        "-storepass",
+        caPassword);
     try {
       // The reply with its whole chain: keytool then needs no CA entry in the key store.
       Files.writeString(chain, Files.readString(pem) + Files.readString(caPem));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    keytool("-importcert", "-noprompt", "-alias", alias, "-file", chain.toString(),
-        "-keystore", store.toString(), "-storepass", storePassword);
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        alias,
+        "-file",
+        chain.toString(),
+        "-keystore",
+        store.toString(),
+        "-storepass",
+        storePassword);
   }
 
   private static void keytool(String... args) {
@@ -145,14 +324,24 @@ public record TestCertificates(
     try {
       Path output = Files.createTempFile("keytool-", ".log");
       try {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process p =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         if (!p.waitFor(KEYTOOL_TIMEOUT_S, TimeUnit.SECONDS)) {
           p.destroyForcibly();
-          throw new IllegalStateException("keytool " + args[0] + " did not finish within " + KEYTOOL_TIMEOUT_S + " s");
+          throw new IllegalStateException(
+              "keytool " + args[0] + " did not finish within " + KEYTOOL_TIMEOUT_S + " s");
         }
         if (p.exitValue() != 0) {
-          throw new IllegalStateException("keytool " + args[0] + " failed with exit code " + p.exitValue() + ": "
-              + Files.readString(output, StandardCharsets.UTF_8).strip());
+          throw new IllegalStateException(
+              "keytool "
+                  + args[0]
+                  + " failed with exit code "
+                  + p.exitValue()
+                  + ": "
+                  + Files.readString(output, StandardCharsets.UTF_8).strip());
         }
       } finally {
         Files.deleteIfExists(output);
