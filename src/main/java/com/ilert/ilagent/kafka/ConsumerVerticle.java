@@ -60,6 +60,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private LagReporter lag;
   private Rebalances rebalances;
   private Intake intake;
+  private Drain drain;
   private boolean subscribed;
 
   public ConsumerVerticle(AgentConfig config, IlertClient client, AgentMetrics metrics) {
@@ -110,19 +111,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private void wire(ManagedConsumer consumer) {
     stream = KafkaReadStream.create(vertx, consumer);
     partitions =
-        new Partitions(
-            Backpressure.DEFAULT,
-            new Partitions.Fetching() {
-              @Override
-              public void pause(Set<TopicPartition> tps) {
-                stream.pause(tps);
-              }
-
-              @Override
-              public void resume(Set<TopicPartition> tps) {
-                stream.resume(tps);
-              }
-            });
+        new Partitions(Backpressure.DEFAULT, Partitions.Fetching.of(stream::pause, stream::resume));
     waiters = new Waiters(vertx);
     DeliveryConfig delivery = config.delivery();
     outcomes =
@@ -176,6 +165,7 @@ public final class ConsumerVerticle extends VerticleBase {
             ManagedConsumer.CALL_TIMEOUT,
             Duration.ofMillis(REVOKE_WAIT_MS));
     consumer.rebalanceBridge(bridge);
+    drain = new Drain(phase, partitions, dispatcher, pings, outcomes, waiters);
     stream.pollTimeout(POLL_TIMEOUT);
     stream.exceptionHandler(errors::report);
     stream.batchHandler(this::onBatch);
@@ -184,12 +174,17 @@ public final class ConsumerVerticle extends VerticleBase {
   /** Graceful stop: no new records, started ones finish (bounded), completed offsets committed. */
   @Override
   public Future<?> stop() {
-    if (stream == null) {
+    if (stream == null || drain == null) {
       return Future.succeededFuture();
     }
     long bound = phase.failed() ? config.shutdown().exitDelayMs() : config.shutdown().timeoutMs();
     long deadline = System.currentTimeMillis() + bound;
-    return drain(bound)
+    if (phase.drain()) {
+      drain.stopTaking(false);
+    }
+    publishState();
+    return drain
+        .until(bound)
         .compose(
             v ->
                 committer.commitFinal(
@@ -234,52 +229,9 @@ public final class ConsumerVerticle extends VerticleBase {
                 "{}; its offset stays uncommitted, exiting with code 1 in {} ms",
                 why,
                 config.shutdown().exitDelayMs()));
-    stopTaking(true);
+    drain.stopTaking(true);
     publishState();
     vertx.eventBus().publish(Addresses.DELIVERY_FAILED, why);
-  }
-
-  /**
-   * No new records: everything is paused and what waits in the queue is dropped (it stays
-   * uncommitted). A clean stop keeps the records below each partition's highest started offset, so
-   * the committed prefix reaches everything delivered and a restart sends nothing twice.
-   */
-  private void stopTaking(boolean everything) {
-    partitions.freeze();
-    dispatcher.drop(w -> everything || w.offset > w.partition.maxStarted);
-    pings.stop();
-  }
-
-  private Future<Void> drain(long boundMs) {
-    if (phase.drain()) {
-      stopTaking(false);
-    }
-    publishState();
-    if (quiet()) {
-      phase.stopped();
-      return Future.succeededFuture();
-    }
-    LOG.info(
-        "Waiting up to {} ms for {} deliveries in flight, {} waiting to retry and {} before them",
-        boundMs,
-        dispatcher.inFlight(),
-        dispatcher.waiting(),
-        dispatcher.queued());
-    return waiters
-        .until(this::quiet, boundMs)
-        .recover(
-            err -> {
-              LOG.warn(
-                  "{} deliveries not finished in time; they stay uncommitted and are delivered again after a restart",
-                  dispatcher.inFlight() + dispatcher.waiting() + dispatcher.queued());
-              dispatcher.halt();
-              return Future.succeededFuture();
-            })
-        .onComplete(ar -> phase.stopped());
-  }
-
-  private boolean quiet() {
-    return dispatcher.idle() && outcomes.deadLettersPending() == 0;
   }
 
   private Future<Void> close() {

@@ -21,6 +21,23 @@ final class Partitions {
     void pause(Set<TopicPartition> partitions);
 
     void resume(Set<TopicPartition> partitions);
+
+    /** Fetching paused and resumed by these two calls, e.g. a read stream's. */
+    static Fetching of(
+        java.util.function.Consumer<Set<TopicPartition>> pause,
+        java.util.function.Consumer<Set<TopicPartition>> resume) {
+      return new Fetching() {
+        @Override
+        public void pause(Set<TopicPartition> partitions) {
+          pause.accept(partitions);
+        }
+
+        @Override
+        public void resume(Set<TopicPartition> partitions) {
+          resume.accept(partitions);
+        }
+      };
+    }
   }
 
   private final Map<TopicPartition, PartitionState> assigned = new HashMap<>();
