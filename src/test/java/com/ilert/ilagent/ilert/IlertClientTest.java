@@ -143,7 +143,7 @@ class IlertClientTest {
         serve(
             socket -> {
               socket.write(
-                  "HTTP/1.1 202 Accepted\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
+                  "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
               String size = Integer.toHexString(chunk.length());
               Buffer chunked =
                   Buffer.buffer(size + "\r\n").appendBuffer(chunk).appendString("\r\n");
@@ -168,7 +168,7 @@ class IlertClientTest {
 
     IlertAnswer answer = completed(client.sendEvent(KEY, EVENT), 8).result();
 
-    assertThat(answer.status()).isEqualTo(202);
+    assertThat(answer.status()).isEqualTo(503);
     assertThat(answer.body())
         .as("the logged body stays short")
         .hasSizeLessThanOrEqualTo(503)
