@@ -56,6 +56,7 @@ final class DeadLetters {
   static Map<String, Object> producerProperties(KafkaConfig config) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "ilagent-dead-letters");
+    props.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, KafkaSettings.NO_METRICS_PUSH);
     config
         .properties()
         .forEach(

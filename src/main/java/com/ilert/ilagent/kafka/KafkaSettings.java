@@ -20,6 +20,12 @@ public final class KafkaSettings {
   public static final String DEFAULT_ASSIGNORS =
       CooperativeStickyAssignor.class.getName() + "," + RangeAssignor.class.getName();
 
+  /**
+   * Client telemetry (KIP-714) off unless the user turns it on: the agent has its own metrics, and
+   * asking the broker for a telemetry subscription at every start cost about 130 ms to /ready.
+   */
+  static final String NO_METRICS_PUSH = "false";
+
   private KafkaSettings() {}
 
   /**
@@ -30,6 +36,7 @@ public final class KafkaSettings {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, DEFAULT_ASSIGNORS);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "ilagent");
+    props.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, NO_METRICS_PUSH);
     props.putAll(config.properties());
     for (OwnedKafkaProperty owned : OwnedKafkaProperty.values()) {
       props.put(owned.key(), owned.value(config));
