@@ -19,30 +19,4 @@ public record MappingConfig(
 
   public static final MappingConfig DEFAULT =
       new MappingConfig(null, null, null, null, null, null, null, null, null, false, false);
-
-  /** Without --forward_headers. */
-  public MappingConfig(
-      String eventKey,
-      String mapKeyAlertKey,
-      String mapKeySummary,
-      String mapKeyEtype,
-      String mapValEtypeAlert,
-      String mapValEtypeAccept,
-      String mapValEtypeResolve,
-      String filterKey,
-      String filterVal,
-      boolean forwardMessagePayload) {
-    this(
-        eventKey,
-        mapKeyAlertKey,
-        mapKeySummary,
-        mapKeyEtype,
-        mapValEtypeAlert,
-        mapValEtypeAccept,
-        mapValEtypeResolve,
-        filterKey,
-        filterVal,
-        forwardMessagePayload,
-        false);
-  }
 }

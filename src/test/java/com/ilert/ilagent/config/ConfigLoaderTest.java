@@ -191,7 +191,17 @@ class ConfigLoaderTest {
     assertThat(m)
         .isEqualTo(
             new MappingConfig(
-                "env-key", null, "data.message", null, null, null, "ok", "kind", "alert", false));
+                "env-key",
+                null,
+                "data.message",
+                null,
+                null,
+                null,
+                "ok",
+                "kind",
+                "alert",
+                false,
+                false));
   }
 
   @Test

@@ -72,7 +72,7 @@ class EventMapperTest {
         v[i] = value;
       }
     }
-    return new MappingConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], false);
+    return new MappingConfig(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], false, false);
   }
 
   static String withKey(String fields) {
@@ -260,7 +260,7 @@ class EventMapperTest {
     @Test
     void withValueTheKeyMustHoldThatString() {
       MappingConfig c =
-          new MappingConfig(null, null, null, null, null, null, null, "env", "prod", false);
+          new MappingConfig(null, null, null, null, null, null, null, "env", "prod", false, false);
       event(map(c, withKey("\"env\":\"prod\"")));
       skip(map(c, withKey("\"env\":\"dev\"")), SkipReason.FILTERED);
       skip(map(c, withKey("\"env\":\"PROD\"")), SkipReason.FILTERED);
@@ -347,7 +347,7 @@ class EventMapperTest {
 
     @Test
     void blankOptionsCountAsNotGiven() {
-      MappingConfig c = new MappingConfig(" ", "", "", "", "", "", "", "", "", false);
+      MappingConfig c = new MappingConfig(" ", "", "", "", "", "", "", "", "", false, false);
       assertThat(event(map(c, withKey(""))).integrationKey()).isEqualTo(KEY);
     }
   }
@@ -356,7 +356,17 @@ class EventMapperTest {
   class MappedPaths {
     MappingConfig paths =
         new MappingConfig(
-            null, "meta.id", "data.message", "data.state", null, null, null, null, null, false);
+            null,
+            "meta.id",
+            "data.message",
+            "data.state",
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            false);
 
     @Test
     void valuesAreTakenFromThePaths() {
@@ -400,7 +410,8 @@ class EventMapperTest {
   @Nested
   class EventTypeValues {
     MappingConfig vals =
-        new MappingConfig(null, null, null, "status", "firing", "ack", "ok", null, null, false);
+        new MappingConfig(
+            null, null, null, "status", "firing", "ack", "ok", null, null, false, false);
 
     @ParameterizedTest
     @ValueSource(strings = {"firing:ALERT", "ack:ACCEPT", "ok:RESOLVE"})
@@ -500,7 +511,7 @@ class EventMapperTest {
       MappingResult r = map(withKey("\"customDetails\":{\"a\":[1,{\"b\":null}]},\"extra\":1"));
       assertThat(body(r).get("customDetails")).isEqualTo(JSON.readTree("{\"a\":[1,{\"b\":null}]}"));
       MappingConfig forward =
-          new MappingConfig(null, null, null, null, null, null, null, null, null, true);
+          new MappingConfig(null, null, null, null, null, null, null, null, null, true, false);
       assertThat(body(map(forward, withKey("\"customDetails\":{}"))).get("customDetails"))
           .isEqualTo(JSON.readTree("{}"));
     }
@@ -558,7 +569,7 @@ class EventMapperTest {
     @Test
     void forwardMessagePayloadSendsThePayloadWithoutItsKeys() throws Exception {
       MappingConfig forward =
-          new MappingConfig(null, null, null, null, null, null, null, null, null, true);
+          new MappingConfig(null, null, null, null, null, null, null, null, null, true, false);
       String payload =
           "{\"apiKey\":\"il1apiALIAS\",\"summary\":\"s\",\"host\":\"db1\",\"n\":1.10,"
               + "\"big\":123456789012345678901234567890,\"huge\":1e400,\"nested\":{\"k\":[true]}}";
@@ -573,7 +584,8 @@ class EventMapperTest {
       assertThat(raw).doesNotContain("il1apiALIAS\",\"summary\":\"s\",\"host");
       // With the key supplied by configuration the payload is forwarded as it is.
       MappingConfig both =
-          new MappingConfig("il1apiFIXED", null, null, null, null, null, null, null, null, true);
+          new MappingConfig(
+              "il1apiFIXED", null, null, null, null, null, null, null, null, true, false);
       assertThat(body(map(both, "{\"host\":\"db1\"}")).get("customDetails"))
           .isEqualTo(JSON.readTree("{\"host\":\"db1\"}"));
     }
@@ -760,6 +772,7 @@ class EventMapperTest {
             "OK",
             "source",
             "nagios",
+            false,
             false);
     EventMapper mapper = new EventMapper(readme);
     String critical =

@@ -72,11 +72,21 @@ class MappingFuzzTest {
       List.of(
           MappingConfig.DEFAULT,
           new MappingConfig(
-              null, "data.id", "data.message", "status", "firing", "ack", "ok", null, null, false),
-          new MappingConfig(null, null, null, null, null, null, null, null, null, true),
+              null,
+              "data.id",
+              "data.message",
+              "status",
+              "firing",
+              "ack",
+              "ok",
+              null,
+              null,
+              false,
+              false),
+          new MappingConfig(null, null, null, null, null, null, null, null, null, true, false),
           new MappingConfig(
-              "il1apiFIXED0000", null, "data", null, null, null, null, "kind", "prod", true),
-          new MappingConfig(null, null, null, null, null, null, null, "kind", null, false));
+              "il1apiFIXED0000", null, "data", null, null, null, null, "kind", "prod", true, false),
+          new MappingConfig(null, null, null, null, null, null, null, "kind", null, false, false));
 
   @Test
   void mappersNeverThrowAndEventsAreValidJson() {
