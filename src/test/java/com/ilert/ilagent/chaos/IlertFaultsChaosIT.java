@@ -91,10 +91,13 @@ class IlertFaultsChaosIT {
         new Scenario("ilert-429-no-retry-after", KafkaBroker.shared(), 6, EVENTS, 200)) {
       s.produce(0, EVENTS);
       s.ilert.latency(1, 5);
-      // Two of four keys get 429s without Retry-After: each backs off 10-30 s, the others keep
-      // flowing.
-      s.ilert.fault(Fault.status(429).forKey(Scenario.KEYS[0]).times(40));
-      s.ilert.fault(Fault.status(429).forKey(Scenario.KEYS[1]).times(40));
+      // Two of four keys are rate limited as ilert limits a key, but tighter and without
+      // Retry-After: 429 once a key sent 300 requests in its 5 s window, until the window resets.
+      // The agent learns their limit from the 429s (backing off 10-30 s after the first), the
+      // others keep flowing. (A fixed number of 429s in a row, whatever the time, is no model of
+      // ilert: the agent probes a limited key about every 30 s, so 40 of them would take 20 min.)
+      s.ilert.fault(Fault.rateLimit(300, Duration.ofSeconds(5)).forKey(Scenario.KEYS[0]));
+      s.ilert.fault(Fault.rateLimit(300, Duration.ofSeconds(5)).forKey(Scenario.KEYS[1]));
       // A record that waits out two or three 10-30 s backoffs can spend the 60 s budget: the agent
       // then exits 1 as documented, and the test is the restart policy.
       AgentProcess[] agent = {s.startAgent("1")};
