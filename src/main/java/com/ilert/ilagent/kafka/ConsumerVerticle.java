@@ -51,6 +51,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private DeadLetters deadLetters;
   private KafkaReadStream<byte[], byte[]> stream;
   private RebalanceBridge bridge;
+  private ManagedConsumer consumer;
   private Partitions partitions;
   private Waiters waiters;
   private Outcomes outcomes;
@@ -109,6 +110,7 @@ public final class ConsumerVerticle extends VerticleBase {
   }
 
   private void wire(ManagedConsumer consumer) {
+    this.consumer = consumer;
     stream = KafkaReadStream.create(vertx, consumer);
     partitions =
         new Partitions(Backpressure.DEFAULT, Partitions.Fetching.of(stream::pause, stream::resume));
@@ -209,10 +211,16 @@ public final class ConsumerVerticle extends VerticleBase {
   /** A commit, its round trip measured. */
   private Future<Void> commitTimed(Map<TopicPartition, OffsetAndMetadata> offsets) {
     long start = System.nanoTime();
-    return stream
+    Future<Void> answered =
+        Future.fromCompletionStage(consumer.commitWithoutBlocking(offsets), context);
+    stream
         .commit(offsets)
-        .<Void>mapEmpty()
-        .onSuccess(v -> metrics.committed(System.nanoTime() - start));
+        .onFailure(
+            err -> {
+              consumer.forget(offsets);
+              LOG.debug("Commit not sent: {}", err.toString());
+            });
+    return answered.onSuccess(v -> metrics.committed(System.nanoTime() - start));
   }
 
   /**

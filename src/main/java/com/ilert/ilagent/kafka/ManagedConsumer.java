@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,6 +29,10 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(2);
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Commits to send as commitAsync, by the identity of the map the stream passes on. */
+  private final Map<Map<TopicPartition, OffsetAndMetadata>, CompletableFuture<Void>> asyncCommits =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   private volatile ConsumerRebalanceListener bridge;
 
@@ -68,13 +73,49 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
             });
   }
 
+  /**
+   * Commits {@code offsets} without holding up the poll loop: the read stream runs its commits as
+   * {@code commitSync} on the consumer's thread, which waits for the broker's answer while no poll
+   * can run. Hand the returned future's commit to the stream's {@code commit(offsets)} with the
+   * same map: it is then sent as {@code commitAsync}, and the future completes when the broker
+   * answered (during a later poll). Call it before the stream's commit, from any thread.
+   */
+  CompletableFuture<Void> commitWithoutBlocking(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    asyncCommits.put(offsets, answered);
+    return answered;
+  }
+
+  /** The stream's commit did not reach the consumer (e.g. the stream closed): forget it. */
+  void forget(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    CompletableFuture<Void> answered = asyncCommits.remove(offsets);
+    if (answered != null) {
+      answered.completeExceptionally(new IllegalStateException("the commit was not sent"));
+    }
+  }
+
   @Override
   public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    CompletableFuture<Void> answered = asyncCommits.remove(offsets);
     Set<TopicPartition> assigned = assignment();
     Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(offsets);
     owned.keySet().retainAll(assigned);
-    if (!owned.isEmpty()) {
-      super.commitSync(owned, CALL_TIMEOUT);
+    if (answered == null) {
+      if (!owned.isEmpty()) {
+        super.commitSync(owned, CALL_TIMEOUT);
+      }
+    } else if (owned.isEmpty()) {
+      answered.complete(null);
+    } else {
+      super.commitAsync(
+          owned,
+          (committed, err) -> {
+            if (err == null) {
+              answered.complete(null);
+            } else {
+              answered.completeExceptionally(err);
+            }
+          });
     }
   }
 
