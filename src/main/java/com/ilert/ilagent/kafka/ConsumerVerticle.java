@@ -212,14 +212,8 @@ public final class ConsumerVerticle extends VerticleBase {
   private Future<Void> commitTimed(Map<TopicPartition, OffsetAndMetadata> offsets) {
     long start = System.nanoTime();
     Future<Void> answered =
-        Future.fromCompletionStage(consumer.commitWithoutBlocking(offsets), context);
-    stream
-        .commit(offsets)
-        .onFailure(
-            err -> {
-              consumer.forget(offsets);
-              LOG.debug("Commit not sent: {}", err.toString());
-            });
+        Future.fromCompletionStage(
+            consumer.commitWithoutBlocking(offsets, stream::commit), context);
     return answered.onSuccess(v -> metrics.committed(System.nanoTime() - start));
   }
 

@@ -1,11 +1,13 @@
 package com.ilert.ilagent.kafka;
 
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -74,24 +76,26 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
   }
 
   /**
-   * Commits {@code offsets} without holding up the poll loop: the read stream runs its commits as
+   * Commits {@code offsets} without holding up the poll loop. The read stream runs its commits as
    * {@code commitSync} on the consumer's thread, which waits for the broker's answer while no poll
-   * can run. Hand the returned future's commit to the stream's {@code commit(offsets)} with the
-   * same map: it is then sent as {@code commitAsync}, and the future completes when the broker
-   * answered (during a later poll). Call it before the stream's commit, from any thread.
+   * can run; {@code streamCommit} is that stream commit, and a map registered here is sent as
+   * {@code commitAsync} instead. The future completes when the broker answered (during a later
+   * poll), or fails when the stream did not run the commit (e.g. it was closed).
    */
-  CompletableFuture<Void> commitWithoutBlocking(Map<TopicPartition, OffsetAndMetadata> offsets) {
+  CompletableFuture<Void> commitWithoutBlocking(
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      Function<Map<TopicPartition, OffsetAndMetadata>, Future<?>> streamCommit) {
     CompletableFuture<Void> answered = new CompletableFuture<>();
     asyncCommits.put(offsets, answered);
+    streamCommit
+        .apply(offsets)
+        .onFailure(
+            err -> {
+              if (asyncCommits.remove(offsets) != null) {
+                answered.completeExceptionally(err);
+              }
+            });
     return answered;
-  }
-
-  /** The stream's commit did not reach the consumer (e.g. the stream closed): forget it. */
-  void forget(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    CompletableFuture<Void> answered = asyncCommits.remove(offsets);
-    if (answered != null) {
-      answered.completeExceptionally(new IllegalStateException("the commit was not sent"));
-    }
   }
 
   @Override

@@ -3,9 +3,11 @@ package com.ilert.ilagent.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -47,6 +49,53 @@ class ManagedConsumerTest {
       long started = System.nanoTime();
       consumer.commitSync(Map.of(TP, new OffsetAndMetadata(5))); // would wait for a coordinator
       assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(1_000);
+    }
+  }
+
+  @Test
+  void aCommitGivenToCommitWithoutBlockingIsSentAsyncInsteadOfWaitingForTheBroker() {
+    try (ManagedConsumer consumer = unreachable()) {
+      consumer.assign(Set.of(TP));
+      Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(TP, new OffsetAndMetadata(5));
+      long started = System.nanoTime();
+      // The stream's commit, as vertx-kafka-client runs it: commitSync on the consumer's thread.
+      CompletableFuture<Void> answered =
+          consumer.commitWithoutBlocking(
+              offsets,
+              m -> {
+                consumer.commitSync(m);
+                return Future.succeededFuture();
+              });
+      assertThat((System.nanoTime() - started) / 1_000_000)
+          .as("commitSync would wait up to %s for a coordinator", ManagedConsumer.CALL_TIMEOUT)
+          .isLessThan(1_000);
+      assertThat(answered).as("no broker answered yet").isNotDone();
+    }
+  }
+
+  @Test
+  void aCommitTheStreamDidNotRunFailsWithTheStreamsError() {
+    try (ManagedConsumer consumer = unreachable()) {
+      IllegalStateException closed = new IllegalStateException("stream closed");
+      CompletableFuture<Void> answered =
+          consumer.commitWithoutBlocking(
+              Map.of(TP, new OffsetAndMetadata(5)), m -> Future.failedFuture(closed));
+      assertThat(answered).isCompletedExceptionally();
+      assertThatThrownBy(answered::join).hasCause(closed);
+    }
+  }
+
+  @Test
+  void aCommitWithoutAnyAssignedPartitionCompletesAtOnce() {
+    try (ManagedConsumer consumer = unreachable()) {
+      CompletableFuture<Void> answered =
+          consumer.commitWithoutBlocking(
+              Map.of(TP, new OffsetAndMetadata(5)),
+              m -> {
+                consumer.commitSync(m);
+                return Future.succeededFuture();
+              });
+      assertThat(answered).isCompletedWithValue(null);
     }
   }
 }
