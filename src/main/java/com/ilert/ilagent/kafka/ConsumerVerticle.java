@@ -205,6 +205,7 @@ public final class ConsumerVerticle extends VerticleBase {
   /** A record finished or completed: commit soon, and wake whoever waits for work to finish. */
   private void progress() {
     committer.kick();
+    hurryWhenCaughtUp();
     waiters.check();
   }
 
@@ -214,7 +215,18 @@ public final class ConsumerVerticle extends VerticleBase {
     Future<Void> answered =
         Future.fromCompletionStage(
             consumer.commitWithoutBlocking(offsets, stream::commit), context);
+    hurryWhenCaughtUp();
     return answered.onSuccess(v -> metrics.committed(System.nanoTime() - start));
+  }
+
+  /**
+   * Everything received is done: the commits handed over go out now, not after the poll under way.
+   * While records flow, the polls pace them.
+   */
+  private void hurryWhenCaughtUp() {
+    if (dispatcher.idle()) {
+      consumer.hurryCommits();
+    }
   }
 
   /**

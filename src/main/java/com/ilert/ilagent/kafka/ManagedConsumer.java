@@ -7,11 +7,15 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * The Kafka consumer as the Vert.x read stream drives it, with the agent's rules at its boundary:
@@ -24,6 +28,12 @@ import org.apache.kafka.common.TopicPartition;
  *       must not move the new owner's offset back.
  *   <li>The agent's {@link RebalanceBridge} runs first, synchronously, on every rebalance (the
  *       stream's own listener hands the callbacks to the event loop after the fact).
+ *   <li>A commit can be hurried past a poll ({@link #hurryCommits}): the stream polls in a loop,
+ *       each poll waiting up to its timeout for records, and runs everything else between two
+ *       polls, so a commit handed over during a poll waits for its end. While records flow that
+ *       paces the commits; once all is delivered, the commit that covers it should not wait. A poll
+ *       under way is then woken up ({@link #wakeup}), and one about to start returns at once. Such
+ *       a wakeup is this class's own business: the calls that could see it are retried.
  *   <li>close() is bounded: an absent broker must not outlast Kubernetes' grace period.
  * </ul>
  */
@@ -37,6 +47,15 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
       java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   private volatile ConsumerRebalanceListener bridge;
+
+  /** True while the stream's thread is in {@link #poll}. */
+  private volatile boolean polling;
+
+  /** A wakeup was sent for a commit and has not been seen yet. */
+  private final AtomicBoolean wokenForCommit = new AtomicBoolean();
+
+  /** The commits handed over should not wait for the end of a poll. */
+  private volatile boolean hurry;
 
   ManagedConsumer(Map<String, Object> props) {
     super(props);
@@ -98,44 +117,146 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
     return answered;
   }
 
+  /**
+   * The commits handed over and not yet sent go out now instead of after the poll under way (up to
+   * its timeout later). Called once everything received is delivered: that commit is the one an
+   * operator waits for (lag 0), and one that crashes loses the least.
+   */
+  void hurryCommits() {
+    if (asyncCommits.isEmpty()) {
+      return;
+    }
+    hurry = true;
+    if (polling) {
+      wakeUpForCommit();
+    }
+  }
+
+  /**
+   * Wakes up the poll under way. When it has just ended, the wakeup stays pending and the next call
+   * that may block sees it; see {@link #notWokenForCommit}.
+   */
+  void wakeUpForCommit() {
+    wokenForCommit.set(true);
+    wakeup();
+  }
+
+  /** True while the stream's thread is in {@link #poll}. */
+  boolean polling() {
+    return polling;
+  }
+
+  /**
+   * The stream's poll, which gives way to hurried commits: it returns no records at once when one
+   * is queued behind it, and when woken up for one (the records fetched meanwhile stay buffered for
+   * the next poll).
+   */
+  @Override
+  public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+    polling = true;
+    try {
+      if (hurry && !asyncCommits.isEmpty()) {
+        return ConsumerRecords.empty();
+      }
+      return super.poll(timeout);
+    } catch (WakeupException e) {
+      if (wokenForCommit.getAndSet(false)) {
+        return ConsumerRecords.empty();
+      }
+      throw e;
+    } finally {
+      polling = false;
+    }
+  }
+
   @Override
   public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
     CompletableFuture<Void> answered = asyncCommits.remove(offsets);
+    if (asyncCommits.isEmpty()) {
+      hurry = false;
+    }
     Set<TopicPartition> assigned = assignment();
     Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(offsets);
     owned.keySet().retainAll(assigned);
     if (answered == null) {
       if (!owned.isEmpty()) {
-        super.commitSync(owned, CALL_TIMEOUT);
+        commitSync(owned, CALL_TIMEOUT);
       }
     } else if (owned.isEmpty()) {
       answered.complete(null);
     } else {
-      super.commitAsync(
-          owned,
-          (committed, err) -> {
-            if (err == null) {
-              answered.complete(null);
-            } else {
-              answered.completeExceptionally(err);
-            }
+      notWokenForCommit(
+          () -> {
+            super.commitAsync(
+                owned,
+                (committed, err) -> {
+                  if (err == null) {
+                    answered.complete(null);
+                  } else {
+                    answered.completeExceptionally(err);
+                  }
+                });
+            return null;
           });
     }
   }
 
   @Override
+  public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+    notWokenForCommit(
+        () -> {
+          super.commitSync(offsets, timeout);
+          return null;
+        });
+  }
+
+  @Override
   public long position(TopicPartition partition) {
-    return super.position(partition, CALL_TIMEOUT);
+    return position(partition, CALL_TIMEOUT);
+  }
+
+  @Override
+  public long position(TopicPartition partition, Duration timeout) {
+    return notWokenForCommit(() -> super.position(partition, timeout));
   }
 
   @Override
   public OffsetAndMetadata committed(TopicPartition partition) {
-    return super.committed(Set.of(partition), CALL_TIMEOUT).get(partition);
+    return committed(Set.of(partition), CALL_TIMEOUT).get(partition);
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> committed(
+      Set<TopicPartition> partitions, Duration timeout) {
+    return notWokenForCommit(() -> super.committed(partitions, timeout));
   }
 
   @Override
   public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
-    return super.endOffsets(partitions, END_OFFSETS_TIMEOUT);
+    return endOffsets(partitions, END_OFFSETS_TIMEOUT);
+  }
+
+  @Override
+  public Map<TopicPartition, Long> endOffsets(
+      Collection<TopicPartition> partitions, Duration timeout) {
+    return notWokenForCommit(() -> super.endOffsets(partitions, timeout));
+  }
+
+  /**
+   * Runs a call of the consumer's thread again if it saw the wakeup meant for a poll that had
+   * already ended (the wakeup stays pending until a call that may block sees it). Any other wakeup,
+   * e.g. the stream's on close, goes to the caller.
+   */
+  private <T> T notWokenForCommit(Supplier<T> call) {
+    while (true) {
+      try {
+        return call.get();
+      } catch (WakeupException e) {
+        if (!wokenForCommit.getAndSet(false)) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Override

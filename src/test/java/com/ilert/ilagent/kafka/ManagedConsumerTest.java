@@ -4,14 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +104,111 @@ class ManagedConsumerTest {
                 return Future.succeededFuture();
               });
       assertThat(answered).isCompletedWithValue(null);
+    }
+  }
+
+  @Test
+  void aPollUnderWayGivesWayToAHurriedCommitInsteadOfWaitingOutItsTimeout() throws Exception {
+    ExecutorService streamThread = Executors.newSingleThreadExecutor();
+    try (ManagedConsumer consumer = unreachable()) {
+      streamThread.submit(() -> consumer.assign(Set.of(TP))).get();
+      // The read stream: polls and commits take turns on its one thread.
+      Future<ConsumerRecords<byte[], byte[]>> polled =
+          Future.fromCompletionStage(
+              CompletableFuture.supplyAsync(
+                  () -> consumer.poll(Duration.ofSeconds(30)), streamThread));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!consumer.polling()) {
+        assertThat(System.nanoTime()).as("the poll started").isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      CountDownLatch commitRan = new CountDownLatch(1);
+      long started = System.nanoTime();
+      consumer.commitWithoutBlocking(
+          Map.of(TP, new OffsetAndMetadata(5)),
+          m -> {
+            streamThread.submit(
+                () -> {
+                  consumer.commitSync(m);
+                  commitRan.countDown();
+                });
+            return Future.succeededFuture();
+          });
+      consumer.hurryCommits();
+      assertThat(commitRan.await(10, TimeUnit.SECONDS)).as("the commit ran").isTrue();
+      assertThat((System.nanoTime() - started) / 1_000_000)
+          .as("the poll's 30 s timeout did not hold the commit up")
+          .isLessThan(5_000);
+      assertThat(polled.toCompletionStage().toCompletableFuture().get().isEmpty()).isTrue();
+    } finally {
+      streamThread.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPollAboutToStartWhileAHurriedCommitWaitsForItsTurnReturnsAtOnce() {
+    try (ManagedConsumer consumer = unreachable()) {
+      consumer.assign(Set.of(TP));
+      Promise<Void> queued = Promise.promise(); // handed to the stream, not run yet
+      consumer.commitWithoutBlocking(Map.of(TP, new OffsetAndMetadata(5)), m -> queued.future());
+      consumer.hurryCommits();
+      long started = System.nanoTime();
+      assertThat(consumer.poll(Duration.ofSeconds(30)).isEmpty()).isTrue();
+      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
+    }
+  }
+
+  @Test
+  void aCommitNotHurriedWaitsForThePollsEnd() {
+    try (ManagedConsumer consumer = unreachable()) {
+      consumer.assign(Set.of(TP));
+      Promise<Void> queued = Promise.promise();
+      consumer.commitWithoutBlocking(Map.of(TP, new OffsetAndMetadata(5)), m -> queued.future());
+      long started = System.nanoTime();
+      assertThat(consumer.poll(Duration.ofMillis(300)).isEmpty()).isTrue();
+      assertThat((System.nanoTime() - started) / 1_000_000)
+          .as("while records flow, commits go between polls")
+          .isGreaterThanOrEqualTo(250);
+    }
+  }
+
+  @Test
+  void hurryingWithNoCommitHandedOverWakesNothing() {
+    try (ManagedConsumer consumer = unreachable()) {
+      consumer.assign(Set.of(TP));
+      consumer.hurryCommits();
+      long started = System.nanoTime();
+      assertThat(consumer.poll(Duration.ofMillis(300)).isEmpty()).isTrue();
+      assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(250);
+    }
+  }
+
+  @Test
+  void aWakeupForACommitThatCameAfterThePollEndedIsNotSeenByTheNextCall() {
+    try (ManagedConsumer consumer = unreachable()) {
+      consumer.assign(Set.of(TP));
+      consumer.wakeUpForCommit(); // the poll it was meant for had just returned
+      // Without a broker the call runs into its timeout: it did not fail with the wakeup.
+      assertThatThrownBy(() -> consumer.committed(Set.of(TP), Duration.ofMillis(300)))
+          .isInstanceOf(TimeoutException.class);
+      long started = System.nanoTime();
+      assertThat(consumer.poll(Duration.ofMillis(300)).isEmpty()).isTrue();
+      assertThat((System.nanoTime() - started) / 1_000_000)
+          .as("the wakeup was used up: this poll waited for records")
+          .isGreaterThanOrEqualTo(250);
+    }
+  }
+
+  @Test
+  void anyOtherWakeupStillReachesTheCaller() {
+    try (ManagedConsumer consumer = unreachable()) {
+      consumer.assign(Set.of(TP));
+      consumer.wakeup(); // the stream's, on close
+      assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(30)))
+          .isInstanceOf(WakeupException.class);
+      consumer.wakeup();
+      assertThatThrownBy(() -> consumer.committed(Set.of(TP), Duration.ofSeconds(30)))
+          .isInstanceOf(WakeupException.class);
     }
   }
 }
