@@ -31,13 +31,14 @@ import org.apache.kafka.common.errors.WakeupException;
  *   <li>A commit can be hurried past a poll ({@link #hurryCommits}): the stream polls in a loop,
  *       each poll waiting up to its timeout for records, and runs everything else between two
  *       polls, so a commit handed over during a poll waits for its end. While records flow that
- *       paces the commits; once all is delivered, the commit that covers it should not wait. A poll
- *       under way is then woken up ({@link #wakeup}), and one about to start returns at once. Such
- *       a wakeup is this class's own business: the calls that could see it are retried.
+ *       paces the commits; once all is delivered and the last poll found nothing more to fetch, the
+ *       commit that covers it should not wait. A poll under way is then woken up ({@link #wakeup}),
+ *       and one about to start returns at once. Such a wakeup is this class's own business: the
+ *       calls that could see it are retried.
  *   <li>close() is bounded: an absent broker must not outlast Kubernetes' grace period.
  * </ul>
  */
-final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
+class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(2);
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -56,6 +57,9 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
 
   /** The commits handed over should not wait for the end of a poll. */
   private volatile boolean hurry;
+
+  /** The last poll that ran to its end found no records: the partitions are read to their end. */
+  private volatile boolean fetchedAll = true;
 
   ManagedConsumer(Map<String, Object> props) {
     super(props);
@@ -119,11 +123,13 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
 
   /**
    * The commits handed over and not yet sent go out now instead of after the poll under way (up to
-   * its timeout later). Called once everything received is delivered: that commit is the one an
-   * operator waits for (lag 0), and one that crashes loses the least.
+   * its timeout later), if the last poll found nothing more to fetch. Called once everything
+   * received is delivered: that commit is the one an operator waits for (lag 0). While polls still
+   * return records (e.g. records that are filtered out and done at once), the polls pace the
+   * commits: waking every poll for a commit costs more than the commit saves.
    */
   void hurryCommits() {
-    if (asyncCommits.isEmpty()) {
+    if (asyncCommits.isEmpty() || !fetchedAll) {
       return;
     }
     hurry = true;
@@ -158,7 +164,9 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
       if (hurry && !asyncCommits.isEmpty()) {
         return ConsumerRecords.empty();
       }
-      return super.poll(timeout);
+      ConsumerRecords<byte[], byte[]> records = fetch(timeout);
+      fetchedAll = records.isEmpty();
+      return records;
     } catch (WakeupException e) {
       if (wokenForCommit.getAndSet(false)) {
         return ConsumerRecords.empty();
@@ -167,6 +175,11 @@ final class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
     } finally {
       polling = false;
     }
+  }
+
+  /** Kafka's poll; tests replace it. */
+  ConsumerRecords<byte[], byte[]> fetch(Duration timeout) {
+    return super.poll(timeout);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -30,6 +32,10 @@ class ManagedConsumerTest {
   private static final TopicPartition TP = new TopicPartition("events", 0);
 
   private static ManagedConsumer unreachable() {
+    return new ManagedConsumer(unreachableProps());
+  }
+
+  private static Map<String, Object> unreachableProps() {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9"); // nothing listens there
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "managed-consumer-test");
@@ -37,7 +43,7 @@ class ManagedConsumerTest {
     props.put(
         ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-    return new ManagedConsumer(props);
+    return props;
   }
 
   @Test
@@ -180,6 +186,34 @@ class ManagedConsumerTest {
       long started = System.nanoTime();
       assertThat(consumer.poll(Duration.ofMillis(300)).isEmpty()).isTrue();
       assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(250);
+    }
+  }
+
+  @Test
+  void whilePollsStillReturnRecordsACommitIsNotHurried() {
+    Map<String, Object> props = unreachableProps();
+    ConsumerRecords<byte[], byte[]> one =
+        new ConsumerRecords<>(
+            Map.of(
+                TP,
+                List.of(
+                    new ConsumerRecord<byte[], byte[]>(
+                        TP.topic(), TP.partition(), 7L, null, null))));
+    try (ManagedConsumer consumer =
+        new ManagedConsumer(props) {
+          @Override
+          ConsumerRecords<byte[], byte[]> fetch(Duration timeout) {
+            return one; // e.g. records that are filtered out and done at once
+          }
+        }) {
+      consumer.assign(Set.of(TP));
+      assertThat(consumer.poll(Duration.ofMillis(300)).count()).isEqualTo(1);
+      consumer.commitWithoutBlocking(
+          Map.of(TP, new OffsetAndMetadata(8)), m -> Promise.<Void>promise().future());
+      consumer.hurryCommits();
+      assertThat(consumer.poll(Duration.ofMillis(300)).count())
+          .as("the poll was not cut short for the commit")
+          .isEqualTo(1);
     }
   }
 
