@@ -36,7 +36,10 @@ final class Committer {
   private static final ThreadLocal<OffsetMetadata.Writer> WRITER =
       ThreadLocal.withInitial(OffsetMetadata.Writer::new);
 
-  /** Sends a commit: the consumer's commitSync on its own thread in production. */
+  /**
+   * Sends a commit and completes when the broker answered: in production a commitAsync on the
+   * consumer's thread ({@link ManagedConsumer#commitWithoutBlocking}).
+   */
   interface Port {
     Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets);
   }

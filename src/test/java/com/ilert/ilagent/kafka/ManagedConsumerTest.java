@@ -155,12 +155,9 @@ class ManagedConsumerTest {
   void aPollAboutToStartWhileAHurriedCommitWaitsForItsTurnReturnsAtOnce() {
     try (ManagedConsumer consumer = unreachable()) {
       consumer.assign(Set.of(TP));
-      Promise<Void> queued = Promise.promise(); // handed to the stream, not run yet
-      consumer.commitWithoutBlocking(Map.of(TP, new OffsetAndMetadata(5)), m -> queued.future());
+      handOverWithoutRunning(consumer, 5);
       consumer.hurryCommits();
-      long started = System.nanoTime();
-      assertThat(consumer.poll(Duration.ofSeconds(30)).isEmpty()).isTrue();
-      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
+      assertThat(emptyPollMs(consumer, Duration.ofSeconds(30))).isLessThan(5_000);
     }
   }
 
@@ -168,11 +165,8 @@ class ManagedConsumerTest {
   void aCommitNotHurriedWaitsForThePollsEnd() {
     try (ManagedConsumer consumer = unreachable()) {
       consumer.assign(Set.of(TP));
-      Promise<Void> queued = Promise.promise();
-      consumer.commitWithoutBlocking(Map.of(TP, new OffsetAndMetadata(5)), m -> queued.future());
-      long started = System.nanoTime();
-      assertThat(consumer.poll(Duration.ofMillis(300)).isEmpty()).isTrue();
-      assertThat((System.nanoTime() - started) / 1_000_000)
+      handOverWithoutRunning(consumer, 5);
+      assertThat(emptyPollMs(consumer, Duration.ofMillis(300)))
           .as("while records flow, commits go between polls")
           .isGreaterThanOrEqualTo(250);
     }
@@ -183,9 +177,7 @@ class ManagedConsumerTest {
     try (ManagedConsumer consumer = unreachable()) {
       consumer.assign(Set.of(TP));
       consumer.hurryCommits();
-      long started = System.nanoTime();
-      assertThat(consumer.poll(Duration.ofMillis(300)).isEmpty()).isTrue();
-      assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(250);
+      assertThat(emptyPollMs(consumer, Duration.ofMillis(300))).isGreaterThanOrEqualTo(250);
     }
   }
 
@@ -208,8 +200,7 @@ class ManagedConsumerTest {
         }) {
       consumer.assign(Set.of(TP));
       assertThat(consumer.poll(Duration.ofMillis(300)).count()).isEqualTo(1);
-      consumer.commitWithoutBlocking(
-          Map.of(TP, new OffsetAndMetadata(8)), m -> Promise.<Void>promise().future());
+      handOverWithoutRunning(consumer, 8);
       consumer.hurryCommits();
       assertThat(consumer.poll(Duration.ofMillis(300)).count())
           .as("the poll was not cut short for the commit")
@@ -225,9 +216,7 @@ class ManagedConsumerTest {
       // Without a broker the call runs into its timeout: it did not fail with the wakeup.
       assertThatThrownBy(() -> consumer.committed(Set.of(TP), Duration.ofMillis(300)))
           .isInstanceOf(TimeoutException.class);
-      long started = System.nanoTime();
-      assertThat(consumer.poll(Duration.ofMillis(300)).isEmpty()).isTrue();
-      assertThat((System.nanoTime() - started) / 1_000_000)
+      assertThat(emptyPollMs(consumer, Duration.ofMillis(300)))
           .as("the wakeup was used up: this poll waited for records")
           .isGreaterThanOrEqualTo(250);
     }
@@ -244,5 +233,18 @@ class ManagedConsumerTest {
       assertThatThrownBy(() -> consumer.committed(Set.of(TP), Duration.ofSeconds(30)))
           .isInstanceOf(WakeupException.class);
     }
+  }
+
+  /** Hands a commit of {@code offset} over to a stream that has not run it yet. */
+  private static void handOverWithoutRunning(ManagedConsumer consumer, long offset) {
+    consumer.commitWithoutBlocking(
+        Map.of(TP, new OffsetAndMetadata(offset)), m -> Promise.<Void>promise().future());
+  }
+
+  /** Polls where there is nothing to fetch; how long the poll took, in ms. */
+  private static long emptyPollMs(ManagedConsumer consumer, Duration timeout) {
+    long started = System.nanoTime();
+    assertThat(consumer.poll(timeout).isEmpty()).isTrue();
+    return (System.nanoTime() - started) / 1_000_000;
   }
 }
