@@ -153,6 +153,78 @@ class OperatorKitIT {
     assertThat(usageProblems(queries, scrape(agent))).as("how the kit reads each series").isEmpty();
   }
 
+  /**
+   * Before its first record, an agent shows every series of the features it runs at 0 (a dashboard
+   * shows 0, not "no data"; an alert on an increase sees the first event), and none of those that
+   * are off.
+   */
+  @Test
+  void anIdleAgentShowsTheSeriesOfItsFeaturesAtZero(TestAgents agents, IlertStandIn ilert)
+      throws Exception {
+    List<Query> queries = kitQueries();
+    String events = agents.newTopic("events", 1);
+    String beats = agents.newTopic("beats", 1);
+    String policy = agents.newTopic("policy", 1);
+    String dlq = agents.newTopic("dlq", 1);
+    RunningAgent agent =
+        agents
+            .daemon(
+                "-e",
+                events,
+                "-r",
+                beats,
+                "--policy_topic",
+                policy,
+                "--policy_routing_keys",
+                "location",
+                "--dead_letter_topic",
+                dlq)
+            .env("ILERT_API_KEY", TOKEN)
+            .start();
+    collectGarbage(agent); // the JVM's GC pause timer appears with the first collection
+
+    // The lag is a series per assigned partition, from the consumer's reports, not a feature's:
+    // a partition that starts at offset 0 is reported from its first record on.
+    List<String> problems = new ArrayList<>();
+    try {
+      await() // the GC notification that registers the pause timer comes on its own thread
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(500))
+          .until(
+              () -> {
+                problems.clear();
+                exposureProblems(queries, scrape(agent)).stream()
+                    .filter(p -> !p.contains("ilagent_consumer_lag"))
+                    .forEach(problems::add);
+                return problems.isEmpty();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "an idle agent lacks series the kit reads:\n  " + String.join("\n  ", problems));
+    }
+    assertThat(agent.metrics())
+        .contains(
+            "ilagent_heartbeat_pings_total{result=\"delivered\",source=\"topic\"} 0.0",
+            "ilagent_events_delivered_total 0.0",
+            "ilagent_delivery_failures_total 0.0",
+            "ilagent_records_dead_lettered_total 0.0",
+            "ilagent_policy_updates_total{result=\"rejected\"} 0.0",
+            "ilagent_records_consumed_total{topic=\"" + beats + "\"} 0.0");
+    assertThat(ilert.received()).as("nothing was sent to ilert").isEmpty();
+  }
+
+  @Test
+  void theSeriesOfFeaturesThatAreOffAreNotThere(TestAgents agents) {
+    RunningAgent agent = agents.start("-e", agents.newTopic("events", 1));
+
+    assertThat(agent.metrics())
+        .contains("ilagent_events_delivered_total 0.0")
+        .doesNotContain(
+            "ilagent_heartbeat_pings_total",
+            "ilagent_policy_updates_total",
+            "ilagent_records_dead_lettered_total");
+  }
+
   /** Every expression of the dashboard and the rules; checks the files' shape on the way. */
   static List<Query> kitQueries() throws IOException {
     List<Query> queries = new ArrayList<>();
