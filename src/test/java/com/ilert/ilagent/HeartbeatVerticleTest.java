@@ -16,6 +16,7 @@ import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,24 +60,32 @@ class HeartbeatVerticleTest {
     return c == null ? 0 : c.count();
   }
 
-  /** Checks every 20 ms, for up to 10 s, until a ping with this result is counted. */
+  /** Completes once a ping with this result is counted. */
   private Future<Void> awaitCounted(String result) {
-    return awaitCounted(result, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+    return awaitThat(() -> pings(result) >= 1, "an own ping counted as " + result);
   }
 
-  private Future<Void> awaitCounted(String result, long deadline) {
-    if (pings(result) >= 1) {
+  /**
+   * Checks every 20 ms until {@code condition} holds; fails after 10 s saying what it waited for
+   * and what ilert answered.
+   */
+  private Future<Void> awaitThat(BooleanSupplier condition, String what) {
+    return awaitThat(condition, what, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+  }
+
+  private Future<Void> awaitThat(BooleanSupplier condition, String what, long deadline) {
+    if (condition.getAsBoolean()) {
       return Future.succeededFuture();
     }
     if (System.nanoTime() > deadline) {
       return Future.failedFuture(
           new AssertionError(
-              "no own ping counted as "
-                  + result
+              "no "
+                  + what
                   + " within 10 s; ilert answered "
                   + ilert.attempts().stream().map(Received::status).toList()));
     }
-    return vertx.timer(20).compose(v -> awaitCounted(result, deadline));
+    return vertx.timer(20).compose(v -> awaitThat(condition, what, deadline));
   }
 
   @Test
@@ -113,6 +122,25 @@ class HeartbeatVerticleTest {
                               .containsExactly(503, 503, 202);
                           assertThat(pings("failed")).as("not counted as failed").isZero();
                           counted.flag();
+                        })));
+  }
+
+  @Test
+  void aPingWaitingForItsRetryAtTheStopIsCountedAbandoned(VertxTestContext ctx) {
+    ilert.fault(Fault.status(503).forKey(KEY));
+    deploy()
+        .compose(
+            id ->
+                awaitThat(() -> !ilert.attempts().isEmpty(), "first attempt")
+                    .compose(v -> vertx.undeploy(id)))
+        .compose(v -> awaitCounted("abandoned"))
+        .onComplete(
+            ctx.succeeding(
+                v ->
+                    ctx.verify(
+                        () -> {
+                          assertThat(pings("failed")).as("not counted as failed").isZero();
+                          ctx.completeNow();
                         })));
   }
 
