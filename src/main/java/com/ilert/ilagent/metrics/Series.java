@@ -49,9 +49,7 @@ final class Series {
   }
 
   static Counter delivered(MeterRegistry registry) {
-    return Counter.builder("ilagent.events.delivered")
-        .description("Events ilert accepted")
-        .register(registry);
+    return counter(registry, "ilagent.events.delivered", "Events ilert accepted");
   }
 
   static Timer latency(MeterRegistry registry) {
@@ -62,28 +60,29 @@ final class Series {
   }
 
   static Counter retries(MeterRegistry registry) {
-    return Counter.builder("ilagent.delivery.retries")
-        .description("Requests to ilert repeated after a network error, timeout, 429 or 5xx")
-        .register(registry);
+    return counter(
+        registry,
+        "ilagent.delivery.retries",
+        "Requests to ilert repeated after a network error, timeout, 429 or 5xx");
   }
 
   static Counter failures(MeterRegistry registry) {
-    return Counter.builder("ilagent.delivery.failures")
-        .description("Events whose retry budget was spent (the agent exits 1)")
-        .register(registry);
+    return counter(
+        registry,
+        "ilagent.delivery.failures",
+        "Events whose retry budget was spent (the agent exits 1)");
   }
 
   static Counter deadLettered(MeterRegistry registry) {
-    return Counter.builder("ilagent.records.dead.lettered")
-        .description("Records written to the dead-letter topic")
-        .register(registry);
+    return counter(
+        registry, "ilagent.records.dead.lettered", "Records written to the dead-letter topic");
   }
 
   static Counter alreadyDone(MeterRegistry registry) {
-    return Counter.builder("ilagent.records.already.done")
-        .description(
-            "Records not sent again after a restart or hand-over: a commit's metadata lists them as done")
-        .register(registry);
+    return counter(
+        registry,
+        "ilagent.records.already.done",
+        "Records not sent again after a restart or hand-over: a commit's metadata lists them as done");
   }
 
   static Timer commits(MeterRegistry registry) {
@@ -128,6 +127,10 @@ final class Series {
         .tag("topic", topic)
         .tag("partition", Integer.toString(partition))
         .register(registry);
+  }
+
+  private static Counter counter(MeterRegistry registry, String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
   }
 
   static Gauge ready(MeterRegistry registry, BooleanSupplier ready) {
