@@ -8,6 +8,7 @@ import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.kafka.ConsumerVerticle;
 import com.ilert.ilagent.logging.Logging;
 import com.ilert.ilagent.metrics.AgentMetrics;
+import com.ilert.ilagent.metrics.Features;
 import com.ilert.ilagent.redaction.Redaction;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -55,6 +56,7 @@ public final class Agent {
 
   private Agent(AgentConfig config) {
     this.config = config;
+    metrics.start(Features.of(config));
   }
 
   /** Blocks the calling (main) thread until the agent has stopped; returns the exit code. */

@@ -30,9 +30,9 @@ import java.util.concurrent.TimeoutException;
  * bounds each whole exchange (connect, send, answer headers and body), and at most {@link
  * #MAX_BODY_BYTES} of an answer body are read.
  *
- * <p>Uses the Vert.x core HTTP client with the base URLs parsed once: the WebClient parsed the
- * absolute URL and ran its interceptor chain on every request, a large part of the agent's CPU per
- * event.
+ * <p>The Vert.x core HTTP client, not WebClient: WebClient's timeouts are idle timeouts, so an
+ * answer trickling in would hold a delivery slot past the request timeout; this one bounds the
+ * whole exchange. Their cost per request is about the same (docs/architecture.md, "No WebClient").
  */
 public final class IlertClient {
   /** Answer bodies kept in memory; more is not read (the connection is closed instead). */

@@ -6,97 +6,116 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
-import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * The agent's metrics, all prefixed {@code ilagent_} in Prometheus. Meters are looked up once and
+ * The agent's metrics, all prefixed {@code ilagent_} in Prometheus ({@link Series} defines them).
+ * The series of each configured feature are there at 0 from the start ({@link #start}); those of a
+ * feature that is off appear only if something counts into them. Meters are looked up once and
  * cached, so counting a record costs a map lookup and an add. README lists every series.
  */
 public final class AgentMetrics {
+  /** Skip reasons only an escalation-policy record can have. */
+  private static final Set<SkipReason> POLICY_REASONS =
+      EnumSet.of(SkipReason.MISSING_EMAIL, SkipReason.MISSING_ROUTING_KEY);
+
+  private static final List<String> TOPIC_PINGS =
+      List.of("delivered", "coalesced", "rejected", "failed");
+  private static final List<String> OWN_PINGS =
+      List.of("delivered", "rejected", "failed", "abandoned");
+
+  /** Answers at 0 from the start, so that the share of 429s sees the first one too. */
+  private static final List<String> ANSWERS = List.of("2xx", "4xx", "429", "5xx", "none");
+
   private final MeterRegistry registry;
   private final Map<String, Counter> consumed = new ConcurrentHashMap<>();
-  private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
+  private final Map<SkipReason, Counter> skipped = new ConcurrentHashMap<>();
   private final Map<String, Counter> pings = new ConcurrentHashMap<>();
   private final Map<String, Counter> policyUpdates = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lag = new ConcurrentHashMap<>();
   private final Map<String, Counter> answers = new ConcurrentHashMap<>();
-  private final Counter delivered;
-  private final Counter retries;
-  private final Counter failures;
-  private final Counter deadLettered;
-  private final Counter alreadyDone;
-  private final Timer latency;
-  private final Timer commits;
+  private final Lazy<Counter> delivered;
+  private final Lazy<Timer> latency;
+  private final Lazy<Counter> retries;
+  private final Lazy<Counter> failures;
+  private final Lazy<Counter> deadLettered;
+  private final Lazy<Counter> alreadyDone;
+  private final Lazy<Timer> commits;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Lazy<Gauge> inFlightGauge;
 
   public AgentMetrics(MeterRegistry registry) {
     this.registry = registry;
-    for (SkipReason reason : SkipReason.values()) {
-      skipped.put(
-          reason,
-          Counter.builder("ilagent.records.skipped")
-              .description(
-                  "Records not forwarded, by reason (bad input, filtered, rejected by ilert)")
-              .tag("reason", reason.label())
-              .register(registry));
+    delivered = new Lazy<>(() -> Series.delivered(registry));
+    latency = new Lazy<>(() -> Series.latency(registry));
+    retries = new Lazy<>(() -> Series.retries(registry));
+    failures = new Lazy<>(() -> Series.failures(registry));
+    deadLettered = new Lazy<>(() -> Series.deadLettered(registry));
+    alreadyDone = new Lazy<>(() -> Series.alreadyDone(registry));
+    commits = new Lazy<>(() -> Series.commits(registry));
+    inFlightGauge = new Lazy<>(() -> Series.inFlight(registry, inFlight));
+  }
+
+  /**
+   * Puts the series of every configured feature on /metrics at 0, with the label values they will
+   * have: a dashboard then shows 0 instead of "no data", and an alert on a rate or an increase sees
+   * the first event after a start too.
+   */
+  public void start(Features features) {
+    boolean events = !features.eventTopics().isEmpty();
+    boolean policy = features.policyTopic() != null;
+    if (features.consumer()) {
+      features.eventTopics().forEach(t -> consumed(t, 0));
+      features.heartbeatTopics().forEach(t -> consumed(t, 0));
+      if (policy) {
+        consumed(features.policyTopic(), 0);
+      }
+      for (SkipReason reason : SkipReason.values()) {
+        if (!POLICY_REASONS.contains(reason) && reason != SkipReason.FILTERED) {
+          skippedCounter(reason);
+        }
+      }
+      retries.get();
+      alreadyDone.get();
+      commits.get();
+      inFlightGauge.get();
+      ANSWERS.forEach(this::answer);
     }
-    delivered =
-        Counter.builder("ilagent.events.delivered")
-            .description("Events ilert accepted")
-            .register(registry);
-    retries =
-        Counter.builder("ilagent.delivery.retries")
-            .description("Requests to ilert repeated after a network error, timeout, 429 or 5xx")
-            .register(registry);
-    failures =
-        Counter.builder("ilagent.delivery.failures")
-            .description("Events whose retry budget was spent (the agent exits 1)")
-            .register(registry);
-    deadLettered =
-        Counter.builder("ilagent.records.dead.lettered")
-            .description("Records written to the dead-letter topic")
-            .register(registry);
-    alreadyDone =
-        Counter.builder("ilagent.records.already.done")
-            .description(
-                "Records not sent again after a restart or hand-over: a commit's metadata lists them as done")
-            .register(registry);
-    latency =
-        Timer.builder("ilagent.delivery.latency")
-            .description("From a record's arrival in the agent to ilert accepting it")
-            .serviceLevelObjectives(
-                Duration.ofMillis(5),
-                Duration.ofMillis(10),
-                Duration.ofMillis(25),
-                Duration.ofMillis(50),
-                Duration.ofMillis(100),
-                Duration.ofMillis(250),
-                Duration.ofMillis(500),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(10),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(60))
-            .register(registry);
-    commits =
-        Timer.builder("ilagent.kafka.commit.duration")
-            .description(
-                "Round trip of each successful offset commit: what a crash delivers again grows with it")
-            .register(registry);
-    Gauge.builder("ilagent.deliveries.in.flight", inFlight, AtomicInteger::get)
-        .description("Requests to ilert under way or waiting for a retry")
-        .register(registry);
-    // At zero from the start, so that a rate over them sees the first 429 too.
-    for (String status : new String[] {"2xx", "4xx", "429", "5xx", "none"}) {
-      answer(status);
+    boolean filtered = features.filter() && (events || policy);
+    if (filtered) {
+      skippedCounter(SkipReason.FILTERED);
+    }
+    if (events) {
+      delivered.get();
+      latency.get();
+      failures.get();
+    }
+    if (!features.heartbeatTopics().isEmpty()) {
+      TOPIC_PINGS.forEach(result -> ping("topic", result, 0));
+    }
+    if (policy) {
+      POLICY_REASONS.forEach(this::skippedCounter);
+      failures.get();
+      policyTopic();
+      policyUpdate("skipped", 0);
+      if (filtered) {
+        policyUpdate("filtered", 0);
+      }
+    }
+    if (features.deadLetters()) {
+      deadLettered.get();
+    }
+    if (features.ownHeartbeat()) {
+      OWN_PINGS.forEach(result -> ping("own", result, 0));
     }
   }
 
@@ -105,10 +124,7 @@ public final class AgentMetrics {
    * agent that is up but not consuming reads, as {@code /ready} itself is no series.
    */
   public static void readiness(MeterRegistry registry, BooleanSupplier ready) {
-    Gauge.builder("ilagent.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
-        .description("1 while /ready answers 204 (consumer subscribed and assigned), else 0")
-        .strongReference(true)
-        .register(registry);
+    Series.ready(registry, ready);
   }
 
   /** For tests and the one-shot commands: counts into a registry nobody reads. */
@@ -118,60 +134,53 @@ public final class AgentMetrics {
 
   /** {@code n} records of one topic at once: one meter lookup per poll and partition. */
   public void consumed(String topic, int n) {
-    consumed
-        .computeIfAbsent(
-            topic,
-            t ->
-                Counter.builder("ilagent.records.consumed")
-                    .description("Records received from Kafka, by topic")
-                    .tag("topic", t)
-                    .register(registry))
-        .increment(n);
+    consumed.computeIfAbsent(topic, t -> Series.consumed(registry, t)).increment(n);
   }
 
   public void skipped(SkipReason reason) {
-    skipped.get(reason).increment();
+    skippedCounter(reason).increment();
+  }
+
+  private Counter skippedCounter(SkipReason reason) {
+    return skipped.computeIfAbsent(reason, r -> Series.skipped(registry, r));
   }
 
   public void delivered(long sinceNanos) {
-    delivered.increment();
-    latency.record(System.nanoTime() - sinceNanos, TimeUnit.NANOSECONDS);
+    delivered.get().increment();
+    latency.get().record(System.nanoTime() - sinceNanos, TimeUnit.NANOSECONDS);
   }
 
   /** A commit that succeeded after {@code nanos}. */
   public void committed(long nanos) {
-    commits.record(nanos, TimeUnit.NANOSECONDS);
+    commits.get().record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void retry() {
-    retries.increment();
+    retries.get().increment();
   }
 
   public void deliveryFailure() {
-    failures.increment();
+    failures.get().increment();
   }
 
   public void deadLettered() {
-    deadLettered.increment();
+    deadLettered.get().increment();
   }
 
   /** Records skipped because they were completed before a restart (see kafka.OffsetMetadata). */
   public void alreadyDone(int n) {
-    alreadyDone.increment(n);
+    alreadyDone.get().increment(n);
   }
 
   /** A heartbeat ping; source is "topic" (from a heartbeat topic) or "own" (-b). */
   public void ping(String source, String result) {
+    ping(source, result, 1);
+  }
+
+  private void ping(String source, String result, int n) {
     pings
-        .computeIfAbsent(
-            source + '/' + result,
-            k ->
-                Counter.builder("ilagent.heartbeat.pings")
-                    .description("Heartbeat pings sent to ilert, by source and result")
-                    .tag("source", source)
-                    .tag("result", result)
-                    .register(registry))
-        .increment();
+        .computeIfAbsent(source + '/' + result, k -> Series.ping(registry, source, result))
+        .increment(n);
   }
 
   /**
@@ -183,15 +192,17 @@ public final class AgentMetrics {
   }
 
   private void policyUpdate(String result, int n) {
-    policyUpdates
-        .computeIfAbsent(
-            result,
-            r ->
-                Counter.builder("ilagent.policy.updates")
-                    .description("Escalation-policy records, by result")
-                    .tag("result", r)
-                    .register(registry))
-        .increment(n);
+    policyUpdates.computeIfAbsent(result, r -> Series.policyUpdate(registry, r)).increment(n);
+  }
+
+  /**
+   * A policy topic is consumed: its results start at zero, so that an alert on an increase sees the
+   * first rejection after a start too.
+   */
+  public void policyTopic() {
+    for (String result : new String[] {"updated", "rejected", "failed"}) {
+      policyUpdate(result, 0);
+    }
   }
 
   /**
@@ -215,27 +226,11 @@ public final class AgentMetrics {
   }
 
   private Counter answer(String status) {
-    return answers.computeIfAbsent(
-        status,
-        s ->
-            Counter.builder("ilagent.ilert.answers")
-                .description(
-                    "ilert's answers to records' attempts, by status class (429 on its own; none: network error or timeout)")
-                .tag("status", s)
-                .register(registry));
-  }
-
-  /**
-   * A policy topic is consumed: its results start at zero, so that an alert on an increase sees the
-   * first rejection after a start too.
-   */
-  public void policyTopic() {
-    for (String result : new String[] {"updated", "rejected", "failed"}) {
-      policyUpdate(result, 0);
-    }
+    return answers.computeIfAbsent(status, s -> Series.answers(registry, s));
   }
 
   public void inFlight(int n) {
+    inFlightGauge.get();
     inFlight.set(n);
   }
 
@@ -245,11 +240,7 @@ public final class AgentMetrics {
             topic + '/' + partition,
             k -> {
               AtomicLong value = new AtomicLong();
-              Gauge.builder("ilagent.consumer.lag", value, AtomicLong::get)
-                  .description("Records of an assigned partition not yet delivered or skipped")
-                  .tag("topic", topic)
-                  .tag("partition", Integer.toString(partition))
-                  .register(registry);
+              Series.lag(registry, topic, partition, value);
               return value;
             })
         .set(records);
@@ -264,6 +255,28 @@ public final class AgentMetrics {
           .tag("partition", Integer.toString(partition))
           .meters()
           .forEach(registry::remove);
+    }
+  }
+
+  /**
+   * A meter registered when its feature starts or at its first use, whichever comes first.
+   * Registering twice returns the same meter, so two threads racing here count into one series.
+   */
+  private static final class Lazy<M> {
+    private final Supplier<M> register;
+    private volatile M meter;
+
+    Lazy(Supplier<M> register) {
+      this.register = register;
+    }
+
+    M get() {
+      M m = meter;
+      if (m == null) {
+        m = register.get();
+        meter = m;
+      }
+      return m;
     }
   }
 }

@@ -3,6 +3,7 @@ package com.ilert.ilagent.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ class AgentMetricsTest {
 
   @Test
   void answersAreCountedByStatusClassWith429OnItsOwn() {
+    metrics.start(new Features(List.of("events"), List.of(), null, false, false, false));
     assertThat(answers("429")).as("at zero before the first answer").isZero();
     metrics.answered(202);
     metrics.answered(200);
