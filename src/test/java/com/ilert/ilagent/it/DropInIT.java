@@ -17,11 +17,18 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * Command lines and environments written for the Rust program, run by the built jar: the global -v,
- * a daemon that only pings its own heartbeat, and a pod that Kubernetes gave service links.
+ * a daemon that only pings its own heartbeat, a pod that Kubernetes gave service links; and the
+ * Kafka client behaving as the Rust program's librdkafka does where that changes what is delivered
+ * or when (transactions, a restart after a crash).
  */
 @AgentTest
 class DropInIT {
@@ -114,5 +121,64 @@ class DropInIT {
         .as("ILAGENT_PORT=tcp://... is not the probe port")
         .isInstanceOf(UncheckedIOException.class);
     await().atMost(Duration.ofSeconds(15)).until(() -> kafka.lag(group, topic) == 0);
+  }
+
+  @Test
+  void anAbortedTransactionIsNeverForwardedWhileTheCommittedOneBesideItIs(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(1);
+    // Strict offset order: once the plain record after both transactions is delivered, whatever of
+    // them was going to be delivered has been.
+    agents.start("-e", topic, "--ordering", "partition");
+    try (KafkaProducer<String, String> rolledBack = transactional(kafka, agents.unique("tx-a"));
+        KafkaProducer<String, String> committed = transactional(kafka, agents.unique("tx-b"))) {
+      rolledBack.beginTransaction();
+      rolledBack.send(new ProducerRecord<>(topic, "a", event(KEY, "ALERT", "rolled back", "a")));
+      rolledBack.flush();
+      // The committed transaction's record lies between the aborted one's record and its marker.
+      committed.beginTransaction();
+      committed.send(new ProducerRecord<>(topic, "b", event(KEY, "ALERT", "committed", "b")));
+      committed.commitTransaction();
+      rolledBack.abortTransaction();
+    }
+    kafka.send(topic, "c", event(KEY, "ALERT", "after both", "c"));
+
+    ilert.awaitEvents(r -> "after both".equals(r.summary()), 1, Duration.ofSeconds(30));
+    assertThat(ilert.events())
+        .extracting(Received::summary)
+        .as("what ilert received: the aborted transaction's event never happened")
+        .containsExactly("committed", "after both");
+  }
+
+  @Test
+  void aRestartRightAfterAKillDeliversWhatIsProducedAfterTheKillWithin15Seconds(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(2);
+    RunningAgent first = agents.daemon("-e", topic).name("killed").start();
+    kafka.send(topic, 0, "k", event(KEY, "ALERT", "before the kill", null));
+    ilert.awaitEvents(1, Duration.ofSeconds(30));
+
+    // A crash with a restart policy: the new member joins at once, the dead one still holds its
+    // partitions until its session expires.
+    first.sigkill();
+    long killedAt = System.nanoTime();
+    agents.daemon("-e", topic).name("restarted").startWithoutWaiting();
+    kafka.send(topic, 0, "k", event(KEY, "ALERT", "after the kill 0", null));
+    kafka.send(topic, 1, "k", event(KEY, "ALERT", "after the kill 1", null));
+
+    Duration left = Duration.ofSeconds(15).minusNanos(System.nanoTime() - killedAt);
+    assertThat(
+            ilert.awaitEvents(r -> r.summary().startsWith("after the kill"), 2, left).stream()
+                .map(Received::summary))
+        .containsExactlyInAnyOrder("after the kill 0", "after the kill 1");
+  }
+
+  private static KafkaProducer<String, String> transactional(KafkaBroker kafka, String id) {
+    Properties props = kafka.clientProperties();
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+    KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    producer.initTransactions();
+    return producer;
   }
 }
