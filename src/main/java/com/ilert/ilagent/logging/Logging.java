@@ -79,6 +79,12 @@ public final class Logging {
       return;
     }
     applyLevels(context, verbosity);
+    if (context.getTurboFilterList().stream().noneMatch(f -> f instanceof MissingTopicNoise)) {
+      MissingTopicNoise noise = new MissingTopicNoise();
+      noise.setContext(context);
+      noise.start();
+      context.addTurboFilter(noise);
+    }
     for (ConsoleAppender<ILoggingEvent> appender : consoleAppenders(context)) {
       ORIGINAL.putIfAbsent(appender, appender.getEncoder());
       Encoder<ILoggingEvent> encoder =

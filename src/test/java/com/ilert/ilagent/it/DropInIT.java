@@ -173,6 +173,31 @@ class DropInIT {
         .containsExactlyInAnyOrder("after the kill 0", "after the kill 1");
   }
 
+  @Test
+  void aMistypedTopicIsNotCreatedButNamedInReadyAndTheLogUntilItExists(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String events = agents.newTopic(1);
+    String heartbeats = agents.topic("heartbeats"); // not created yet
+    RunningAgent agent =
+        agents
+            .daemon("-e", events, "-r", heartbeats)
+            .readyWithin(Duration.ofSeconds(1))
+            .startWithoutWaiting();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> agent.ready().body().contains("\"missing_topics\":[\"" + heartbeats + "\"]"));
+    assertThat(agent.ready().status()).isEqualTo(503);
+    agent.awaitLog("Topic \"" + heartbeats + "\" does not exist", Duration.ofSeconds(5));
+    kafka.send(events, "k", event(KEY, "ALERT", "while a topic is missing", null));
+    ilert.awaitEvents(1, Duration.ofSeconds(30));
+    assertThatThrownBy(() -> kafka.endOffsets(heartbeats)).as("the agent did not create the topic");
+
+    kafka.createTopic(heartbeats, 1);
+    agent.awaitStatus("/ready", 204, Duration.ofSeconds(30));
+    agent.awaitLog("Topic \"" + heartbeats + "\" exists now", Duration.ofSeconds(5));
+  }
+
   private static KafkaProducer<String, String> transactional(KafkaBroker kafka, String id) {
     Properties props = kafka.clientProperties();
     props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
