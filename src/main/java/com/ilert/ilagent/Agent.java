@@ -59,7 +59,7 @@ public final class Agent {
 
   /** Blocks the calling (main) thread until the agent has stopped; returns the exit code. */
   public static int run(AgentConfig config) {
-    Logging.configure(config.verbosity(), config.logFormat());
+    Logging.configure(config.verbosity(), config.rustLog(), config.logFormat());
     for (ConfigNote note : config.notes()) {
       if (note.level() == ConfigNote.Level.WARN) {
         LOG.warn("{}", note.message());

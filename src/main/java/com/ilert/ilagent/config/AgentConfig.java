@@ -16,6 +16,7 @@ import java.util.List;
  * @param port HTTP port for /health, /ready (and /metrics), or null when the server is off
  * @param heartbeatKey the agent's own heartbeat key (-b), or null
  * @param verbosity number of -v flags (0-1 warn, 2 info, 3+ debug)
+ * @param rustLog the value of RUST_LOG, which decides the log levels instead of -v, or null
  * @param logFormat plain text or one JSON object per line
  * @param notes what the configuration step wants logged once logging is set up
  */
@@ -28,6 +29,7 @@ public record AgentConfig(
     Integer port,
     String heartbeatKey,
     int verbosity,
+    String rustLog,
     LogFormat logFormat,
     List<ConfigNote> notes) {
 

@@ -10,7 +10,7 @@ import java.util.Locale;
  * SettingHelp#RESOURCE}, and its conversion in {@link ConfigBuilder}.
  */
 public enum Setting {
-  KAFKA_BROKERS("kafka_brokers", null, Kind.LIST, null, "HOST:PORT[,...]"),
+  KAFKA_BROKERS("kafka_brokers", null, Kind.LIST, null, "HOST[:PORT][,...]"),
   KAFKA_GROUP_ID("kafka_group_id", null, Kind.STRING, "ilagent", "GROUP"),
   EVENT_TOPIC("event_topic", "-e", Kind.LIST, null, "TOPIC[,...]"),
   HEARTBEAT_TOPIC("heartbeat_topic", "-r", Kind.LIST, null, "TOPIC[,...]"),

@@ -37,8 +37,21 @@ class DaemonValidationTest {
   static Stream<Arguments> badFlags() {
     return Stream.of(
         Arguments.of(
-            List.of("--kafka_brokers", "localhost"),
-            "ilagent: --kafka_brokers: \"localhost\" is not HOST:PORT"),
+            List.of("--kafka_brokers", "localhost:"),
+            "ilagent: --kafka_brokers: \"localhost:\" has no valid port"),
+        Arguments.of(
+            List.of("--kafka_brokers", "http://localhost:9092"),
+            "ilagent: --kafka_brokers: \"http://localhost:9092\" is not HOST[:PORT] or PROTOCOL://HOST[:PORT] (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL)"),
+        Arguments.of(
+            List.of("--kafka_brokers", "SSL://a:9093,SASL_SSL://b:9094"),
+            "ilagent: --kafka_brokers: \"SSL://a:9093\" and \"SASL_SSL://b:9094\" name different protocols"),
+        Arguments.of(
+            List.of(
+                "--kafka_brokers",
+                "SSL://a:9093",
+                "--kafka_property",
+                "security.protocol=SASL_SSL"),
+            "ilagent: --kafka_brokers: the entries say SSL, but security.protocol is \"SASL_SSL\" (--kafka_property); use one protocol"),
         Arguments.of(
             List.of("--kafka_brokers", "a:1,b:99999"),
             "ilagent: --kafka_brokers: \"b:99999\" has no valid port"),
@@ -47,7 +60,7 @@ class DaemonValidationTest {
             "ilagent: --kafka_brokers: \"a:1,,b:2\" has an empty entry"),
         Arguments.of(
             List.of("--kafka_brokers", ":9092"),
-            "ilagent: --kafka_brokers: \":9092\" is not HOST:PORT"),
+            "ilagent: --kafka_brokers: \":9092\" is not HOST[:PORT] or PROTOCOL://HOST[:PORT] (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL)"),
         Arguments.of(
             List.of("--kafka_group_id", " "), "ilagent: --kafka_group_id: must not be empty"),
         Arguments.of(

@@ -14,6 +14,7 @@ import com.ilert.ilagent.testkit.Received;
 import com.ilert.ilagent.testkit.RunningAgent;
 import com.ilert.ilagent.testkit.TestAgents;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -124,6 +125,49 @@ class DropInIT {
   }
 
   @Test
+  void aCommandLineWrittenForTheRustProgramStartsAndRustLogDecidesTheLevel(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(1);
+    Path database = Path.of(agents.unique("ilagent") + ".db3").toAbsolutePath();
+    // Its database file (global, before the command), its queue's retry count, a broker with a
+    // protocol prefix, and RUST_LOG instead of -v: as a unit file for the Rust program has them.
+    RunningAgent agent =
+        agents
+            .command(
+                "-f",
+                database.toString(),
+                "daemon",
+                "--max_retries",
+                "3",
+                "--kafka_brokers",
+                "PLAINTEXT://" + kafka.bootstrapServers(),
+                "--kafka_group_id",
+                agents.group(),
+                "-e",
+                topic,
+                "--api_url",
+                ilert.apiUrl(),
+                "--heartbeat_url",
+                ilert.heartbeatUrl())
+            .env("RUST_LOG", "debug")
+            .withProbePort()
+            .start();
+    kafka.send(topic, "k", event(KEY, "ALERT", "from a Rust unit file", null));
+    assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30)))
+        .extracting(Received::summary)
+        .containsExactly("from a Rust unit file");
+    agent.awaitLog(
+        "DEBUG Outcomes - .*event for key il1a\\*\\*\\*\\*01 delivered", Duration.ofSeconds(10));
+    assertThat(agent.log())
+        .contains(
+            "WARN  Agent - -f/--file \"" + database + "\" is ignored: this agent keeps no database",
+            "WARN  Agent - --max_retries 3 is ignored: a failed delivery is retried for"
+                + " --retry_max_ms")
+        .doesNotContain(KEY);
+    assertThat(database).as("no database file is made").doesNotExist();
+  }
+
+  @Test
   void anAbortedTransactionIsNeverForwardedWhileTheCommittedOneBesideItIs(
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String topic = agents.newTopic(1);
@@ -178,11 +222,7 @@ class DropInIT {
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
     String events = agents.newTopic(1);
     String heartbeats = agents.topic("heartbeats"); // not created yet
-    RunningAgent agent =
-        agents
-            .daemon("-e", events, "-r", heartbeats)
-            .readyWithin(Duration.ofSeconds(1))
-            .startWithoutWaiting();
+    RunningAgent agent = agents.daemon("-e", events, "-r", heartbeats).startWithoutWaiting();
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
