@@ -1,5 +1,6 @@
 package com.ilert.ilagent;
 
+import com.ilert.ilagent.api.HttpApi;
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigNote;
 import com.ilert.ilagent.config.DeliveryConfig;
@@ -193,7 +194,11 @@ public final class Agent {
               v ->
                   deploy(
                       new HealthVerticle(
-                          "0.0.0.0", config.port(), registry, config.kafka().enabled())));
+                          config.bindAddress(),
+                          config.port(),
+                          registry,
+                          config.kafka().enabled(),
+                          new HttpApi(config, client, metrics))));
     }
     if (config.kafka().enabled()) {
       chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));

@@ -53,6 +53,8 @@ final class ConfigBuilder {
     }
     String deadLetterTopic = deadLetterTopic(eventTopics, heartbeatTopics, policyTopic);
     Integer port = raw.get(PORT) == null ? null : Values.port(raw.get(PORT));
+    String bindAddress = HttpSettings.bindAddress(raw, port);
+    String httpApiToken = HttpSettings.apiToken(raw, port);
     MappingConfig mapping = mapping();
     Proxies proxies = proxies();
     List<ConfigNote> notes = new ArrayList<>(raw.notes());
@@ -106,6 +108,8 @@ final class ConfigBuilder {
         policy,
         new ShutdownConfig(exitDelayMs, shutdownTimeoutMs),
         port,
+        bindAddress,
+        httpApiToken,
         heartbeatKey,
         verbosity,
         env.get("RUST_LOG"),

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /** The Kafka client settings the agent runs with. */
 public final class KafkaSettings {
@@ -82,6 +83,30 @@ public final class KafkaSettings {
       }
     }
     return String.valueOf(Math.max(1, session / HEARTBEATS_PER_SESSION));
+  }
+
+  /**
+   * A producer's properties: the user's --kafka_property settings that a producer knows (TLS, SASL,
+   * ...; consumer-only ones would only make it warn), telemetry off, and what a record that
+   * replaces a commit or answers a caller needs: acknowledged by every in-sync replica, written
+   * once.
+   */
+  public static Map<String, Object> producerProperties(KafkaConfig config, String clientId) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, NO_METRICS_PUSH);
+    config
+        .properties()
+        .forEach(
+            (k, v) -> {
+              if (ProducerConfig.configNames().contains(k)) {
+                props.put(k, v);
+              }
+            });
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers()));
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return props;
   }
 
   /** Creates the consumer; may resolve broker names, so not on an event loop. */

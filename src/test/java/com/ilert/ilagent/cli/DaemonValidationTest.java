@@ -71,6 +71,18 @@ class DaemonValidationTest {
             "ilagent: topic \"events\" is both an event topic (--event_topic) and a heartbeat topic (--heartbeat_topic)"),
         Arguments.of(List.of("-p", "0"), "ilagent: --port: expected a port 1-65535, got \"0\""),
         Arguments.of(
+            List.of("--bind_address", "127.0.0.1"),
+            "ilagent: --bind_address: needs -p/--port (the HTTP server it is for)"),
+        Arguments.of(
+            List.of("-p", "8977", "--bind_address", "local host"),
+            "ilagent: --bind_address: expected an IP address or a host name, got \"local host\""),
+        Arguments.of(
+            List.of("--http_api_token", "t0ken"),
+            "ilagent: --http_api_token: needs -p/--port (the HTTP server it is for)"),
+        Arguments.of(
+            List.of("-p", "8977", "--http_api_token", "t0ken with spaces"),
+            "ilagent: --http_api_token: may hold only letters, digits and - . _ ~ + / (and = at its end), as a bearer token does"),
+        Arguments.of(
             List.of("--port", "65536"), "ilagent: --port: expected a port 1-65535, got \"65536\""),
         Arguments.of(
             List.of("--api_url", "ftp://example.com"),
