@@ -18,13 +18,17 @@ import org.slf4j.LoggerFactory;
  * mistyped topic is otherwise a silent, endless wait: it is named in /ready (which answers 503
  * while any is missing) and in one warning when it goes missing, one line when it appears. Asks the
  * consumer for each topic's partitions, which costs a metadata request only for a topic the client
- * does not know; these calls run on the consumer's one thread, so one round at a time. Runs on one
- * event loop.
+ * does not know. These calls run on the consumer's one thread, where polls and commits queue behind
+ * them: one round at a time, a round ends at the first question that fails (no broker), and the
+ * next few rounds are skipped then. Runs on one event loop.
  */
 final class MissingTopics {
   private static final Logger LOG = LoggerFactory.getLogger(MissingTopics.class);
 
   static final long INTERVAL_MS = 5_000;
+
+  /** Rounds skipped after a question failed: about 30 s. */
+  static final int SKIP_AFTER_FAILURE = 5;
 
   private final Vertx vertx;
   private final List<String> topics;
@@ -33,6 +37,7 @@ final class MissingTopics {
   private final Set<String> missing = new LinkedHashSet<>();
   private boolean checked;
   private boolean outstanding;
+  private int skip;
   private long timer = -1;
 
   /**
@@ -75,11 +80,15 @@ final class MissingTopics {
   }
 
   /**
-   * One round, topic after topic. A topic whose question fails (no broker, not authorized: the
-   * consumer reports those itself) keeps its last verdict.
+   * One round, topic after topic. When a question fails (no broker, not authorized: the consumer
+   * reports those itself) the round ends there, and the topics keep their last verdict.
    */
   void check() {
     if (outstanding) {
+      return;
+    }
+    if (skip > 0) {
+      skip--;
       return;
     }
     outstanding = true;
@@ -93,13 +102,15 @@ final class MissingTopics {
                       .map(
                           partitions -> {
                             verdict(topic, partitions == null || partitions.isEmpty());
-                            return (Void) null;
-                          })
-                      .otherwiseEmpty());
+                            return null;
+                          }));
     }
     round.onComplete(
-        ar -> {
+        (v, err) -> {
           outstanding = false;
+          if (err != null) {
+            skip = SKIP_AFTER_FAILURE;
+          }
           if (!checked) {
             checked = true;
             changed.run();

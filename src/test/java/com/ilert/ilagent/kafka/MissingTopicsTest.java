@@ -62,13 +62,36 @@ class MissingTopicsTest {
   }
 
   @Test
-  void aQuestionThatFailsKeepsTheTopicsLastVerdict() {
+  void aQuestionThatFailsEndsTheRoundTheTopicsKeepTheirVerdictAndRoundsAreSkipped() {
     check.check();
     assertThat(check.missing()).containsExactly("events", "heartbeats", "shifts");
     cluster.put("events", Future.failedFuture(new TimeoutException("no broker")));
     cluster.put("heartbeats", exists("heartbeats"));
     check.check();
-    assertThat(check.missing()).containsExactly("events", "shifts");
+    assertThat(check.missing())
+        .as("the round ended at the failed question; nothing changed")
+        .containsExactly("events", "heartbeats", "shifts");
+
+    AtomicInteger asked = new AtomicInteger();
+    MissingTopics counting =
+        new MissingTopics(
+            null,
+            List.of("events", "heartbeats", "shifts"),
+            t -> {
+              asked.incrementAndGet();
+              return cluster.getOrDefault(t, Future.succeededFuture(List.of()));
+            },
+            () -> {});
+    counting.check();
+    assertThat(asked).as("no question after the failed one").hasValue(1);
+    for (int i = 0; i < MissingTopics.SKIP_AFTER_FAILURE; i++) {
+      counting.check();
+    }
+    assertThat(asked).as("the rounds after a failure are skipped").hasValue(1);
+    cluster.put("events", exists("events"));
+    counting.check();
+    assertThat(asked).hasValue(4);
+    assertThat(counting.missing()).containsExactly("shifts");
 
     MissingTopics fresh =
         new MissingTopics(
