@@ -1,5 +1,6 @@
 package com.ilert.ilagent;
 
+import com.ilert.ilagent.api.HttpApi;
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigNote;
 import com.ilert.ilagent.config.DeliveryConfig;
@@ -61,7 +62,7 @@ public final class Agent {
 
   /** Blocks the calling (main) thread until the agent has stopped; returns the exit code. */
   public static int run(AgentConfig config) {
-    Logging.configure(config.verbosity(), config.logFormat());
+    Logging.configure(config.verbosity(), config.rustLog(), config.logFormat());
     for (ConfigNote note : config.notes()) {
       if (note.level() == ConfigNote.Level.WARN) {
         LOG.warn("{}", note.message());
@@ -195,7 +196,11 @@ public final class Agent {
               v ->
                   deploy(
                       new HealthVerticle(
-                          "0.0.0.0", config.port(), registry, config.kafka().enabled())));
+                          config.bindAddress(),
+                          config.port(),
+                          registry,
+                          config.kafka().enabled(),
+                          new HttpApi(config, client, metrics))));
     }
     if (config.kafka().enabled()) {
       chain = chain.compose(v -> deploy(new ConsumerVerticle(config, client, metrics)));

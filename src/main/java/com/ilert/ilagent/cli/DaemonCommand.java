@@ -4,6 +4,7 @@ import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigException;
 import com.ilert.ilagent.config.ConfigLoader;
 import com.ilert.ilagent.config.FlagValues;
+import com.ilert.ilagent.config.RustCompat;
 import com.ilert.ilagent.config.Setting;
 import java.nio.file.Path;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.function.ToIntFunction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,7 +41,8 @@ import picocli.CommandLine.Spec;
       "Precedence: defaults < config file < environment < command line.",
       "Also read: ILERT_API_KEY (ilert API token of the policy topic), ILERT_API_URL,",
       "ILERT_HEARTBEAT_URL, HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (or lower",
-      "case). Exit codes: 0 stopped cleanly, 1 delivery failure, 2 usage/config error."
+      "case), RUST_LOG (log levels as env_logger reads them; wins over -v).",
+      "Exit codes: 0 stopped cleanly, 1 delivery failure, 2 usage/config error."
     })
 final class DaemonCommand implements Callable<Integer> {
   private final Map<String, String> env;
@@ -50,6 +53,16 @@ final class DaemonCommand implements Callable<Integer> {
 
   @Option(names = "--config", paramLabel = "FILE", description = "JSON config file.")
   Path configFile;
+
+  @Mixin RustFileOption rustFile;
+
+  @Option(
+      names = "--max_retries",
+      paramLabel = "N",
+      description =
+          "Accepted for the Rust ilagent's queue and ignored (with a warning): deliveries are retried"
+              + " for --retry_max_ms instead.")
+  String maxRetries;
 
   private DaemonCommand(Map<String, String> env, ToIntFunction<AgentConfig> runner) {
     this.env = env;
@@ -72,6 +85,13 @@ final class DaemonCommand implements Callable<Integer> {
     settingOptions.collect(spec.commandLine().getParseResult().matchedOptions(), flags);
     AgentConfig config;
     try {
+      String file = RustFileOption.given(spec, rustFile);
+      if (file != null) {
+        flags.warn(RustCompat.fileIgnored(file));
+      }
+      if (maxRetries != null) {
+        flags.warn(RustCompat.maxRetriesIgnored(maxRetries));
+      }
       config = ConfigLoader.load(flags, env);
     } catch (ConfigException e) {
       return Cli.configError(spec, e);

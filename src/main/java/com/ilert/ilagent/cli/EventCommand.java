@@ -46,6 +46,8 @@ final class EventCommand implements Callable<Integer> {
 
   @Mixin OneShotOptions common;
 
+  @Mixin RustFileOption rustFile;
+
   @Option(
       names = {"-t", "--event_type"},
       paramLabel = "TYPE",
@@ -103,6 +105,7 @@ final class EventCommand implements Callable<Integer> {
       return Cli.configError(spec, e);
     }
     OneShot.startLogging(options, LOG);
+    RustFileOption.warnIfGiven(spec, rustFile, LOG);
     String target = "POST " + options.apiUrl() + "/events";
     LOG.info(
         "Sending {} event for key {}: {}",

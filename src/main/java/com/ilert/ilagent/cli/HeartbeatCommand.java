@@ -36,6 +36,8 @@ final class HeartbeatCommand implements Callable<Integer> {
 
   @Mixin OneShotOptions common;
 
+  @Mixin RustFileOption rustFile;
+
   HeartbeatCommand(Map<String, String> env) {
     this.env = env;
   }
@@ -49,6 +51,7 @@ final class HeartbeatCommand implements Callable<Integer> {
       return Cli.configError(spec, e);
     }
     OneShot.startLogging(options, LOG);
+    RustFileOption.warnIfGiven(spec, rustFile, LOG);
     String masked = Redaction.key(options.key());
     // The same choice IlertClient.ping makes, for the messages.
     String target =

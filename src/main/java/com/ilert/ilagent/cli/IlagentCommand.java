@@ -3,6 +3,7 @@ package com.ilert.ilagent.cli;
 import com.ilert.ilagent.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,6 +27,9 @@ final class IlagentCommand implements Callable<Integer> {
       description =
           "More log output, for every command; repeat for more (-v warn, -vv info, -vvv debug).")
   boolean[] verbose = new boolean[0];
+
+  // Global in the Rust program too; see RustFileOption.
+  @Mixin RustFileOption rustFile;
 
   /**
    * How often -v/--verbose was given before the command of {@code command}, 0 if it has no parent.

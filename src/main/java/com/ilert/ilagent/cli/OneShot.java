@@ -35,7 +35,7 @@ final class OneShot {
    * @param log the command's logger
    */
   static void startLogging(OneShotOptions.Resolved options, Logger log) {
-    Logging.configureCommand(options.verbosity());
+    Logging.configureCommand(options.verbosity(), options.rustLog());
     options.proxies().problems().forEach(problem -> log.warn("{}", problem));
   }
 

@@ -83,6 +83,7 @@ final class OneShotOptions {
       String heartbeatUrl,
       long requestTimeoutMs,
       int verbosity,
+      String rustLog,
       Proxies proxies) {}
 
   /**
@@ -95,6 +96,7 @@ final class OneShotOptions {
         url(heartbeatUrl, "--heartbeat_url", Setting.HEARTBEAT_URL, env),
         timeout(),
         verbose.length + globalVerbosity,
+        env.get("RUST_LOG"),
         proxies(env));
   }
 

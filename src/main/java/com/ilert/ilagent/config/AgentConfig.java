@@ -13,9 +13,12 @@ import java.util.List;
  * @param mapping the event-mapping options (its filter also applies to the policy topic)
  * @param policy the escalation-policy topic, or null when there is none
  * @param shutdown how long a clean stop and an exit after a delivery failure may take
- * @param port HTTP port for /health, /ready (and /metrics), or null when the server is off
+ * @param port HTTP port for /health, /ready, /metrics and the HTTP API, or null when it is off
+ * @param bindAddress the address the -p server listens on; "0.0.0.0" (every interface) by default
+ * @param httpApiToken the token the HTTP API's endpoints require as a bearer token, or null
  * @param heartbeatKey the agent's own heartbeat key (-b), or null
  * @param verbosity number of -v flags (0-1 warn, 2 info, 3+ debug)
+ * @param rustLog the value of RUST_LOG, which decides the log levels instead of -v, or null
  * @param logFormat plain text or one JSON object per line
  * @param notes what the configuration step wants logged once logging is set up
  */
@@ -26,8 +29,11 @@ public record AgentConfig(
     PolicyConfig policy,
     ShutdownConfig shutdown,
     Integer port,
+    String bindAddress,
+    String httpApiToken,
     String heartbeatKey,
     int verbosity,
+    String rustLog,
     LogFormat logFormat,
     List<ConfigNote> notes) {
 

@@ -38,7 +38,8 @@ final class ConfigBuilder {
 
   private AgentConfig build() throws ConfigException {
     RawValue brokersGiven = raw.get(KAFKA_BROKERS);
-    List<String> brokers = brokersGiven == null ? List.of() : Values.brokers(brokersGiven);
+    BrokerList brokerList = brokersGiven == null ? null : BrokerList.parse(brokersGiven);
+    List<String> brokers = brokerList == null ? List.of() : brokerList.hostPorts();
     String heartbeatKey = key(HEARTBEAT);
     if (brokers.isEmpty()) {
       checkNoKafkaOptions(heartbeatKey);
@@ -52,6 +53,8 @@ final class ConfigBuilder {
     }
     String deadLetterTopic = deadLetterTopic(eventTopics, heartbeatTopics, policyTopic);
     Integer port = raw.get(PORT) == null ? null : Values.port(raw.get(PORT));
+    String bindAddress = HttpSettings.bindAddress(raw, port);
+    String httpApiToken = HttpSettings.apiToken(raw, port);
     MappingConfig mapping = mapping();
     Proxies proxies = proxies();
     List<ConfigNote> notes = new ArrayList<>(raw.notes());
@@ -62,7 +65,11 @@ final class ConfigBuilder {
     String apiUrl = Values.baseUrl(required(raw, API_URL));
     String heartbeatUrl = Values.baseUrl(required(raw, HEARTBEAT_URL));
     String offsetReset = Values.oneOf(required(raw, KAFKA_OFFSET_RESET), "latest", "earliest");
-    Map<String, String> kafkaProperties = KafkaProperties.validate(raw.kafkaProperties());
+    Map<String, String> kafkaProperties =
+        KafkaProperties.validate(
+            brokerList == null
+                ? raw.kafkaProperties()
+                : brokerList.withProtocol(brokersGiven, raw.kafkaProperties()));
     Ordering ordering =
         Ordering.fromCliName(
             Values.oneOf(required(raw, ORDERING), "alert_key", "key", "partition"));
@@ -101,8 +108,11 @@ final class ConfigBuilder {
         policy,
         new ShutdownConfig(exitDelayMs, shutdownTimeoutMs),
         port,
+        bindAddress,
+        httpApiToken,
         heartbeatKey,
         verbosity,
+        env.get("RUST_LOG"),
         logFormat,
         notes);
   }

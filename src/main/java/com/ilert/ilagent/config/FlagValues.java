@@ -12,6 +12,7 @@ import java.util.Map;
  */
 public final class FlagValues {
   private final Map<Setting, List<String>> given = new EnumMap<>(Setting.class);
+  private final List<String> warnings = new ArrayList<>();
   private Path configFile;
 
   /**
@@ -21,6 +22,12 @@ public final class FlagValues {
    */
   public FlagValues add(Setting setting, String value) {
     given.computeIfAbsent(setting, s -> new ArrayList<>()).add(value);
+    return this;
+  }
+
+  /** A warning about a flag given, logged once logging is set up (e.g. {@link RustCompat}). */
+  public FlagValues warn(String warning) {
+    warnings.add(warning);
     return this;
   }
 
@@ -36,6 +43,7 @@ public final class FlagValues {
 
   RawSettings toRawSettings() throws ConfigException {
     RawSettings out = new RawSettings();
+    warnings.forEach(w -> out.note(new ConfigNote(ConfigNote.Level.WARN, w)));
     for (Map.Entry<Setting, List<String>> e : given.entrySet()) {
       Setting s = e.getKey();
       List<String> values = e.getValue();

@@ -10,11 +10,13 @@ import java.util.Locale;
  * SettingHelp#RESOURCE}, and its conversion in {@link ConfigBuilder}.
  */
 public enum Setting {
-  KAFKA_BROKERS("kafka_brokers", null, Kind.LIST, null, "HOST:PORT[,...]"),
+  KAFKA_BROKERS("kafka_brokers", null, Kind.LIST, null, "HOST[:PORT][,...]"),
   KAFKA_GROUP_ID("kafka_group_id", null, Kind.STRING, "ilagent", "GROUP"),
   EVENT_TOPIC("event_topic", "-e", Kind.LIST, null, "TOPIC[,...]"),
   HEARTBEAT_TOPIC("heartbeat_topic", "-r", Kind.LIST, null, "TOPIC[,...]"),
   PORT("port", "-p", Kind.NUMBER, null, "PORT"),
+  BIND_ADDRESS("bind_address", null, Kind.STRING, null, "ADDRESS"),
+  HTTP_API_TOKEN("http_api_token", null, Kind.STRING, null, "TOKEN"),
   VERBOSE("verbose", "-v", Kind.COUNT, "0", null),
   API_URL("api_url", null, Kind.STRING, DeliveryConfig.DEFAULT_API_URL, "URL"),
   HEARTBEAT_URL("heartbeat_url", null, Kind.STRING, DeliveryConfig.DEFAULT_HEARTBEAT_URL, "URL"),
@@ -162,7 +164,11 @@ public enum Setting {
    * Values of secret settings never appear in an error message (a proxy URL may hold a password).
    */
   public boolean secret() {
-    return this == HEARTBEAT || this == EVENT_KEY || this == KAFKA_PROPERTY || this == PROXY;
+    return this == HEARTBEAT
+        || this == EVENT_KEY
+        || this == KAFKA_PROPERTY
+        || this == PROXY
+        || this == HTTP_API_TOKEN;
   }
 
   /**

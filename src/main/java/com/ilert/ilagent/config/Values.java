@@ -138,35 +138,4 @@ public final class Values {
     }
     return List.copyOf(topics);
   }
-
-  static List<String> brokers(RawValue v) throws ConfigException {
-    List<String> brokers = list(v);
-    if (brokers.isEmpty()) {
-      throw v.problem("expected at least one HOST:PORT");
-    }
-    for (String b : brokers) {
-      checkBroker(v, b);
-    }
-    return List.copyOf(brokers);
-  }
-
-  private static void checkBroker(RawValue v, String broker) throws ConfigException {
-    int colon = broker.lastIndexOf(':');
-    String host = colon < 0 ? "" : broker.substring(0, colon);
-    String port = colon < 0 ? "" : broker.substring(colon + 1);
-    // An IPv6 address has colons of its own and must be bracketed: [::1]:9092.
-    boolean ipv6 = host.startsWith("[") && host.endsWith("]") && host.length() > 2;
-    boolean hostOk =
-        !host.isEmpty()
-            && (ipv6 || !host.contains(":"))
-            && host.chars().noneMatch(Character::isWhitespace);
-    if (!hostOk) {
-      throw v.problem(RawValue.quote(broker) + " is not HOST:PORT");
-    }
-    try {
-      port(new RawValue(port, v.source(), false));
-    } catch (ConfigException e) {
-      throw v.problem(RawValue.quote(broker) + " has no valid port (1-65535)");
-    }
-  }
 }

@@ -2,6 +2,7 @@ package com.ilert.ilagent.health;
 
 import com.ilert.ilagent.Addresses;
 import com.ilert.ilagent.Version;
+import com.ilert.ilagent.api.HttpApi;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -16,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves /health (liveness), /ready (readiness), /metrics (Prometheus) and / on the -p port. It
- * learns the consumer's state and the start of shutdown over the event bus, so it never touches the
- * consumer itself.
+ * Serves /health (liveness), /ready (readiness), /metrics (Prometheus), / and the HTTP API ({@link
+ * HttpApi}) on the -p port. It learns the consumer's state and the start of shutdown over the event
+ * bus, so it never touches the consumer itself.
  */
 public final class HealthVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HealthVerticle.class);
@@ -27,6 +28,7 @@ public final class HealthVerticle extends VerticleBase {
   private final String host;
   private final PrometheusMeterRegistry registry;
   private final boolean consumer;
+  private final HttpApi api;
 
   /** Replaced whole by each state message; read by /metrics off the event loop too. */
   private volatile JsonObject consumerState =
@@ -43,18 +45,21 @@ public final class HealthVerticle extends VerticleBase {
   private HttpServer server;
 
   public HealthVerticle(String host, int port, PrometheusMeterRegistry registry) {
-    this(host, port, registry, true);
+    this(host, port, registry, true, null);
   }
 
   /**
    * @param consumer whether a Kafka consumer runs; without one the agent is ready from the start
    *     (until shutdown), as there is nothing to wait for
+   * @param api the HTTP API's routes, or null for the probes alone
    */
-  public HealthVerticle(String host, int port, PrometheusMeterRegistry registry, boolean consumer) {
+  public HealthVerticle(
+      String host, int port, PrometheusMeterRegistry registry, boolean consumer, HttpApi api) {
     this.host = host;
     this.port = port;
     this.registry = registry;
     this.consumer = consumer;
+    this.api = api;
     if (!consumer) {
       consumerState = new JsonObject().put("component", "agent").put("ready", true);
     }
@@ -88,14 +93,29 @@ public final class HealthVerticle extends VerticleBase {
         .get("/")
         .handler(
             rc -> rc.response().putHeader("Content-Type", "text/plain").end(Version.userAgent()));
+    if (api != null) {
+      api.mount(vertx, router, this::isReady);
+    }
     server = vertx.createHttpServer().requestHandler(router);
     return server
         .listen(port, host)
-        .onSuccess(s -> LOG.info("HTTP server listening on port {}", s.actualPort()))
+        .onSuccess(
+            s -> {
+              LOG.info("HTTP server listening on {} port {}", host, s.actualPort());
+              if (api != null) {
+                LOG.info("{}", api.describe());
+              }
+            })
         .recover(
             err ->
                 Future.failedFuture(
-                    "--port " + port + ": cannot listen (" + err.getMessage() + ")"));
+                    "--port "
+                        + port
+                        + " on "
+                        + host
+                        + ": cannot listen ("
+                        + err.getMessage()
+                        + ")"));
   }
 
   /** What /ready answers 204 for, and ilagent_ready reports as 1. */
@@ -105,7 +125,8 @@ public final class HealthVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return api == null ? closed : closed.eventually(api::close);
   }
 
   /** Prometheus text; rendering walks every meter, so it runs off the event loop. */

@@ -10,6 +10,7 @@ import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.pacing.Pacer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import java.time.Duration;
@@ -62,6 +63,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private Rebalances rebalances;
   private Intake intake;
   private Drain drain;
+  private MissingTopics missingTopics;
   private boolean subscribed;
 
   public ConsumerVerticle(AgentConfig config, IlertClient client, AgentMetrics metrics) {
@@ -104,6 +106,7 @@ public final class ConsumerVerticle extends VerticleBase {
               phase.running();
               committer.start();
               lag.start();
+              missingTopics.start();
               LOG.info("Subscribed to {} as group {}", topics, config.kafka().groupId());
               publishState();
             });
@@ -168,6 +171,8 @@ public final class ConsumerVerticle extends VerticleBase {
             Duration.ofMillis(REVOKE_WAIT_MS));
     consumer.rebalanceBridge(bridge);
     drain = new Drain(phase, partitions, dispatcher, pings, outcomes, waiters);
+    missingTopics =
+        new MissingTopics(vertx, config.topics(), stream::partitionsFor, this::publishState);
     stream.pollTimeout(POLL_TIMEOUT);
     stream.exceptionHandler(errors::report);
     stream.batchHandler(this::onBatch);
@@ -251,6 +256,7 @@ public final class ConsumerVerticle extends VerticleBase {
   private Future<Void> close() {
     bridge.closing();
     lag.stop();
+    missingTopics.stop();
     if (deadLetters != null) {
       deadLetters.close();
     }
@@ -266,7 +272,8 @@ public final class ConsumerVerticle extends VerticleBase {
   /** The consumer's state as /ready reports it. */
   JsonObject state() {
     boolean assigned = rebalances != null && rebalances.assignedOnce() && partitions.startsKnown();
-    boolean ready = subscribed && assigned && phase.takesRecords();
+    boolean topicsThere = missingTopics != null && missingTopics.allPresent();
+    boolean ready = subscribed && assigned && phase.takesRecords() && topicsThere;
     return new JsonObject()
         .put("component", "kafka")
         .put("ready", ready)
@@ -276,6 +283,7 @@ public final class ConsumerVerticle extends VerticleBase {
         .put("partitions", partitions == null ? 0 : partitions.size())
         .put("stopping", phase.stopping())
         .put("delivery_failed", phase.failed())
+        .put("missing_topics", missingTopics == null ? new JsonArray() : missingTopics.json())
         .put("error", errors.lastError());
   }
 }

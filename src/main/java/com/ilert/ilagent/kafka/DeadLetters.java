@@ -6,11 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -49,27 +47,9 @@ final class DeadLetters {
         .map(p -> new DeadLetters(config.deadLetterTopic(), KafkaWriteStream.create(vertx, p)));
   }
 
-  /**
-   * The user's --kafka_property settings that a producer knows (TLS, SASL, ...); consumer-only ones
-   * would only make the producer warn.
-   */
   static Map<String, Object> producerProperties(KafkaConfig config) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, "ilagent-dead-letters");
-    props.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, KafkaSettings.NO_METRICS_PUSH);
-    config
-        .properties()
-        .forEach(
-            (k, v) -> {
-              if (ProducerConfig.configNames().contains(k)) {
-                props.put(k, v);
-              }
-            });
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers()));
     // A dead letter replaces a commit: it must be written for sure, and once.
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    return props;
+    return KafkaSettings.producerProperties(config, "ilagent-dead-letters");
   }
 
   String topic() {

@@ -2,6 +2,7 @@ package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.Ordering;
+import com.ilert.ilagent.mapping.ApiEvent;
 import com.ilert.ilagent.mapping.EventMapper;
 import com.ilert.ilagent.mapping.HeartbeatMapper;
 import com.ilert.ilagent.mapping.MappingResult;
@@ -137,6 +138,9 @@ final class Intake {
       result = heartbeatMapper.map(record.value());
     } else if (policy) {
       result = policyMapper.map(record.value());
+    } else if (apiMarker(record) != null) {
+      // Queued by the HTTP API: sent as it is, without the Kafka mapping.
+      result = ApiEvent.fromRecord(apiMarker(record).value(), record.value());
     } else {
       result =
           eventMapper.map(
@@ -168,6 +172,10 @@ final class Intake {
     }
   }
 
+  private static Header apiMarker(ConsumerRecord<byte[], byte[]> record) {
+    return record.headers().lastHeader(ApiEvent.MARKER_HEADER);
+  }
+
   private List<RecordHeader> headers(ConsumerRecord<byte[], byte[]> record) {
     if (!config.mapping().forwardHeaders()) {
       return List.of();
@@ -197,6 +205,9 @@ final class Intake {
     }
     if (result instanceof MappingResult.Event event && event.alertKey() != null) {
       return event.integrationKey() + '\u0000' + event.alertKey();
+    }
+    if (result instanceof MappingResult.GenericEvent event && event.alertKey() != null) {
+      return event.integrationKey() + '\u0000' + event.alertKey(); // one lane with the above
     }
     return null;
   }

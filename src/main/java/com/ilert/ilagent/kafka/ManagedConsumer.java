@@ -272,6 +272,12 @@ class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
     }
   }
 
+  /** Costs a metadata request for a topic the client does not know, e.g. a missing one. */
+  @Override
+  public java.util.List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
+    return super.partitionsFor(topic, END_OFFSETS_TIMEOUT);
+  }
+
   @Override
   public void close() {
     close(CLOSE_TIMEOUT);

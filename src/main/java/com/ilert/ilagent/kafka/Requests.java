@@ -7,8 +7,9 @@ import com.ilert.ilagent.mapping.MappingResult;
 import io.vertx.core.Future;
 
 /**
- * The request a piece of work makes to ilert: an event, a heartbeat ping, or an escalation-policy
- * update's requests; each answer as a {@link Reply} for the dispatcher.
+ * The request a piece of work makes to ilert: an event (an HTTP API's one to the generic endpoint),
+ * a heartbeat ping, or an escalation-policy update's requests; each answer as a {@link Reply} for
+ * the dispatcher.
  */
 final class Requests {
   private final IlertClient client;
@@ -26,6 +27,9 @@ final class Requests {
     if (work.result instanceof MappingResult.Event event) {
       return Reply.of(
           client.sendEvent(event.integrationKey(), event.body()), event.integrationKey());
+    }
+    if (work.result instanceof MappingResult.GenericEvent event) {
+      return Reply.of(client.sendGenericEvent(event.body()), event.integrationKey());
     }
     if (work.result instanceof MappingResult.PolicyUpdate update) {
       return policies.apply(update).map(r -> new Reply(r.outcome(), r.answer(), r.detail()));

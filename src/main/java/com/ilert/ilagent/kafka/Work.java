@@ -72,12 +72,15 @@ final class Work {
     if (result instanceof MappingResult.Event e) {
       return e.integrationKey();
     }
+    if (result instanceof MappingResult.GenericEvent e) {
+      return e.integrationKey();
+    }
     return result instanceof MappingResult.Heartbeat h ? h.integrationKey() : POLICY_GATE;
   }
 
   /** Which of ilert's limits the request counts against. */
   RequestKind requestKind() {
-    if (result instanceof MappingResult.Event) {
+    if (result instanceof MappingResult.Event || result instanceof MappingResult.GenericEvent) {
       return RequestKind.EVENT;
     }
     return heartbeat() ? RequestKind.PING : RequestKind.OTHER_API;

@@ -23,7 +23,8 @@ import org.slf4j.MDC;
 /**
  * Logging set-up and helpers.
  *
- * <p>Levels (-v): 0-1 warn, 2 info, 3+ debug (libraries stay at warn below 4).
+ * <p>Levels (-v): 0-1 warn, 2 info, 3+ debug (libraries stay at warn below 4); {@code RUST_LOG},
+ * when set, decides instead ({@link RustLog}).
  *
  * <p>Formats: {@code text} (the default) keeps the pattern of {@link LogConfigurator}. {@code json}
  * writes one JSON object per line:
@@ -52,6 +53,9 @@ public final class Logging {
   private static final Map<ConsoleAppender<ILoggingEvent>, Encoder<ILoggingEvent>> ORIGINAL =
       new IdentityHashMap<>();
 
+  private static final String AGENT_LOGGERS = "com.ilert.ilagent";
+  static final String KAFKA_LOGGERS = "org.apache.kafka";
+
   private static final String STDOUT = "System.out";
   private static final String STDERR = "System.err";
 
@@ -63,22 +67,53 @@ public final class Logging {
    * take the new encoder.
    */
   public static void configure(int verbosity, LogFormat format) {
-    apply(verbosity, format, STDOUT);
+    configure(verbosity, null, format);
   }
 
   /**
-   * For the one-shot commands: -v levels, text format, and the console on stderr, so that stdout
-   * holds only the command's own result line.
+   * As {@link #configure(int, LogFormat)}, with {@code RUST_LOG}'s value (or null), which decides
+   * the levels instead of -v when set, as in the Rust program (see {@link RustLog}).
    */
-  public static void configureCommand(int verbosity) {
-    apply(verbosity, LogFormat.TEXT, STDERR);
+  public static void configure(int verbosity, String rustLog, LogFormat format) {
+    RustLog spec = RustLog.parse(rustLog);
+    apply(verbosity, spec, format, STDOUT);
+    report(spec, verbosity);
   }
 
-  private static synchronized void apply(int verbosity, LogFormat format, String target) {
+  /**
+   * For the one-shot commands: -v levels (or RUST_LOG's), text format, and the console on stderr,
+   * so that stdout holds only the command's own result line.
+   */
+  public static void configureCommand(int verbosity, String rustLog) {
+    RustLog spec = RustLog.parse(rustLog);
+    apply(verbosity, spec, LogFormat.TEXT, STDERR);
+    report(spec, verbosity);
+  }
+
+  /** What of RUST_LOG could not be used, and that -v counts for nothing beside it. */
+  private static void report(RustLog spec, int verbosity) {
+    if (spec == null) {
+      return;
+    }
+    Logger log = LoggerFactory.getLogger(Logging.class);
+    spec.warnings().forEach(w -> log.warn("{}", w));
+    if (verbosity > 0) {
+      log.warn("{} is set: it decides the log levels, -v is ignored", RustLog.ENV);
+    }
+  }
+
+  private static synchronized void apply(
+      int verbosity, RustLog spec, LogFormat format, String target) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
-    applyLevels(context, verbosity);
+    applyLevels(context, verbosity, spec);
+    if (context.getTurboFilterList().stream().noneMatch(f -> f instanceof MissingTopicNoise)) {
+      MissingTopicNoise noise = new MissingTopicNoise();
+      noise.setContext(context);
+      noise.start();
+      context.addTurboFilter(noise);
+    }
     for (ConsoleAppender<ILoggingEvent> appender : consoleAppenders(context)) {
       ORIGINAL.putIfAbsent(appender, appender.getEncoder());
       Encoder<ILoggingEvent> encoder =
@@ -164,11 +199,18 @@ public final class Logging {
     }
   }
 
-  private static void applyLevels(LoggerContext context, int verbosity) {
+  private static void applyLevels(LoggerContext context, int verbosity, RustLog spec) {
+    if (spec != null) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(spec.others());
+      context.getLogger(AGENT_LOGGERS).setLevel(spec.agent());
+      context.getLogger(KAFKA_LOGGERS).setLevel(spec.kafka());
+      return;
+    }
     Level own = verbosity >= 3 ? Level.DEBUG : verbosity == 2 ? Level.INFO : Level.WARN;
     Level libraries = verbosity >= 4 ? Level.INFO : Level.WARN;
     context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(libraries);
-    context.getLogger("com.ilert.ilagent").setLevel(own);
+    context.getLogger(AGENT_LOGGERS).setLevel(own);
+    context.getLogger(KAFKA_LOGGERS).setLevel(null); // as every library
   }
 
   private static List<ConsoleAppender<ILoggingEvent>> consoleAppenders(LoggerContext context) {

@@ -1,11 +1,12 @@
 package com.ilert.ilagent.mapping;
 
 /**
- * What a record becomes: an ilert event, a heartbeat ping, an escalation-policy update, or a reason
- * to skip it.
+ * What a record becomes: an ilert event, an event queued by the HTTP API, a heartbeat ping, an
+ * escalation-policy update, or a reason to skip it.
  */
 public sealed interface MappingResult
     permits MappingResult.Event,
+        MappingResult.GenericEvent,
         MappingResult.Heartbeat,
         MappingResult.PolicyUpdate,
         MappingResult.Skip {
@@ -17,6 +18,16 @@ public sealed interface MappingResult
    * @param body the JSON body, UTF-8
    */
   record Event(String integrationKey, String alertKey, String eventType, byte[] body)
+      implements MappingResult {}
+
+  /**
+   * An ilert event to POST as it is to the generic {@code /events} (key in the body): one the HTTP
+   * API queued ({@link ApiEvent}). Ordered, paced and retried like an {@link Event}.
+   *
+   * @param alertKey the event's alertKey, or null (also for a blank one: nothing to group by)
+   * @param body the JSON body, UTF-8, exactly as queued
+   */
+  record GenericEvent(String integrationKey, String alertKey, String eventType, byte[] body)
       implements MappingResult {}
 
   /** A heartbeat ping for the given key. */

@@ -1,9 +1,13 @@
 package com.ilert.ilagent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.ilert.ilagent.ExitCodes;
 import com.ilert.ilagent.cli.CliRun.Result;
+import com.ilert.ilagent.config.ConfigNote;
+import com.ilert.ilagent.config.RustCompat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -186,5 +190,65 @@ class CliTest {
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(more, 0, all, base.length, more.length);
     return all;
+  }
+
+  @Test
+  void theRustProgramsDatabaseFileAndRetryCountAreAcceptedWithAWarningEach() {
+    Result before =
+        CliRun.run(
+            "-f", "x.db3", "daemon", "--max_retries", "3", MINIMAL[1], MINIMAL[2], "-e", "t");
+    assertThat(before.code()).isEqualTo(CliRun.RUNNER_EXIT);
+    assertThat(before.err()).isEmpty();
+    assertThat(before.config().notes())
+        .extracting(ConfigNote::level, ConfigNote::message)
+        .contains(
+            tuple(ConfigNote.Level.WARN, RustCompat.fileIgnored("x.db3")),
+            tuple(
+                ConfigNote.Level.WARN,
+                "--max_retries 3 is ignored: a failed delivery is retried for --retry_max_ms, then"
+                    + " the agent exits 1 and delivers it after the restart; nothing is dropped after"
+                    + " a number of retries"));
+    assertThat(RustCompat.fileIgnored("x.db3"))
+        .startsWith("-f/--file \"x.db3\" is ignored: this agent keeps no database");
+
+    Result after =
+        CliRun.run(
+            "daemon", "--file", "y.db3", "--max_retries", "0", MINIMAL[1], MINIMAL[2], "-e", "t");
+    assertThat(after.code()).isEqualTo(CliRun.RUNNER_EXIT);
+    assertThat(after.config().notes())
+        .extracting(ConfigNote::message)
+        .contains(RustCompat.fileIgnored("y.db3"));
+    assertThat(CliRun.run(MINIMAL).config().notes())
+        .extracting(ConfigNote::message)
+        .noneMatch(m -> m.contains("is ignored"));
+  }
+
+  @Test
+  void aMaxRetriesThatIsNoCountIsAUsageErrorAsInTheRustProgram() {
+    Result r = CliRun.run("daemon", "--max_retries", "many", MINIMAL[1], MINIMAL[2], "-e", "t");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.errLines())
+        .containsExactly(
+            "ilagent: --max_retries: expected an integer from 0 to 4294967295, got \"many\"");
+    assertThat(
+            CliRun.run("daemon", "--max_retries", "-1", MINIMAL[1], MINIMAL[2], "-e", "t").code())
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void theOneShotCommandsAcceptTheDatabaseFileBeforeOrAfterTheCommand() {
+    // Parsed: what fails is the missing key, not an unknown option.
+    for (String[] args :
+        List.of(
+            new String[] {"-f", "x.db3", "heartbeat"},
+            new String[] {"heartbeat", "--file", "x.db3"},
+            new String[] {"event", "-f", "x.db3", "-s", "disk full"})) {
+      Result r = CliRun.run(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err())
+          .as(String.join(" ", args))
+          .contains("integration_key")
+          .doesNotContain("unknown option");
+    }
   }
 }

@@ -37,8 +37,21 @@ class DaemonValidationTest {
   static Stream<Arguments> badFlags() {
     return Stream.of(
         Arguments.of(
-            List.of("--kafka_brokers", "localhost"),
-            "ilagent: --kafka_brokers: \"localhost\" is not HOST:PORT"),
+            List.of("--kafka_brokers", "localhost:"),
+            "ilagent: --kafka_brokers: \"localhost:\" has no valid port"),
+        Arguments.of(
+            List.of("--kafka_brokers", "http://localhost:9092"),
+            "ilagent: --kafka_brokers: \"http://localhost:9092\" is not HOST[:PORT] or PROTOCOL://HOST[:PORT] (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL)"),
+        Arguments.of(
+            List.of("--kafka_brokers", "SSL://a:9093,SASL_SSL://b:9094"),
+            "ilagent: --kafka_brokers: \"SSL://a:9093\" and \"SASL_SSL://b:9094\" name different protocols"),
+        Arguments.of(
+            List.of(
+                "--kafka_brokers",
+                "SSL://a:9093",
+                "--kafka_property",
+                "security.protocol=SASL_SSL"),
+            "ilagent: --kafka_brokers: the entries say SSL, but security.protocol is \"SASL_SSL\" (--kafka_property); use one protocol"),
         Arguments.of(
             List.of("--kafka_brokers", "a:1,b:99999"),
             "ilagent: --kafka_brokers: \"b:99999\" has no valid port"),
@@ -47,7 +60,7 @@ class DaemonValidationTest {
             "ilagent: --kafka_brokers: \"a:1,,b:2\" has an empty entry"),
         Arguments.of(
             List.of("--kafka_brokers", ":9092"),
-            "ilagent: --kafka_brokers: \":9092\" is not HOST:PORT"),
+            "ilagent: --kafka_brokers: \":9092\" is not HOST[:PORT] or PROTOCOL://HOST[:PORT] (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL)"),
         Arguments.of(
             List.of("--kafka_group_id", " "), "ilagent: --kafka_group_id: must not be empty"),
         Arguments.of(
@@ -57,6 +70,18 @@ class DaemonValidationTest {
             List.of("-r", "events"),
             "ilagent: topic \"events\" is both an event topic (--event_topic) and a heartbeat topic (--heartbeat_topic)"),
         Arguments.of(List.of("-p", "0"), "ilagent: --port: expected a port 1-65535, got \"0\""),
+        Arguments.of(
+            List.of("--bind_address", "127.0.0.1"),
+            "ilagent: --bind_address: needs -p/--port (the HTTP server it is for)"),
+        Arguments.of(
+            List.of("-p", "8977", "--bind_address", "local host"),
+            "ilagent: --bind_address: expected an IP address or a host name, got \"local host\""),
+        Arguments.of(
+            List.of("--http_api_token", "t0ken"),
+            "ilagent: --http_api_token: needs -p/--port (the HTTP server it is for)"),
+        Arguments.of(
+            List.of("-p", "8977", "--http_api_token", "t0ken with spaces"),
+            "ilagent: --http_api_token: may hold only letters, digits and - . _ ~ + / (and = at its end), as a bearer token does"),
         Arguments.of(
             List.of("--port", "65536"), "ilagent: --port: expected a port 1-65535, got \"65536\""),
         Arguments.of(

@@ -106,4 +106,11 @@ class SecretsNotEchoedTest {
     Result r = daemon(Map.of("ILAGENT_HEARTBEAT", " "));
     assertThat(r.errLines()).containsExactly("ilagent: ILAGENT_HEARTBEAT: must not be empty");
   }
+
+  @Test
+  void anHttpApiTokenThatCannotBeUsedOrHasNoServer() {
+    assertFailsWithoutSecret(daemon(Map.of(), "-p", "8977", "--http_api_token", SECRET + " x"));
+    assertFailsWithoutSecret(daemon(Map.of("ILAGENT_HTTP_API_TOKEN", SECRET + "\"")));
+    assertFailsWithoutSecret(daemon(Map.of(), "--http_api_token", SECRET));
+  }
 }

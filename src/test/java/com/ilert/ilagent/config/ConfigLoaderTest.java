@@ -357,4 +357,17 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--rate_limit_key");
   }
+
+  @Test
+  void theHttpServerListensEverywhereUnlessToldAndItsApiIsOpenUnlessGivenAToken() throws Exception {
+    AgentConfig open = ConfigLoader.load(minimalFlags().add(Setting.PORT, "8977"), Map.of());
+    assertThat(open.bindAddress()).isEqualTo("0.0.0.0");
+    assertThat(open.httpApiToken()).isNull();
+    AgentConfig closed =
+        ConfigLoader.load(
+            minimalFlags().add(Setting.PORT, "8977").add(Setting.BIND_ADDRESS, "[::1]"),
+            Map.of("ILAGENT_HTTP_API_TOKEN", " abc.DEF-123_~+/== "));
+    assertThat(closed.bindAddress()).isEqualTo("::1");
+    assertThat(closed.httpApiToken()).isEqualTo("abc.DEF-123_~+/==");
+  }
 }

@@ -14,14 +14,22 @@ import com.ilert.ilagent.testkit.Received;
 import com.ilert.ilagent.testkit.RunningAgent;
 import com.ilert.ilagent.testkit.TestAgents;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * Command lines and environments written for the Rust program, run by the built jar: the global -v,
- * a daemon that only pings its own heartbeat, and a pod that Kubernetes gave service links.
+ * a daemon that only pings its own heartbeat, a pod that Kubernetes gave service links; and the
+ * Kafka client behaving as the Rust program's librdkafka does where that changes what is delivered
+ * or when (transactions, a restart after a crash).
  */
 @AgentTest
 class DropInIT {
@@ -114,5 +122,128 @@ class DropInIT {
         .as("ILAGENT_PORT=tcp://... is not the probe port")
         .isInstanceOf(UncheckedIOException.class);
     await().atMost(Duration.ofSeconds(15)).until(() -> kafka.lag(group, topic) == 0);
+  }
+
+  @Test
+  void aCommandLineWrittenForTheRustProgramStartsAndRustLogDecidesTheLevel(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(1);
+    Path database = Path.of(agents.unique("ilagent") + ".db3").toAbsolutePath();
+    // Its database file (global, before the command), its queue's retry count, a broker with a
+    // protocol prefix, and RUST_LOG instead of -v: as a unit file for the Rust program has them.
+    RunningAgent agent =
+        agents
+            .command(
+                "-f",
+                database.toString(),
+                "daemon",
+                "--max_retries",
+                "3",
+                "--kafka_brokers",
+                "PLAINTEXT://" + kafka.bootstrapServers(),
+                "--kafka_group_id",
+                agents.group(),
+                "-e",
+                topic,
+                "--api_url",
+                ilert.apiUrl(),
+                "--heartbeat_url",
+                ilert.heartbeatUrl())
+            .env("RUST_LOG", "debug")
+            .withProbePort()
+            .start();
+    kafka.send(topic, "k", event(KEY, "ALERT", "from a Rust unit file", null));
+    assertThat(ilert.awaitEvents(1, Duration.ofSeconds(30)))
+        .extracting(Received::summary)
+        .containsExactly("from a Rust unit file");
+    agent.awaitLog(
+        "DEBUG Outcomes - .*event for key il1a\\*\\*\\*\\*01 delivered", Duration.ofSeconds(10));
+    assertThat(agent.log())
+        .contains(
+            "WARN  Agent - -f/--file \"" + database + "\" is ignored: this agent keeps no database",
+            "WARN  Agent - --max_retries 3 is ignored: a failed delivery is retried for"
+                + " --retry_max_ms")
+        .doesNotContain(KEY);
+    assertThat(database).as("no database file is made").doesNotExist();
+  }
+
+  @Test
+  void anAbortedTransactionIsNeverForwardedWhileTheCommittedOneBesideItIs(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(1);
+    // Strict offset order: once the plain record after both transactions is delivered, whatever of
+    // them was going to be delivered has been.
+    agents.start("-e", topic, "--ordering", "partition");
+    try (KafkaProducer<String, String> rolledBack = transactional(kafka, agents.unique("tx-a"));
+        KafkaProducer<String, String> committed = transactional(kafka, agents.unique("tx-b"))) {
+      rolledBack.beginTransaction();
+      rolledBack.send(new ProducerRecord<>(topic, "a", event(KEY, "ALERT", "rolled back", "a")));
+      rolledBack.flush();
+      // The committed transaction's record lies between the aborted one's record and its marker.
+      committed.beginTransaction();
+      committed.send(new ProducerRecord<>(topic, "b", event(KEY, "ALERT", "committed", "b")));
+      committed.commitTransaction();
+      rolledBack.abortTransaction();
+    }
+    kafka.send(topic, "c", event(KEY, "ALERT", "after both", "c"));
+
+    ilert.awaitEvents(r -> "after both".equals(r.summary()), 1, Duration.ofSeconds(30));
+    assertThat(ilert.events())
+        .extracting(Received::summary)
+        .as("what ilert received: the aborted transaction's event never happened")
+        .containsExactly("committed", "after both");
+  }
+
+  @Test
+  void aRestartRightAfterAKillDeliversWhatIsProducedAfterTheKillWithin15Seconds(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(2);
+    RunningAgent first = agents.daemon("-e", topic).name("killed").start();
+    kafka.send(topic, 0, "k", event(KEY, "ALERT", "before the kill", null));
+    ilert.awaitEvents(1, Duration.ofSeconds(30));
+
+    // A crash with a restart policy: the new member joins at once, the dead one still holds its
+    // partitions until its session expires.
+    first.sigkill();
+    long killedAt = System.nanoTime();
+    agents.daemon("-e", topic).name("restarted").startWithoutWaiting();
+    kafka.send(topic, 0, "k", event(KEY, "ALERT", "after the kill 0", null));
+    kafka.send(topic, 1, "k", event(KEY, "ALERT", "after the kill 1", null));
+
+    Duration left = Duration.ofSeconds(15).minusNanos(System.nanoTime() - killedAt);
+    assertThat(
+            ilert.awaitEvents(r -> r.summary().startsWith("after the kill"), 2, left).stream()
+                .map(Received::summary))
+        .containsExactlyInAnyOrder("after the kill 0", "after the kill 1");
+  }
+
+  @Test
+  void aMistypedTopicIsNotCreatedButNamedInReadyAndTheLogUntilItExists(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String events = agents.newTopic(1);
+    String heartbeats = agents.topic("heartbeats"); // not created yet
+    RunningAgent agent = agents.daemon("-e", events, "-r", heartbeats).startWithoutWaiting();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> agent.ready().body().contains("\"missing_topics\":[\"" + heartbeats + "\"]"));
+    assertThat(agent.ready().status()).isEqualTo(503);
+    agent.awaitLog("Topic \"" + heartbeats + "\" does not exist", Duration.ofSeconds(5));
+    kafka.send(events, "k", event(KEY, "ALERT", "while a topic is missing", null));
+    ilert.awaitEvents(1, Duration.ofSeconds(30));
+    assertThatThrownBy(() -> kafka.endOffsets(heartbeats)).as("the agent did not create the topic");
+
+    kafka.createTopic(heartbeats, 1);
+    agent.awaitStatus("/ready", 204, Duration.ofSeconds(30));
+    agent.awaitLog("Topic \"" + heartbeats + "\" exists now", Duration.ofSeconds(5));
+  }
+
+  private static KafkaProducer<String, String> transactional(KafkaBroker kafka, String id) {
+    Properties props = kafka.clientProperties();
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, id);
+    KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+    producer.initTransactions();
+    return producer;
   }
 }

@@ -43,4 +43,42 @@ class KafkaSettingsTest {
     assertThat(DeadLetters.producerProperties(config))
         .containsEntry(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, "true");
   }
+
+  @Test
+  void theRustProgramsClientDefaultsApplyUnlessAPropertySaysOtherwise() throws Exception {
+    assertThat(KafkaSettings.consumerProperties(kafka()))
+        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000")
+        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "2000")
+        .containsEntry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    assertThat(
+            KafkaSettings.consumerProperties(
+                kafka(
+                    "isolation.level=read_uncommitted",
+                    "allow.auto.create.topics=true",
+                    "session.timeout.ms=45000",
+                    "heartbeat.interval.ms=3000")))
+        .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted")
+        .containsEntry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "true")
+        .containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "45000")
+        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+  }
+
+  @Test
+  void aSessionGivenAloneGetsAHeartbeatIntervalThatFitsIt() throws Exception {
+    // The client refuses a heartbeat interval that is not below the session timeout.
+    assertThat(KafkaSettings.consumerProperties(kafka("session.timeout.ms=1500")))
+        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+    assertThat(KafkaSettings.consumerProperties(kafka("session.timeout.ms=45000")))
+        .containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "15000");
+  }
+
+  @Test
+  void theDeadLetterProducerGetsNoConsumerOnlySetting() throws Exception {
+    assertThat(DeadLetters.producerProperties(kafka()))
+        .doesNotContainKeys(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG);
+  }
 }

@@ -28,16 +28,19 @@ class LoggingTest {
   private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
   private Level rootLevel;
   private Level ownLevel;
+  private Level kafkaLevel;
 
   @BeforeEach
   void saveLevels() {
     rootLevel = context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel();
     ownLevel = context.getLogger("com.ilert.ilagent").getLevel();
+    kafkaLevel = context.getLogger(Logging.KAFKA_LOGGERS).getLevel();
   }
 
   @AfterEach
   void restore() {
     Logging.configure(0, LogFormat.TEXT);
+    context.getLogger(Logging.KAFKA_LOGGERS).setLevel(kafkaLevel);
     context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(rootLevel);
     context.getLogger("com.ilert.ilagent").setLevel(ownLevel);
     MDC.clear();
@@ -167,5 +170,32 @@ class LoggingTest {
       // the MDC must be clean all the same
     }
     assertThat(MDC.getCopyOfContextMap() == null || MDC.getCopyOfContextMap().isEmpty()).isTrue();
+  }
+
+  @Test
+  void rustLogWinsOverVerboseAsInTheRustProgram() {
+    Logging.configure(3, "warn", LogFormat.TEXT);
+    assertThat(context.getLogger("com.ilert.ilagent").getEffectiveLevel()).isEqualTo(Level.WARN);
+    List<String> lines =
+        stdoutOf(
+            () -> {
+              LOG.info("not at warn");
+              LOG.warn("at warn");
+            });
+    assertThat(String.join("\n", lines)).contains("at warn").doesNotContain("not at warn");
+
+    Logging.configure(0, "debug", LogFormat.TEXT);
+    assertThat(context.getLogger("com.ilert.ilagent.kafka.Intake").getEffectiveLevel())
+        .isEqualTo(Level.DEBUG);
+    assertThat(context.getLogger("org.example.SomeLibrary").getEffectiveLevel())
+        .isEqualTo(Level.DEBUG);
+    assertThat(context.getLogger("org.apache.kafka.clients.NetworkClient").getEffectiveLevel())
+        .isEqualTo(Level.INFO);
+
+    Logging.configure(3, null, LogFormat.TEXT);
+    assertThat(context.getLogger("com.ilert.ilagent").getEffectiveLevel()).isEqualTo(Level.DEBUG);
+    assertThat(context.getLogger("org.apache.kafka.clients.NetworkClient").getEffectiveLevel())
+        .as("without RUST_LOG the Kafka client is a library like any other again")
+        .isEqualTo(Level.WARN);
   }
 }
