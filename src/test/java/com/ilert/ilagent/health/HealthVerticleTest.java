@@ -100,7 +100,7 @@ class HealthVerticleTest {
     Checkpoint readyOnceTheConsumerIs = ctx.checkpoint();
     Checkpoint downAtShutdown = ctx.checkpoint();
     vertx
-        .deployVerticle(new HealthVerticle(HOST, port, registry, true))
+        .deployVerticle(new HealthVerticle(HOST, port, registry, true, null))
         .compose(id -> Future.all(get("/ready"), get("/health"), get("/metrics")))
         .compose(
             first -> {
@@ -157,7 +157,7 @@ class HealthVerticleTest {
   @Test
   void withoutAConsumerTheAgentIsReadyAtOnce(VertxTestContext ctx) {
     vertx
-        .deployVerticle(new HealthVerticle(HOST, port, registry, false))
+        .deployVerticle(new HealthVerticle(HOST, port, registry, false, null))
         .compose(id -> Future.all(get("/ready"), get("/metrics"), get("/")))
         .onComplete(
             ctx.succeeding(
@@ -178,7 +178,7 @@ class HealthVerticleTest {
     ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(HOST));
     int busy = taken.getLocalPort();
     vertx
-        .deployVerticle(new HealthVerticle(HOST, busy, registry, true))
+        .deployVerticle(new HealthVerticle(HOST, busy, registry, true, null))
         .onComplete(
             ar -> {
               closeQuietly(taken);
