@@ -186,7 +186,7 @@ class HealthVerticleTest {
                   () -> {
                     assertThat(ar.failed()).as("the start fails").isTrue();
                     assertThat(ar.cause().getMessage())
-                        .startsWith("--port " + busy + ": cannot listen");
+                        .startsWith("--port " + busy + " on " + HOST + ": cannot listen");
                     ctx.completeNow();
                   });
             });
