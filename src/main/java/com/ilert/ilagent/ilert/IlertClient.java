@@ -34,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * absolute URL and ran its interceptor chain on every request, a large part of the agent's CPU per
  * event.
  */
-public final class IlertClient {
+public final class IlertClient implements IlertApi {
   /** Answer bodies kept in memory; more is not read (the connection is closed instead). */
   static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -115,6 +115,7 @@ public final class IlertClient {
   }
 
   /** POST {api}/v1/events/kafka/{integrationKey} with the event JSON as body. */
+  @Override
   public Future<IlertAnswer> sendEvent(String integrationKey, byte[] body) {
     String path = eventPaths.get(integrationKey);
     if (path == null) {
@@ -128,6 +129,7 @@ public final class IlertClient {
   }
 
   /** POST {api}/events with the key in the body: the generic endpoint of the one-shot command. */
+  @Override
   public Future<IlertAnswer> sendGenericEvent(byte[] body) {
     return send(request(HttpMethod.POST, api, api.path() + "/events", true), Buffer.buffer(body));
   }
@@ -136,6 +138,7 @@ public final class IlertClient {
    * Pings a heartbeat: legacy keys (il1hbt...) with GET {api}/heartbeats/{key}, heartbeat monitor
    * keys with HEAD {heartbeat}/pings/{key}.
    */
+  @Override
   public Future<IlertAnswer> ping(String key) {
     RequestOptions request =
         key.startsWith(LEGACY_HEARTBEAT_PREFIX)

@@ -1,7 +1,6 @@
 package com.ilert.ilagent.kafka;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -44,7 +43,7 @@ final class Committer {
     Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets);
   }
 
-  private final Vertx vertx;
+  private final EventLoop loop;
   private final Port port;
   private final Partitions partitions;
   private final long intervalMs;
@@ -61,8 +60,8 @@ final class Committer {
   /**
    * @param onSuccess called after every successful commit (the Kafka connection is healthy)
    */
-  Committer(Vertx vertx, Port port, Partitions partitions, long intervalMs, Runnable onSuccess) {
-    this.vertx = vertx;
+  Committer(EventLoop loop, Port port, Partitions partitions, long intervalMs, Runnable onSuccess) {
+    this.loop = loop;
     this.port = port;
     this.partitions = partitions;
     this.intervalMs = intervalMs;
@@ -70,7 +69,15 @@ final class Committer {
   }
 
   void start() {
-    periodicTimer = vertx.setPeriodic(intervalMs, id -> commit());
+    periodicTimer =
+        loop.setTimer(
+            intervalMs,
+            () -> {
+              if (!closed) {
+                commit();
+                start();
+              }
+            });
   }
 
   /** Something completed: commit it soon. */
@@ -81,11 +88,11 @@ final class Committer {
     if (committing) {
       dirty = true;
     } else if (soonTimer < 0) {
-      long wait = Math.max(1, lastStartMs + MIN_GAP_MS - System.currentTimeMillis());
+      long wait = Math.max(1, lastStartMs + MIN_GAP_MS - loop.nowMs());
       soonTimer =
-          vertx.setTimer(
+          loop.setTimer(
               wait,
-              id -> {
+              () -> {
                 soonTimer = -1;
                 commit();
               });
@@ -113,7 +120,7 @@ final class Committer {
     }
     committing = true;
     dirty = false;
-    lastStartMs = System.currentTimeMillis();
+    lastStartMs = loop.nowMs();
     inFlight =
         send(offsets, states)
             .recover(err -> Future.succeededFuture())
@@ -129,12 +136,13 @@ final class Committer {
 
   /**
    * The last commit: after the one in flight, with everything completed by now, retried until
-   * {@code deadlineMs} (a rebalance under way fails it). No other commit starts afterwards.
+   * {@code deadlineMs} ({@link EventLoop#nowMs()} time; a rebalance under way fails it). No other
+   * commit starts afterwards.
    */
   Future<Void> commitFinal(long deadlineMs) {
     closed = true;
-    vertx.cancelTimer(periodicTimer);
-    vertx.cancelTimer(soonTimer);
+    loop.cancelTimer(periodicTimer);
+    loop.cancelTimer(soonTimer);
     return inFlight.transform(ar -> finalAttempt(deadlineMs));
   }
 
@@ -165,9 +173,9 @@ final class Committer {
     return send(offsets, states)
         .recover(
             err -> {
-              if (System.currentTimeMillis() + FINAL_RETRY_MS < deadlineMs) {
+              if (loop.nowMs() + FINAL_RETRY_MS < deadlineMs) {
                 LOG.info("Final commit failed ({}); trying again", err.toString());
-                return vertx.timer(FINAL_RETRY_MS).compose(v -> finalAttempt(deadlineMs));
+                return loop.timer(FINAL_RETRY_MS).compose(v -> finalAttempt(deadlineMs));
               }
               LOG.warn(
                   "Final commit of {} failed ({}); what completed since the last commit is delivered again after a restart",

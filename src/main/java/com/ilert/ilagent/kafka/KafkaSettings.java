@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 
 /** The Kafka client settings the agent runs with. */
@@ -45,7 +46,7 @@ public final class KafkaSettings {
   }
 
   /** Creates the consumer; may resolve broker names, so not on an event loop. */
-  static ManagedConsumer createConsumer(KafkaConfig config) {
-    return new ManagedConsumer(consumerProperties(config));
+  static KafkaConsumer<byte[], byte[]> createConsumer(KafkaConfig config) {
+    return new KafkaConsumer<>(consumerProperties(config));
   }
 }

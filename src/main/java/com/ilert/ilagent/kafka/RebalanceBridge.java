@@ -7,8 +7,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -50,19 +48,26 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     void lost(Set<TopicPartition> partitions);
   }
 
-  private final Consumer<?, ?> consumer;
+  private final ManagedConsumer consumer;
+  private final ConsumerThread thread;
   private final Lifecycle lifecycle;
   private final Duration callTimeout;
   private final Duration revokeWait;
   private volatile boolean closing;
 
   /**
+   * @param thread how the consumer's thread waits for the event loop
    * @param callTimeout bound of each blocking consumer call made here
    * @param revokeWait how long a revoke waits for the event loop to finish the partitions' work
    */
   RebalanceBridge(
-      Consumer<?, ?> consumer, Lifecycle lifecycle, Duration callTimeout, Duration revokeWait) {
+      ManagedConsumer consumer,
+      ConsumerThread thread,
+      Lifecycle lifecycle,
+      Duration callTimeout,
+      Duration revokeWait) {
     this.consumer = consumer;
+    this.thread = thread;
     this.lifecycle = lifecycle;
     this.callTimeout = callTimeout;
     this.revokeWait = revokeWait;
@@ -110,7 +115,7 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> released =
         lifecycle.revoked(new HashSet<>(partitions));
     try {
-      offsets = released.get(revokeWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+      offsets = thread.await(released, revokeWait.toMillis() + 1_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

@@ -34,7 +34,7 @@ class CommitterTest {
     core.run(
         () ->
             core.committer
-                .commitFinal(System.currentTimeMillis() + withinMs)
+                .commitFinal(core.core.loop.nowMs() + withinMs)
                 .onComplete(
                     (v, err) -> {
                       if (err == null) {
@@ -75,7 +75,7 @@ class CommitterTest {
               new org.apache.kafka.clients.consumer.ConsumerRecords<>(
                   Map.of(tp(0), java.util.List.of(event(0, 2, KEY, null)))));
           core.committer
-              .commitFinal(System.currentTimeMillis() + 10_000)
+              .commitFinal(core.core.loop.nowMs() + 10_000)
               .onComplete((v, err) -> done.complete(null));
         });
     done.join();
