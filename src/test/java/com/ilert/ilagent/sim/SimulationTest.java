@@ -1,0 +1,115 @@
+package com.ilert.ilagent.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deterministic simulation of the consumer core (see {@link Simulation}; docs/reliability.md).
+ *
+ * <ul>
+ *   <li>{@code mvn verify}: a fixed set of seeds.
+ *   <li>{@code -Dsim.seed=N}: replays seed N exactly and prints its last steps.
+ *   <li>{@code -Dsim.seeds=M} (with {@code -Dsim.from=F}): the long profile, M seeds from F.
+ * </ul>
+ *
+ * A failing seed fails the test with its number, what it violated and the steps that led there.
+ */
+class SimulationTest {
+  /** Seeds {@code mvn verify} runs; about a minute on two loaded cores. */
+  static final int VERIFY_SEEDS = 400;
+
+  private static final int TRACE_LINES = 60;
+  private static Level level;
+
+  @BeforeAll
+  static void quiet() {
+    // The agent logs every rebalance and retry: millions of lines in a long run.
+    Logger agent = (Logger) LoggerFactory.getLogger("com.ilert.ilagent");
+    level = agent.getLevel();
+    agent.setLevel(Level.toLevel(System.getProperty("sim.log"), Level.OFF));
+  }
+
+  @AfterAll
+  static void loud() {
+    ((Logger) LoggerFactory.getLogger("com.ilert.ilagent")).setLevel(level);
+  }
+
+  @Test
+  void seeds() {
+    String one = System.getProperty("sim.seed");
+    if (one != null && !one.isBlank()) {
+      replay(Long.parseLong(one.trim()));
+      return;
+    }
+    long from = Long.getLong("sim.from", 1);
+    long count = Long.getLong("sim.seeds", VERIFY_SEEDS);
+    explore(from, count);
+  }
+
+  @Test
+  void aSeedReplaysExactly() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Simulation.Result a = Simulation.run(seed, 0, true);
+      Simulation.Result b = Simulation.run(seed, 0, true);
+      assertThat(b.steps()).as("steps of seed %d", seed).isEqualTo(a.steps());
+      assertThat(b.virtualMs()).as("virtual time of seed %d", seed).isEqualTo(a.virtualMs());
+      assertThat(b.hits()).as("faults of seed %d", seed).isEqualTo(a.hits());
+    }
+  }
+
+  private static void replay(long seed) {
+    Simulation.Result r = Simulation.run(seed, Integer.getInteger("sim.trace", 400), true);
+    System.out.println(report(r));
+    assertThat(r.violations()).as(report(r)).isEmpty();
+  }
+
+  private static void explore(long from, long count) {
+    long started = System.nanoTime();
+    Map<String, Long> schedulesHit = new TreeMap<>();
+    List<String> failures = new ArrayList<>();
+    long steps = 0;
+    long virtualMs = 0;
+    for (long seed = from; seed < from + count; seed++) {
+      Simulation.Result r = Simulation.run(seed, 0, true);
+      steps += r.steps();
+      virtualMs += r.virtualMs();
+      r.hits().forEach((fault, n) -> schedulesHit.merge(fault, 1L, Long::sum));
+      if (r.failed() && failures.size() < 3) {
+        failures.add(report(Simulation.run(seed, TRACE_LINES, true)));
+      } else if (r.failed()) {
+        failures.add("seed " + seed + ": " + r.violations().get(0));
+      }
+    }
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    StringBuilder summary = new StringBuilder();
+    summary.append(
+        String.format(
+            "SIM seeds %d..%d: %d schedules, %d failed, %d steps, %.1f virtual hours, %d ms%n",
+            from, from + count - 1, count, failures.size(), steps, virtualMs / 3.6e6, ms));
+    schedulesHit.forEach(
+        (fault, n) -> summary.append(String.format("SIM   %-45s %7d schedules%n", fault, n)));
+    System.out.print(summary);
+    assertThat(failures).as("failing seeds (replay one with -Dsim.seed=N)").isEmpty();
+  }
+
+  private static String report(Simulation.Result r) {
+    StringBuilder text = new StringBuilder();
+    text.append("seed ").append(r.seed()).append(" (replay: -Dsim.seed=").append(r.seed());
+    text.append(")\n  set-up: ").append(r.setup()).append('\n');
+    text.append("  faults: ").append(new TreeMap<>(r.hits())).append('\n');
+    r.violations().forEach(v -> text.append("  VIOLATION ").append(v).append('\n'));
+    text.append("  last steps:\n");
+    r.trace().forEach(line -> text.append("    ").append(line).append('\n'));
+    return text.toString();
+  }
+}
