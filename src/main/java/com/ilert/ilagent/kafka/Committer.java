@@ -1,13 +1,18 @@
 package com.ilert.ilagent.kafka;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * meanwhile is committed as soon as it returns (at most one commit per {@link #MIN_GAP_MS}), so a
  * crash delivers again little more than what was in flight. A periodic commit backs this up. The
  * final commit at shutdown is retried, e.g. through a rebalance, until the shutdown's deadline.
- * Runs on one event loop.
+ * Every attempt has a deadline of its own: an answer that never comes must not stop the commits, or
+ * the stop. A commit the group refuses for good (not authorized, a fenced instance) fails the
+ * agent: it would otherwise deliver on and never commit. Runs on one event loop.
  */
 final class Committer {
   private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
@@ -30,6 +37,12 @@ final class Committer {
 
   /** Wait between attempts of the final commit. */
   static final long FINAL_RETRY_MS = 250;
+
+  /**
+   * How long one commit may stay unanswered before the next one may go: the client's own bound on a
+   * blocking call. The client answers a commit within its request timeout, or throws at once.
+   */
+  static final long ATTEMPT_MS = ManagedConsumer.CALL_TIMEOUT.toMillis();
 
   /** One buffer per event loop thread for the metadata of the partitions of a commit. */
   private static final ThreadLocal<OffsetMetadata.Writer> WRITER =
@@ -48,6 +61,7 @@ final class Committer {
   private final Partitions partitions;
   private final long intervalMs;
   private final Runnable onSuccess;
+  private final Consumer<Throwable> onFatal;
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean committing;
   private boolean dirty;
@@ -59,13 +73,26 @@ final class Committer {
 
   /**
    * @param onSuccess called after every successful commit (the Kafka connection is healthy)
+   * @param onFatal called when the group refuses the commits for good
    */
-  Committer(EventLoop loop, Port port, Partitions partitions, long intervalMs, Runnable onSuccess) {
+  Committer(
+      EventLoop loop,
+      Port port,
+      Partitions partitions,
+      long intervalMs,
+      Runnable onSuccess,
+      Consumer<Throwable> onFatal) {
     this.loop = loop;
     this.port = port;
     this.partitions = partitions;
     this.intervalMs = intervalMs;
     this.onSuccess = onSuccess;
+    this.onFatal = onFatal;
+  }
+
+  /** Errors after which no commit of this member can succeed: the agent must go. */
+  static boolean fatal(Throwable err) {
+    return err instanceof AuthorizationException || err instanceof FencedInstanceIdException;
   }
 
   void start() {
@@ -122,7 +149,7 @@ final class Committer {
     dirty = false;
     lastStartMs = loop.nowMs();
     inFlight =
-        send(offsets, states)
+        send(offsets, states, ATTEMPT_MS)
             .recover(err -> Future.succeededFuture())
             .onComplete(
                 ar -> {
@@ -143,7 +170,16 @@ final class Committer {
     closed = true;
     loop.cancelTimer(periodicTimer);
     loop.cancelTimer(soonTimer);
-    return inFlight.transform(ar -> finalAttempt(deadlineMs));
+    // The commit in flight may hold offsets below the final one's: it goes first, within the
+    // deadline.
+    Promise<Void> previous = Promise.promise();
+    long timer = loop.setTimer(Math.max(1, deadlineMs - loop.nowMs()), previous::tryComplete);
+    inFlight.onComplete(
+        ar -> {
+          loop.cancelTimer(timer);
+          previous.tryComplete();
+        });
+    return previous.future().compose(v -> finalAttempt(deadlineMs));
   }
 
   /**
@@ -170,10 +206,11 @@ final class Committer {
     if (offsets.isEmpty()) {
       return Future.succeededFuture();
     }
-    return send(offsets, states)
+    long bound = Math.min(ATTEMPT_MS, Math.max(1, deadlineMs - loop.nowMs()));
+    return send(offsets, states, bound)
         .recover(
             err -> {
-              if (loop.nowMs() + FINAL_RETRY_MS < deadlineMs) {
+              if (!fatal(err) && loop.nowMs() + FINAL_RETRY_MS < deadlineMs) {
                 LOG.info("Final commit failed ({}); trying again", err.toString());
                 return loop.timer(FINAL_RETRY_MS).compose(v -> finalAttempt(deadlineMs));
               }
@@ -185,9 +222,26 @@ final class Committer {
             });
   }
 
+  /** One commit, failed if not answered within {@code boundMs}. */
   private Future<Void> send(
-      Map<TopicPartition, OffsetAndMetadata> offsets, List<PartitionState> states) {
-    return port.commit(offsets)
+      Map<TopicPartition, OffsetAndMetadata> offsets, List<PartitionState> states, long boundMs) {
+    Promise<Void> attempt = Promise.promise();
+    long timer =
+        loop.setTimer(
+            boundMs,
+            () -> attempt.tryFail(new TimeoutException("no answer within " + boundMs + " ms")));
+    port.commit(offsets)
+        .onComplete(
+            (v, err) -> {
+              loop.cancelTimer(timer);
+              if (err == null) {
+                attempt.tryComplete();
+              } else {
+                attempt.tryFail(err);
+              }
+            });
+    return attempt
+        .future()
         .onSuccess(
             v -> {
               for (PartitionState ps : states) {
@@ -212,6 +266,9 @@ final class Committer {
                 LOG.debug("Commit of {} failed ({})", offsets.keySet(), err.toString());
               }
               failing = true;
+              if (fatal(err)) {
+                onFatal.accept(err);
+              }
             });
   }
 }

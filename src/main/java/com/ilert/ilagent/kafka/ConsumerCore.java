@@ -137,7 +137,8 @@ public final class ConsumerCore {
             this::commitTimed,
             partitions,
             config.kafka().commitIntervalMs(),
-            errors::healthy);
+            errors::healthy,
+            this::commitsRefused);
     lag = new LagReporter(loop, kafka::endOffsets, partitions, metrics);
     pings =
         new PingCoalescing(
@@ -312,6 +313,22 @@ public final class ConsumerCore {
                 "{}; its offset stays uncommitted, exiting with code 1 in {} ms",
                 why,
                 config.shutdown().exitDelayMs()));
+    drain.stopTaking(true);
+    changed.run();
+    failed.accept(why);
+  }
+
+  /** The group refuses this member's commits for good: the agent exits 1, a restart joins anew. */
+  private void commitsRefused(Throwable err) {
+    if (!phase.fail()) {
+      return;
+    }
+    String why = "Kafka refuses the commits for good (" + err + ")";
+    LOG.error(
+        "{}; what completed since the last commit is delivered again after a restart, exiting"
+            + " with code 1 in {} ms",
+        why,
+        config.shutdown().exitDelayMs());
     drain.stopTaking(true);
     changed.run();
     failed.accept(why);

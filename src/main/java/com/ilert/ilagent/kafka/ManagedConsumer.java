@@ -114,17 +114,21 @@ final class ManagedConsumer {
    * this thread, during a later poll, or at once if Kafka throws while sending it.
    */
   void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, Consumer<Throwable> done) {
-    Map<TopicPartition, OffsetAndMetadata> owned = owned(offsets);
-    if (owned.isEmpty()) {
-      done.accept(null);
-      return;
+    try {
+      Map<TopicPartition, OffsetAndMetadata> owned = owned(offsets);
+      if (owned.isEmpty()) {
+        done.accept(null);
+        return;
+      }
+      call(
+          CALL_TIMEOUT,
+          t -> {
+            kafka.commitAsync(owned, (committed, err) -> done.accept(err));
+            return null;
+          });
+    } catch (RuntimeException e) {
+      done.accept(e); // thrown before the callback was registered: it would never be called
     }
-    call(
-        CALL_TIMEOUT,
-        t -> {
-          kafka.commitAsync(owned, (committed, err) -> done.accept(err));
-          return null;
-        });
   }
 
   void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {

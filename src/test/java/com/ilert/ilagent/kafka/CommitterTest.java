@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,32 @@ class CommitterTest {
 
     assertThat(result).failsWithin(Duration.ofSeconds(5));
     assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 3_000L);
+  }
+
+  @Test
+  void theFinalCommitGivesUpAtItsDeadlineAlsoWhenNoAnswerEverComes() {
+    core.assign(0, 0);
+    core.commitResult.set(() -> Promise.<Void>promise().future()); // the callback never runs
+    core.poll(event(0, 0, KEY, null));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 1);
+    long started = System.nanoTime();
+
+    CompletableFuture<Void> result = commitFinal(1_000);
+
+    assertThat(result).failsWithin(Duration.ofSeconds(5));
+    assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 3_000L);
+  }
+
+  @Test
+  void commitsTheGroupRefusesForGoodFailTheAgent() {
+    core.assign(0, 0);
+    core.commitResult.set(
+        () -> Future.failedFuture(new GroupAuthorizationException("Not authorized")));
+    core.poll(event(0, 0, KEY, null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !core.failures.isEmpty());
+    assertThat(core.failures.get(0)).contains("Kafka refuses the commits for good");
   }
 
   @Test

@@ -86,6 +86,17 @@ class ManagedConsumerTest {
   }
 
   @Test
+  void aCommitThatThrowsBeforeRegisteringItsCallbackStillReportsItsEnd() {
+    kafka.assign(Set.of(TP));
+    kafka.close(); // commitAsync now throws at once, as it does for a failed coordinator lookup
+    CompletableFuture<Throwable> done = new CompletableFuture<>();
+    consumer.commitAsync(Map.of(TP, new OffsetAndMetadata(5)), done::complete);
+    assertThat(done)
+        .as("the committer waits for this end before it commits again")
+        .isCompletedWithValueMatching(err -> err instanceof IllegalStateException);
+  }
+
+  @Test
   void aPollUnderWayEndsEarlyWhenWokenUp() throws Exception {
     ExecutorService thread = Executors.newSingleThreadExecutor();
     try {
