@@ -101,12 +101,20 @@ final class ManagedConsumer {
     return kafka.paused();
   }
 
+  /** Pauses those of {@code partitions} still assigned; Kafka would throw at the first other. */
   void pause(Collection<TopicPartition> partitions) {
-    kafka.pause(partitions);
+    Set<TopicPartition> owned = owned(partitions);
+    if (!owned.isEmpty()) {
+      kafka.pause(owned);
+    }
   }
 
+  /** Resumes those of {@code partitions} still assigned; Kafka would throw at the first other. */
   void resume(Collection<TopicPartition> partitions) {
-    kafka.resume(partitions);
+    Set<TopicPartition> owned = owned(partitions);
+    if (!owned.isEmpty()) {
+      kafka.resume(owned);
+    }
   }
 
   /**

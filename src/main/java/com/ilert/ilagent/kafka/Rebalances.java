@@ -68,13 +68,16 @@ final class Rebalances {
 
   void assigned(Map<TopicPartition, RebalanceBridge.Start> starts) {
     assignedOnce = true;
+    List<PartitionState> added = new ArrayList<>(starts.size());
     starts.forEach(
         (tp, start) -> {
           PartitionState ps = partitions.add(tp);
+          added.add(ps);
           if (start.position() >= 0) {
             started(ps, start.position(), start.committed());
           }
         });
+    partitions.settle(added);
     if (!starts.isEmpty()) {
       LOG.info("Assigned {}", starts.keySet());
     }
