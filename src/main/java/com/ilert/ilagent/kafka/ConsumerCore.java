@@ -59,14 +59,23 @@ public final class ConsumerCore {
       AgentMetrics metrics,
       DoubleSupplier random) {}
 
-  /** What the simulation compares with its models after every step. */
+  /**
+   * What the simulation compares with its models after every step: the partitions and their pauses,
+   * what is held, and where the held records are (on the wire, waiting for a retry, queued, held
+   * back by the pacer, a dead letter being written).
+   */
   public record View(
       Set<TopicPartition> assigned,
       Set<TopicPartition> paused,
       long heldRecords,
       long heldBytes,
       boolean stopping,
-      boolean failed) {}
+      boolean failed,
+      int inFlight,
+      int waiting,
+      int queued,
+      int heldKeys,
+      int deadLettersPending) {}
 
   final AgentConfig config;
   final EventLoop loop;
@@ -201,7 +210,8 @@ public final class ConsumerCore {
             thread,
             new RebalancesOnContext(loop, core.errors, core.rebalances),
             ManagedConsumer.CALL_TIMEOUT,
-            Duration.ofMillis(REVOKE_WAIT_MS));
+            Duration.ofMillis(REVOKE_WAIT_MS),
+            core.partitions::pauseNew);
     poll.handlers(core::onBatch, core.errors::report);
     return core;
   }
@@ -270,7 +280,9 @@ public final class ConsumerCore {
   private void onBatch(PollLoop.Batch batch) {
     errors.healthy();
     if (phase.takesRecords()) {
-      intake.accept(batch.records());
+      intake.accept(batch.records(), batch.positions());
+    } else {
+      intake.observe(batch.records(), batch.positions());
     }
   }
 
@@ -366,6 +378,11 @@ public final class ConsumerCore {
         partitions.heldRecords(),
         partitions.heldBytes(),
         phase.stopping(),
-        phase.failed());
+        phase.failed(),
+        dispatcher.inFlight(),
+        dispatcher.waiting(),
+        dispatcher.queued(),
+        dispatcher.heldKeys(),
+        outcomes.deadLettersPending());
   }
 }

@@ -152,6 +152,11 @@ final class Dispatcher {
     return lanes.queued();
   }
 
+  /** Keys whose records the pacer holds back. */
+  int heldKeys() {
+    return lanes.heldGates();
+  }
+
   boolean idle() {
     return lanes.inFlight() == 0 && lanes.waiting() == 0 && lanes.queued() == 0;
   }

@@ -171,6 +171,12 @@ final class Outcomes implements Dispatcher.Listener {
     complete(work.partition, work.epoch, work.offset);
   }
 
+  /** The partition's committable offset may have moved without a record finishing. */
+  void advanced(PartitionState ps) {
+    partitions.progressed(ps);
+    progress.run();
+  }
+
   @Override
   public void dropped(Work work) {
     partitions.release(work.partition, work.bytes);

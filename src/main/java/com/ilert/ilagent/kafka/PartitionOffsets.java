@@ -92,6 +92,25 @@ public final class PartitionOffsets {
   }
 
   /**
+   * The consumer's position reached {@code position} past offsets that hold no record for this
+   * consumer (transaction markers, aborted or compacted records): nothing is delivered for them, so
+   * once everything before them is done, the position itself may be committed. The caller passes a
+   * position read after the records below it were added.
+   *
+   * @return true if the committable offset may have moved
+   */
+  public boolean skipTo(long position) {
+    if (position <= lastAdded + 1) {
+      return false;
+    }
+    lastAdded = position - 1;
+    while (knownDoneNext < knownDoneEnd && knownDone[knownDoneNext] < position) {
+      knownDoneNext++; // listed done, yet no record came for it: it is one of these offsets
+    }
+    return size == 0;
+  }
+
+  /**
    * Marks a record done (delivered, or deliberately skipped).
    *
    * @return false, changing nothing, if the offset was never added or is already complete

@@ -54,6 +54,12 @@ final class Partitions {
   /** Partitions were paused for the process-wide bound: resume them once below it. */
   private boolean processPaused;
 
+  /**
+   * {@code frozen || processPaused}, for the consumer's thread: a partition assigned meanwhile is
+   * paused there, in the rebalance, before the same poll fetches from it.
+   */
+  private volatile boolean pauseNew;
+
   Partitions(Backpressure bounds, Fetching kafka) {
     this.bounds = bounds;
     this.kafka = kafka;
@@ -70,6 +76,11 @@ final class Partitions {
 
   int size() {
     return assigned.size();
+  }
+
+  /** From any thread: whether a partition new to the assignment must start paused. */
+  boolean pauseNew() {
+    return pauseNew;
   }
 
   /** Whether every assigned partition knows where it starts. */
@@ -92,6 +103,7 @@ final class Partitions {
     if (frozen || bounds.processFull(records, bytes)) {
       ps.paused = true;
       processPaused |= !frozen;
+      pauseNew = true;
       kafka.pause(Set.of(tp));
     }
     return ps;
@@ -164,6 +176,7 @@ final class Partitions {
     }
     if (!toPause.isEmpty()) {
       processPaused |= processFull;
+      pauseNew = frozen || processPaused;
       kafka.pause(toPause);
     }
   }
@@ -180,6 +193,7 @@ final class Partitions {
     }
     if (processPaused && bounds.processRelieved(records, bytes)) {
       processPaused = false;
+      pauseNew = frozen;
       for (PartitionState other : assigned.values()) {
         if (other.paused && !other.leaving && bounds.relieved(other, records, bytes)) {
           other.paused = false;
@@ -195,6 +209,7 @@ final class Partitions {
   /** Stopping: every partition is paused and stays so. */
   void freeze() {
     frozen = true;
+    pauseNew = true;
     Set<TopicPartition> toPause = new HashSet<>();
     for (PartitionState ps : assigned.values()) {
       ps.paused = true;

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Assigned: reads each partition's committed offset and start position, and commits the start
  *       position of a partition that has no committed offset yet, so a restart on 'latest' does not
  *       skip what was produced while the agent was down. Then the event loop learns the starts.
+ *       While the agent holds too much (or stops), the new partitions are paused right here: the
+ *       same poll would fetch from them before the event loop's pause arrives.
  *   <li>Revoked: the event loop abandons the partitions' waiting work and finishes what is on the
  *       wire (bounded), and hands back the offsets to commit, which are committed here, before the
  *       partitions can move to another member. Nothing of them is sent after this returns.
@@ -53,19 +55,23 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
   private final Lifecycle lifecycle;
   private final Duration callTimeout;
   private final Duration revokeWait;
+  private final java.util.function.BooleanSupplier pauseNew;
   private volatile boolean closing;
 
   /**
    * @param thread how the consumer's thread waits for the event loop
    * @param callTimeout bound of each blocking consumer call made here
    * @param revokeWait how long a revoke waits for the event loop to finish the partitions' work
+   * @param pauseNew whether newly assigned partitions must start paused (read on this thread)
    */
   RebalanceBridge(
       ManagedConsumer consumer,
       ConsumerThread thread,
       Lifecycle lifecycle,
       Duration callTimeout,
-      Duration revokeWait) {
+      Duration revokeWait,
+      java.util.function.BooleanSupplier pauseNew) {
+    this.pauseNew = pauseNew;
     this.consumer = consumer;
     this.thread = thread;
     this.lifecycle = lifecycle;
@@ -88,6 +94,9 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
       return;
     }
     Set<TopicPartition> tps = new HashSet<>(partitions);
+    if (pauseNew.getAsBoolean()) {
+      consumer.pause(tps);
+    }
     Map<TopicPartition, OffsetAndMetadata> committed = committed(tps);
     Map<TopicPartition, Start> starts = new HashMap<>();
     Map<TopicPartition, OffsetAndMetadata> seed = new HashMap<>();

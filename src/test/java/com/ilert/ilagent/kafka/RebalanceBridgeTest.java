@@ -114,7 +114,8 @@ class RebalanceBridgeTest {
         ConsumerThread.BLOCKING,
         events,
         Duration.ofSeconds(1),
-        Duration.ofMillis(300));
+        Duration.ofMillis(300),
+        () -> false);
   }
 
   @Test
