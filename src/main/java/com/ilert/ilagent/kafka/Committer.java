@@ -226,6 +226,10 @@ final class Committer {
   private Future<Void> send(
       Map<TopicPartition, OffsetAndMetadata> offsets, List<PartitionState> states, long boundMs) {
     Promise<Void> attempt = Promise.promise();
+    int[] epochs = new int[states.size()];
+    for (int i = 0; i < epochs.length; i++) {
+      epochs[i] = states.get(i).epoch;
+    }
     long timer =
         loop.setTimer(
             boundMs,
@@ -244,8 +248,9 @@ final class Committer {
         .future()
         .onSuccess(
             v -> {
-              for (PartitionState ps : states) {
-                ps.committed(offsets.get(ps.tp));
+              for (int i = 0; i < epochs.length; i++) {
+                PartitionState ps = states.get(i);
+                ps.committed(offsets.get(ps.tp), epochs[i]);
               }
               if (failing) {
                 LOG.info("Commits succeed again");

@@ -135,7 +135,7 @@ final class Rebalances {
 
   private void started(PartitionState ps, long position, OffsetAndMetadata committed) {
     long[] done = new long[0];
-    if (committed != null) {
+    if (committed != null && committed.offset() <= position) {
       done = OffsetMetadata.decode(committed.offset(), committed.metadata());
       if (done == null) {
         LOG.info(
