@@ -86,6 +86,7 @@ final class Cluster {
   private Invariants invariants;
   private ModelConsumer member;
   private int generation;
+  private long progress;
 
   Cluster(
       Scheduler scheduler, Ledger ledger, Faults faults, int eventPartitions, boolean cooperative) {
@@ -147,6 +148,7 @@ final class Cluster {
         ledger.add(
             kind, tp.topic(), tp.partition(), offset, alert, eventType, key, log.truncations);
     rec.reusedOffset = offset < log.highestEnd;
+    rec.appendedAt = scheduler.now();
     byte[] value = payload(rec).getBytes(StandardCharsets.UTF_8);
     byte[] recordKey = alert == null ? null : alert.getBytes(StandardCharsets.UTF_8);
     EntryKind entryKind = txn && log.openTxn >= 0 ? EntryKind.PENDING : EntryKind.RECORD;
@@ -245,8 +247,22 @@ final class Cluster {
       return;
     }
     Log log = logs.get(new TopicPartition(rec.topic, rec.partition));
-    if (ledger.finished(rec)) {
-      log.unfinished.remove(rec.offset);
+    if (ledger.finished(rec) && log.unfinished.remove(rec.offset)) {
+      progress++;
+    }
+  }
+
+  /** Grows whenever a record finishes or a commit is applied. */
+  long progress() {
+    return progress;
+  }
+
+  /** The record is excused (see {@link Rec#excused}): no longer counted as unfinished. */
+  void excuse(Rec rec) {
+    if (rec != null && !rec.excused) {
+      rec.excused = true;
+      faults.hit("truncation-hidden-by-metadata");
+      logs.get(new TopicPartition(rec.topic, rec.partition)).unfinished.remove(rec.offset);
     }
   }
 
@@ -278,6 +294,7 @@ final class Cluster {
       }
       log.committed = e.getValue();
       log.committedAt = scheduler.now();
+      progress++;
       if (invariants != null) {
         invariants.committed(log, from, seen.getOrDefault(e.getKey(), 0));
       }

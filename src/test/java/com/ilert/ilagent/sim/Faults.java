@@ -38,6 +38,11 @@ final class Faults {
 
   Commits commits = Commits.NORMAL;
   Ilert ilert = Ilert.HEALTHY;
+
+  /** While {@link Ilert#RATE_LIMITED}: each key may send this many requests per window. */
+  int allowance = 10;
+
+  long windowMs = 5_000;
   boolean deadLettersFailing;
 
   /** How often each fault fired in this run, by name. */

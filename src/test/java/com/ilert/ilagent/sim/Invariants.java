@@ -97,7 +97,14 @@ final class Invariants {
               + from.name
               + " covers "
               + r
-              + ", which was neither delivered nor dead-lettered nor skipped");
+              + ", which was neither delivered nor dead-lettered nor skipped"
+              + (r.appendEpoch > 0
+                  ? " (appended after truncation "
+                      + r.appendEpoch
+                      + ", the member had seen "
+                      + seenTruncations
+                      + ")"
+                  : ""));
       return;
     }
   }
@@ -285,7 +292,10 @@ final class Invariants {
       }
     }
     for (Map.Entry<String, List<Rec>> e : byAlert.entrySet()) {
-      List<Long> accepted = ledger.acceptedByAlert.getOrDefault(e.getKey(), List.of());
+      // A record the log lost in a truncation after ilert accepted it cannot be sent again.
+      List<Long> accepted =
+          new ArrayList<>(ledger.acceptedByAlert.getOrDefault(e.getKey(), List.of()));
+      accepted.removeIf(id -> ledger.get(id).truncated);
       Map<Long, Integer> lastAt = new HashMap<>();
       for (int i = 0; i < accepted.size(); i++) {
         lastAt.put(accepted.get(i), i);
@@ -319,21 +329,34 @@ final class Invariants {
     }
   }
 
-  /** Per heartbeat key: a ping reached ilert after its last record arrived. */
+  /**
+   * Per heartbeat key: a ping was sent for it after its last record arrived (unless the log lost
+   * that record in a truncation: its liveness may have been carried by it).
+   */
   private void checkHeartbeats() {
     Map<String, Long> lastRecord = new HashMap<>();
+    Map<String, Rec> last = new HashMap<>();
     for (Rec r : ledger.all()) {
-      if (r.kind == Kind.HEARTBEAT && !r.truncated && r.polledAt >= 0) {
-        lastRecord.merge(r.key, r.polledAt, Math::max);
+      if (r.kind == Kind.HEARTBEAT && r.polledAt >= 0) {
+        Rec before = last.get(r.key);
+        if (before == null || r.polledAt >= before.polledAt) {
+          last.put(r.key, r);
+        }
       }
     }
+    last.forEach(
+        (key, r) -> {
+          if (!r.truncated) {
+            lastRecord.put(key, r.polledAt);
+          }
+        });
     for (Map.Entry<String, Long> e : lastRecord.entrySet()) {
       Long ping = ledger.lastPing.get(e.getKey());
       if (ping == null || ping < e.getValue()) {
         violation(
             "heartbeat "
                 + e.getKey()
-                + ": no ping reached ilert after its last record (at "
+                + ": no ping was sent after its last record arrived (at "
                 + e.getValue()
                 + " ms)");
         return;

@@ -36,6 +36,15 @@ final class Ledger {
     final int appendEpoch;
 
     boolean reusedOffset;
+    long appendedAt;
+
+    /**
+     * At an offset reused after a truncation that a committed offset's metadata, written before it,
+     * lists as done: a member starting from that commit has no sign of the truncation (the client
+     * validates the committed offset only) and skips it. Not held against the agent.
+     */
+    boolean excused;
+
     boolean polled;
     boolean accepted;
     boolean rejected;
@@ -87,7 +96,11 @@ final class Ledger {
   /** Per alert, the record ids in the order ilert accepted them. */
   final Map<String, List<Long>> acceptedByAlert = new HashMap<>();
 
-  /** Per heartbeat key, when ilert last accepted a ping. */
+  /**
+   * Per heartbeat key, when a ping for it last reached ilert, whatever the answer: a ping that
+   * keeps failing is given up after its budget (a heartbeat never holds anything back), and the
+   * next record's ping carries the key's liveness.
+   */
   final Map<String, Long> lastPing = new HashMap<>();
 
   void deadLetterTopic(boolean on) {
@@ -142,6 +155,6 @@ final class Ledger {
   }
 
   void pinged(String key, long now) {
-    lastPing.put(key, now);
+    lastPing.merge(key, now, Math::max);
   }
 }

@@ -94,6 +94,10 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
   private final ArrayDeque<Runnable> completedCommits = new ArrayDeque<>();
   private final Map<TopicPartition, Integer> seen = new HashMap<>();
   private final Map<TopicPartition, Integer> returned = new HashMap<>();
+
+  /** Per partition, the truncation that moved this member's position back, if one did. */
+  private final Map<TopicPartition, Integer> movedBack = new HashMap<>();
+
   private Rebalance pending;
   private boolean wakeup;
   private boolean closed;
@@ -157,6 +161,7 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     Long pos = positions.get(tp);
     if (pos != null && pos > offset) {
       positions.put(tp, offset);
+      movedBack.put(tp, cluster.log(tp).truncations);
     }
   }
 
@@ -411,11 +416,13 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
       }
       pos = resolve(tp);
     }
-    Integer truncations = cluster.log(tp).truncations;
-    if (inCallback) {
-      notice(tp, truncations);
-    } else {
-      returned.merge(tp, truncations, Math::max);
+    Integer truncations = movedBack.get(tp);
+    if (truncations != null) {
+      if (inCallback) {
+        notice(tp, truncations);
+      } else {
+        returned.merge(tp, truncations, Math::max);
+      }
     }
     return pos;
   }
@@ -488,6 +495,9 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
 
   private void notice(TopicPartition tp, int truncations) {
     if (truncations > seen.getOrDefault(tp, 0)) {
+      if (trace.on()) {
+        log("notices truncation " + truncations + " of " + tp);
+      }
       seen.put(tp, truncations);
       invariants.seen(this, tp, truncations);
     }
@@ -509,7 +519,7 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
       if (!owned.isEmpty()) {
         invoke(() -> listener.onPartitionsLost(owned), first);
       }
-      pending = null;
+      done(p);
       throwFirst(first);
       return;
     }
@@ -545,8 +555,15 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     assignment.clear();
     assignment.addAll(p.assignment);
     invoke(() -> listener.onPartitionsAssigned(added), first);
-    pending = null;
+    done(p);
     throwFirst(first);
+  }
+
+  /** The rebalance is complete, unless the coordinator started another meanwhile. */
+  private void done(Rebalance p) {
+    if (pending == p) {
+      pending = null;
+    }
   }
 
   /** Runs a rebalance callback as the client does: a wakeup escapes, anything else waits. */
@@ -611,6 +628,7 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     Log log = cluster.log(tp);
     long pos;
     OffsetAndMetadata c = log.committed;
+    movedBack.remove(tp);
     if (c == null) {
       pos = earliest ? 0 : log.stable();
     } else {
@@ -620,12 +638,30 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
           pos = t[1];
         }
       }
-      if (pos > log.end()) {
+      if (pos < c.offset()) {
+        movedBack.put(tp, log.truncations); // the client found the divergence: the agent sees it
+      } else if (pos > log.end()) {
         pos = earliest ? 0 : log.stable();
+      } else {
+        excuseHidden(tp, c, log);
       }
     }
     positions.put(tp, pos);
     return pos;
+  }
+
+  /** Records the commit's metadata lists as done although they came after it (see excused). */
+  private void excuseHidden(TopicPartition tp, OffsetAndMetadata c, Log log) {
+    long[] done = com.ilert.ilagent.kafka.OffsetMetadata.decode(c.offset(), c.metadata());
+    if (done == null) {
+      return;
+    }
+    for (long o : done) {
+      Ledger.Rec r = cluster.recordAt(tp, o);
+      if (r != null && r.reusedOffset && r.appendedAt > log.committedAt) {
+        cluster.excuse(r);
+      }
+    }
   }
 
   private boolean dataAvailable() {
@@ -674,7 +710,10 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
       }
       if (pos != start) {
         positions.put(tp, pos);
-        returned.merge(tp, log.truncations, Math::max);
+        Integer back = movedBack.get(tp);
+        if (back != null) {
+          returned.merge(tp, back, Math::max);
+        }
       }
       if (list != null) {
         out.put(tp, list);

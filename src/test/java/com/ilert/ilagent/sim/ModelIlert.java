@@ -12,8 +12,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * The model ilert: 202, 400 for an unknown key, 5xx, 429 with and without Retry-After (extreme
  * values included), refused and reset connections, answers that trickle past the request timeout.
- * ilert processes a request within 200 ms of its sending (accepting it or not); only the answer may
- * come late or never. What it accepted goes to the {@link Ledger}, in the order it accepted it.
+ * Its rate limit is ilert's kind: so many requests per key in a fixed window, then 429 until the
+ * window resets; its Retry-After says when, or is missing, or is a proxy's or a WAF's (a day, 16
+ * digits, a date far ahead or in the past, garbage). ilert processes a request within 200 ms of its
+ * sending (accepting it or not); only the answer may come late or never. What it accepted goes to
+ * the {@link Ledger}, in the order it accepted it.
  */
 final class ModelIlert implements IlertApi {
   /** Retry-After values a proxy, a WAF or ilert itself might send. */
@@ -37,6 +40,7 @@ final class ModelIlert implements IlertApi {
   private final Faults faults;
   private final SimLoop loop;
   private final long requestTimeoutMs;
+  private final java.util.Map<String, long[]> windows = new java.util.HashMap<>();
 
   ModelIlert(
       Scheduler s, Cluster cluster, Ledger ledger, Faults faults, SimLoop loop, long timeoutMs) {
@@ -65,6 +69,12 @@ final class ModelIlert implements IlertApi {
 
   private Future<IlertAnswer> request(Rec rec, String key) {
     Promise<IlertAnswer> answer = Promise.promise();
+    if (rec == null) {
+      ledger.pinged(key, s.now());
+      if (s.trace.on()) {
+        s.trace.add(s.now(), "ilert", "ping " + key);
+      }
+    }
     Faults.Ilert mode = faults.ilert;
     int roll = s.random.nextInt(100);
     if ((mode == Faults.Ilert.OUTAGE && roll < 30) || (mode == Faults.Ilert.FLAKY && roll < 5)) {
@@ -86,9 +96,21 @@ final class ModelIlert implements IlertApi {
           status = 503;
           break;
         case RATE_LIMITED:
-          if (roll < 80) {
+          long[] w = windows.computeIfAbsent(key, k -> new long[] {s.now(), 0});
+          if (s.now() >= w[0] + faults.windowMs) {
+            w[0] = s.now() - (s.now() - w[0]) % faults.windowMs;
+            w[1] = 0;
+          }
+          if (++w[1] > faults.allowance) {
             status = 429;
-            retryAfter = RETRY_AFTER[s.random.nextInt(RETRY_AFTER.length)];
+            int kind = s.random.nextInt(20);
+            if (kind < 12) {
+              retryAfter = Long.toString((w[0] + faults.windowMs - s.now() + 999) / 1_000);
+            } else if (kind < 17) {
+              retryAfter = null;
+            } else {
+              retryAfter = RETRY_AFTER[s.random.nextInt(RETRY_AFTER.length)];
+            }
           }
           break;
         case SLOW:
@@ -97,7 +119,7 @@ final class ModelIlert implements IlertApi {
         case FLAKY:
           if (roll < 20) {
             status = 503;
-          } else if (roll < 30) {
+          } else if (roll < 23) {
             status = 429;
             retryAfter = RETRY_AFTER[s.random.nextInt(RETRY_AFTER.length)];
           } else if (roll < 40) {
@@ -139,9 +161,6 @@ final class ModelIlert implements IlertApi {
 
   private void process(Rec rec, String key, int status) {
     if (rec == null) {
-      if (status == 202) {
-        ledger.pinged(key, s.now());
-      }
       return;
     }
     if (status == 202) {

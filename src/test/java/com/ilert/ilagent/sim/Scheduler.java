@@ -20,6 +20,16 @@ final class Scheduler {
   /** A world event: due at {@code at}, ties broken by the order of scheduling. */
   private record Event(long at, long seq, Runnable action) {}
 
+  /**
+   * Thrown on the consumer's thread of an agent killed while that thread waited: it unwinds the
+   * dead process's stack (an Error, so the agent's handlers of exceptions let it pass).
+   */
+  static final class Killed extends Error {
+    Killed() {
+      super("the agent was killed", null, false, false);
+    }
+  }
+
   final SplittableRandom random;
   final Trace trace;
   private long now;
@@ -30,6 +40,7 @@ final class Scheduler {
   private SimLoop loop;
   private PollLoop consumer;
   private int blocked;
+  private PollLoop blockedConsumer;
   private long steps;
   private Runnable afterStep = () -> {};
 
@@ -89,12 +100,13 @@ final class Scheduler {
     while (random.nextInt(3) == 0 && k < 8) {
       k++;
     }
-    blocked++;
+    enterBlocked();
     try {
       for (int i = 0; i < k; i++) {
         if (!stepOnce(false, now)) {
           break;
         }
+        stillAlive();
       }
     } finally {
       blocked--;
@@ -106,7 +118,7 @@ final class Scheduler {
    * the others run meanwhile. True if {@code done}.
    */
   boolean runUntil(BooleanSupplier done, long deadline) {
-    blocked++;
+    enterBlocked();
     try {
       while (!done.getAsBoolean()) {
         if (now >= deadline && !othersRunnableNow()) {
@@ -116,10 +128,24 @@ final class Scheduler {
           now = Math.max(now, deadline);
           return done.getAsBoolean();
         }
+        stillAlive();
       }
       return true;
     } finally {
       blocked--;
+    }
+  }
+
+  private void enterBlocked() {
+    if (blocked++ == 0) {
+      blockedConsumer = consumer;
+    }
+  }
+
+  /** The agent whose thread waits here was killed meanwhile: nothing of it runs on. */
+  private void stillAlive() {
+    if (blockedConsumer != consumer) {
+      throw new Killed();
     }
   }
 
@@ -165,7 +191,11 @@ final class Scheduler {
     }
     if (consumerReady) {
       trace.add(now, "consumer", "turn");
-      consumer.runOnce();
+      try {
+        consumer.runOnce();
+      } catch (Killed e) {
+        // the process died while its thread waited
+      }
       return true;
     }
     return false;

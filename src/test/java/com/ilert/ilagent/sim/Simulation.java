@@ -31,6 +31,16 @@ final class Simulation {
   /** Bounds small enough to be reached often: per partition, then for the whole process. */
   static final Backpressure BOUNDS = new Backpressure(12, 1L << 20, 60, 30, 4L << 20);
 
+  /**
+   * Once the faults stopped, a run that finishes no record and commits nothing for this long while
+   * records are unfinished has stalled. The pacer may have learned a low limit from a 429 (a few a
+   * minute) and drains slowly: that is progress, not a stall.
+   */
+  static final long STALL_MS = 5 * 60_000;
+
+  /** However slowly it progresses, a run ends after this long without faults. */
+  static final long QUIET_MAX_MS = 90 * 60_000;
+
   /** The stop's worst case beyond its drain bound: the final commit's least and the close. */
   static final long STOP_SLACK_MS = 5_000 + 5_000 + 1_000;
 
@@ -96,7 +106,7 @@ final class Simulation {
           r.nextInt(3) == 0,
           r.nextBoolean(),
           1 + r.nextInt(20),
-          20_000 + r.nextInt(100_000));
+          3_000 + r.nextInt(25_000));
     }
 
     String flags() {
@@ -211,10 +221,12 @@ final class Simulation {
     plan();
     startAgent();
     long quietAt = setup.runMs();
-    long deadline = quietAt + 15 * 60_000;
+    long deadline = quietAt + QUIET_MAX_MS;
     s.at(quietAt, this::quiet);
     long settledAt = -1;
     long tail = config.delivery().rateLimits().pingIntervalMs() + 5_000;
+    long progress = -1;
+    long progressAt = 0;
     while (invariants.violations.isEmpty() && s.now() < deadline) {
       if (!s.step()) {
         s.after(1_000, () -> {}); // nothing due: let time pass
@@ -225,6 +237,12 @@ final class Simulation {
         }
         if (settledAt >= 0 && s.now() >= settledAt + tail) {
           break;
+        }
+        if (cluster.progress() != progress) {
+          progress = cluster.progress();
+          progressAt = s.now();
+        } else if (settledAt < 0 && s.now() > Math.max(quietAt, progressAt) + STALL_MS) {
+          break; // stalled: the checks below say what is missing
         }
       }
     }
@@ -369,18 +387,16 @@ final class Simulation {
 
   private void plan() {
     long end = setup.runMs();
-    for (long t = 0; t < end; t += 20 + s.random.nextInt(400)) {
+    for (long t = 0; t < end; t += 20 + s.random.nextInt(300)) {
       s.at(t, this::produceBurst);
     }
-    for (long t = 2_000 + s.random.nextInt(10_000);
-        t < end;
-        t += 2_000 + s.random.nextInt(20_000)) {
+    for (long t = 500 + s.random.nextInt(4_000); t < end; t += 500 + s.random.nextInt(6_000)) {
       s.at(t, this::rebalance);
     }
-    for (long t = s.random.nextInt(5_000); t < end; t += 1_000 + s.random.nextInt(20_000)) {
+    for (long t = s.random.nextInt(3_000); t < end; t += 500 + s.random.nextInt(6_000)) {
       s.at(t, this::ilertFault);
     }
-    for (long t = s.random.nextInt(8_000); t < end; t += 1_000 + s.random.nextInt(15_000)) {
+    for (long t = s.random.nextInt(3_000); t < end; t += 500 + s.random.nextInt(6_000)) {
       s.at(t, this::commitFault);
     }
     if (s.random.nextInt(3) == 0) {
@@ -416,7 +432,7 @@ final class Simulation {
     if (calm) {
       return;
     }
-    int n = 1 + s.random.nextInt(6);
+    int n = 1 + s.random.nextInt(4);
     for (int i = 0; i < n; i++) {
       int roll = s.random.nextInt(100);
       if (roll < 10) {
@@ -486,6 +502,8 @@ final class Simulation {
     }
     Faults.Ilert[] modes = Faults.Ilert.values();
     faults.ilert = modes[s.random.nextInt(modes.length)];
+    faults.allowance = 15 + s.random.nextInt(36);
+    faults.windowMs = 2_000 + s.random.nextInt(8_000);
     s.trace.add(s.now(), "world", "ilert " + faults.ilert);
     if (setup.deadLetters()) {
       faults.deadLettersFailing = s.random.nextInt(8) == 0;

@@ -84,7 +84,7 @@ class SimulationTest {
       steps += r.steps();
       virtualMs += r.virtualMs();
       r.hits().forEach((fault, n) -> schedulesHit.merge(fault, 1L, Long::sum));
-      if (r.failed() && failures.size() < 3) {
+      if (r.failed() && failures.size() < Integer.getInteger("sim.traced", 3)) {
         failures.add(report(Simulation.run(seed, TRACE_LINES, true)));
       } else if (r.failed()) {
         failures.add("seed " + seed + ": " + r.violations().get(0));
