@@ -19,7 +19,10 @@ final class Faults {
     THROWING,
     /** The commit is applied but its answer is lost (the callback sees a timeout). */
     LOST_ANSWER,
-    /** The group refuses this member for good (not authorized): the agent must exit non-zero. */
+    /**
+     * The group refuses the member for good (not authorized): every later commit of that member is
+     * refused too, and the agent must exit non-zero.
+     */
     FATAL
   }
 

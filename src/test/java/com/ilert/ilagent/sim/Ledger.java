@@ -39,9 +39,10 @@ final class Ledger {
     long appendedAt;
 
     /**
-     * At an offset reused after a truncation that a committed offset's metadata, written before it,
-     * lists as done: a member starting from that commit has no sign of the truncation (the client
-     * validates the committed offset only) and skips it. Not held against the agent.
+     * At an offset reused after a truncation that a commit sent before the truncation covers (its
+     * offset or its metadata's list), when a member starts from that commit: the agent commits
+     * without a leader epoch, so the client cannot validate the committed offset (KIP-320), and
+     * nothing tells the member the offsets were reused. Not held against the agent.
      */
     boolean excused;
 

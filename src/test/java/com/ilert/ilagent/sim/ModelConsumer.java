@@ -105,6 +105,9 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
   private int generation;
   private long pipelineTail;
 
+  /** Refused for good once (not authorized): every later commit of this member is refused too. */
+  private boolean refused;
+
   ModelConsumer(
       String name,
       Scheduler s,
@@ -143,6 +146,13 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
 
   boolean closed() {
     return closed;
+  }
+
+  private Faults.Commits commitMode() {
+    if (faults.commits == Faults.Commits.FATAL) {
+      refused = true;
+    }
+    return refused ? Faults.Commits.FATAL : faults.commits;
   }
 
   /** The process was killed: nothing of it runs any more, no callback, no leave. */
@@ -273,11 +283,12 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
       Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
     ensureOpen();
     invokeCompletedCommits();
-    if (faults.commits == Faults.Commits.THROWING && s.random.nextBoolean()) {
+    Faults.Commits mode = commitMode();
+    if (mode == Faults.Commits.THROWING && s.random.nextBoolean()) {
       faults.hit("commitAsync-throws");
       throw new SaslAuthenticationException("Authentication failed (a broker restarting)");
     }
-    if (faults.commits == Faults.Commits.FATAL && s.random.nextBoolean()) {
+    if (mode == Faults.Commits.FATAL && s.random.nextBoolean()) {
       faults.hit("commitAsync-throws-fatal");
       invariants.fatalCommitError();
       throw new GroupAuthorizationException("Not authorized to access group: sim");
@@ -287,8 +298,8 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
       log("commitAsync " + copy);
     }
     Map<TopicPartition, Integer> stamp = new HashMap<>(seen);
+    Map<TopicPartition, Integer> truncations = cluster.truncations();
     int gen = generation;
-    Faults.Commits mode = faults.commits;
     long latency = 1 + s.random.nextInt(mode == Faults.Commits.SLOW ? 3_000 : 30);
     long applyAt = Math.max(pipelineTail, s.now() + latency);
     pipelineTail = applyAt;
@@ -307,7 +318,7 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
             faults.hit("commit-stale-generation");
             err = new CommitFailedException("the group rebalanced");
           } else {
-            cluster.applyCommit(this, copy, stamp);
+            cluster.applyCommit(this, copy, stamp, truncations);
             if (mode == Faults.Commits.LOST_ANSWER) {
               faults.hit("commit-answer-lost");
               err = new TimeoutException("the commit's answer was lost");
@@ -342,36 +353,37 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     }
     maybeTriggerWakeup("commitSync");
     s.yieldPoint();
-    if (faults.commits == Faults.Commits.THROWING) {
+    Faults.Commits mode = commitMode();
+    if (mode == Faults.Commits.THROWING) {
       faults.hit("commitSync-throws");
       throw new SaslAuthenticationException("Authentication failed (a broker restarting)");
     }
-    if (faults.commits == Faults.Commits.FATAL) {
+    if (mode == Faults.Commits.FATAL) {
       faults.hit("commitSync-fatal");
       invariants.fatalCommitError();
       throw new GroupAuthorizationException("Not authorized to access group: sim");
     }
-    long latency =
-        faults.commits == Faults.Commits.SLOW ? s.random.nextInt(3_000) : s.random.nextInt(30);
+    long latency = mode == Faults.Commits.SLOW ? s.random.nextInt(3_000) : s.random.nextInt(30);
     long deadline = s.now() + Math.min(latency, timeout.toMillis());
+    Map<TopicPartition, Integer> truncations = cluster.truncations();
     s.runUntil(() -> wakeup, deadline);
     ensureOpen();
     if (wakeup && s.random.nextBoolean() && generation == cluster.generation()) {
-      cluster.applyCommit(this, new LinkedHashMap<>(offsets), new HashMap<>(seen));
+      cluster.applyCommit(this, new LinkedHashMap<>(offsets), new HashMap<>(seen), truncations);
     }
     maybeTriggerWakeup("commitSync-wait");
     if (latency > timeout.toMillis()) {
       throw new TimeoutException("commitSync: no answer within " + timeout.toMillis() + " ms");
     }
-    if (faults.commits == Faults.Commits.FAILING) {
+    if (mode == Faults.Commits.FAILING) {
       faults.hit("commitSync-fails");
       throw new RetriableCommitFailedException("the coordinator moved");
     }
     if (generation != cluster.generation()) {
       throw new CommitFailedException("the group rebalanced");
     }
-    cluster.applyCommit(this, new LinkedHashMap<>(offsets), new HashMap<>(seen));
-    if (faults.commits == Faults.Commits.LOST_ANSWER) {
+    cluster.applyCommit(this, new LinkedHashMap<>(offsets), new HashMap<>(seen), truncations);
+    if (mode == Faults.Commits.LOST_ANSWER) {
       faults.hit("commitSync-answer-lost");
       throw new TimeoutException("the commit's answer was lost");
     }
@@ -631,18 +643,16 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     movedBack.remove(tp);
     if (c == null) {
       pos = earliest ? 0 : log.stable();
+    } else if (c.offset() > log.end()) {
+      // Out of range (the log was truncated below it): the reset policy; the agent sees a start
+      // below the committed offset.
+      pos = earliest ? 0 : log.stable();
+      movedBack.put(tp, log.truncations);
     } else {
+      // The agent commits without a leader epoch: the client cannot validate the committed offset
+      // against the log (KIP-320), so a truncation below it goes unnoticed.
       pos = c.offset();
-      for (long[] t : log.truncatedAt) {
-        if (t[2] >= log.committedAt && t[1] < pos) {
-          pos = t[1];
-        }
-      }
-      if (pos < c.offset()) {
-        movedBack.put(tp, log.truncations); // the client found the divergence: the agent sees it
-      } else if (pos > log.end()) {
-        pos = earliest ? 0 : log.stable();
-      } else {
+      if (log.truncations > log.committedTruncations) {
         excuseHidden(tp, c, log);
       }
     }
@@ -650,17 +660,26 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     return pos;
   }
 
-  /** Records the commit's metadata lists as done although they came after it (see excused). */
+  /**
+   * The records a commit sent before a truncation covers (its offset, or its metadata's list) at
+   * offsets the truncation freed: a member starting from it has no sign of them (see excused).
+   */
   private void excuseHidden(TopicPartition tp, OffsetAndMetadata c, Log log) {
-    long[] done = com.ilert.ilagent.kafka.OffsetMetadata.decode(c.offset(), c.metadata());
-    if (done == null) {
-      return;
+    for (long o = 0; o < c.offset(); o++) {
+      excuseIfHidden(tp, o, log);
     }
-    for (long o : done) {
-      Ledger.Rec r = cluster.recordAt(tp, o);
-      if (r != null && r.reusedOffset && r.appendedAt > log.committedAt) {
-        cluster.excuse(r);
+    long[] done = com.ilert.ilagent.kafka.OffsetMetadata.decode(c.offset(), c.metadata());
+    if (done != null) {
+      for (long o : done) {
+        excuseIfHidden(tp, o, log);
       }
+    }
+  }
+
+  private void excuseIfHidden(TopicPartition tp, long offset, Log log) {
+    Ledger.Rec r = cluster.recordAt(tp, offset);
+    if (r != null && r.reusedOffset && r.appendEpoch > log.committedTruncations) {
+      cluster.excuse(r);
     }
   }
 
