@@ -136,7 +136,7 @@ final class Committer {
       return inFlight;
     }
     List<PartitionState> states = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states);
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states, false);
     for (PartitionState ps : partitions.all()) {
       if (ps.paused && !ps.metadataFull) {
         partitions.progressed(ps); // paused while its completions did not fit: maybe they do now
@@ -184,14 +184,18 @@ final class Committer {
 
   /**
    * What to commit for these partitions, or nothing for those already committed; {@code states}
-   * receives the partitions included, in the same order.
+   * receives the partitions included, in the same order. Partitions on their way out only with
+   * {@code leaving} (their revoke's own commit).
    */
   static Map<TopicPartition, OffsetAndMetadata> offsetsFor(
-      Collection<PartitionState> candidates, List<PartitionState> states) {
+      Collection<PartitionState> candidates, List<PartitionState> states, boolean leaving) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     OffsetMetadata.Writer writer = WRITER.get();
     for (PartitionState ps : candidates) {
-      OffsetAndMetadata point = ps.revoked ? null : ps.commitPoint(writer);
+      // A partition on its way out is committed by its revoke, before it moves: a commit sent later
+      // could move back the offset of its next assignment, here or elsewhere.
+      boolean skip = ps.revoked || (ps.leaving && !leaving);
+      OffsetAndMetadata point = skip ? null : ps.commitPoint(writer);
       if (point != null) {
         offsets.put(ps.tp, point);
         states.add(ps);
@@ -202,7 +206,7 @@ final class Committer {
 
   private Future<Void> finalAttempt(long deadlineMs) {
     List<PartitionState> states = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states);
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states, false);
     if (offsets.isEmpty()) {
       return Future.succeededFuture();
     }

@@ -52,6 +52,11 @@ public final class PollLoop implements KafkaPort {
   private final ManagedConsumer consumer;
   private final EventLoop loop;
   private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+
+  /** Commits handed over and not yet sent; a revoke takes its partitions out of them. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<Map<TopicPartition, OffsetAndMetadata>>
+      queuedCommits = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private final AtomicInteger commitsQueued = new AtomicInteger();
   private Consumer<Batch> batches = b -> {};
   private Consumer<Throwable> errors = e -> {};
@@ -111,12 +116,15 @@ public final class PollLoop implements KafkaPort {
   @Override
   public Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     Promise<Void> answered = Promise.promise();
+    Map<TopicPartition, OffsetAndMetadata> queued = new HashMap<>(offsets);
     commitsQueued.incrementAndGet();
+    queuedCommits.add(queued);
     submit(
         () -> {
           commitsQueued.decrementAndGet();
+          queuedCommits.remove(queued);
           consumer.commitAsync(
-              offsets,
+              queued,
               err ->
                   loop.execute(
                       () -> {
@@ -299,8 +307,21 @@ public final class PollLoop implements KafkaPort {
   }
 
   /**
-   * Forgets the positions handed over for partitions that change hands, then runs the agent's
-   * listener: a partition assigned again starts from what the event loop learns anew.
+   * A commit handed over before a revoke describes the assignment that ends: the revoke commits
+   * what it completed. Sent afterwards it would move the offset back, also when the same partition
+   * comes straight back to this agent (an eager rebalance revokes everything and assigns it again
+   * within one poll, so "still assigned" does not tell).
+   */
+  private void forgetQueuedCommits(Collection<TopicPartition> partitions) {
+    for (Map<TopicPartition, OffsetAndMetadata> queued : queuedCommits) {
+      queued.keySet().removeAll(partitions);
+    }
+  }
+
+  /**
+   * Forgets the positions handed over for partitions that change hands and the commits queued for
+   * them, then runs the agent's listener: a partition assigned again starts from what the event
+   * loop learns anew.
    */
   private final class Positions implements ConsumerRebalanceListener {
     private final ConsumerRebalanceListener listener;
@@ -312,6 +333,7 @@ public final class PollLoop implements KafkaPort {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       reported.keySet().removeAll(partitions);
+      forgetQueuedCommits(partitions);
       listener.onPartitionsRevoked(partitions);
     }
 
@@ -324,6 +346,7 @@ public final class PollLoop implements KafkaPort {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       reported.keySet().removeAll(partitions);
+      forgetQueuedCommits(partitions);
       listener.onPartitionsLost(partitions);
     }
   }

@@ -111,7 +111,7 @@ final class Rebalances {
         .map(
             v -> {
               Map<TopicPartition, OffsetAndMetadata> offsets =
-                  Committer.offsetsFor(leaving, new ArrayList<>());
+                  Committer.offsetsFor(leaving, new ArrayList<>(), true);
               forget(tps);
               LOG.info("Revoked {}", tps);
               return offsets;
