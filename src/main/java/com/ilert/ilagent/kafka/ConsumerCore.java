@@ -9,6 +9,7 @@ import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.pacing.Pacer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashSet;
@@ -41,6 +42,17 @@ public final class ConsumerCore {
 
   /** The final commit gets at least this long, even after a drain that used its whole bound. */
   static final long FINAL_COMMIT_MIN_MS = 5_000;
+
+  /** Beyond the client's own close bound, for the close to reach the consumer's thread. */
+  static final long CLOSE_MARGIN_MS = 1_000;
+
+  /**
+   * The most a stop takes beyond {@code --shutdown_timeout_ms} (or {@code --exit_delay_ms} after a
+   * failure): the final commit's least time and the close's bound. conf/ilagent.service's
+   * TimeoutStopSec covers it.
+   */
+  public static final long STOP_BEYOND_DRAIN_MS =
+      FINAL_COMMIT_MIN_MS + ManagedConsumer.CLOSE_TIMEOUT.toMillis() + CLOSE_MARGIN_MS;
 
   /**
    * What the core works with besides Kafka.
@@ -211,7 +223,8 @@ public final class ConsumerCore {
             new RebalancesOnContext(loop, core.errors, core.rebalances),
             ManagedConsumer.CALL_TIMEOUT,
             Duration.ofMillis(REVOKE_WAIT_MS),
-            core.partitions::pauseNew);
+            core.partitions::pauseNew,
+            err -> loop.execute(() -> core.commitsRefused(err)));
     poll.handlers(core::onBatch, core.errors::report);
     return core;
   }
@@ -250,6 +263,9 @@ public final class ConsumerCore {
   public Future<Void> stop() {
     long bound = phase.failed() ? config.shutdown().exitDelayMs() : config.shutdown().timeoutMs();
     long deadline = loop.nowMs() + bound;
+    if (bridge != null) {
+      bridge.stopping();
+    }
     if (phase.drain()) {
       drain.stopTaking(false);
     }
@@ -269,12 +285,31 @@ public final class ConsumerCore {
     if (poll == null) {
       return Future.succeededFuture();
     }
-    return poll.close()
-        .recover(
-            err -> {
-              LOG.warn("Closing the Kafka consumer: {}", err.toString());
-              return Future.succeededFuture();
+    // The close runs after what the consumer's thread is doing (a rebalance's look-ups may take
+    // their bounds one after another): the stop waits for it only within the close's own bound.
+    Promise<Void> closed = Promise.promise();
+    long bound = ManagedConsumer.CLOSE_TIMEOUT.toMillis() + CLOSE_MARGIN_MS;
+    long timer =
+        loop.setTimer(
+            bound,
+            () -> {
+              if (closed.tryComplete()) {
+                LOG.warn(
+                    "Closing the Kafka consumer: not closed within {} ms (its thread is busy);"
+                        + " stopping without it",
+                    bound);
+              }
             });
+    poll.close()
+        .onComplete(
+            (v, err) -> {
+              loop.cancelTimer(timer);
+              if (err != null) {
+                LOG.warn("Closing the Kafka consumer: {}", err.toString());
+              }
+              closed.tryComplete();
+            });
+    return closed.future();
   }
 
   private void onBatch(PollLoop.Batch batch) {

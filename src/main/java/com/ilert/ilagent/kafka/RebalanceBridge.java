@@ -56,13 +56,16 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
   private final Duration callTimeout;
   private final Duration revokeWait;
   private final java.util.function.BooleanSupplier pauseNew;
+  private final java.util.function.Consumer<Throwable> refused;
   private volatile boolean closing;
+  private volatile boolean stopping;
 
   /**
    * @param thread how the consumer's thread waits for the event loop
    * @param callTimeout bound of each blocking consumer call made here
    * @param revokeWait how long a revoke waits for the event loop to finish the partitions' work
    * @param pauseNew whether newly assigned partitions must start paused (read on this thread)
+   * @param refused told when the group refuses this member for good (not authorized, fenced)
    */
   RebalanceBridge(
       ManagedConsumer consumer,
@@ -70,8 +73,10 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
       Lifecycle lifecycle,
       Duration callTimeout,
       Duration revokeWait,
-      java.util.function.BooleanSupplier pauseNew) {
+      java.util.function.BooleanSupplier pauseNew,
+      java.util.function.Consumer<Throwable> refused) {
     this.pauseNew = pauseNew;
+    this.refused = refused;
     this.consumer = consumer;
     this.thread = thread;
     this.lifecycle = lifecycle;
@@ -84,6 +89,15 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     closing = true;
   }
 
+  /**
+   * The agent stops: partitions assigned from now on are paused and reported without their starts
+   * (nothing is taken from them), so that no look-up of a start holds the consumer's thread, and
+   * with it the close, past the stop's bound.
+   */
+  void stopping() {
+    stopping = true;
+  }
+
   @Override
   public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
     if (closing) {
@@ -94,8 +108,14 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
       return;
     }
     Set<TopicPartition> tps = new HashSet<>(partitions);
-    if (pauseNew.getAsBoolean()) {
+    if (pauseNew.getAsBoolean() || stopping) {
       consumer.pause(tps);
+    }
+    if (stopping) {
+      Map<TopicPartition, Start> unknown = new HashMap<>();
+      tps.forEach(tp -> unknown.put(tp, new Start(-1, null)));
+      lifecycle.assigned(unknown);
+      return;
     }
     Map<TopicPartition, OffsetAndMetadata> committed = committed(tps);
     Map<TopicPartition, Start> starts = new HashMap<>();
@@ -159,6 +179,9 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
           "Reading the committed offsets of {} failed ({}); their starts are resolved later",
           tps,
           e.toString());
+      if (Committer.fatal(e)) {
+        refused.accept(e);
+      }
       return Map.of();
     }
   }
@@ -187,6 +210,9 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
       throw e;
     } catch (RuntimeException e) {
       LOG.warn("Committing {} {} failed ({})", what, offsets.keySet(), e.toString());
+      if (Committer.fatal(e)) {
+        refused.accept(e);
+      }
       return false;
     }
   }

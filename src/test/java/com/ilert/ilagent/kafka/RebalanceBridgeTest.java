@@ -115,7 +115,8 @@ class RebalanceBridgeTest {
         events,
         Duration.ofSeconds(1),
         Duration.ofMillis(300),
-        () -> false);
+        () -> false,
+        err -> {});
   }
 
   @Test
