@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
@@ -42,8 +43,8 @@ final class ManagedConsumer {
   private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> kafka;
   private final LongSupplier nowMs;
 
-  /** A wakeup was sent for a commit and has not been seen yet. */
-  private final AtomicBoolean wokenForCommit = new AtomicBoolean();
+  /** A wakeup was sent and no call has seen it yet: no second one. */
+  private final AtomicBoolean wakeupSent = new AtomicBoolean();
 
   /** True while the consumer's thread is in {@link #poll}. */
   private volatile boolean polling;
@@ -73,7 +74,7 @@ final class ManagedConsumer {
       }
       return kafka.poll(timeout);
     } catch (WakeupException e) {
-      wokenForCommit.getAndSet(false);
+      wakeupSent.set(false);
       return ConsumerRecords.empty();
     } finally {
       polling = false;
@@ -87,8 +88,7 @@ final class ManagedConsumer {
 
   /** From any thread: ends the poll under way early, if one is. */
   void wakeUp() {
-    if (polling) {
-      wokenForCommit.set(true);
+    if (polling && wakeupSent.compareAndSet(false, true)) {
       kafka.wakeup();
     }
   }
@@ -186,8 +186,10 @@ final class ManagedConsumer {
       try {
         return call.apply(Duration.ofMillis(Math.max(0, deadline - nowMs.getAsLong())));
       } catch (WakeupException e) {
-        if (!wokenForCommit.getAndSet(false)) {
-          throw e;
+        // The agent's own, meant for a poll: this call is made again with the time left.
+        wakeupSent.set(false);
+        if (nowMs.getAsLong() > deadline) {
+          throw new TimeoutException("no answer within " + timeout.toMillis() + " ms");
         }
       }
     }
