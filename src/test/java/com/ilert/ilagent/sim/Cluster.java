@@ -55,7 +55,7 @@ final class Cluster {
     OffsetAndMetadata committed;
     long committedAt = -1;
 
-    /** The partition's truncations when the committed offset was sent. */
+    /** The partition's truncations the committed offset's author had seen when it sent it. */
     int committedTruncations;
 
     int truncations;
@@ -270,13 +270,6 @@ final class Cluster {
     }
   }
 
-  /** Each partition's truncations so far: what a commit sent now describes. */
-  Map<TopicPartition, Integer> truncations() {
-    Map<TopicPartition, Integer> now = new java.util.HashMap<>();
-    logs.forEach((tp, log) -> now.put(tp, log.truncations));
-    return now;
-  }
-
   /** The record now at {@code offset} of {@code tp}, or null (a marker, or nothing). */
   Rec recordAt(TopicPartition tp, long offset) {
     Log log = logs.get(tp);
@@ -297,8 +290,7 @@ final class Cluster {
   void applyCommit(
       ModelConsumer from,
       Map<TopicPartition, OffsetAndMetadata> offsets,
-      Map<TopicPartition, Integer> seen,
-      Map<TopicPartition, Integer> truncationsAtSend) {
+      Map<TopicPartition, Integer> seen) {
     for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
       Log log = logs.get(e.getKey());
       if (log == null) {
@@ -306,7 +298,7 @@ final class Cluster {
       }
       log.committed = e.getValue();
       log.committedAt = scheduler.now();
-      log.committedTruncations = truncationsAtSend.getOrDefault(e.getKey(), log.truncations);
+      log.committedTruncations = seen.getOrDefault(e.getKey(), 0);
       progress++;
       if (invariants != null) {
         invariants.committed(log, from, seen.getOrDefault(e.getKey(), 0));

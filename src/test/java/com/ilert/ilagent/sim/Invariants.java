@@ -287,7 +287,7 @@ final class Invariants {
   private void checkAlerts() {
     Map<String, List<Rec>> byAlert = new LinkedHashMap<>();
     for (Rec r : ledger.all()) {
-      if (r.kind == Kind.EVENT && !r.truncated) {
+      if (r.kind == Kind.EVENT && !r.truncated && !r.excused) {
         byAlert.computeIfAbsent(r.alert, a -> new ArrayList<>()).add(r);
       }
     }
@@ -295,7 +295,7 @@ final class Invariants {
       // A record the log lost in a truncation after ilert accepted it cannot be sent again.
       List<Long> accepted =
           new ArrayList<>(ledger.acceptedByAlert.getOrDefault(e.getKey(), List.of()));
-      accepted.removeIf(id -> ledger.get(id).truncated);
+      accepted.removeIf(id -> ledger.get(id).truncated || ledger.get(id).excused);
       Map<Long, Integer> lastAt = new HashMap<>();
       for (int i = 0; i < accepted.size(); i++) {
         lastAt.put(accepted.get(i), i);

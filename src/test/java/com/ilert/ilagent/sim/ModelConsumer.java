@@ -298,7 +298,6 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
       log("commitAsync " + copy);
     }
     Map<TopicPartition, Integer> stamp = new HashMap<>(seen);
-    Map<TopicPartition, Integer> truncations = cluster.truncations();
     int gen = generation;
     long latency = 1 + s.random.nextInt(mode == Faults.Commits.SLOW ? 3_000 : 30);
     long applyAt = Math.max(pipelineTail, s.now() + latency);
@@ -318,7 +317,7 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
             faults.hit("commit-stale-generation");
             err = new CommitFailedException("the group rebalanced");
           } else {
-            cluster.applyCommit(this, copy, stamp, truncations);
+            cluster.applyCommit(this, copy, stamp);
             if (mode == Faults.Commits.LOST_ANSWER) {
               faults.hit("commit-answer-lost");
               err = new TimeoutException("the commit's answer was lost");
@@ -363,13 +362,18 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
       invariants.fatalCommitError();
       throw new GroupAuthorizationException("Not authorized to access group: sim");
     }
-    long latency = mode == Faults.Commits.SLOW ? s.random.nextInt(3_000) : s.random.nextInt(30);
+    // Behind this member's commits still on their way: the coordinator takes them in order.
+    long latency =
+        Math.max(
+            pipelineTail - s.now(),
+            mode == Faults.Commits.SLOW ? s.random.nextInt(3_000) : s.random.nextInt(30));
+    pipelineTail = Math.max(pipelineTail, s.now() + latency);
     long deadline = s.now() + Math.min(latency, timeout.toMillis());
-    Map<TopicPartition, Integer> truncations = cluster.truncations();
+    Map<TopicPartition, Integer> stamp = new HashMap<>(seen);
     s.runUntil(() -> wakeup, deadline);
     ensureOpen();
     if (wakeup && s.random.nextBoolean() && generation == cluster.generation()) {
-      cluster.applyCommit(this, new LinkedHashMap<>(offsets), new HashMap<>(seen), truncations);
+      cluster.applyCommit(this, new LinkedHashMap<>(offsets), stamp);
     }
     maybeTriggerWakeup("commitSync-wait");
     if (latency > timeout.toMillis()) {
@@ -382,7 +386,7 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     if (generation != cluster.generation()) {
       throw new CommitFailedException("the group rebalanced");
     }
-    cluster.applyCommit(this, new LinkedHashMap<>(offsets), new HashMap<>(seen), truncations);
+    cluster.applyCommit(this, new LinkedHashMap<>(offsets), stamp);
     if (mode == Faults.Commits.LOST_ANSWER) {
       faults.hit("commitSync-answer-lost");
       throw new TimeoutException("the commit's answer was lost");

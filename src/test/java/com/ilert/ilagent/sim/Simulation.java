@@ -42,7 +42,7 @@ final class Simulation {
   static final long QUIET_MAX_MS = 90 * 60_000;
 
   /** The stop's worst case beyond its drain bound: the final commit's least and the close. */
-  static final long STOP_SLACK_MS = 5_000 + 5_000 + 1_000;
+  static final long STOP_SLACK_MS = ConsumerCore.STOP_BEYOND_DRAIN_MS + 100;
 
   /** One process of the agent. */
   static final class Agent {
@@ -245,6 +245,14 @@ final class Simulation {
           break; // stalled: the checks below say what is missing
         }
       }
+    }
+    if (invariants.violations.isEmpty()
+        && settledAt < 0
+        && s.now() >= deadline
+        && s.now() <= progressAt + STALL_MS) {
+      // Still progressing at the cap: a learned rate limit draining slowly, not a stall.
+      faults.hit("slow-drain-at-cap");
+      return;
     }
     if (invariants.violations.isEmpty()) {
       invariants.atEnd(strictEnd);
