@@ -46,7 +46,11 @@ final class PartitionState {
 
   private final List<long[]> rewinds = new ArrayList<>(0);
 
-  /** The metadata of the last commit (completed offsets above it), "" when none. */
+  /**
+   * The metadata of the last commit (completed offsets above it), "" when none; null when unknown
+   * (after a rewind the group's commit may still list offsets that now hold other records), which
+   * no metadata equals, so the next commit point is sent.
+   */
   private String committedMetadata = "";
 
   PartitionState(TopicPartition tp) {
@@ -88,6 +92,7 @@ final class PartitionState {
     metadataFull = !writer.complete();
     String metadata = writer.finish();
     if (committable == offsets.lastCommitted() && metadata.equals(committedMetadata)) {
+      // (committedMetadata null after a rewind: never equal, so the commit goes)
       return null;
     }
     return new OffsetAndMetadata(committable, metadata);
@@ -112,7 +117,7 @@ final class PartitionState {
   /** The position moved back to {@code from}: work of earlier epochs at or above it is stale. */
   void rewind(long from) {
     epoch++;
-    committedMetadata = "";
+    committedMetadata = null;
     rewinds.add(new long[] {epoch, from});
     offsets.rewind(from);
     maxStarted = Math.min(maxStarted, from - 1);

@@ -50,4 +50,46 @@ class PartitionStateTest {
       assertThat(ps.offsets.add(o)).as("offset %d holds a new record: not known done", o).isFalse();
     }
   }
+
+  @Test
+  void aRewindToTheVeryFirstOffsetIsCommittedToo() {
+    PartitionState ps = new PartitionState(TP);
+    ps.start(0, null, new long[0]);
+    ps.offsets.add(0);
+    ps.offsets.complete(0);
+    ps.committed(ps.commitPoint(new OffsetMetadata.Writer()), ps.epoch);
+
+    ps.rewind(0); // the log was truncated to nothing
+
+    OffsetAndMetadata next = ps.commitPoint(new OffsetMetadata.Writer());
+    assertThat(next).as("offset 0 is committed, or the new record there is skipped").isNotNull();
+    assertThat(next.offset()).isZero();
+  }
+
+  @Test
+  void aStartAtTheVeryFirstOffsetIsCommitted() {
+    PartitionState ps = new PartitionState(TP);
+    ps.start(0, null, new long[0]); // never committed: a restart on 'latest' would skip to the end
+    assertThat(ps.commitPoint(new OffsetMetadata.Writer())).isEqualTo(new OffsetAndMetadata(0));
+  }
+
+  @Test
+  void aRewindBelowOffsetsTheCommittedMetadataListsCommitsAgainEvenAtTheSameOffset() {
+    PartitionState ps = new PartitionState(TP);
+    ps.start(6, new OffsetAndMetadata(6), new long[0]);
+    for (long o = 6; o < 18; o++) {
+      ps.offsets.add(o);
+    }
+    ps.offsets.complete(17); // 6 pending: committed 6, 17 listed done
+    OffsetAndMetadata listing = ps.commitPoint(new OffsetMetadata.Writer());
+    ps.committed(listing, ps.epoch);
+    assertThat(OffsetMetadata.decode(6, listing.metadata())).containsExactly(17);
+
+    ps.rewind(11); // 17 now holds another record, which the group's commit still lists as done
+
+    OffsetAndMetadata next = ps.commitPoint(new OffsetMetadata.Writer());
+    assertThat(next).as("the same offset, without the stale list, is committed again").isNotNull();
+    assertThat(next.offset()).isEqualTo(6);
+    assertThat(OffsetMetadata.decode(6, next.metadata())).isEmpty();
+  }
 }
