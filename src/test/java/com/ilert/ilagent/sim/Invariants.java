@@ -331,7 +331,8 @@ final class Invariants {
 
   /**
    * Per heartbeat key: a ping was sent for it after its last record arrived (unless the log lost
-   * that record in a truncation: its liveness may have been carried by it).
+   * that record in a truncation, or the client could not show it to the next member: its liveness
+   * may have been carried by it).
    */
   private void checkHeartbeats() {
     Map<String, Long> lastRecord = new HashMap<>();
@@ -346,7 +347,7 @@ final class Invariants {
     }
     last.forEach(
         (key, r) -> {
-          if (!r.truncated) {
+          if (!r.truncated && !r.excused) {
             lastRecord.put(key, r.polledAt);
           }
         });

@@ -25,10 +25,14 @@ import org.slf4j.LoggerFactory;
  * A failing seed fails the test with its number, what it violated and the steps that led there.
  */
 class SimulationTest {
-  /** Seeds {@code mvn verify} runs; about a minute on two loaded cores. */
-  static final int VERIFY_SEEDS = 400;
+  /** Seeds {@code mvn verify} runs: about 20 s, up to a minute on two loaded cores. */
+  static final int VERIFY_SEEDS = 4_000;
 
   private static final int TRACE_LINES = 60;
+
+  /** Failing seeds whose last steps are printed. */
+  private static final int TRACED = Integer.getInteger("sim.traced", 3);
+
   private static Level level;
 
   @BeforeAll
@@ -69,36 +73,58 @@ class SimulationTest {
 
   private static void replay(long seed) {
     Simulation.Result r = Simulation.run(seed, Integer.getInteger("sim.trace", 400), true);
+    System.out.printf(
+        "SIM seed %d: %d steps, %d virtual ms, faults %s%n",
+        seed, r.steps(), r.virtualMs(), new TreeMap<>(r.hits()));
     System.out.println(report(r));
     assertThat(r.violations()).as(report(r)).isEmpty();
   }
 
   private static void explore(long from, long count) {
     long started = System.nanoTime();
+    int threads = Integer.getInteger("sim.threads", 1);
     Map<String, Long> schedulesHit = new TreeMap<>();
     List<String> failures = new ArrayList<>();
-    long steps = 0;
-    long virtualMs = 0;
-    for (long seed = from; seed < from + count; seed++) {
-      Simulation.Result r = Simulation.run(seed, 0, true);
-      steps += r.steps();
-      virtualMs += r.virtualMs();
-      r.hits().forEach((fault, n) -> schedulesHit.merge(fault, 1L, Long::sum));
-      if (r.failed() && failures.size() < Integer.getInteger("sim.traced", 3)) {
-        failures.add(report(Simulation.run(seed, TRACE_LINES, true)));
-      } else if (r.failed()) {
-        failures.add("seed " + seed + ": " + r.violations().get(0));
+    long[] steps = {0};
+    long[] virtualMs = {0};
+    java.util.function.LongConsumer each =
+        seed -> {
+          Simulation.Result r = Simulation.run(seed, 0, true);
+          synchronized (failures) {
+            steps[0] += r.steps();
+            virtualMs[0] += r.virtualMs();
+            r.hits().forEach((fault, n) -> schedulesHit.merge(fault, 1L, Long::sum));
+            if (r.failed()) {
+              failures.add("seed " + seed + ": " + r.violations().get(0));
+            }
+          }
+        };
+    if (threads <= 1) {
+      for (long seed = from; seed < from + count; seed++) {
+        each.accept(seed);
       }
+    } else {
+      java.util.stream.LongStream.range(from, from + count)
+          .boxed()
+          .collect(java.util.stream.Collectors.toList())
+          .parallelStream()
+          .forEach(each::accept);
+    }
+    failures.sort(java.util.Comparator.comparingLong(f -> Long.parseLong(f.split("[ :]")[1])));
+    List<String> reports = new ArrayList<>();
+    for (String f : failures.subList(0, Math.min(failures.size(), TRACED))) {
+      reports.add(report(Simulation.run(Long.parseLong(f.split("[ :]")[1]), TRACE_LINES, true)));
     }
     long ms = (System.nanoTime() - started) / 1_000_000;
     StringBuilder summary = new StringBuilder();
     summary.append(
         String.format(
             "SIM seeds %d..%d: %d schedules, %d failed, %d steps, %.1f virtual hours, %d ms%n",
-            from, from + count - 1, count, failures.size(), steps, virtualMs / 3.6e6, ms));
+            from, from + count - 1, count, failures.size(), steps[0], virtualMs[0] / 3.6e6, ms));
     schedulesHit.forEach(
         (fault, n) -> summary.append(String.format("SIM   %-45s %7d schedules%n", fault, n)));
     System.out.print(summary);
+    reports.forEach(System.out::println);
     assertThat(failures).as("failing seeds (replay one with -Dsim.seed=N)").isEmpty();
   }
 
