@@ -487,7 +487,7 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
       if (trace.on()) {
         log("WakeupException in " + where);
       }
-      s.yieldPoint(); // between Kafka's throw and the caller's bookkeeping
+      s.descheduled(20); // between Kafka's throw and the caller's bookkeeping
       throw new WakeupException();
     }
   }

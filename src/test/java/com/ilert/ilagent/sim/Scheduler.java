@@ -114,6 +114,15 @@ final class Scheduler {
   }
 
   /**
+   * The consumer's thread is descheduled for up to {@code maxMs}: the others run, and time may pass
+   * (answers arrive, records complete).
+   */
+  void descheduled(long maxMs) {
+    long until = now + random.nextLong(maxMs + 1);
+    runUntil(() -> false, until);
+  }
+
+  /**
    * The consumer's thread blocks until {@code done} or until the clock reaches {@code deadline};
    * the others run meanwhile. True if {@code done}.
    */
