@@ -31,7 +31,9 @@ class SimulationTest {
   private static final int TRACE_LINES = 60;
 
   /** See {@link #seedsThatFoundDefects()}. */
-  static final long[] REGRESSION_SEEDS = {};
+  static final long[] REGRESSION_SEEDS = {
+    5603, 10731, 12881, 18954, 20244, 23214, 24260, 24873, 35029
+  };
 
   /** Failing seeds whose last steps are printed. */
   private static final int TRACED = Integer.getInteger("sim.traced", 3);
