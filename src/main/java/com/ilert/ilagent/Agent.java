@@ -6,6 +6,7 @@ import com.ilert.ilagent.config.ConfigNote;
 import com.ilert.ilagent.config.DeliveryConfig;
 import com.ilert.ilagent.health.HealthVerticle;
 import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.kafka.ConsumerCore;
 import com.ilert.ilagent.kafka.ConsumerVerticle;
 import com.ilert.ilagent.logging.Logging;
 import com.ilert.ilagent.metrics.AgentMetrics;
@@ -258,7 +259,8 @@ public final class Agent {
               });
     }
     chain = chain.onComplete(ar -> client.close());
-    long bound = config.shutdown().longestMs() + 10_000;
+    // The consumer's own worst case (drain bound, final commit, close), and a little for the rest.
+    long bound = config.shutdown().longestMs() + ConsumerCore.STOP_BEYOND_DRAIN_MS + 2_000;
     try {
       chain.await(bound, TimeUnit.MILLISECONDS);
     } catch (Exception e) {

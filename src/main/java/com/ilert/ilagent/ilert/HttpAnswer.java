@@ -4,11 +4,13 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * An answer as read off the wire: the status, the headers the agent uses, and the body up to {@link
- * IlertClient#MAX_BODY_BYTES}. Callers that parse the body (escalation-policy look-ups) use it
- * whole; for logging it becomes an {@link IlertAnswer}.
+ * An answer as read off the wire: the status, the headers the agent uses, and the body up to the
+ * request's cap ({@link IlertClient#MAX_BODY_BYTES}, or {@link IlertClient#MAX_POLICY_BODY_BYTES}
+ * for escalation-policy look-ups); {@code cut} when the answer was longer and not read to its end.
+ * Callers that parse the body (escalation-policy look-ups) use it whole; for logging it becomes an
+ * {@link IlertAnswer}.
  */
-record HttpAnswer(int status, String retryAfter, String correlationId, Buffer body) {
+record HttpAnswer(int status, String retryAfter, String correlationId, Buffer body, boolean cut) {
   /** Answer bodies are logged; a proxy's HTML error page must not flood the log. */
   static final int MAX_LOGGED_CHARS = 500;
 

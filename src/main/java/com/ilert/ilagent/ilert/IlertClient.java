@@ -28,15 +28,24 @@ import java.util.concurrent.TimeoutException;
  * serves the whole agent. A network error or timeout fails the returned future; every HTTP answer,
  * whatever its status, succeeds it, so callers classify answers in one place. The request timeout
  * bounds each whole exchange (connect, send, answer headers and body), and at most {@link
- * #MAX_BODY_BYTES} of an answer body are read.
+ * #MAX_BODY_BYTES} of an answer body are read ({@link #MAX_POLICY_BODY_BYTES} of an
+ * escalation-policy look-up's, which is parsed).
  *
  * <p>The Vert.x core HTTP client, not WebClient: WebClient's timeouts are idle timeouts, so an
  * answer trickling in would hold a delivery slot past the request timeout; this one bounds the
  * whole exchange. Their cost per request is about the same (docs/architecture.md, "No WebClient").
  */
-public final class IlertClient {
+public final class IlertClient implements IlertApi {
   /** Answer bodies kept in memory; more is not read (the connection is closed instead). */
   static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /**
+   * Escalation-policy answers are parsed, not only logged: ilert returns a policy with its levels
+   * and each level's users and schedules as whole objects (about 0.5-1 KB a user), so a policy of
+   * 20 levels with 50 users each is about 1 MB. 4 MiB holds four times that; policy updates of a
+   * partition go one at a time, so only a few such answers are in memory at once.
+   */
+  static final int MAX_POLICY_BODY_BYTES = 4 * 1024 * 1024;
 
   private static final String LEGACY_HEARTBEAT_PREFIX = "il1hbt";
 
@@ -115,6 +124,7 @@ public final class IlertClient {
   }
 
   /** POST {api}/v1/events/kafka/{integrationKey} with the event JSON as body. */
+  @Override
   public Future<IlertAnswer> sendEvent(String integrationKey, byte[] body) {
     String path = eventPaths.get(integrationKey);
     if (path == null) {
@@ -128,6 +138,7 @@ public final class IlertClient {
   }
 
   /** POST {api}/events with the key in the body: the generic endpoint of the one-shot command. */
+  @Override
   public Future<IlertAnswer> sendGenericEvent(byte[] body) {
     return send(request(HttpMethod.POST, api, api.path() + "/events", true), Buffer.buffer(body));
   }
@@ -136,6 +147,7 @@ public final class IlertClient {
    * Pings a heartbeat: legacy keys (il1hbt...) with GET {api}/heartbeats/{key}, heartbeat monitor
    * keys with HEAD {heartbeat}/pings/{key}.
    */
+  @Override
   public Future<IlertAnswer> ping(String key) {
     RequestOptions request =
         key.startsWith(LEGACY_HEARTBEAT_PREFIX)
@@ -158,7 +170,7 @@ public final class IlertClient {
     if (jsonBody == null) {
       options.putHeader("Accept", "application/json");
     }
-    return exchange(options, jsonBody);
+    return exchange(options, jsonBody, MAX_POLICY_BODY_BYTES);
   }
 
   public void close() {
@@ -182,12 +194,12 @@ public final class IlertClient {
   }
 
   private Future<IlertAnswer> send(RequestOptions options, Buffer body) {
-    return exchange(options, body).map(HttpAnswer::toIlertAnswer);
+    return exchange(options, body, MAX_BODY_BYTES).map(HttpAnswer::toIlertAnswer);
   }
 
   /** One request and its whole answer, bounded in time and size; see {@link Exchange}. */
-  Future<HttpAnswer> exchange(RequestOptions options, Buffer body) {
-    Exchange exchange = new Exchange();
+  Future<HttpAnswer> exchange(RequestOptions options, Buffer body, int maxBodyBytes) {
+    Exchange exchange = new Exchange(maxBodyBytes);
     exchange.start(options, body);
     return exchange.promise.future();
   }
@@ -201,10 +213,15 @@ public final class IlertClient {
    */
   private final class Exchange {
     final Promise<HttpAnswer> promise = Promise.promise();
+    private final int maxBodyBytes;
     // Set on the request's context, read by the timer: volatile, and each side checks after
     // writing, so one of them always resets a request that outlived the bound.
     private volatile HttpClientRequest request;
     private long timer;
+
+    Exchange(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+    }
 
     void start(RequestOptions options, Buffer body) {
       timer = vertx.setTimer(requestTimeoutMs, id -> timedOut());
@@ -241,17 +258,17 @@ public final class IlertClient {
             if (promise.future().isComplete()) {
               return;
             }
-            int room = MAX_BODY_BYTES - kept.length();
+            int room = maxBodyBytes - kept.length();
             if (chunk.length() <= room) {
               kept.appendBuffer(chunk);
               return;
             }
             kept.appendBuffer(chunk, 0, room);
-            complete(response, kept);
+            complete(response, kept, true);
             request.reset();
           });
       response.exceptionHandler(this::fail);
-      response.endHandler(v -> complete(response, kept));
+      response.endHandler(v -> complete(response, kept, false));
     }
 
     private void timedOut() {
@@ -264,14 +281,15 @@ public final class IlertClient {
       }
     }
 
-    private void complete(HttpClientResponse response, Buffer body) {
+    private void complete(HttpClientResponse response, Buffer body, boolean cut) {
       vertx.cancelTimer(timer);
       promise.tryComplete(
           new HttpAnswer(
               response.statusCode(),
               response.getHeader("Retry-After"),
               response.getHeader("correlation-id"),
-              body));
+              body,
+              cut));
     }
 
     private void fail(Throwable err) {

@@ -133,6 +133,18 @@ public final class PolicyClient {
     if (step == Step.UPDATE_LEVEL) {
       return new StepAnswer(null, answer, null);
     }
+    if (http.cut()) {
+      return end(
+          Outcome.PERMANENT,
+          step,
+          answer,
+          what
+              + ": ilert answered "
+              + http.status()
+              + " with more than "
+              + IlertClient.MAX_POLICY_BODY_BYTES
+              + " bytes, not read");
+    }
     JsonObject json;
     try {
       json = http.body() == null || http.body().length() == 0 ? null : http.body().toJsonObject();

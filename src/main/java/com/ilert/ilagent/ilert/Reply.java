@@ -47,11 +47,15 @@ public record Reply(Outcome outcome, IlertAnswer answer, String error) {
         });
   }
 
-  /** The answer's Retry-After in ms (see {@link RetryPolicy#parseRetryAfter}), or -1. */
-  public long retryAfterMs(long nowEpochMs) {
-    return answer == null
-        ? RetryPolicy.NO_RETRY_AFTER
-        : RetryPolicy.parseRetryAfter(answer.retryAfter(), nowEpochMs);
+  /**
+   * The answer's Retry-After in ms (see {@link RetryPolicy#parseRetryAfter}), or -1. An HTTP-date
+   * is turned into a delay against the wall clock, the only clock it can be compared with.
+   */
+  public long retryAfterMs() {
+    if (answer == null || answer.retryAfter() == null) {
+      return RetryPolicy.NO_RETRY_AFTER;
+    }
+    return RetryPolicy.parseRetryAfter(answer.retryAfter(), System.currentTimeMillis());
   }
 
   /**

@@ -46,6 +46,14 @@ public final class RetryPolicy {
   /** Returned by {@link #parseRetryAfter}, and passed to {@link #nextDelayMs}: no Retry-After. */
   public static final long NO_RETRY_AFTER = -1;
 
+  /**
+   * The longest Retry-After honoured: ilert's rate-limit window, a minute. A longer one comes from
+   * a proxy or a WAF (or a date far ahead): it would hold the key's alerts for that long (waiting
+   * for a rate limit spends no retry budget, so nothing else ends the wait) and teach the pacer a
+   * window longer than ilert's; a shorter cap would teach it a window shorter than the real one.
+   */
+  public static final long MAX_RETRY_AFTER_MS = 60_000;
+
   private final long budgetMs;
   private final long initialDelayMs;
   private final long maxDelayMs;
@@ -169,8 +177,9 @@ public final class RetryPolicy {
    * Parses a Retry-After header: delta-seconds ({@code "12"}) or an HTTP-date in RFC 1123 form
    * ({@code "Wed, 21 Oct 2015 07:28:00 GMT"}).
    *
-   * @return the delay in ms (a date in the past gives 0), or -1 if absent or unparsable (including
-   *     negative or fractional seconds and the obsolete RFC 850 / asctime date forms)
+   * @return the delay in ms, at most {@link #MAX_RETRY_AFTER_MS} (a date in the past gives 0), or
+   *     -1 if absent or unparsable (including negative or fractional seconds and the obsolete RFC
+   *     850 / asctime date forms)
    */
   public static long parseRetryAfter(String headerValue, long nowEpochMs) {
     if (headerValue == null) {
@@ -181,16 +190,16 @@ public final class RetryPolicy {
       return NO_RETRY_AFTER;
     }
     if (allAsciiDigits(v)) {
-      // Absurdly large values saturate rather than overflow; the budget caps them anyway.
+      // 16 digits or more would overflow as ms: they are over the cap anyway.
       if (v.length() > 15) {
-        return Long.MAX_VALUE;
+        return MAX_RETRY_AFTER_MS;
       }
-      return Long.parseLong(v) * 1000;
+      return Math.min(MAX_RETRY_AFTER_MS, Long.parseLong(v) * 1000);
     }
     try {
       long at =
           ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-      return Math.max(0, at - nowEpochMs);
+      return Math.max(0, Math.min(MAX_RETRY_AFTER_MS, at - nowEpochMs));
     } catch (DateTimeParseException e) {
       return NO_RETRY_AFTER;
     }

@@ -17,7 +17,12 @@ public final class Retrying {
   /** The last reply: delivered, rejected, or the one that ended the budget. */
   public static Future<Reply> send(
       Vertx vertx, RetryPolicy policy, BooleanSupplier stopped, Supplier<Future<Reply>> attempt) {
-    return attempt(vertx, policy, stopped, attempt, System.currentTimeMillis(), 1);
+    return attempt(vertx, policy, stopped, attempt, nowMs(), 1);
+  }
+
+  /** A monotonic clock: a step of the wall clock must not spend or refill the budget. */
+  private static long nowMs() {
+    return System.nanoTime() / 1_000_000;
   }
 
   private static Future<Reply> attempt(
@@ -31,9 +36,8 @@ public final class Retrying {
         .get()
         .compose(
             reply -> {
-              long now = System.currentTimeMillis();
               long delay =
-                  policy.nextDelayMs(n, now - startedAt, reply.outcome(), reply.retryAfterMs(now));
+                  policy.nextDelayMs(n, nowMs() - startedAt, reply.outcome(), reply.retryAfterMs());
               if (delay < 0 || stopped.getAsBoolean()) {
                 return Future.succeededFuture(reply);
               }

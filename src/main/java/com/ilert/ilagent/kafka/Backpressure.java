@@ -14,7 +14,7 @@ package com.ilert.ilagent.kafka;
  * @param totalRecords records waiting or in flight in all partitions together
  * @param totalBytes bytes of those
  */
-record Backpressure(
+public record Backpressure(
     int partitionRecords,
     long partitionBytes,
     int uncommittable,

@@ -1,14 +1,18 @@
 package com.ilert.ilagent.kafka;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * meanwhile is committed as soon as it returns (at most one commit per {@link #MIN_GAP_MS}), so a
  * crash delivers again little more than what was in flight. A periodic commit backs this up. The
  * final commit at shutdown is retried, e.g. through a rebalance, until the shutdown's deadline.
- * Runs on one event loop.
+ * Every attempt has a deadline of its own: an answer that never comes must not stop the commits, or
+ * the stop. A commit the group refuses for good (not authorized, a fenced instance) fails the
+ * agent: it would otherwise deliver on and never commit. Runs on one event loop.
  */
 final class Committer {
   private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
@@ -32,6 +38,12 @@ final class Committer {
   /** Wait between attempts of the final commit. */
   static final long FINAL_RETRY_MS = 250;
 
+  /**
+   * How long one commit may stay unanswered before the next one may go: the client's own bound on a
+   * blocking call. The client answers a commit within its request timeout, or throws at once.
+   */
+  static final long ATTEMPT_MS = ManagedConsumer.CALL_TIMEOUT.toMillis();
+
   /** One buffer per event loop thread for the metadata of the partitions of a commit. */
   private static final ThreadLocal<OffsetMetadata.Writer> WRITER =
       ThreadLocal.withInitial(OffsetMetadata.Writer::new);
@@ -44,11 +56,12 @@ final class Committer {
     Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets);
   }
 
-  private final Vertx vertx;
+  private final EventLoop loop;
   private final Port port;
   private final Partitions partitions;
   private final long intervalMs;
   private final Runnable onSuccess;
+  private final Consumer<Throwable> onFatal;
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean committing;
   private boolean dirty;
@@ -60,17 +73,38 @@ final class Committer {
 
   /**
    * @param onSuccess called after every successful commit (the Kafka connection is healthy)
+   * @param onFatal called when the group refuses the commits for good
    */
-  Committer(Vertx vertx, Port port, Partitions partitions, long intervalMs, Runnable onSuccess) {
-    this.vertx = vertx;
+  Committer(
+      EventLoop loop,
+      Port port,
+      Partitions partitions,
+      long intervalMs,
+      Runnable onSuccess,
+      Consumer<Throwable> onFatal) {
+    this.loop = loop;
     this.port = port;
     this.partitions = partitions;
     this.intervalMs = intervalMs;
     this.onSuccess = onSuccess;
+    this.onFatal = onFatal;
+  }
+
+  /** Errors after which no commit of this member can succeed: the agent must go. */
+  static boolean fatal(Throwable err) {
+    return err instanceof AuthorizationException || err instanceof FencedInstanceIdException;
   }
 
   void start() {
-    periodicTimer = vertx.setPeriodic(intervalMs, id -> commit());
+    periodicTimer =
+        loop.setTimer(
+            intervalMs,
+            () -> {
+              if (!closed) {
+                commit();
+                start();
+              }
+            });
   }
 
   /** Something completed: commit it soon. */
@@ -81,11 +115,11 @@ final class Committer {
     if (committing) {
       dirty = true;
     } else if (soonTimer < 0) {
-      long wait = Math.max(1, lastStartMs + MIN_GAP_MS - System.currentTimeMillis());
+      long wait = Math.max(1, lastStartMs + MIN_GAP_MS - loop.nowMs());
       soonTimer =
-          vertx.setTimer(
+          loop.setTimer(
               wait,
-              id -> {
+              () -> {
                 soonTimer = -1;
                 commit();
               });
@@ -102,7 +136,7 @@ final class Committer {
       return inFlight;
     }
     List<PartitionState> states = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states);
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states, false);
     for (PartitionState ps : partitions.all()) {
       if (ps.paused && !ps.metadataFull) {
         partitions.progressed(ps); // paused while its completions did not fit: maybe they do now
@@ -113,9 +147,9 @@ final class Committer {
     }
     committing = true;
     dirty = false;
-    lastStartMs = System.currentTimeMillis();
+    lastStartMs = loop.nowMs();
     inFlight =
-        send(offsets, states)
+        send(offsets, states, ATTEMPT_MS)
             .recover(err -> Future.succeededFuture())
             .onComplete(
                 ar -> {
@@ -129,25 +163,39 @@ final class Committer {
 
   /**
    * The last commit: after the one in flight, with everything completed by now, retried until
-   * {@code deadlineMs} (a rebalance under way fails it). No other commit starts afterwards.
+   * {@code deadlineMs} ({@link EventLoop#nowMs()} time; a rebalance under way fails it). No other
+   * commit starts afterwards.
    */
   Future<Void> commitFinal(long deadlineMs) {
     closed = true;
-    vertx.cancelTimer(periodicTimer);
-    vertx.cancelTimer(soonTimer);
-    return inFlight.transform(ar -> finalAttempt(deadlineMs));
+    loop.cancelTimer(periodicTimer);
+    loop.cancelTimer(soonTimer);
+    // The commit in flight may hold offsets below the final one's: it goes first, within the
+    // deadline.
+    Promise<Void> previous = Promise.promise();
+    long timer = loop.setTimer(Math.max(1, deadlineMs - loop.nowMs()), previous::tryComplete);
+    inFlight.onComplete(
+        ar -> {
+          loop.cancelTimer(timer);
+          previous.tryComplete();
+        });
+    return previous.future().compose(v -> finalAttempt(deadlineMs));
   }
 
   /**
    * What to commit for these partitions, or nothing for those already committed; {@code states}
-   * receives the partitions included, in the same order.
+   * receives the partitions included, in the same order. Partitions on their way out only with
+   * {@code leaving} (their revoke's own commit).
    */
   static Map<TopicPartition, OffsetAndMetadata> offsetsFor(
-      Collection<PartitionState> candidates, List<PartitionState> states) {
+      Collection<PartitionState> candidates, List<PartitionState> states, boolean leaving) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     OffsetMetadata.Writer writer = WRITER.get();
     for (PartitionState ps : candidates) {
-      OffsetAndMetadata point = ps.revoked ? null : ps.commitPoint(writer);
+      // A partition on its way out is committed by its revoke, before it moves: a commit sent later
+      // could move back the offset of its next assignment, here or elsewhere.
+      boolean skip = ps.revoked || (ps.leaving && !leaving);
+      OffsetAndMetadata point = skip ? null : ps.commitPoint(writer);
       if (point != null) {
         offsets.put(ps.tp, point);
         states.add(ps);
@@ -158,16 +206,17 @@ final class Committer {
 
   private Future<Void> finalAttempt(long deadlineMs) {
     List<PartitionState> states = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states);
+    Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states, false);
     if (offsets.isEmpty()) {
       return Future.succeededFuture();
     }
-    return send(offsets, states)
+    long bound = Math.min(ATTEMPT_MS, Math.max(1, deadlineMs - loop.nowMs()));
+    return send(offsets, states, bound)
         .recover(
             err -> {
-              if (System.currentTimeMillis() + FINAL_RETRY_MS < deadlineMs) {
+              if (!fatal(err) && loop.nowMs() + FINAL_RETRY_MS < deadlineMs) {
                 LOG.info("Final commit failed ({}); trying again", err.toString());
-                return vertx.timer(FINAL_RETRY_MS).compose(v -> finalAttempt(deadlineMs));
+                return loop.timer(FINAL_RETRY_MS).compose(v -> finalAttempt(deadlineMs));
               }
               LOG.warn(
                   "Final commit of {} failed ({}); what completed since the last commit is delivered again after a restart",
@@ -177,13 +226,35 @@ final class Committer {
             });
   }
 
+  /** One commit, failed if not answered within {@code boundMs}. */
   private Future<Void> send(
-      Map<TopicPartition, OffsetAndMetadata> offsets, List<PartitionState> states) {
-    return port.commit(offsets)
+      Map<TopicPartition, OffsetAndMetadata> offsets, List<PartitionState> states, long boundMs) {
+    Promise<Void> attempt = Promise.promise();
+    int[] epochs = new int[states.size()];
+    for (int i = 0; i < epochs.length; i++) {
+      epochs[i] = states.get(i).epoch;
+    }
+    long timer =
+        loop.setTimer(
+            boundMs,
+            () -> attempt.tryFail(new TimeoutException("no answer within " + boundMs + " ms")));
+    port.commit(offsets)
+        .onComplete(
+            (v, err) -> {
+              loop.cancelTimer(timer);
+              if (err == null) {
+                attempt.tryComplete();
+              } else {
+                attempt.tryFail(err);
+              }
+            });
+    return attempt
+        .future()
         .onSuccess(
             v -> {
-              for (PartitionState ps : states) {
-                ps.committed(offsets.get(ps.tp));
+              for (int i = 0; i < epochs.length; i++) {
+                PartitionState ps = states.get(i);
+                ps.committed(offsets.get(ps.tp), epochs[i]);
               }
               if (failing) {
                 LOG.info("Commits succeed again");
@@ -204,6 +275,9 @@ final class Committer {
                 LOG.debug("Commit of {} failed ({})", offsets.keySet(), err.toString());
               }
               failing = true;
+              if (fatal(err)) {
+                onFatal.accept(err);
+              }
             });
   }
 }

@@ -2,69 +2,26 @@ package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.Addresses;
 import com.ilert.ilagent.config.AgentConfig;
-import com.ilert.ilagent.config.DeliveryConfig;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.ilert.PolicyClient;
-import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.metrics.AgentMetrics;
-import com.ilert.ilagent.pacing.Pacer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.consumer.KafkaReadStream;
-import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Kafka ▶ map ▶ deliver ▶ track offsets ▶ commit. This verticle wires the parts together and adapts
- * Kafka's callbacks (records, errors, rebalances) onto its context; the parts do the work: {@link
- * Intake}, {@link Dispatcher}, {@link Outcomes}, {@link Partitions}, {@link Committer}, {@link
- * Rebalances} (through {@link RebalancesOnContext}), {@link LagReporter}, {@link Requests}, and the
- * {@link Phase} it is in.
+ * The Kafka consumer as a verticle: creates the dead-letter producer and the Kafka client, builds
+ * the {@link ConsumerCore} on this verticle's context with a thread of its own for the consumer,
+ * and publishes the core's state for the probes. Its stop is the core's ordered stop.
  */
 public final class ConsumerVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(ConsumerVerticle.class);
-
-  /** Commits queue behind the poll on the consumer's one thread: a short poll keeps them prompt. */
-  private static final Duration POLL_TIMEOUT = Duration.ofMillis(50);
-
-  /** How long a revoke waits for its partitions' requests on the wire. */
-  private static final long REVOKE_WAIT_MS = 5_000;
-
-  /** The final commit gets at least this long, even after a drain that used its whole bound. */
-  private static final long FINAL_COMMIT_MIN_MS = 5_000;
-
   private final AgentConfig config;
   private final IlertClient client;
   private final AgentMetrics metrics;
-  private final Phase phase = new Phase();
-  private Requests requests;
-  private KafkaErrors errors;
   private DeadLetters deadLetters;
-  private KafkaReadStream<byte[], byte[]> stream;
-  private RebalanceBridge bridge;
-  private ManagedConsumer consumer;
-  private Partitions partitions;
-  private Waiters waiters;
-  private Outcomes outcomes;
-  private Dispatcher dispatcher;
-  private PingCoalescing pings;
-  private Committer committer;
-  private LagReporter lag;
-  private Rebalances rebalances;
-  private Intake intake;
-  private Drain drain;
-  private MissingTopics missingTopics;
-  private boolean subscribed;
+  private ConsumerCore core;
 
   public ConsumerVerticle(AgentConfig config, IlertClient client, AgentMetrics metrics) {
     this.config = config;
@@ -74,12 +31,8 @@ public final class ConsumerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    errors = new KafkaErrors(context, config.kafka().properties(), this::publishState);
-    Set<String> topics = new LinkedHashSet<>(config.topics());
-    requests =
-        new Requests(
-            client,
-            config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken()));
+    PolicyClient policies =
+        config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken());
     if (config.policy() != null) {
       metrics.policyTopic();
     }
@@ -97,172 +50,42 @@ public final class ConsumerVerticle extends VerticleBase {
         .compose(v -> vertx.executeBlocking(() -> KafkaSettings.createConsumer(config.kafka())))
         .compose(
             consumer -> {
-              wire(consumer);
-              return stream.subscribe(topics);
-            })
-        .onSuccess(
-            v -> {
-              subscribed = true;
-              phase.running();
-              committer.start();
-              lag.start();
-              missingTopics.start();
-              LOG.info("Subscribed to {} as group {}", topics, config.kafka().groupId());
+              core =
+                  ConsumerCore.create(
+                      config,
+                      new ConsumerCore.Outside(
+                          new VertxEventLoop(context),
+                          client,
+                          policies,
+                          deadLetters,
+                          metrics,
+                          () -> ThreadLocalRandom.current().nextDouble()),
+                      ConsumerThread.BLOCKING,
+                      consumer);
+              core.onStateChange(this::publishState);
+              core.onFailure(why -> vertx.eventBus().publish(Addresses.DELIVERY_FAILED, why));
+              Thread thread = new Thread(core.pollLoop()::run, "ilagent-kafka-consumer");
+              thread.setDaemon(true);
+              thread.start();
               publishState();
+              return core.start();
             });
-  }
-
-  private void wire(ManagedConsumer consumer) {
-    this.consumer = consumer;
-    stream = KafkaReadStream.create(vertx, consumer);
-    partitions =
-        new Partitions(Backpressure.DEFAULT, Partitions.Fetching.of(stream::pause, stream::resume));
-    waiters = new Waiters(vertx);
-    DeliveryConfig delivery = config.delivery();
-    outcomes =
-        new Outcomes(
-            deadLetters, partitions, metrics, delivery.retryMaxMs(), this::fail, this::progress);
-    dispatcher =
-        new Dispatcher(
-            vertx,
-            delivery.maxInFlight(),
-            requests::send,
-            new Pacer(delivery.rateLimits()),
-            RetryPolicy.withDefaults(
-                delivery.retryMaxMs(), () -> ThreadLocalRandom.current().nextDouble()),
-            RetryPolicy.withDefaults(
-                Math.min(delivery.retryMaxMs(), RetryPolicy.PING_RETRY_BUDGET_MS),
-                () -> ThreadLocalRandom.current().nextDouble()),
-            outcomes,
-            metrics);
-    committer =
-        new Committer(
-            vertx,
-            this::commitTimed,
-            partitions,
-            config.kafka().commitIntervalMs(),
-            errors::healthy);
-    lag = new LagReporter(vertx, stream::endOffsets, partitions, metrics);
-    pings =
-        new PingCoalescing(
-            vertx,
-            delivery.rateLimits().pingIntervalMs(),
-            dispatcher,
-            outcomes::coalesced,
-            outcomes::dropped);
-    rebalances =
-        new Rebalances(
-            vertx,
-            partitions,
-            dispatcher,
-            pings,
-            waiters,
-            lag,
-            REVOKE_WAIT_MS,
-            stream::position,
-            this::publishState);
-    intake =
-        new Intake(config, partitions, dispatcher, pings, outcomes, metrics, deadLetters != null);
-    bridge =
-        new RebalanceBridge(
-            consumer,
-            new RebalancesOnContext(context, errors, rebalances),
-            ManagedConsumer.CALL_TIMEOUT,
-            Duration.ofMillis(REVOKE_WAIT_MS));
-    consumer.rebalanceBridge(bridge);
-    drain = new Drain(phase, partitions, dispatcher, pings, outcomes, waiters);
-    missingTopics =
-        new MissingTopics(vertx, config.topics(), stream::partitionsFor, this::publishState);
-    stream.pollTimeout(POLL_TIMEOUT);
-    stream.exceptionHandler(errors::report);
-    stream.batchHandler(this::onBatch);
   }
 
   /** Graceful stop: no new records, started ones finish (bounded), completed offsets committed. */
   @Override
   public Future<?> stop() {
-    if (stream == null || drain == null) {
+    if (core == null) {
       return Future.succeededFuture();
     }
-    long bound = phase.failed() ? config.shutdown().exitDelayMs() : config.shutdown().timeoutMs();
-    long deadline = System.currentTimeMillis() + bound;
-    if (phase.drain()) {
-      drain.stopTaking(false);
-    }
-    publishState();
-    return drain
-        .until(bound)
-        .compose(
-            v ->
-                committer.commitFinal(
-                    Math.max(deadline, System.currentTimeMillis() + FINAL_COMMIT_MIN_MS)))
-        .recover(err -> Future.succeededFuture())
-        .compose(v -> close());
-  }
-
-  private void onBatch(ConsumerRecords<byte[], byte[]> records) {
-    errors.healthy();
-    if (phase.takesRecords()) {
-      intake.accept(records);
-    }
-  }
-
-  /** A record finished or completed: commit soon, and wake whoever waits for work to finish. */
-  private void progress() {
-    committer.kick();
-    hurryWhenCaughtUp();
-    waiters.check();
-  }
-
-  /** A commit, its round trip measured. */
-  private Future<Void> commitTimed(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    long start = System.nanoTime();
-    Future<Void> answered =
-        Future.fromCompletionStage(
-            consumer.commitWithoutBlocking(offsets, stream::commit), context);
-    hurryWhenCaughtUp();
-    return answered.onSuccess(v -> metrics.committed(System.nanoTime() - start));
-  }
-
-  /**
-   * Everything received is done: the commits handed over go out now, not after the poll under way.
-   * While records flow, the polls pace them.
-   */
-  private void hurryWhenCaughtUp() {
-    if (dispatcher.idle()) {
-      consumer.hurryCommits();
-    }
-  }
-
-  /**
-   * A record cannot be finished: stop taking records, keep it uncommitted, and have the agent exit
-   * 1.
-   */
-  private void fail(RecordRef ref, String why) {
-    if (!phase.fail()) {
-      return;
-    }
-    ref.log(
-        () ->
-            LOG.error(
-                "{}; its offset stays uncommitted, exiting with code 1 in {} ms",
-                why,
-                config.shutdown().exitDelayMs()));
-    drain.stopTaking(true);
-    publishState();
-    vertx.eventBus().publish(Addresses.DELIVERY_FAILED, why);
-  }
-
-  private Future<Void> close() {
-    bridge.closing();
-    lag.stop();
-    missingTopics.stop();
-    if (deadLetters != null) {
-      deadLetters.close();
-    }
-    return stream
-        .close()
-        .onFailure(err -> LOG.warn("Closing the Kafka consumer: {}", err.toString()));
+    return core.stop()
+        .onComplete(
+            ar -> {
+              if (deadLetters != null) {
+                deadLetters.close();
+              }
+              publishState();
+            });
   }
 
   private void publishState() {
@@ -271,19 +94,19 @@ public final class ConsumerVerticle extends VerticleBase {
 
   /** The consumer's state as /ready reports it. */
   JsonObject state() {
-    boolean assigned = rebalances != null && rebalances.assignedOnce() && partitions.startsKnown();
-    boolean topicsThere = missingTopics != null && missingTopics.allPresent();
-    boolean ready = subscribed && assigned && phase.takesRecords() && topicsThere;
-    return new JsonObject()
-        .put("component", "kafka")
-        .put("ready", ready)
-        .put("consumer_started", stream != null)
-        .put("subscribed", subscribed)
-        .put("assigned", assigned)
-        .put("partitions", partitions == null ? 0 : partitions.size())
-        .put("stopping", phase.stopping())
-        .put("delivery_failed", phase.failed())
-        .put("missing_topics", missingTopics == null ? new JsonArray() : missingTopics.json())
-        .put("error", errors.lastError());
+    if (core == null) {
+      return new JsonObject()
+          .put("component", "kafka")
+          .put("ready", false)
+          .put("consumer_started", false)
+          .put("subscribed", false)
+          .put("assigned", false)
+          .put("partitions", 0)
+          .put("stopping", false)
+          .put("delivery_failed", false)
+          .put("missing_topics", new JsonArray())
+          .putNull("error");
+    }
+    return core.state();
   }
 }

@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Writes records the agent gives up on (bad input, rejected by ilert) to the dead-letter topic: the
  * original key, value and headers, plus headers naming the reason and where the record came from.
  */
-final class DeadLetters {
+final class DeadLetters implements DeadLetterSink {
   static final String REASON = "ilagent.reason";
   static final String DETAIL = "ilagent.detail";
   static final String TOPIC = "ilagent.topic";
@@ -52,11 +52,13 @@ final class DeadLetters {
     return KafkaSettings.producerProperties(config, "ilagent-dead-letters");
   }
 
-  String topic() {
+  @Override
+  public String topic() {
     return topic;
   }
 
-  Future<Void> send(
+  @Override
+  public Future<Void> send(
       ConsumerRecord<byte[], byte[]> record, String reason, String detail, IlertAnswer answer) {
     Headers headers = new RecordHeaders(record.headers().toArray());
     header(headers, REASON, reason);

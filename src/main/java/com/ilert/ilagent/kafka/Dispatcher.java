@@ -6,10 +6,9 @@ import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.metrics.AgentMetrics;
 import com.ilert.ilagent.pacing.Pacer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +42,7 @@ final class Dispatcher {
     void dropped(Work work);
   }
 
-  private final Vertx vertx;
+  private final EventLoop loop;
   private final OrderingLanes<Work> lanes;
   private final Function<Work, Future<Reply>> send;
   private final RetryPolicy eventPolicy;
@@ -52,12 +51,13 @@ final class Dispatcher {
   private final Listener listener;
   private final AgentMetrics metrics;
   private final Map<Object, Long> gateTimers = new HashMap<>();
-  private final Set<Work> suspended = Collections.newSetFromMap(new IdentityHashMap<>());
+  // Work has identity equality; insertion order keeps a drop's order the same from run to run.
+  private final Set<Work> suspended = Collections.newSetFromMap(new LinkedHashMap<>());
   private boolean halted;
   private boolean dispatching;
 
   Dispatcher(
-      Vertx vertx,
+      EventLoop loop,
       int maxInFlight,
       Function<Work, Future<Reply>> send,
       Pacer pacer,
@@ -65,7 +65,7 @@ final class Dispatcher {
       RetryPolicy pingPolicy,
       Listener listener,
       AgentMetrics metrics) {
-    this.vertx = vertx;
+    this.loop = loop;
     this.pacer = pacer;
     this.lanes = new OrderingLanes<>(maxInFlight);
     this.send = send;
@@ -94,7 +94,7 @@ final class Dispatcher {
   }
 
   private void startReady() {
-    long now = System.currentTimeMillis();
+    long now = loop.nowMs();
     Work work;
     while (!halted && (work = lanes.peek()) != null) {
       long wait = pacer.delayMs(work.requestKind(), work.pacedKey(), now);
@@ -122,7 +122,7 @@ final class Dispatcher {
     for (Work w : List.copyOf(suspended)) {
       if (which.test(w)) {
         suspended.remove(w);
-        vertx.cancelTimer(w.retryTimer);
+        loop.cancelTimer(w.retryTimer);
         lanes.complete(w);
         listener.dropped(w);
       }
@@ -134,7 +134,7 @@ final class Dispatcher {
   void halt() {
     halted = true;
     drop(w -> true);
-    gateTimers.values().forEach(vertx::cancelTimer);
+    gateTimers.values().forEach(loop::cancelTimer);
     gateTimers.clear();
   }
 
@@ -150,6 +150,11 @@ final class Dispatcher {
 
   int queued() {
     return lanes.queued();
+  }
+
+  /** Keys whose records the pacer holds back. */
+  int heldKeys() {
+    return lanes.heldGates();
   }
 
   boolean idle() {
@@ -180,10 +185,11 @@ final class Dispatcher {
 
   private void answered(Work work, Reply reply) {
     work.partition.active--;
-    long now = System.currentTimeMillis();
+    long now = loop.nowMs();
+    long retryAfter = reply.retryAfterMs();
     int status = reply.answer() == null ? 0 : reply.answer().status();
     metrics.answered(status);
-    pacer.answered(work.paced, status, reply.retryAfterMs(now), now);
+    pacer.answered(work.paced, status, retryAfter, now);
     releaseNow(work.key()); // what waits for this key is asked again after each of its answers
     if (halted || work.stale()) {
       lanes.complete(work);
@@ -198,14 +204,12 @@ final class Dispatcher {
       lanes.complete(work); // no retry for a partition on its way to another member
       listener.dropped(work);
     } else {
-      retryOrGiveUp(work, reply);
+      retryOrGiveUp(work, reply, now, retryAfter);
     }
     dispatch();
   }
 
-  private void retryOrGiveUp(Work work, Reply reply) {
-    long now = System.currentTimeMillis();
-    long retryAfter = reply.retryAfterMs(now);
+  private void retryOrGiveUp(Work work, Reply reply, long now, long retryAfter) {
     long policyDelay =
         policy(work)
             .nextDelayMs(work.attempts, now - work.firstAttemptMs, reply.outcome(), retryAfter);
@@ -235,9 +239,9 @@ final class Dispatcher {
     lanes.suspend(work);
     suspended.add(work);
     work.retryTimer =
-        vertx.setTimer(
+        loop.setTimer(
             Math.max(1, delay),
-            id -> {
+            () -> {
               work.retryTimer = -1;
               if (lanes.resume(work)) {
                 dispatch();
@@ -252,7 +256,7 @@ final class Dispatcher {
   private void releaseNow(Object gate) {
     Long timer = gateTimers.remove(gate);
     if (timer != null) {
-      vertx.cancelTimer(timer);
+      loop.cancelTimer(timer);
       lanes.releaseHeld(gate);
     }
   }
@@ -263,9 +267,9 @@ final class Dispatcher {
     }
     gateTimers.put(
         gate,
-        vertx.setTimer(
+        loop.setTimer(
             Math.max(1, waitMs),
-            id -> {
+            () -> {
               gateTimers.remove(gate);
               lanes.releaseHeld(gate);
               dispatch();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -67,6 +68,58 @@ final class Intake {
     this.outcomes = outcomes;
     this.metrics = metrics;
     this.keepRecords = keepRecords;
+  }
+
+  /**
+   * A polled batch: its records, then the positions that moved past offsets without a record
+   * (transaction markers, aborted records) or back (a truncated log), as read after that poll.
+   */
+  void accept(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> positions) {
+    accept(records);
+    positions.forEach(this::moved);
+  }
+
+  /**
+   * The position of {@code tp} is {@code position}, after every record below it was taken in: ahead
+   * of the last record, the offsets between hold none (commit past them); behind it, the log was
+   * truncated.
+   */
+  private void moved(TopicPartition tp, long position) {
+    PartitionState ps = partitions.get(tp);
+    if (ps == null || ps.leaving || !ps.startKnown()) {
+      return;
+    }
+    long next = ps.offsets.lastAdded() + 1;
+    if (position < next) {
+      rewind(ps, position);
+      outcomes.advanced(ps);
+    } else if (position > next && ps.offsets.skipTo(position)) {
+      outcomes.advanced(ps);
+    }
+  }
+
+  /**
+   * A batch that arrives while the agent stops: nothing is taken in, but a position that moved back
+   * is still a truncated log, and the final commit must not list offsets that now hold other
+   * records.
+   */
+  void observe(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> positions) {
+    for (TopicPartition tp : records.partitions()) {
+      PartitionState ps = partitions.get(tp);
+      long first = records.records(tp).get(0).offset();
+      if (ps != null && !ps.leaving && ps.startKnown() && first <= ps.offsets.lastAdded()) {
+        rewind(ps, first);
+        outcomes.advanced(ps);
+      }
+    }
+    positions.forEach(
+        (tp, position) -> {
+          PartitionState ps = partitions.get(tp);
+          if (ps != null && !ps.leaving && ps.startKnown() && position <= ps.offsets.lastAdded()) {
+            rewind(ps, position);
+            outcomes.advanced(ps);
+          }
+        });
   }
 
   void accept(ConsumerRecords<byte[], byte[]> records) {

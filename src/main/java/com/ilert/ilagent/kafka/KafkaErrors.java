@@ -1,7 +1,6 @@
 package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.redaction.Redaction;
-import io.vertx.core.Context;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +15,7 @@ final class KafkaErrors {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaErrors.class);
   static final long REPEAT_MS = 60_000;
 
-  private final Context context;
+  private final EventLoop loop;
   private final Map<String, String> kafkaProperties;
   private final Runnable onChange;
   private String lastError;
@@ -26,15 +25,15 @@ final class KafkaErrors {
    * @param kafkaProperties the client properties, whose secrets are redacted from error text
    * @param onChange called on the context when the reported error changes
    */
-  KafkaErrors(Context context, Map<String, String> kafkaProperties, Runnable onChange) {
-    this.context = context;
+  KafkaErrors(EventLoop loop, Map<String, String> kafkaProperties, Runnable onChange) {
+    this.loop = loop;
     this.kafkaProperties = kafkaProperties;
     this.onChange = onChange;
   }
 
   /** From any thread. */
   void report(Throwable err) {
-    context.runOnContext(v -> record(err));
+    loop.execute(() -> record(err));
   }
 
   /** Kafka answered (an assignment, records, a commit): the reported error is over. */
@@ -54,7 +53,7 @@ final class KafkaErrors {
 
   private void record(Throwable err) {
     String error = Redaction.secretsIn(err.toString(), kafkaProperties);
-    long now = System.currentTimeMillis();
+    long now = loop.nowMs();
     if (!error.equals(lastError) || now - lastWarnedAt > REPEAT_MS) {
       LOG.warn("Kafka consumer: {}", error);
       lastWarnedAt = now;

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -110,7 +111,7 @@ public final class KafkaSettings {
   }
 
   /** Creates the consumer; may resolve broker names, so not on an event loop. */
-  static ManagedConsumer createConsumer(KafkaConfig config) {
-    return new ManagedConsumer(consumerProperties(config));
+  static KafkaConsumer<byte[], byte[]> createConsumer(KafkaConfig config) {
+    return new KafkaConsumer<>(consumerProperties(config));
   }
 }

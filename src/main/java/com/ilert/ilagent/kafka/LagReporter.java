@@ -2,7 +2,6 @@ package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.metrics.AgentMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +20,7 @@ final class LagReporter {
   /** Rounds skipped after a failed request (no leader, broker away): about 30 s. */
   static final int SKIP_AFTER_FAILURE = 5;
 
-  private final Vertx vertx;
+  private final EventLoop loop;
   private final Function<Set<TopicPartition>, Future<Map<TopicPartition, Long>>> endOffsets;
   private final Partitions partitions;
   private final AgentMetrics metrics;
@@ -30,22 +29,29 @@ final class LagReporter {
   private long timer = -1;
 
   LagReporter(
-      Vertx vertx,
+      EventLoop loop,
       Function<Set<TopicPartition>, Future<Map<TopicPartition, Long>>> endOffsets,
       Partitions partitions,
       AgentMetrics metrics) {
-    this.vertx = vertx;
+    this.loop = loop;
     this.endOffsets = endOffsets;
     this.partitions = partitions;
     this.metrics = metrics;
   }
 
   void start() {
-    timer = vertx.setPeriodic(INTERVAL_MS, id -> report());
+    timer =
+        loop.setTimer(
+            INTERVAL_MS,
+            () -> {
+              report();
+              start();
+            });
   }
 
   void stop() {
-    vertx.cancelTimer(timer);
+    loop.cancelTimer(timer);
+    timer = -1;
   }
 
   /** One round: asks for the end offsets unless a request is still out or rounds are skipped. */

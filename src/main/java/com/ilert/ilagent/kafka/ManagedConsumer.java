@@ -1,285 +1,217 @@
 package com.ilert.ilagent.kafka;
 
-import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 
 /**
- * The Kafka consumer as the Vert.x read stream drives it, with the agent's rules at its boundary:
+ * The Kafka consumer with the agent's rules at its boundary; used on the consumer's thread only,
+ * except {@link #wakeUp}.
  *
  * <ul>
- *   <li>Every blocking call the stream makes is bounded: it runs on the consumer's one thread, and
- *       polls and commits queue behind it. A lag request without a partition leader must not hold
- *       up polls until the member is evicted.
- *   <li>A commit only covers partitions still assigned when it runs: one queued before a revoke
- *       must not move the new owner's offset back.
- *   <li>The agent's {@link RebalanceBridge} runs first, synchronously, on every rebalance (the
- *       stream's own listener hands the callbacks to the event loop after the fact).
- *   <li>A commit can be hurried past a poll ({@link #hurryCommits}): the stream polls in a loop,
- *       each poll waiting up to its timeout for records, and runs everything else between two
- *       polls, so a commit handed over during a poll waits for its end. While records flow that
- *       paces the commits; once all is delivered and the last poll found nothing more to fetch, the
- *       commit that covers it should not wait. A poll under way is then woken up ({@link #wakeup}),
- *       and one about to start returns at once. Such a wakeup is this class's own business: the
- *       calls that could see it are retried.
- *   <li>close() is bounded: an absent broker must not outlast Kubernetes' grace period.
+ *   <li>Every blocking call is bounded: polls and commits queue behind it on the one thread, and a
+ *       lag request without a partition leader must not hold them up until the member is evicted.
+ *   <li>Pause, resume and commits only reach partitions assigned at that moment: Kafka's pause and
+ *       resume throw at the first partition that is not (and leave the rest untouched), and a
+ *       commit queued before a revoke must not move the new owner's offset back.
+ *   <li>A commit sent without waiting always reports its end, also when Kafka throws before it
+ *       registered the callback (coordinator lookup, authentication, a fenced instance).
+ *   <li>The only wakeup is the agent's own, to end a poll early for a hurried commit. Kafka
+ *       remembers a wakeup until some later blocking call sees it, whichever call that is: a poll
+ *       then returns nothing, any other call is made again within its bound.
  * </ul>
  */
-class ManagedConsumer extends KafkaConsumer<byte[], byte[]> {
+final class ManagedConsumer {
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(2);
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-  /** Commits to send as commitAsync, by the identity of the map the stream passes on. */
-  private final Map<Map<TopicPartition, OffsetAndMetadata>, CompletableFuture<Void>> asyncCommits =
-      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+  private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> kafka;
+  private final LongSupplier nowMs;
 
-  private volatile ConsumerRebalanceListener bridge;
+  /** A wakeup was sent and no call has seen it yet: no second one. */
+  private final AtomicBoolean wakeupSent = new AtomicBoolean();
 
-  /** True while the stream's thread is in {@link #poll}. */
+  /** True while the consumer's thread is in {@link #poll}. */
   private volatile boolean polling;
 
-  /** A wakeup was sent for a commit and has not been seen yet. */
-  private final AtomicBoolean wokenForCommit = new AtomicBoolean();
-
-  /** The commits handed over should not wait for the end of a poll. */
-  private volatile boolean hurry;
-
-  /** The last poll that ran to its end found no records: the partitions are read to their end. */
-  private volatile boolean fetchedAll = true;
-
-  ManagedConsumer(Map<String, Object> props) {
-    super(props);
+  /**
+   * @param nowMs a monotonic clock in ms, for the bounds of calls made again after a wakeup
+   */
+  ManagedConsumer(
+      org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> kafka, LongSupplier nowMs) {
+    this.kafka = kafka;
+    this.nowMs = nowMs;
   }
 
-  /** The listener that runs before the stream's own; set before subscribing. */
-  void rebalanceBridge(ConsumerRebalanceListener bridge) {
-    this.bridge = bridge;
-  }
-
-  @Override
-  public void subscribe(Collection<String> topics, ConsumerRebalanceListener streamListener) {
-    ConsumerRebalanceListener first = bridge;
-    super.subscribe(
-        topics,
-        first == null
-            ? streamListener
-            : new ConsumerRebalanceListener() {
-              @Override
-              public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                first.onPartitionsRevoked(partitions);
-                streamListener.onPartitionsRevoked(partitions);
-              }
-
-              @Override
-              public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                first.onPartitionsAssigned(partitions);
-                streamListener.onPartitionsAssigned(partitions);
-              }
-
-              @Override
-              public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                first.onPartitionsLost(partitions);
-                streamListener.onPartitionsLost(partitions);
-              }
-            });
+  void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+    kafka.subscribe(topics, listener);
   }
 
   /**
-   * Commits {@code offsets} without holding up the poll loop. The read stream runs its commits as
-   * {@code commitSync} on the consumer's thread, which waits for the broker's answer while no poll
-   * can run; {@code streamCommit} is that stream commit, and a map registered here is sent as
-   * {@code commitAsync} instead. The future completes when the broker answered (during a later
-   * poll), or fails when the stream did not run the commit (e.g. it was closed).
+   * Kafka's poll; the agent's own wakeup ends it early with no records, and so does {@code giveWay}
+   * when true as the poll begins (a hurried commit queued just before it).
    */
-  CompletableFuture<Void> commitWithoutBlocking(
-      Map<TopicPartition, OffsetAndMetadata> offsets,
-      Function<Map<TopicPartition, OffsetAndMetadata>, Future<?>> streamCommit) {
-    CompletableFuture<Void> answered = new CompletableFuture<>();
-    asyncCommits.put(offsets, answered);
-    streamCommit
-        .apply(offsets)
-        .onFailure(
-            err -> {
-              if (asyncCommits.remove(offsets) != null) {
-                answered.completeExceptionally(err);
-              }
-            });
-    return answered;
-  }
-
-  /**
-   * The commits handed over and not yet sent go out now instead of after the poll under way (up to
-   * its timeout later), if the last poll found nothing more to fetch. Called once everything
-   * received is delivered: that commit is the one an operator waits for (lag 0). While polls still
-   * return records (e.g. records that are filtered out and done at once), the polls pace the
-   * commits: waking every poll for a commit costs more than the commit saves.
-   */
-  void hurryCommits() {
-    if (asyncCommits.isEmpty() || !fetchedAll) {
-      return;
-    }
-    hurry = true;
-    if (polling) {
-      wakeUpForCommit();
-    }
-  }
-
-  /**
-   * Wakes up the poll under way. When it has just ended, the wakeup stays pending and the next call
-   * that may block sees it; see {@link #notWokenForCommit}.
-   */
-  void wakeUpForCommit() {
-    wokenForCommit.set(true);
-    wakeup();
-  }
-
-  /** True while the stream's thread is in {@link #poll}. */
-  boolean polling() {
-    return polling;
-  }
-
-  /**
-   * The stream's poll, which gives way to hurried commits: it returns no records at once when one
-   * is queued behind it, and when woken up for one (the records fetched meanwhile stay buffered for
-   * the next poll).
-   */
-  @Override
-  public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+  ConsumerRecords<byte[], byte[]> poll(Duration timeout, BooleanSupplier giveWay) {
     polling = true;
     try {
-      if (hurry && !asyncCommits.isEmpty()) {
+      if (giveWay.getAsBoolean()) {
         return ConsumerRecords.empty();
       }
-      ConsumerRecords<byte[], byte[]> records = fetch(timeout);
-      fetchedAll = records.isEmpty();
-      return records;
+      return kafka.poll(timeout);
     } catch (WakeupException e) {
-      if (wokenForCommit.getAndSet(false)) {
-        return ConsumerRecords.empty();
-      }
-      throw e;
+      wakeupSent.set(false);
+      return ConsumerRecords.empty();
     } finally {
       polling = false;
     }
   }
 
-  /** Kafka's poll; tests replace it. */
-  ConsumerRecords<byte[], byte[]> fetch(Duration timeout) {
-    return super.poll(timeout);
+  /** True while the consumer's thread is in {@link #poll}. */
+  boolean polling() {
+    return polling;
   }
 
-  @Override
-  public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    CompletableFuture<Void> answered = asyncCommits.remove(offsets);
-    if (asyncCommits.isEmpty()) {
-      hurry = false;
+  /** From any thread: ends the poll under way early, if one is. */
+  void wakeUp() {
+    if (polling && wakeupSent.compareAndSet(false, true)) {
+      kafka.wakeup();
     }
-    Set<TopicPartition> assigned = assignment();
-    Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(offsets);
-    owned.keySet().retainAll(assigned);
-    if (answered == null) {
-      if (!owned.isEmpty()) {
-        commitSync(owned, CALL_TIMEOUT);
+  }
+
+  Set<TopicPartition> assignment() {
+    return kafka.assignment();
+  }
+
+  Set<TopicPartition> paused() {
+    return kafka.paused();
+  }
+
+  /** Pauses those of {@code partitions} still assigned; Kafka would throw at the first other. */
+  void pause(Collection<TopicPartition> partitions) {
+    Set<TopicPartition> owned = owned(partitions);
+    if (!owned.isEmpty()) {
+      kafka.pause(owned);
+    }
+  }
+
+  /** Resumes those of {@code partitions} still assigned; Kafka would throw at the first other. */
+  void resume(Collection<TopicPartition> partitions) {
+    Set<TopicPartition> owned = owned(partitions);
+    if (!owned.isEmpty()) {
+      kafka.resume(owned);
+    }
+  }
+
+  /**
+   * Sends a commit without waiting for the broker; {@code done} gets its end (null on success) on
+   * this thread, during a later poll, or at once if Kafka throws while sending it.
+   */
+  void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, Consumer<Throwable> done) {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> owned = owned(offsets);
+      if (owned.isEmpty()) {
+        done.accept(null);
+        return;
       }
-    } else if (owned.isEmpty()) {
-      answered.complete(null);
-    } else {
-      notWokenForCommit(
-          () -> {
-            super.commitAsync(
-                owned,
-                (committed, err) -> {
-                  if (err == null) {
-                    answered.complete(null);
-                  } else {
-                    answered.completeExceptionally(err);
-                  }
-                });
+      call(
+          CALL_TIMEOUT,
+          t -> {
+            kafka.commitAsync(owned, (committed, err) -> done.accept(err));
+            return null;
+          });
+    } catch (RuntimeException e) {
+      done.accept(e); // thrown before the callback was registered: it would never be called
+    }
+  }
+
+  void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+    Map<TopicPartition, OffsetAndMetadata> owned = owned(offsets);
+    if (!owned.isEmpty()) {
+      call(
+          timeout,
+          t -> {
+            kafka.commitSync(owned, t);
             return null;
           });
     }
   }
 
-  @Override
-  public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
-    notWokenForCommit(
-        () -> {
-          super.commitSync(offsets, timeout);
-          return null;
-        });
+  Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> tps, Duration timeout) {
+    return call(timeout, t -> kafka.committed(tps, t));
   }
 
-  @Override
-  public long position(TopicPartition partition) {
-    return position(partition, CALL_TIMEOUT);
+  long position(TopicPartition tp, Duration timeout) {
+    return call(timeout, t -> kafka.position(tp, t));
   }
 
-  @Override
-  public long position(TopicPartition partition, Duration timeout) {
-    return notWokenForCommit(() -> super.position(partition, timeout));
+  /** The position if Kafka knows it without asking a broker, else null. */
+  Long knownPosition(TopicPartition tp) {
+    try {
+      return call(Duration.ZERO, t -> kafka.position(tp, t));
+    } catch (RuntimeException e) {
+      return null; // not known yet (a reset under way), or no longer assigned
+    }
   }
 
-  @Override
-  public OffsetAndMetadata committed(TopicPartition partition) {
-    return committed(Set.of(partition), CALL_TIMEOUT).get(partition);
+  Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> tps, Duration timeout) {
+    return call(timeout, t -> kafka.endOffsets(tps, t));
   }
 
-  @Override
-  public Map<TopicPartition, OffsetAndMetadata> committed(
-      Set<TopicPartition> partitions, Duration timeout) {
-    return notWokenForCommit(() -> super.committed(partitions, timeout));
+  /** Costs a metadata request for a topic the client does not know, e.g. a missing one. */
+  List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+    return call(timeout, t -> kafka.partitionsFor(topic, t));
   }
 
-  @Override
-  public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions) {
-    return endOffsets(partitions, END_OFFSETS_TIMEOUT);
-  }
-
-  @Override
-  public Map<TopicPartition, Long> endOffsets(
-      Collection<TopicPartition> partitions, Duration timeout) {
-    return notWokenForCommit(() -> super.endOffsets(partitions, timeout));
+  void close(Duration timeout) {
+    kafka.close(timeout);
   }
 
   /**
-   * Runs a call of the consumer's thread again if it saw the wakeup meant for a poll that had
-   * already ended (the wakeup stays pending until a call that may block sees it). Any other wakeup,
-   * e.g. the stream's on close, goes to the caller.
+   * Makes a call within {@code timeout}; a call that saw the agent's wakeup (meant for a poll) is
+   * made again with the time left.
    */
-  private <T> T notWokenForCommit(Supplier<T> call) {
+  private <T> T call(Duration timeout, Function<Duration, T> call) {
+    long deadline = nowMs.getAsLong() + timeout.toMillis();
     while (true) {
       try {
-        return call.get();
+        return call.apply(Duration.ofMillis(Math.max(0, deadline - nowMs.getAsLong())));
       } catch (WakeupException e) {
-        if (!wokenForCommit.getAndSet(false)) {
-          throw e;
+        // The agent's own, meant for a poll: this call is made again with the time left.
+        wakeupSent.set(false);
+        if (nowMs.getAsLong() > deadline) {
+          throw new TimeoutException("no answer within " + timeout.toMillis() + " ms");
         }
       }
     }
   }
 
-  /** Costs a metadata request for a topic the client does not know, e.g. a missing one. */
-  @Override
-  public java.util.List<org.apache.kafka.common.PartitionInfo> partitionsFor(String topic) {
-    return super.partitionsFor(topic, END_OFFSETS_TIMEOUT);
+  private Set<TopicPartition> owned(Collection<TopicPartition> partitions) {
+    Set<TopicPartition> owned = new HashSet<>(partitions);
+    owned.retainAll(kafka.assignment());
+    return owned;
   }
 
-  @Override
-  public void close() {
-    close(CLOSE_TIMEOUT);
+  private Map<TopicPartition, OffsetAndMetadata> owned(
+      Map<TopicPartition, OffsetAndMetadata> offsets) {
+    Map<TopicPartition, OffsetAndMetadata> owned = new HashMap<>(offsets);
+    owned.keySet().retainAll(kafka.assignment());
+    return owned;
   }
 }

@@ -1,7 +1,6 @@
 package com.ilert.ilagent.kafka;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,7 +29,7 @@ final class MissingTopics {
   /** Rounds skipped after a question failed: about 30 s. */
   static final int SKIP_AFTER_FAILURE = 5;
 
-  private final Vertx vertx;
+  private final EventLoop loop;
   private final List<String> topics;
   private final Function<String, Future<List<PartitionInfo>>> partitionsFor;
   private final Runnable changed;
@@ -45,11 +44,11 @@ final class MissingTopics {
    * @param changed called when the set of missing topics changed or the first round ended
    */
   MissingTopics(
-      Vertx vertx,
+      EventLoop loop,
       List<String> topics,
       Function<String, Future<List<PartitionInfo>>> partitionsFor,
       Runnable changed) {
-    this.vertx = vertx;
+    this.loop = loop;
     this.topics = List.copyOf(topics);
     this.partitionsFor = partitionsFor;
     this.changed = changed;
@@ -58,11 +57,22 @@ final class MissingTopics {
   /** Checks now, then every {@link #INTERVAL_MS} (a topic may be deleted or created later). */
   void start() {
     check();
-    timer = vertx.setPeriodic(INTERVAL_MS, id -> check());
+    next();
+  }
+
+  private void next() {
+    timer =
+        loop.setTimer(
+            INTERVAL_MS,
+            () -> {
+              check();
+              next();
+            });
   }
 
   void stop() {
-    vertx.cancelTimer(timer);
+    loop.cancelTimer(timer);
+    timer = -1;
   }
 
   /** Whether a first round has answered and every topic exists. */

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class Outcomes implements Dispatcher.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(Outcomes.class);
 
-  private final DeadLetters deadLetters;
+  private final DeadLetterSink deadLetters;
   private final Partitions partitions;
   private final AgentMetrics metrics;
   private final long retryMaxMs;
@@ -38,7 +38,7 @@ final class Outcomes implements Dispatcher.Listener {
    *     state is updated
    */
   Outcomes(
-      DeadLetters deadLetters,
+      DeadLetterSink deadLetters,
       Partitions partitions,
       AgentMetrics metrics,
       long retryMaxMs,
@@ -169,6 +169,12 @@ final class Outcomes implements Dispatcher.Listener {
     metrics.ping("topic", "coalesced");
     partitions.release(work.partition, work.bytes);
     complete(work.partition, work.epoch, work.offset);
+  }
+
+  /** The partition's committable offset may have moved without a record finishing. */
+  void advanced(PartitionState ps) {
+    partitions.progressed(ps);
+    progress.run();
   }
 
   @Override

@@ -26,6 +26,8 @@ public final class PartitionOffsets {
   private int size;
   private int pending;
   private long lastAdded = -1;
+  // A start was given or a record added: from then on the committable offset is known, 0 included.
+  private boolean started;
   private long lastCommitted = -1;
   // Offsets above lastAdded known done already, ascending; those from knownDoneNext on are live.
   private long[] knownDone = NONE;
@@ -45,6 +47,7 @@ public final class PartitionOffsets {
     }
     lastAdded = position - 1;
     lastCommitted = committed;
+    started = true;
   }
 
   /**
@@ -72,6 +75,7 @@ public final class PartitionOffsets {
       throw new IllegalArgumentException(
           "offset " + offset + " is not greater than the last added offset " + lastAdded);
     }
+    started = true;
     boolean doneAlready = takeKnownDone(offset);
     if (doneAlready && size == 0) {
       lastAdded = offset; // nothing pending below it: it simply moves the committable offset on
@@ -89,6 +93,25 @@ public final class PartitionOffsets {
     }
     lastAdded = offset;
     return doneAlready;
+  }
+
+  /**
+   * The consumer's position reached {@code position} past offsets that hold no record for this
+   * consumer (transaction markers, aborted or compacted records): nothing is delivered for them, so
+   * once everything before them is done, the position itself may be committed. The caller passes a
+   * position read after the records below it were added.
+   *
+   * @return true if the committable offset may have moved
+   */
+  public boolean skipTo(long position) {
+    if (position <= lastAdded + 1) {
+      return false;
+    }
+    lastAdded = position - 1;
+    while (knownDoneNext < knownDoneEnd && knownDone[knownDoneNext] < position) {
+      knownDoneNext++; // listed done, yet no record came for it: it is one of these offsets
+    }
+    return size == 0;
   }
 
   /**
@@ -145,7 +168,7 @@ public final class PartitionOffsets {
       // Invariant: the head of a non-empty buffer is always pending.
       return offsets[head];
     }
-    return lastAdded < 0 ? -1 : lastAdded + 1;
+    return started ? lastAdded + 1 : -1;
   }
 
   /** Whether {@link #committable()} moved past the last value given to {@link #markCommitted}. */

@@ -46,15 +46,28 @@ final class PartitionState {
 
   private final List<long[]> rewinds = new ArrayList<>(0);
 
-  /** The metadata of the last commit (completed offsets above it), "" when none. */
+  /**
+   * The metadata of the last commit (completed offsets above it), "" when none; null when unknown
+   * (after a rewind the group's commit may still list offsets that now hold other records), which
+   * no metadata equals, so the next commit point is sent.
+   */
   private String committedMetadata = "";
 
   PartitionState(TopicPartition tp) {
     this.tp = tp;
   }
 
-  /** Where consumption starts, and what the group committed for it (its metadata included). */
+  /**
+   * Where consumption starts, and what the group committed for it (its metadata included). A
+   * committed offset above the start means the log was truncated below it (the client found the
+   * divergence): that commit and its list of completed offsets describe records that are gone, so
+   * the start is committed anew and nothing is skipped.
+   */
   void start(long position, OffsetAndMetadata committed, long[] knownDone) {
+    if (committed != null && committed.offset() > position) {
+      committed = null;
+      knownDone = new long[0];
+    }
     startPosition = position;
     offsets.start(position, committed == null ? -1 : committed.offset());
     if (committed != null && committed.offset() == position && committed.metadata() != null) {
@@ -79,14 +92,19 @@ final class PartitionState {
     metadataFull = !writer.complete();
     String metadata = writer.finish();
     if (committable == offsets.lastCommitted() && metadata.equals(committedMetadata)) {
+      // (committedMetadata null after a rewind: never equal, so the commit goes)
       return null;
     }
     return new OffsetAndMetadata(committable, metadata);
   }
 
-  /** A commit of {@code point} succeeded. */
-  void committed(OffsetAndMetadata point) {
-    if (point.offset() >= offsets.lastCommitted()) {
+  /**
+   * A commit of {@code point}, sent in {@code sentEpoch}, succeeded. One sent before the position
+   * moved back describes records that are gone: its late answer must not put its offset back, or
+   * the lower position would never be committed.
+   */
+  void committed(OffsetAndMetadata point, int sentEpoch) {
+    if (sentEpoch == epoch && point.offset() >= offsets.lastCommitted()) {
       offsets.markCommitted(point.offset());
       committedMetadata = point.metadata();
     }
@@ -99,6 +117,7 @@ final class PartitionState {
   /** The position moved back to {@code from}: work of earlier epochs at or above it is stale. */
   void rewind(long from) {
     epoch++;
+    committedMetadata = null;
     rewinds.add(new long[] {epoch, from});
     offsets.rewind(from);
     maxStarted = Math.min(maxStarted, from - 1);

@@ -12,8 +12,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The partitions assigned to this agent, what they hold, and which of them are paused. Pauses are
  * applied to Kafka as they are decided here, so this view and Kafka's stay the same: a partition
- * new to the assignment is paused at once when the agent is stopping or holds too much already.
- * Runs on one event loop.
+ * new to the assignment is paused at once when the agent is stopping or holds too much already, and
+ * resumed explicitly otherwise (a pause asked for its previous assignment may still be on its way
+ * to Kafka). A partition on its way to another member is neither paused nor resumed: Kafka may have
+ * taken it away already. Runs on one event loop.
  */
 final class Partitions {
   /** Pausing and resuming fetches of single partitions; the poll loop itself keeps running. */
@@ -52,6 +54,12 @@ final class Partitions {
   /** Partitions were paused for the process-wide bound: resume them once below it. */
   private boolean processPaused;
 
+  /**
+   * {@code frozen || processPaused}, for the consumer's thread: a partition assigned meanwhile is
+   * paused there, in the rebalance, before the same poll fetches from it.
+   */
+  private volatile boolean pauseNew;
+
   Partitions(Backpressure bounds, Fetching kafka) {
     this.bounds = bounds;
     this.kafka = kafka;
@@ -68,6 +76,11 @@ final class Partitions {
 
   int size() {
     return assigned.size();
+  }
+
+  /** From any thread: whether a partition new to the assignment must start paused. */
+  boolean pauseNew() {
+    return pauseNew;
   }
 
   /** Whether every assigned partition knows where it starts. */
@@ -90,9 +103,26 @@ final class Partitions {
     if (frozen || bounds.processFull(records, bytes)) {
       ps.paused = true;
       processPaused |= !frozen;
+      pauseNew = true;
       kafka.pause(Set.of(tp));
     }
     return ps;
+  }
+
+  /**
+   * Partitions just added: those not paused are resumed in Kafka, which may still have a pause of
+   * their previous assignment to apply (it came after the rebalance), or have them paused from it.
+   */
+  void settle(Collection<PartitionState> added) {
+    Set<TopicPartition> fetching = new HashSet<>();
+    for (PartitionState ps : added) {
+      if (!ps.paused && !ps.revoked) {
+        fetching.add(ps.tp);
+      }
+    }
+    if (!fetching.isEmpty()) {
+      kafka.resume(fetching);
+    }
   }
 
   /** Partitions leave the assignment: marked revoked, so nothing of them counts any more. */
@@ -139,13 +169,14 @@ final class Partitions {
     Set<TopicPartition> toPause = new HashSet<>();
     boolean processFull = bounds.processFull(records, bytes);
     for (PartitionState ps : processFull ? assigned.values() : touched) {
-      if (!ps.paused && !ps.revoked && bounds.full(ps, records, bytes)) {
+      if (!ps.paused && !ps.revoked && !ps.leaving && bounds.full(ps, records, bytes)) {
         ps.paused = true;
         toPause.add(ps.tp);
       }
     }
     if (!toPause.isEmpty()) {
       processPaused |= processFull;
+      pauseNew = frozen || processPaused;
       kafka.pause(toPause);
     }
   }
@@ -156,14 +187,15 @@ final class Partitions {
       return;
     }
     Set<TopicPartition> toResume = new HashSet<>();
-    if (ps.paused && !ps.revoked && bounds.relieved(ps, records, bytes)) {
+    if (ps.paused && !ps.revoked && !ps.leaving && bounds.relieved(ps, records, bytes)) {
       ps.paused = false;
       toResume.add(ps.tp);
     }
     if (processPaused && bounds.processRelieved(records, bytes)) {
       processPaused = false;
+      pauseNew = frozen;
       for (PartitionState other : assigned.values()) {
-        if (other.paused && bounds.relieved(other, records, bytes)) {
+        if (other.paused && !other.leaving && bounds.relieved(other, records, bytes)) {
           other.paused = false;
           toResume.add(other.tp);
         }
@@ -177,6 +209,7 @@ final class Partitions {
   /** Stopping: every partition is paused and stays so. */
   void freeze() {
     frozen = true;
+    pauseNew = true;
     Set<TopicPartition> toPause = new HashSet<>();
     for (PartitionState ps : assigned.values()) {
       ps.paused = true;

@@ -1,7 +1,6 @@
 package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.pacing.HeartbeatCoalescer;
-import io.vertx.core.Vertx;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -13,7 +12,7 @@ import java.util.function.Predicate;
  * interval ends. Runs on one event loop.
  */
 final class PingCoalescing {
-  private final Vertx vertx;
+  private final EventLoop loop;
   private final HeartbeatCoalescer<Work> coalescer;
   private final Dispatcher dispatcher;
   private final Consumer<Work> coalesced;
@@ -26,12 +25,12 @@ final class PingCoalescing {
    * @param dropped a record that no longer rides on a ping (its partition was revoked): not done
    */
   PingCoalescing(
-      Vertx vertx,
+      EventLoop loop,
       long intervalMs,
       Dispatcher dispatcher,
       Consumer<Work> coalesced,
       Consumer<Work> dropped) {
-    this.vertx = vertx;
+    this.loop = loop;
     this.coalescer = new HeartbeatCoalescer<>(intervalMs);
     this.dispatcher = dispatcher;
     this.coalesced = coalesced;
@@ -40,8 +39,7 @@ final class PingCoalescing {
 
   /** A heartbeat record: pinged now, or riding on its key's trailing ping. */
   void take(Work work) {
-    HeartbeatCoalescer.Decision<Work> d =
-        coalescer.onRecord(work.key(), work, System.currentTimeMillis());
+    HeartbeatCoalescer.Decision<Work> d = coalescer.onRecord(work.key(), work, loop.nowMs());
     if (d.sendNow()) {
       dispatcher.submit(work);
       return;
@@ -59,7 +57,7 @@ final class PingCoalescing {
 
   /** Stopping: records still riding on trailing pings stay uncommitted, pinged after a restart. */
   void stop() {
-    vertx.cancelTimer(timer);
+    loop.cancelTimer(timer);
     coalescer.takeAll().forEach(due -> dropped.accept(due.token()));
   }
 
@@ -68,15 +66,15 @@ final class PingCoalescing {
     if (dueAt == Long.MAX_VALUE || (timer >= 0 && timerDueAt <= dueAt)) {
       return;
     }
-    vertx.cancelTimer(timer);
+    loop.cancelTimer(timer);
     timerDueAt = dueAt;
     timer =
-        vertx.setTimer(
-            Math.max(1, dueAt - System.currentTimeMillis()),
-            id -> {
+        loop.setTimer(
+            Math.max(1, dueAt - loop.nowMs()),
+            () -> {
               timer = -1;
               timerDueAt = Long.MAX_VALUE;
-              for (HeartbeatCoalescer.Due<Work> due : coalescer.due(System.currentTimeMillis())) {
+              for (HeartbeatCoalescer.Due<Work> due : coalescer.due(loop.nowMs())) {
                 if (due.token().stale()) {
                   dropped.accept(due.token());
                 } else {

@@ -7,8 +7,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -25,6 +23,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Assigned: reads each partition's committed offset and start position, and commits the start
  *       position of a partition that has no committed offset yet, so a restart on 'latest' does not
  *       skip what was produced while the agent was down. Then the event loop learns the starts.
+ *       While the agent holds too much (or stops), the new partitions are paused right here: the
+ *       same poll would fetch from them before the event loop's pause arrives.
  *   <li>Revoked: the event loop abandons the partitions' waiting work and finishes what is on the
  *       wire (bounded), and hands back the offsets to commit, which are committed here, before the
  *       partitions can move to another member. Nothing of them is sent after this returns.
@@ -50,19 +50,35 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     void lost(Set<TopicPartition> partitions);
   }
 
-  private final Consumer<?, ?> consumer;
+  private final ManagedConsumer consumer;
+  private final ConsumerThread thread;
   private final Lifecycle lifecycle;
   private final Duration callTimeout;
   private final Duration revokeWait;
+  private final java.util.function.BooleanSupplier pauseNew;
+  private final java.util.function.Consumer<Throwable> refused;
   private volatile boolean closing;
+  private volatile boolean stopping;
 
   /**
+   * @param thread how the consumer's thread waits for the event loop
    * @param callTimeout bound of each blocking consumer call made here
    * @param revokeWait how long a revoke waits for the event loop to finish the partitions' work
+   * @param pauseNew whether newly assigned partitions must start paused (read on this thread)
+   * @param refused told when the group refuses this member for good (not authorized, fenced)
    */
   RebalanceBridge(
-      Consumer<?, ?> consumer, Lifecycle lifecycle, Duration callTimeout, Duration revokeWait) {
+      ManagedConsumer consumer,
+      ConsumerThread thread,
+      Lifecycle lifecycle,
+      Duration callTimeout,
+      Duration revokeWait,
+      java.util.function.BooleanSupplier pauseNew,
+      java.util.function.Consumer<Throwable> refused) {
+    this.pauseNew = pauseNew;
+    this.refused = refused;
     this.consumer = consumer;
+    this.thread = thread;
     this.lifecycle = lifecycle;
     this.callTimeout = callTimeout;
     this.revokeWait = revokeWait;
@@ -71,6 +87,15 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
   /** The final commit is done: callbacks during close() must not commit or wait any more. */
   void closing() {
     closing = true;
+  }
+
+  /**
+   * The agent stops: partitions assigned from now on are paused and reported without their starts
+   * (nothing is taken from them), so that no look-up of a start holds the consumer's thread, and
+   * with it the close, past the stop's bound.
+   */
+  void stopping() {
+    stopping = true;
   }
 
   @Override
@@ -83,6 +108,15 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
       return;
     }
     Set<TopicPartition> tps = new HashSet<>(partitions);
+    if (pauseNew.getAsBoolean() || stopping) {
+      consumer.pause(tps);
+    }
+    if (stopping) {
+      Map<TopicPartition, Start> unknown = new HashMap<>();
+      tps.forEach(tp -> unknown.put(tp, new Start(-1, null)));
+      lifecycle.assigned(unknown);
+      return;
+    }
     Map<TopicPartition, OffsetAndMetadata> committed = committed(tps);
     Map<TopicPartition, Start> starts = new HashMap<>();
     Map<TopicPartition, OffsetAndMetadata> seed = new HashMap<>();
@@ -110,7 +144,7 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> released =
         lifecycle.revoked(new HashSet<>(partitions));
     try {
-      offsets = released.get(revokeWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+      offsets = thread.await(released, revokeWait.toMillis() + 1_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -145,6 +179,9 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
           "Reading the committed offsets of {} failed ({}); their starts are resolved later",
           tps,
           e.toString());
+      if (Committer.fatal(e)) {
+        refused.accept(e);
+      }
       return Map.of();
     }
   }
@@ -173,6 +210,9 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
       throw e;
     } catch (RuntimeException e) {
       LOG.warn("Committing {} {} failed ({})", what, offsets.keySet(), e.toString());
+      if (Committer.fatal(e)) {
+        refused.accept(e);
+      }
       return false;
     }
   }

@@ -1,7 +1,6 @@
 package com.ilert.ilagent.kafka;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +23,7 @@ final class Rebalances {
   private static final Logger LOG = LoggerFactory.getLogger(Rebalances.class);
   private static final long RESOLVE_RETRY_MS = 1_000;
 
-  private final Vertx vertx;
+  private final EventLoop loop;
   private final Partitions partitions;
   private final Dispatcher dispatcher;
   private final PingCoalescing pings;
@@ -42,7 +41,7 @@ final class Rebalances {
    * @param changed called when what /ready reports may have changed
    */
   Rebalances(
-      Vertx vertx,
+      EventLoop loop,
       Partitions partitions,
       Dispatcher dispatcher,
       PingCoalescing pings,
@@ -51,7 +50,7 @@ final class Rebalances {
       long revokeWaitMs,
       Function<TopicPartition, Future<Long>> position,
       Runnable changed) {
-    this.vertx = vertx;
+    this.loop = loop;
     this.partitions = partitions;
     this.dispatcher = dispatcher;
     this.pings = pings;
@@ -69,13 +68,16 @@ final class Rebalances {
 
   void assigned(Map<TopicPartition, RebalanceBridge.Start> starts) {
     assignedOnce = true;
+    List<PartitionState> added = new ArrayList<>(starts.size());
     starts.forEach(
         (tp, start) -> {
           PartitionState ps = partitions.add(tp);
+          added.add(ps);
           if (start.position() >= 0) {
             started(ps, start.position(), start.committed());
           }
         });
+    partitions.settle(added);
     if (!starts.isEmpty()) {
       LOG.info("Assigned {}", starts.keySet());
     }
@@ -109,7 +111,7 @@ final class Rebalances {
         .map(
             v -> {
               Map<TopicPartition, OffsetAndMetadata> offsets =
-                  Committer.offsetsFor(leaving, new ArrayList<>());
+                  Committer.offsetsFor(leaving, new ArrayList<>(), true);
               forget(tps);
               LOG.info("Revoked {}", tps);
               return offsets;
@@ -133,7 +135,7 @@ final class Rebalances {
 
   private void started(PartitionState ps, long position, OffsetAndMetadata committed) {
     long[] done = new long[0];
-    if (committed != null) {
+    if (committed != null && committed.offset() <= position) {
       done = OffsetMetadata.decode(committed.offset(), committed.metadata());
       if (done == null) {
         LOG.info(
@@ -178,7 +180,7 @@ final class Rebalances {
                 (pos, err) -> {
                   resolving = false;
                   if (err != null) {
-                    vertx.setTimer(RESOLVE_RETRY_MS, id -> resolveStarts());
+                    loop.setTimer(RESOLVE_RETRY_MS, this::resolveStarts);
                     return;
                   }
                   if (!ps.revoked && !ps.startKnown()) {

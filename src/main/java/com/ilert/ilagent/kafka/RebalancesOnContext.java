@@ -1,6 +1,5 @@
 package com.ilert.ilagent.kafka;
 
-import io.vertx.core.Context;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -13,20 +12,20 @@ import org.apache.kafka.common.TopicPartition;
  * through a future that {@link RebalanceBridge} waits on (bounded).
  */
 final class RebalancesOnContext implements RebalanceBridge.Lifecycle {
-  private final Context context;
+  private final EventLoop loop;
   private final KafkaErrors errors;
   private final Rebalances rebalances;
 
-  RebalancesOnContext(Context context, KafkaErrors errors, Rebalances rebalances) {
-    this.context = context;
+  RebalancesOnContext(EventLoop loop, KafkaErrors errors, Rebalances rebalances) {
+    this.loop = loop;
     this.errors = errors;
     this.rebalances = rebalances;
   }
 
   @Override
   public void assigned(Map<TopicPartition, RebalanceBridge.Start> starts) {
-    context.runOnContext(
-        v -> {
+    loop.execute(
+        () -> {
           errors.healthy();
           rebalances.assigned(starts);
         });
@@ -36,8 +35,8 @@ final class RebalancesOnContext implements RebalanceBridge.Lifecycle {
   public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> revoked(
       Set<TopicPartition> tps) {
     CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> offsets = new CompletableFuture<>();
-    context.runOnContext(
-        v ->
+    loop.execute(
+        () ->
             rebalances
                 .revoked(tps)
                 .onComplete((result, err) -> offsets.complete(err == null ? result : Map.of())));
@@ -46,6 +45,6 @@ final class RebalancesOnContext implements RebalanceBridge.Lifecycle {
 
   @Override
   public void lost(Set<TopicPartition> tps) {
-    context.runOnContext(v -> rebalances.lost(tps));
+    loop.execute(() -> rebalances.lost(tps));
   }
 }

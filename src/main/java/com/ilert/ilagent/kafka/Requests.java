@@ -1,6 +1,6 @@
 package com.ilert.ilagent.kafka;
 
-import com.ilert.ilagent.ilert.IlertClient;
+import com.ilert.ilagent.ilert.IlertApi;
 import com.ilert.ilagent.ilert.PolicyClient;
 import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.mapping.MappingResult;
@@ -12,13 +12,13 @@ import io.vertx.core.Future;
  * the dispatcher.
  */
 final class Requests {
-  private final IlertClient client;
+  private final IlertApi client;
   private final PolicyClient policies;
 
   /**
    * @param policies the policy client, or null when there is no policy topic
    */
-  Requests(IlertClient client, PolicyClient policies) {
+  Requests(IlertApi client, PolicyClient policies) {
     this.client = client;
     this.policies = policies;
   }

@@ -2,7 +2,6 @@ package com.ilert.ilagent.kafka;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -13,11 +12,11 @@ import java.util.function.BooleanSupplier;
  * its partitions' requests this way, and a stop for everything it started. Runs on one event loop.
  */
 final class Waiters {
-  private final Vertx vertx;
+  private final EventLoop loop;
   private final List<Waiter> waiting = new ArrayList<>(2);
 
-  Waiters(Vertx vertx) {
-    this.vertx = vertx;
+  Waiters(EventLoop loop) {
+    this.loop = loop;
   }
 
   /**
@@ -29,9 +28,9 @@ final class Waiters {
     }
     Waiter w = new Waiter(condition, Promise.promise());
     w.timer =
-        vertx.setTimer(
+        loop.setTimer(
             Math.max(1, boundMs),
-            id -> {
+            () -> {
               waiting.remove(w);
               w.promise.tryFail(new TimeoutException("not done within " + boundMs + " ms"));
             });
@@ -47,9 +46,9 @@ final class Waiters {
     for (Waiter w : List.copyOf(waiting)) {
       if (w.condition.getAsBoolean()) {
         waiting.remove(w);
-        vertx.cancelTimer(w.timer);
+        loop.cancelTimer(w.timer);
         // Not from inside the caller's update: whoever waits acts on a settled state.
-        vertx.runOnContext(v -> w.promise.tryComplete());
+        loop.execute(() -> w.promise.tryComplete());
       }
     }
   }

@@ -22,13 +22,13 @@ final class Work {
   /** Attempts started so far. */
   int attempts;
 
-  /** When the first attempt started (epoch ms), or 0. */
+  /** When the first attempt started ({@link EventLoop#nowMs()}), or 0. */
   long firstAttemptMs;
 
   /** The retry timer while waiting for the next attempt, or -1. */
   long retryTimer = -1;
 
-  /** Since when the pacer holds it back (epoch ms), or -1. */
+  /** Since when the pacer holds it back ({@link EventLoop#nowMs()}), or -1. */
   long heldSince = -1;
 
   /** The pacer's record of the attempt on the wire. */

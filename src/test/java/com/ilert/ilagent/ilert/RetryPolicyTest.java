@@ -165,7 +165,25 @@ class RetryPolicyTest {
   void parsesDeltaSeconds() {
     assertThat(RetryPolicy.parseRetryAfter("12", 0)).isEqualTo(12_000);
     assertThat(RetryPolicy.parseRetryAfter(" 0 ", 0)).isZero();
-    assertThat(RetryPolicy.parseRetryAfter("99999999999999999999", 0)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void aRetryAfterBeyondIlertsMinuteIsCappedAtIt() {
+    long now = Instant.parse("2015-10-21T07:28:00Z").toEpochMilli();
+    assertThat(RetryPolicy.parseRetryAfter("86400", now))
+        .as("a proxy's or a WAF's day would hold the key's alerts for a day")
+        .isEqualTo(RetryPolicy.MAX_RETRY_AFTER_MS);
+    assertThat(RetryPolicy.parseRetryAfter("1234567890123456", now))
+        .as("16 digits: as ms it would overflow")
+        .isEqualTo(RetryPolicy.MAX_RETRY_AFTER_MS);
+    assertThat(RetryPolicy.parseRetryAfter("99999999999999999999", now))
+        .isEqualTo(RetryPolicy.MAX_RETRY_AFTER_MS);
+    assertThat(RetryPolicy.parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now))
+        .isEqualTo(RetryPolicy.MAX_RETRY_AFTER_MS);
+    assertThat(RetryPolicy.parseRetryAfter("60", now)).isEqualTo(60_000);
+    assertThat(RetryPolicy.MAX_RETRY_AFTER_MS)
+        .as("never shorter than ilert's window, which the pacer learns from it")
+        .isEqualTo(60_000);
   }
 
   @Test
@@ -177,8 +195,8 @@ class RetryPolicyTest {
         .isZero();
     String formatted =
         DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            Instant.ofEpochMilli(now + 90_000).atOffset(ZoneOffset.UTC));
-    assertThat(RetryPolicy.parseRetryAfter(formatted, now)).isEqualTo(90_000);
+            Instant.ofEpochMilli(now + 45_000).atOffset(ZoneOffset.UTC));
+    assertThat(RetryPolicy.parseRetryAfter(formatted, now)).isEqualTo(45_000);
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class CommitterTest {
     core.run(
         () ->
             core.committer
-                .commitFinal(System.currentTimeMillis() + withinMs)
+                .commitFinal(core.core.loop.nowMs() + withinMs)
                 .onComplete(
                     (v, err) -> {
                       if (err == null) {
@@ -75,7 +76,7 @@ class CommitterTest {
               new org.apache.kafka.clients.consumer.ConsumerRecords<>(
                   Map.of(tp(0), java.util.List.of(event(0, 2, KEY, null)))));
           core.committer
-              .commitFinal(System.currentTimeMillis() + 10_000)
+              .commitFinal(core.core.loop.nowMs() + 10_000)
               .onComplete((v, err) -> done.complete(null));
         });
     done.join();
@@ -91,9 +92,20 @@ class CommitterTest {
 
   @Test
   void theFinalCommitGivesUpAtItsDeadline() {
-    core.assign(0, 0);
-    core.commitResult.set(
+    assertFinalCommitGivesUpWithinOneSecond(
         () -> Future.failedFuture(new RebalanceInProgressException("rebalancing")));
+  }
+
+  @Test
+  void theFinalCommitGivesUpAtItsDeadlineAlsoWhenNoAnswerEverComes() {
+    assertFinalCommitGivesUpWithinOneSecond(() -> Promise.<Void>promise().future());
+  }
+
+  /** Every commit ends as {@code commits} says; a final commit given 1 s gives up then. */
+  private void assertFinalCommitGivesUpWithinOneSecond(
+      java.util.function.Supplier<Future<Void>> commits) {
+    core.assign(0, 0);
+    core.commitResult.set(commits);
     core.poll(event(0, 0, KEY, null));
     await()
         .atMost(Duration.ofSeconds(5))
@@ -104,6 +116,16 @@ class CommitterTest {
 
     assertThat(result).failsWithin(Duration.ofSeconds(5));
     assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 3_000L);
+  }
+
+  @Test
+  void commitsTheGroupRefusesForGoodFailTheAgent() {
+    core.assign(0, 0);
+    core.commitResult.set(
+        () -> Future.failedFuture(new GroupAuthorizationException("Not authorized")));
+    core.poll(event(0, 0, KEY, null));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !core.failures.isEmpty());
+    assertThat(core.failures.get(0)).contains("Kafka refuses the commits for good");
   }
 
   @Test

@@ -7,9 +7,7 @@ import com.ilert.ilagent.config.FlagValues;
 import com.ilert.ilagent.config.Setting;
 import com.ilert.ilagent.ilert.IlertAnswer;
 import com.ilert.ilagent.ilert.Reply;
-import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.metrics.AgentMetrics;
-import com.ilert.ilagent.pacing.Pacer;
 import com.ilert.ilagent.pacing.RateLimits;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,12 +28,13 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The consumer's event-loop parts wired as the verticle wires them, without Kafka: records go in as
- * hand-made batches, ilert is a function, commits and pauses are recorded. Everything runs on one
- * Vert.x context, as in the agent.
+ * The consumer's event-loop parts as {@link ConsumerCore} wires them for the agent, without Kafka:
+ * records go in as hand-made batches, ilert is a function, commits and pauses are recorded.
+ * Everything runs on one Vert.x context, as in the agent.
  */
 final class CoreHarness implements AutoCloseable {
   static final String TOPIC = "events";
@@ -61,6 +60,7 @@ final class CoreHarness implements AutoCloseable {
   final AtomicReference<Supplier<Future<Void>>> commitResult =
       new AtomicReference<>(Future::succeededFuture);
 
+  final ConsumerCore core;
   final Partitions partitions;
   final Waiters waiters;
   final Outcomes outcomes;
@@ -88,83 +88,92 @@ final class CoreHarness implements AutoCloseable {
     for (int i = 0; i + 1 < flags.length; i += 2) {
       values.add(Setting.valueOf(flags[i]), flags[i + 1]);
     }
+    AgentConfig loaded;
     try {
-      config = ConfigLoader.load(values, Map.of());
+      loaded = ConfigLoader.load(values, Map.of());
     } catch (Exception e) {
       throw new IllegalArgumentException(e);
     }
-    AgentMetrics metrics = AgentMetrics.noop();
-    partitions =
-        new Partitions(
-            bounds,
-            new Partitions.Fetching() {
-              @Override
-              public void pause(Set<TopicPartition> tps) {
-                pauses.add(Set.copyOf(tps));
-              }
+    if (limits != null) {
+      DeliveryConfig d = loaded.delivery();
+      loaded =
+          new AgentConfig(
+              loaded.kafka(),
+              new DeliveryConfig(
+                  d.apiUrl(),
+                  d.heartbeatUrl(),
+                  d.ordering(),
+                  d.maxInFlight(),
+                  d.retryMaxMs(),
+                  d.requestTimeoutMs(),
+                  d.proxies(),
+                  limits),
+              loaded.mapping(),
+              loaded.policy(),
+              loaded.shutdown(),
+              loaded.port(),
+              loaded.bindAddress(),
+              loaded.httpApiToken(),
+              loaded.heartbeatKey(),
+              loaded.verbosity(),
+              loaded.rustLog(),
+              loaded.logFormat(),
+              loaded.notes());
+    }
+    config = loaded;
+    KafkaPort kafka =
+        new KafkaPort() {
+          @Override
+          public void pause(Set<TopicPartition> tps) {
+            pauses.add(Set.copyOf(tps));
+          }
 
-              @Override
-              public void resume(Set<TopicPartition> tps) {
-                resumes.add(Set.copyOf(tps));
-              }
-            });
-    waiters = new Waiters(vertx);
-    Committer[] committerRef = new Committer[1];
-    DeliveryConfig delivery = config.delivery();
-    outcomes =
-        new Outcomes(
-            null,
-            partitions,
-            metrics,
-            delivery.retryMaxMs(),
-            (ref, why) -> failures.add(why),
-            () -> {
-              committerRef[0].kick();
-              waiters.check();
-            });
-    RateLimits rateLimits = limits == null ? delivery.rateLimits() : limits;
-    dispatcher =
-        new Dispatcher(
-            vertx,
-            delivery.maxInFlight(),
+          @Override
+          public void resume(Set<TopicPartition> tps) {
+            resumes.add(Set.copyOf(tps));
+          }
+
+          @Override
+          public Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            commits.add(Map.copyOf(offsets));
+            return commitResult.get().get();
+          }
+
+          @Override
+          public void hurry() {}
+
+          @Override
+          public Future<Long> position(TopicPartition tp) {
+            return Future.succeededFuture(0L);
+          }
+
+          @Override
+          public Future<Map<TopicPartition, Long>> endOffsets(Set<TopicPartition> tps) {
+            return Promise.<Map<TopicPartition, Long>>promise().future();
+          }
+
+          @Override
+          public Future<List<PartitionInfo>> partitionsFor(String topic) {
+            return Future.succeededFuture(List.of(new PartitionInfo(topic, 0, null, null, null)));
+          }
+        };
+    core =
+        new ConsumerCore(
+            config,
+            new ConsumerCore.Outside(
+                new VertxEventLoop(context), null, null, null, AgentMetrics.noop(), () -> 0.5),
+            kafka,
             this::send,
-            new Pacer(rateLimits),
-            RetryPolicy.withDefaults(delivery.retryMaxMs(), () -> 0.5),
-            RetryPolicy.withDefaults(Math.min(delivery.retryMaxMs(), 10_000), () -> 0.5),
-            outcomes,
-            metrics);
-    committer =
-        new Committer(
-            vertx,
-            offsets -> {
-              commits.add(Map.copyOf(offsets));
-              return commitResult.get().get();
-            },
-            partitions,
-            60_000,
-            () -> {});
-    committerRef[0] = committer;
-    LagReporter lag =
-        new LagReporter(
-            vertx,
-            tps -> Promise.<Map<TopicPartition, Long>>promise().future(),
-            partitions,
-            metrics);
-    pings =
-        new PingCoalescing(
-            vertx, rateLimits.pingIntervalMs(), dispatcher, outcomes::coalesced, outcomes::dropped);
-    rebalances =
-        new Rebalances(
-            vertx,
-            partitions,
-            dispatcher,
-            pings,
-            waiters,
-            lag,
-            2_000,
-            tp -> Future.succeededFuture(0L),
-            () -> {});
-    intake = new Intake(config, partitions, dispatcher, pings, outcomes, metrics, false);
+            bounds);
+    core.onFailure(failures::add);
+    partitions = core.partitions;
+    waiters = core.waiters;
+    outcomes = core.outcomes;
+    dispatcher = core.dispatcher;
+    pings = core.pings;
+    committer = core.committer;
+    rebalances = core.rebalances;
+    intake = core.intake;
   }
 
   CoreHarness(String... flags) {

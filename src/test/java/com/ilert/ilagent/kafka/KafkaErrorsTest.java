@@ -19,7 +19,7 @@ class KafkaErrorsTest {
   private final List<Thread> changedOn = new CopyOnWriteArrayList<>();
   private final KafkaErrors errors =
       new KafkaErrors(
-          context,
+          new VertxEventLoop(context),
           Map.of(
               "sasl.jaas.config",
               "PlainLoginModule required username=\"u\" password=\"hunter2secret\";"),

@@ -35,7 +35,7 @@ class LagReporterTest {
   private final List<Promise<Map<TopicPartition, Long>>> requests = new ArrayList<>();
   private final LagReporter lag =
       new LagReporter(
-          vertx,
+          new VertxEventLoop(vertx.getOrCreateContext()),
           tps -> {
             Promise<Map<TopicPartition, Long>> p = Promise.promise();
             requests.add(p);

@@ -50,6 +50,7 @@ class PartitionsTest {
       numbers[p] = p;
     }
     core.assign(0, numbers);
+    core.resumes.clear(); // new partitions fetch explicitly
     // 200 records per partition: far below the partition's bound of 2,000, but 12,800 in all.
     for (int p = 0; p < partitions; p++) {
       int partition = p;
@@ -87,6 +88,8 @@ class PartitionsTest {
           return p.future();
         });
     core.assign(0, 0, 1);
+    assertThat(union(core.resumes)).as("new partitions fetch explicitly").hasSize(2);
+    core.resumes.clear();
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
     for (int o = 0; o < 12; o++) {
       batch.add(event(0, o, KEY, null));

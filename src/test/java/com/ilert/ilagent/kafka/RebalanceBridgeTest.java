@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -47,14 +48,44 @@ class RebalanceBridgeTest {
   }
 
   /**
-   * MockConsumer answers 0 for the committed offset of a partition it no longer holds: keep the
-   * commits.
+   * Kafka's MockConsumer, with its rebalances in the client's order (revoked partitions are still
+   * assigned during their callback), and its commits kept: it answers 0 for the committed offset of
+   * a partition it no longer holds.
    */
-  static final class RecordingConsumer extends MockConsumer<byte[], byte[]> {
+  static class RecordingConsumer extends MockConsumer<byte[], byte[]> {
     final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
+    private ConsumerRebalanceListener listener;
 
     RecordingConsumer() {
       super(OffsetResetStrategy.LATEST);
+    }
+
+    @Override
+    public synchronized void subscribe(
+        java.util.Collection<String> topics, ConsumerRebalanceListener callback) {
+      listener = callback;
+      super.subscribe(
+          topics,
+          new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {}
+          });
+    }
+
+    @Override
+    public synchronized void rebalance(java.util.Collection<TopicPartition> newAssignment) {
+      Set<TopicPartition> revoked = new java.util.HashSet<>(assignment());
+      revoked.removeAll(newAssignment);
+      Set<TopicPartition> added = new java.util.HashSet<>(newAssignment);
+      added.removeAll(assignment());
+      if (!revoked.isEmpty()) {
+        listener.onPartitionsRevoked(revoked);
+      }
+      super.rebalance(newAssignment);
+      listener.onPartitionsAssigned(added);
     }
 
     @Override
@@ -75,8 +106,18 @@ class RebalanceBridgeTest {
 
   private final RecordingConsumer consumer = new RecordingConsumer();
   private final Recorder events = new Recorder();
-  private final RebalanceBridge bridge =
-      new RebalanceBridge(consumer, events, Duration.ofSeconds(1), Duration.ofMillis(300));
+  private final RebalanceBridge bridge = bridge(consumer);
+
+  private RebalanceBridge bridge(MockConsumer<byte[], byte[]> kafka) {
+    return new RebalanceBridge(
+        new ManagedConsumer(kafka, () -> System.nanoTime() / 1_000_000),
+        ConsumerThread.BLOCKING,
+        events,
+        Duration.ofSeconds(1),
+        Duration.ofMillis(300),
+        () -> false,
+        err -> {});
+  }
 
   @Test
   void aStartPositionNeverCommittedIsCommittedAtAssignment() {
@@ -133,15 +174,14 @@ class RebalanceBridgeTest {
 
   @Test
   void aFailedRevokeCommitIsLoggedNotThrown() {
-    MockConsumer<byte[], byte[]> failing =
-        new MockConsumer<>(OffsetResetStrategy.LATEST) {
+    RecordingConsumer failing =
+        new RecordingConsumer() {
           @Override
           public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
             throw new RebalanceInProgressException("rebalancing");
           }
         };
-    RebalanceBridge b =
-        new RebalanceBridge(failing, events, Duration.ofSeconds(1), Duration.ofMillis(300));
+    RebalanceBridge b = bridge(failing);
     failing.subscribe(List.of("events"), b);
     failing.updateEndOffsets(Map.of(P0, 0L));
     failing.rebalance(List.of(P0));
