@@ -89,7 +89,7 @@ public record RateLimits(int perKeyEvents, int perKeyPings, int total, long wind
 
   /**
    * The shortest time between two pings of one heartbeat key that keeps within the ping limit: five
-   * pings must span a whole window plus the pacer's margin, so 12.24 s for ilert's 5 a minute, and
+   * pings must span a whole window plus the pacer's margin, so 12.06 s for ilert's 5 a minute, and
    * the pacer never holds a coalesced heartbeat's trailing ping back. Without a told limit the same
    * 5 a window: a ping says "alive", more of them say nothing new.
    */
