@@ -3,6 +3,8 @@ package com.ilert.ilagent.kafka;
 import com.ilert.ilagent.Addresses;
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.DeliveryConfig;
+import com.ilert.ilagent.group.GroupShare;
+import com.ilert.ilagent.group.ShareRefresher;
 import com.ilert.ilagent.ilert.IlertClient;
 import com.ilert.ilagent.ilert.PolicyClient;
 import com.ilert.ilagent.ilert.RetryPolicy;
@@ -13,7 +15,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -116,6 +120,8 @@ public final class ConsumerVerticle extends VerticleBase {
         new Partitions(Backpressure.DEFAULT, Partitions.Fetching.of(stream::pause, stream::resume));
     waiters = new Waiters(vertx);
     DeliveryConfig delivery = config.delivery();
+    Pacer pacer = new Pacer(delivery.rateLimits());
+    ShareRefresher shares = shareRefresher(pacer);
     outcomes =
         new Outcomes(
             deadLetters, partitions, metrics, delivery.retryMaxMs(), this::fail, this::progress);
@@ -124,7 +130,7 @@ public final class ConsumerVerticle extends VerticleBase {
             vertx,
             delivery.maxInFlight(),
             requests::send,
-            new Pacer(delivery.rateLimits()),
+            pacer,
             RetryPolicy.withDefaults(
                 delivery.retryMaxMs(), () -> ThreadLocalRandom.current().nextDouble()),
             RetryPolicy.withDefaults(
@@ -157,7 +163,10 @@ public final class ConsumerVerticle extends VerticleBase {
             lag,
             REVOKE_WAIT_MS,
             stream::position,
-            this::publishState);
+            () -> {
+              publishState();
+              shares.refresh(); // the group's rate limits are dealt by partitions
+            });
     intake =
         new Intake(config, partitions, dispatcher, pings, outcomes, metrics, deadLetters != null);
     bridge =
@@ -171,6 +180,17 @@ public final class ConsumerVerticle extends VerticleBase {
     stream.pollTimeout(POLL_TIMEOUT);
     stream.exceptionHandler(errors::report);
     stream.batchHandler(this::onBatch);
+  }
+
+  private ShareRefresher shareRefresher(Pacer pacer) {
+    List<String> all = new ArrayList<>(config.topics());
+    return new ShareRefresher(
+        new GroupShare.Topics(config.kafka().eventTopics(), config.kafka().heartbeatTopics(), all),
+        config.delivery().rateLimits().ipMembers(),
+        pacer,
+        stream::assignment,
+        topic -> stream.partitionsFor(topic).map(List::size),
+        System::currentTimeMillis);
   }
 
   /** Graceful stop: no new records, started ones finish (bounded), completed offsets committed. */
