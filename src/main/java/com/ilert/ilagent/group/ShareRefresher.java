@@ -63,12 +63,14 @@ public final class ShareRefresher {
     }
     running = true;
     again = false;
+    pacer.shareUnknown(true);
     assignment
         .get()
         .compose(this::withCounts)
         .onComplete(
             (share, err) -> {
               running = false;
+              pacer.shareUnknown(false);
               if (err != null) {
                 LOG.debug("Could not read the assignment for the group's rate limits: {}", err);
               } else if (share != null && !share.equals(pacer.share())) {

@@ -400,11 +400,11 @@ final class PacedScope {
     } else if (counted > 0 && counted < a) {
       if (toldBinds) {
         // The told rate stands. A token bucket gives its next token back within a second or two:
-        // what got through is its burst. A Retry-After well into the window means the window was
-        // used by others (another member of a group, or an earlier process before a restart):
-        // the told allowance stands. Without Retry-After, an agent alone takes it as a burst.
+        // what got through is its burst (without Retry-After, taken as one too). A Retry-After
+        // well into the window means the window was used by others (an earlier process before a
+        // restart); in a group, another member took part of it: the told allowance stands.
         boolean bucketLike =
-            retryAfterMs >= 0 ? retryAfterMs <= bucketRetryAfterMs(a, w) : share.whole();
+            share.whole() && (retryAfterMs < 0 || retryAfterMs <= bucketRetryAfterMs(a, w));
         if (bucketLike) {
           burst = counted;
           tokens = 0;
@@ -702,11 +702,13 @@ final class PacedScope {
   }
 
   /**
-   * True if one request may go above this agent's share of a shared limit: its share is used, the
-   * limit itself is not (told, or the most it ever got through), and no such try was refused in the
-   * last window. Agents of a group share ilert's limits by fixed shares that leave the remainder of
-   * a division unused and cannot follow where the records are; this lets the agent that has more
-   * than its share to send use what the others leave.
+   * True if one request may go above what this agent learned of a limit it shares with the other
+   * members of its group: its part is used, the limit itself is not (the most it ever got through
+   * at its part), and no such try was refused in the last window. A learned part is what the member
+   * got when the window first filled, which only falls when the others take more; this is how it
+   * grows again, and how a member whose records outrun its part takes what the others leave at the
+   * end of a backlog. (Told parts add up to the told number exactly: a try above one could only
+   * take another member's place.)
    */
   private boolean spareProbeMayGo(long now) {
     long at = spareProbeAt(now);
@@ -720,7 +722,7 @@ final class PacedScope {
    * together), so a try takes what they leave, not a place one of them is about to take again.
    */
   private long spareProbeAt(long now) {
-    if (share.whole() || aloneOut || serial || kind.spareProbeOut) {
+    if (share.whole() || !learnedBinds() || aloneOut || serial || kind.spareProbeOut) {
       return -1;
     }
     int a = allowance();

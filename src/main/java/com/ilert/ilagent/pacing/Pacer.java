@@ -45,6 +45,9 @@ public final class Pacer {
   public static final int MAX_KEYS = 10_000;
   public static final long IDLE_MS = 10 * 60_000;
 
+  /** How soon to ask again while this agent's share is being read. */
+  static final long SHARE_POLL_MS = 20;
+
   /** The most requests the process's log keeps while unpaced: what its first 429 can teach. */
   static final int PROCESS_LOG_LIMIT = 100_000;
 
@@ -95,6 +98,7 @@ public final class Pacer {
   private final SharedAllowances shared;
   private final LimitJudge judge;
   private Share share = Share.ALONE;
+  private boolean shareUnknown;
 
   public Pacer(RateLimits limits) {
     this.limits = limits;
@@ -114,6 +118,9 @@ public final class Pacer {
    * 0 if a request for {@code key} may go at {@code now}; else ms until it is worth asking again.
    */
   public long delayMs(RequestKind kind, String key, long now) {
+    if (shareUnknown) {
+      return SHARE_POLL_MS;
+    }
     keys.sweep(now);
     long delay = process.delayMs(now);
     PacedScope scope = keys.existing(kind, key);
@@ -197,6 +204,15 @@ public final class Pacer {
     this.share = share;
     keys.share(share, now);
     process.share(share.ip(), now);
+  }
+
+  /**
+   * While true, nothing goes: an assignment came and this agent's part of the group's limits is
+   * being read (a round trip to the consumer), so that the first requests of new partitions are not
+   * paced by the whole limit.
+   */
+  public void shareUnknown(boolean unknown) {
+    shareUnknown = unknown;
   }
 
   /** The shares last set by {@link #share}. */

@@ -401,27 +401,45 @@ class PacerTest {
   }
 
   @Test
-  void aMemberTriesForWhatTheOthersLeaveInTheMiddleOfAWindowOnly() {
+  void aMemberTriesForWhatTheOthersLeaveAboveWhatItLearnedInTheMiddleOfAWindowOnly() {
+    Pacer p = member(LEARNED, new int[] {2, 3}, 6);
+    send(p, EVENT, "a", 16, T);
+    answerAll(p, 202, T + 1);
+    once(p, EVENT, "a", T + 2, 429, 1_000); // its part of the group's race: 16 per 1,003 ms
+    long w = 1_003;
+    long burst = T + 1 + w + PacedScope.marginMs(w);
+    for (int i = 0; i < 16; i++) {
+      once(p, EVENT, "a", burst, 202, NONE);
+    }
+
+    assertThat(p.delayMs(EVENT, "a", burst))
+        .as("a third of a window after its burst")
+        .isEqualTo(w / 3);
+    Pacer.Sent spare = p.sent(EVENT, "a", burst + w / 3);
+    p.answered(spare, 202, NONE, burst + w / 3 + 1);
+    assertThat(p.describe(EVENT, "a"))
+        .as("it got through: its part grows")
+        .startsWith("allowance 17");
+    Pacer.Sent refused = p.sent(EVENT, "a", burst + w / 3 + 2);
+    assertThat(p.answered(refused, 429, 1_000, burst + w / 3 + 3)).isEqualTo(Verdict.KEY);
+
+    assertThat(p.delayMs(EVENT, "b", burst + w / 3 + 4))
+        .as("another key, unpaced, is not held by it")
+        .isZero();
+    assertThat(p.delayMs(EVENT, "a", burst + w / 3 + 4))
+        .as("refused: no try again within the window")
+        .isGreaterThan(w / 3);
+  }
+
+  @Test
+  void aMemberNeverTriesAboveItsToldPartTheOthersPartsAddUpToTheRest() {
     Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
     send(p, EVENT, "a", 16, T);
     answerAll(p, 202, T + 1);
 
-    assertThat(p.delayMs(EVENT, "a", T + 2))
-        .as("a third of a window after its burst")
-        .isEqualTo(T + W / 3 - (T + 2));
-    Pacer.Sent spare = p.sent(EVENT, "a", T + W / 3);
-    assertThat(p.delayMs(EVENT, "a", T + W / 3)).as("alone").isEqualTo(PacedScope.PROBE_POLL_MS);
-    p.answered(spare, 202, NONE, T + W / 3 + 1);
-    Pacer.Sent refused = p.sent(EVENT, "b", T + W / 3 + 2);
-    p.answered(refused, 202, NONE, T + W / 3 + 3);
-    send(p, EVENT, "b", 15, T + W / 3 + 4);
-    answerAll(p, 202, T + W / 3 + 5);
-    Pacer.Sent another = p.sent(EVENT, "a", T + W / 3 + 6);
-    assertThat(p.answered(another, 429, 1_000, T + W / 3 + 7)).isEqualTo(Verdict.KEY);
-
-    assertThat(p.delayMs(EVENT, "b", T + W / 3 + 8))
-        .as("refused: no key of this agent tries again within the window")
-        .isGreaterThan(W / 3);
+    assertThat(p.delayMs(EVENT, "a", T + W / 2))
+        .as("until its oldest leaves the window")
+        .isEqualTo(T + 1 + W + MARGIN - (T + W / 2));
   }
 
   // ---- memory and logs ----

@@ -268,9 +268,11 @@ class PacingSimulationTest {
 
   /**
    * The benchmark's group: each key's records go round the partitions, so every member has its part
-   * of every key (66 or 67 of 200). The members' told allotments add up to exactly 50 per key (17,
-   * 17 and 16), and the one whose records outrun its allotment takes what the others leave in the
-   * last window; learned, each member's part is what it got when the first window filled.
+   * of every key (66 or 67 of 200). Learned, each member's part is what it got when the first
+   * window filled, and a member whose records outrun it takes, late in a window, what the others
+   * leave. Told, the members' parts add up to exactly 50 per key (17, 17 and 16) and nothing is
+   * ever refused; but 200 records per key are exactly four windows of 50, and the member with 16
+   * and 66 or 67 records needs a fifth window: a third more than the ideal.
    */
   @ParameterizedTest(name = "{0} members, {1}")
   @MethodSource("groups")
@@ -285,10 +287,13 @@ class PacingSimulationTest {
                   600_000);
 
       String what = (told ? "told: " : "learned: ") + r;
-      assertThat(r.share429OfRecords()).as(what).isLessThanOrEqualTo(told ? 0.01 : 0.03);
-      assertThat(r.drainMs())
-          .as(what)
-          .isLessThanOrEqualTo((long) ((told ? 1.2 : 1.3) * ideal(model)));
+      if (told) {
+        assertThat(r.answered429()).as(what).isZero();
+        assertThat(r.drainMs()).as(what).isLessThanOrEqualTo((long) (1.4 * ideal(model)));
+      } else {
+        assertThat(r.share429OfRecords()).as(what).isLessThanOrEqualTo(0.03);
+        assertThat(r.drainMs()).as(what).isLessThanOrEqualTo((long) (1.3 * ideal(model)));
+      }
     }
   }
 
