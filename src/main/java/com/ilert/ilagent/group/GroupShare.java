@@ -76,7 +76,7 @@ public final class GroupShare {
       }
       total += count;
     }
-    if (total == 0) {
+    if (total == 0 || mine.size() == total) {
       return Pacer.Allotment.ALL;
     }
     return new Pacer.Allotment(total, mine.stream().mapToInt(Integer::intValue).toArray());

@@ -76,8 +76,12 @@ public final class ShareRefresher {
               } else if (share != null && !share.equals(pacer.share())) {
                 pacer.share(share, clock.getAsLong());
                 LOG.info(
-                    "Rate limits shared with the consumer group: this agent's part of the events'"
-                        + " per-key limits {} partitions, of the pings' {}, of the per-IP limit {}",
+                    share.equals(Pacer.Share.ALONE)
+                        ? "Rate limits: this agent consumes every partition of its group, it takes"
+                            + " the whole of each limit"
+                        : "Rate limits shared with the consumer group: this agent's part of the"
+                            + " events' per-key limits {} partitions, of the pings' {}, of the"
+                            + " per-IP limit {}",
                     share.events(),
                     share.pings(),
                     share.ip());

@@ -48,6 +48,9 @@ final class PacedScope {
   /** How much slower a measured rate gets after a 429 says it was measured a little high. */
   static final double RATE_BACKOFF = 0.92;
 
+  /** Told allowances from this size on start with only a few requests on the wire. */
+  static final int FIRST_ON_WIRE_FROM = 32;
+
   /** A pause this long between two requests begins a new run. */
   static final long RUN_GAP_MS = 1_000;
 
@@ -107,6 +110,7 @@ final class PacedScope {
   private boolean adopted;
   private long rateWindowMs;
   private int burst;
+  private boolean toldProven;
   private double tokens;
   private long tokensAt = Long.MIN_VALUE;
   private long blockedUntil;
@@ -121,6 +125,8 @@ final class PacedScope {
   private int acceptedSinceEpisode;
   private int streak;
   private long runStart = -1;
+  private long limitedRunStart = -1;
+  private long limitedRunFirstAnswer = -1;
   private long lastSentAt = Long.MIN_VALUE / 2;
   private long burstStart = -1;
   private long burstFirstAnswer = -1;
@@ -166,6 +172,9 @@ final class PacedScope {
     long w = windowMs();
     long m = marginMs(w);
     log.dropUpTo(now - w - m);
+    if (told > 0 && a == told && !toldProven && burst == 0 && log.pendingCount() >= firstOnWire()) {
+      return PROBE_POLL_MS; // asked again at each answer
+    }
     long wait = 0;
     if (log.size() >= a && !climbing() && !spareProbeMayGo(now)) {
       if (log.pendingCount() >= a) {
@@ -218,8 +227,9 @@ final class PacedScope {
     if (probeDue) {
       probe = Probe.RESET;
       probeDue = false;
-      since = runStart;
-      sinceAnswered = runFirstAnswer;
+      // Measured from the run that was refused (this probe may begin a new one).
+      since = limitedRunStart;
+      sinceAnswered = limitedRunFirstAnswer;
     } else if (a > 0 && log.size() >= a) {
       long earlyAt = earlyProbeAt();
       if (earlyAt >= 0 && now >= earlyAt) {
@@ -278,6 +288,18 @@ final class PacedScope {
     }
     streak++;
     acceptedSinceEpisode++;
+    if (told > 0 && streak >= told) {
+      toldProven = true;
+    }
+  }
+
+  /**
+   * How many requests of a told allowance may be on the wire before a whole allowance has got
+   * through: a token bucket whose burst is below the told number refuses what is on the wire when
+   * its burst runs out, and ilert's limits are far below what a few requests at a time can send.
+   */
+  private int firstOnWire() {
+    return told < FIRST_ON_WIRE_FROM ? told : Math.max(2, told / 25);
   }
 
   /**
@@ -378,6 +400,8 @@ final class PacedScope {
     acceptedSinceEpisode = 0;
     streak = 0;
     runLimited = true;
+    limitedRunStart = runStart;
+    limitedRunFirstAnswer = runFirstAnswer;
     boolean toldBinds = told > 0 && told == a;
     if (s.probe() == Probe.ABOVE) {
       confirmed = true; // the one above the allowance was refused: the allowance is the limit

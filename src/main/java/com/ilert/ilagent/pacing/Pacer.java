@@ -45,6 +45,9 @@ public final class Pacer {
   public static final int MAX_KEYS = 10_000;
   public static final long IDLE_MS = 10 * 60_000;
 
+  /** The longest wait {@link #delayMs} answers: then the caller asks again. */
+  static final long MAX_WAIT_MS = 1_000;
+
   /** How soon to ask again while this agent's share is being read. */
   static final long SHARE_POLL_MS = 20;
 
@@ -115,7 +118,8 @@ public final class Pacer {
   }
 
   /**
-   * 0 if a request for {@code key} may go at {@code now}; else ms until it is worth asking again.
+   * 0 if a request for {@code key} may go at {@code now}; else ms until it is worth asking again
+   * (at most {@link #MAX_WAIT_MS}).
    */
   public long delayMs(RequestKind kind, String key, long now) {
     if (shareUnknown) {
@@ -128,7 +132,9 @@ public final class Pacer {
       shared.adoptInto(kind, scope);
       delay = Math.max(delay, scope.delayMs(now));
     }
-    return delay;
+    // What the pacer knows may change meanwhile (another key learns the window's length, a share
+    // grows): a caller that waits this long asks again soon enough.
+    return Math.min(delay, MAX_WAIT_MS);
   }
 
   /** The request for {@code key} went at {@code now}. */

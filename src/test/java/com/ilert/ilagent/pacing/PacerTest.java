@@ -37,6 +37,18 @@ class PacerTest {
     open.clear();
   }
 
+  /**
+   * The key may go first at {@code until}: before it the pacer says wait (at most {@link
+   * Pacer#MAX_WAIT_MS} at a time, then the caller asks again), from it on 0.
+   */
+  private static void waitsUntil(Pacer p, RequestKind kind, String key, long now, long until) {
+    assertThat(p.delayMs(kind, key, now))
+        .as("%s at +%d waits until +%d", key, now - T, until - T)
+        .isEqualTo(Math.min(until - now, Pacer.MAX_WAIT_MS));
+    assertThat(p.delayMs(kind, key, until - 1)).as("%s at +%d", key, until - 1 - T).isEqualTo(1);
+    assertThat(p.delayMs(kind, key, until)).as("%s at +%d", key, until - T).isZero();
+  }
+
   /** One request for key at now, answered at now + 1 with status; returns the verdict. */
   private static Verdict once(
       Pacer p, RequestKind kind, String key, long now, int status, long retryAfterMs) {
@@ -49,8 +61,10 @@ class PacerTest {
    * A key whose first window stopped at {@code accepted}: learned tentatively, blocked until +RA.
    */
   private Verdict limitKey(Pacer p, String key, int accepted, long now, long retryAfterMs) {
-    send(p, EVENT, key, accepted, now);
-    answerAll(p, 202, now + 1);
+    for (int i = 0; i < accepted; i++) {
+      assertThat(p.delayMs(EVENT, key, now)).as("request %d of %s", i + 1, key).isZero();
+      p.answered(p.sent(EVENT, key, now), 202, NONE, now + 1);
+    }
     return once(p, EVENT, key, now + 2, 429, retryAfterMs);
   }
 
@@ -65,10 +79,8 @@ class PacerTest {
         .isEqualTo(PacedScope.PROBE_POLL_MS);
     answerAll(p, 202, T);
 
-    assertThat(p.delayMs(EVENT, "a", T)).isEqualTo(W + MARGIN);
-    assertThat(p.delayMs(EVENT, "a", T + 400)).isEqualTo(W + MARGIN - 400);
     assertThat(p.delayMs(EVENT, "b", T)).as("another key has its own allowance").isZero();
-    assertThat(p.delayMs(EVENT, "a", T + W + MARGIN)).isZero();
+    waitsUntil(p, EVENT, "a", T + 400, T + W + MARGIN);
   }
 
   @Test
@@ -84,6 +96,32 @@ class PacerTest {
     assertThat(p.delayMs(EVENT, "a", firstLeaves + 2))
         .as("only the oldest left: the next one when the second leaves")
         .isEqualTo(T + W / 2 + 1 + W + MARGIN - (firstLeaves + 2));
+  }
+
+  @Test
+  void aToldAllowanceHasOnlyAFewOnTheWireUntilAWholeAllowanceGotThrough() {
+    Pacer p = new Pacer(new RateLimits(50, 0, 0, W));
+    send(p, EVENT, "a", 3, T);
+    assertThat(p.delayMs(EVENT, "a", T))
+        .as("a token bucket whose burst is below 50 refuses only what is on the wire")
+        .isEqualTo(PacedScope.PROBE_POLL_MS);
+    answerAll(p, 202, T + 1);
+    for (int i = 3; i < 50; i++) {
+      once(p, EVENT, "b", T + 2, 202, NONE); // key b gets its 50 through, one by one
+    }
+    send(p, EVENT, "a", 3, T + 3);
+    answerAll(p, 202, T + 4);
+    for (int i = 6; i < 50; i++) {
+      once(p, EVENT, "a", T + 5, 202, NONE);
+    }
+    Pacer q = new Pacer(new RateLimits(50, 0, 0, W));
+    for (int i = 0; i < 50; i++) {
+      once(q, EVENT, "a", T, 202, NONE);
+    }
+    send(q, EVENT, "a", 50, T + W + MARGIN + 2);
+    assertThat(q.describe(EVENT, "a"))
+        .as("a whole allowance got through: later windows go as one burst")
+        .startsWith("allowance 50 per");
   }
 
   @Test
@@ -136,8 +174,8 @@ class PacerTest {
     Verdict v = limitKey(p, "a", 5, T, 2_000);
 
     assertThat(v).isEqualTo(Verdict.KEY);
-    assertThat(p.delayMs(EVENT, "a", T + 3)).as("the 429 came at +3").isEqualTo(2_000);
     assertThat(p.delayMs(EVENT, "b", T + 3)).as("other keys keep flowing").isZero();
+    assertThat(p.delayMs(EVENT, "a", T + 3 + 1_999)).as("the 429 came at +3").isEqualTo(1);
   }
 
   @Test
@@ -181,7 +219,7 @@ class PacerTest {
     limitKey(p, "a", 5, T, NONE);
     long t = T + 3;
     for (long step : new long[] {1_000, 2_000, 4_000}) {
-      assertThat(p.delayMs(EVENT, "a", t)).as("the 429 came at +%d", t - T).isEqualTo(step);
+      assertThat(p.delayMs(EVENT, "a", t + step - 1)).as("the 429 came at +%d", t - T).isEqualTo(1);
       t += step;
       once(p, EVENT, "a", t, 429, NONE); // the probe, answered 429 one ms later
       t += 1;
@@ -333,7 +371,8 @@ class PacerTest {
     answerAll(p, 200, T + 1);
 
     assertThat(once(p, OTHER_API, null, T + 2, 429, 3_000)).isEqualTo(Verdict.PROCESS);
-    assertThat(p.delayMs(EVENT, "any", T + 4)).isEqualTo(3_000 - 1);
+    assertThat(p.delayMs(EVENT, "any", T + 4)).isEqualTo(Pacer.MAX_WAIT_MS);
+    assertThat(p.delayMs(EVENT, "any", T + 3 + 2_999)).as("until the reset").isEqualTo(1);
   }
 
   @Test
@@ -372,8 +411,9 @@ class PacerTest {
   @Test
   void aMemberPacesByItsAllotmentOfTheToldLimits() {
     Pacer p = member(new RateLimits(50, 0, 700, W), new int[] {2, 3}, 6);
-    send(p, EVENT, "a", 16, T);
-    answerAll(p, 202, T + 1);
+    for (int i = 0; i < 16; i++) {
+      once(p, EVENT, "a", T, 202, NONE);
+    }
 
     assertThat(p.delayMs(EVENT, "a", T + 2)).as("16 of the key's 50").isPositive();
     assertThat(p.describe(EVENT, "a")).startsWith("allowance 16 per");
