@@ -299,7 +299,7 @@ final class PacedScope {
    * its burst runs out, and ilert's limits are far below what a few requests at a time can send.
    */
   private int firstOnWire() {
-    return told < FIRST_ON_WIRE_FROM ? told : Math.max(2, told / 25);
+    return told < FIRST_ON_WIRE_FROM ? told : Math.max(2, told / 16);
   }
 
   /**
