@@ -25,7 +25,9 @@ EXPOSE 8977
 # The same JVM flags as scripts/ilagent (this image's JRE is recent enough for TrimNativeHeapInterval).
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-Xms16m", "-Xmx192m", "-XX:MaxMetaspaceSize=96m", "-Xss512k", \
             "-XX:Tier3InvocationThreshold=1000", "-XX:Tier3MinInvocationThreshold=500", \
-            "-XX:Tier3CompileThreshold=10000", "-XX:+ExitOnOutOfMemoryError", \
+            "-XX:Tier3CompileThreshold=10000", "-XX:Tier4InvocationThreshold=10000", \
+            "-XX:Tier4MinInvocationThreshold=1200", "-XX:Tier4CompileThreshold=30000", \
+            "-XX:+ExitOnOutOfMemoryError", \
             "-XX:SharedArchiveFile=/opt/ilagent/ilagent.jsa", "-XX:TrimNativeHeapInterval=1000", \
             "-jar", "/opt/ilagent/ilagent.jar"]
 CMD ["--help"]
