@@ -60,7 +60,8 @@ final class KeyScopes {
     PacedScope scope = map.get(key);
     if (scope == null) {
       scope =
-          new PacedScope(limits.perKey(kind), limits.windowMs(), KEY_LOG_LIMIT, shared.of(kind));
+          new PacedScope(
+              limits.perKey(kind), limits.windowMs(), KEY_LOG_LIMIT, shared.of(kind), true);
       scope.share(share.of(kind), Long.MIN_VALUE);
       map.put(key, scope);
     }

@@ -48,6 +48,11 @@ final class PacedScope {
   /** How much slower a measured rate gets after a 429 says it was measured a little high. */
   static final double RATE_BACKOFF = 0.92;
 
+  /** In a group, an unpaced key's requests on the wire until this many got through in a row. */
+  static final int UNPACED_ON_WIRE = 3;
+
+  static final int UNPACED_PROVEN = 100;
+
   /** Told allowances from this size on start with only a few requests on the wire. */
   static final int FIRST_ON_WIRE_FROM = 32;
 
@@ -100,6 +105,7 @@ final class PacedScope {
   private final long toldWindowMs;
   private final int logLimit;
   private final SharedAllowances.Kind kind;
+  private final boolean perKey;
   private final SendLog log = new SendLog();
   private Pacer.Allotment share = Pacer.Allotment.ALL;
   private Pacer.Allotment pendingShare;
@@ -142,8 +148,11 @@ final class PacedScope {
    *     429 can teach
    * @param kind what this scope shares with the other scopes of its kind (the process has one of
    *     its own)
+   * @param perKey true for a key's scope, false for the process's
    */
-  PacedScope(int told, long toldWindowMs, int logLimit, SharedAllowances.Kind kind) {
+  PacedScope(
+      int told, long toldWindowMs, int logLimit, SharedAllowances.Kind kind, boolean perKey) {
+    this.perKey = perKey;
     this.toldPerWindow = told;
     this.told = told;
     this.toldWindowMs = toldWindowMs;
@@ -167,7 +176,15 @@ final class PacedScope {
     }
     int a = allowance();
     if (a == 0) {
-      return 0;
+      // In a group, a key nothing is known of yet has only a few requests on the wire until many
+      // got through: when the group's window fills, every member's requests on the wire are
+      // refused at once.
+      return perKey
+              && !share.whole()
+              && streak < UNPACED_PROVEN
+              && log.pendingCount() >= UNPACED_ON_WIRE
+          ? PROBE_POLL_MS
+          : 0;
     }
     long w = windowMs();
     long m = marginMs(w);

@@ -107,7 +107,11 @@ public final class Pacer {
     this.limits = limits;
     this.process =
         new PacedScope(
-            limits.total(), limits.windowMs(), PROCESS_LOG_LIMIT, new SharedAllowances.Kind());
+            limits.total(),
+            limits.windowMs(),
+            PROCESS_LOG_LIMIT,
+            new SharedAllowances.Kind(),
+            false);
     this.shared = new SharedAllowances(limits);
     this.keys = new KeyScopes(limits, Math.max(IDLE_MS, 2 * limits.windowMs()), shared);
     this.judge = new LimitJudge(process, shared);

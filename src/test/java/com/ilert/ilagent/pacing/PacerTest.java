@@ -443,8 +443,14 @@ class PacerTest {
   @Test
   void aMemberTriesForWhatTheOthersLeaveAboveWhatItLearnedInTheMiddleOfAWindowOnly() {
     Pacer p = member(LEARNED, new int[] {2, 3}, 6);
-    send(p, EVENT, "a", 16, T);
+    send(p, EVENT, "a", 3, T);
+    assertThat(p.delayMs(EVENT, "a", T))
+        .as("in a group, a key nothing is known of has only a few on the wire")
+        .isEqualTo(PacedScope.PROBE_POLL_MS);
     answerAll(p, 202, T + 1);
+    for (int i = 3; i < 16; i++) {
+      p.answered(p.sent(EVENT, "a", T), 202, NONE, T + 1);
+    }
     once(p, EVENT, "a", T + 2, 429, 1_000); // its part of the group's race: 16 per 1,003 ms
     long w = 1_003;
     long burst = T + 1 + w + PacedScope.marginMs(w);
