@@ -59,7 +59,7 @@ public final class HeartbeatCoalescer<T> {
   private long nextPrune = Long.MIN_VALUE;
 
   /**
-   * @param intervalMs normally {@link RateLimits#pingIntervalMs()} (12.06 s for ilert's 5 a minute)
+   * @param intervalMs normally {@link RateLimits#pingIntervalMs()} (12.24 s for ilert's 5 a minute)
    */
   public HeartbeatCoalescer(long intervalMs) {
     if (intervalMs < 1) {

@@ -30,8 +30,18 @@ package com.ilert.ilagent.pacing;
  *       <i>confirms</i> it. A wrong guess then costs one 429, not a burst of them.
  * </ul>
  *
- * The pacer decides which scope a 429 belongs to ({@link LimitJudge}); this class takes the pacer's
- * questions and events.
+ * <p><b>Few on the wire while nothing is proven.</b> What is on the wire when a limit is first met
+ * is refused whatever the pacer learns from it. So a told key has three requests on the wire until
+ * one whole allowance got through (a token bucket's smaller burst then costs three 429s, not all a
+ * key had in flight), and in a group a key nothing is known of has three until a hundred got
+ * through (every member's requests are refused when the group's window fills).
+ *
+ * <p><b>In a group</b> ({@link #share}) the told allowance is this agent's part, dealt by
+ * partitions, and is never exceeded; a learned one is what this agent got, and grows again only by
+ * single tries in the middle of a window for room the others leave.
+ *
+ * <p>The pacer decides which scope a 429 belongs to ({@link LimitJudge}); this class takes the
+ * pacer's questions and events.
  */
 final class PacedScope {
   /**

@@ -105,13 +105,14 @@ public record RateLimits(
 
   /**
    * The shortest time between two pings of one heartbeat key that keeps within the ping limit: five
-   * pings must span a whole window plus the pacer's margin, so 12.06 s for ilert's 5 a minute, and
-   * the pacer never holds a coalesced heartbeat's trailing ping back. Without a told limit the same
-   * 5 a window: a ping says "alive", more of them say nothing new.
+   * pings must span a whole window plus a fiftieth, so 12.24 s for ilert's 5 a minute, and the
+   * pacer never holds a coalesced heartbeat's trailing ping back. Without a told limit the same 5 a
+   * window: a ping says "alive", more of them say nothing new.
    */
   public long pingIntervalMs() {
     int perWindow = perKeyPings > 0 ? perKeyPings : ILERT_PINGS_PER_KEY;
-    long span = windowMs + PacedScope.marginMs(windowMs);
+    // Timers fire late by a few ms: five intervals must outlast the window with room to spare.
+    long span = windowMs + Math.max(PacedScope.MIN_MARGIN_MS, windowMs / 50);
     return Math.max(1, (span + perWindow - 1) / perWindow);
   }
 

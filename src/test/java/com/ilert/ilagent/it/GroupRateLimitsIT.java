@@ -35,9 +35,7 @@ class GroupRateLimitsIT {
   @Test
   void twoMembersToldTheLimitsStayUnderThemTogether(
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
-    String topic = agents.newTopic(4);
-    ilert.fault(
-        Fault.eventRateLimit(12, Duration.ofSeconds(3)).slidingWindow().retryAfterUntilReset());
+    String topic = limitedTopic(agents, ilert);
     for (int a = 0; a < 2; a++) {
       agents
           .daemon("--rate_limit_key", "12", "-e", topic)
@@ -66,9 +64,7 @@ class GroupRateLimitsIT {
   @Test
   void twoMembersLearningTheLimitsStayNearThem(
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
-    String topic = agents.newTopic(4);
-    ilert.fault(
-        Fault.eventRateLimit(12, Duration.ofSeconds(3)).slidingWindow().retryAfterUntilReset());
+    String topic = limitedTopic(agents, ilert);
     for (int a = 0; a < 2; a++) {
       agents.start("--max_in_flight", "8", "-e", topic);
     }
@@ -79,6 +75,13 @@ class GroupRateLimitsIT {
         RateLimitsIT.drained(ilert, 2 * KEYS * PER_KEY, Duration.ofSeconds(120));
     assertThat(d.answered429()).as("429 answers of 480 events").isLessThanOrEqualTo(40);
     assertThat(d.seconds()).as("drain after the first answer, ideal 12 s").isLessThan(1.6 * 12);
+  }
+
+  /** A topic of 4 partitions; the stand-in limits 12 per key in a 3 s sliding window. */
+  private static String limitedTopic(TestAgents agents, IlertStandIn ilert) {
+    ilert.fault(
+        Fault.eventRateLimit(12, Duration.ofSeconds(3)).slidingWindow().retryAfterUntilReset());
+    return agents.newTopic(4);
   }
 
   private static void awaitMembers(KafkaBroker kafka, String group, int members, int partitions) {

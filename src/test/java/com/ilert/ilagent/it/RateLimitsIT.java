@@ -89,11 +89,7 @@ class RateLimitsIT {
   @Test
   void underASlidingWindowLearnedLimitsDrainNearTheIdealWithFew429s(
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
-    String topic = agents.newTopic(3);
-    String[] keys = keys("slidinglearned", 6);
-    ilert.fault(
-        Fault.eventRateLimit(10, Duration.ofSeconds(3)).slidingWindow().retryAfterUntilReset());
-    backlog(kafka, topic, 50, keys);
+    String topic = slidingBacklog(agents, ilert, kafka, "slidinglearned");
     agents.start("--max_in_flight", "8", "-e", topic);
 
     Drained d = drained(ilert, 300, Duration.ofSeconds(90));
@@ -105,11 +101,7 @@ class RateLimitsIT {
   @Test
   void underASlidingWindowToldLimitsDrainInTheIdealTimeWithoutA429(
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
-    String topic = agents.newTopic(3);
-    String[] keys = keys("slidingtold", 6);
-    ilert.fault(
-        Fault.eventRateLimit(10, Duration.ofSeconds(3)).slidingWindow().retryAfterUntilReset());
-    backlog(kafka, topic, 50, keys);
+    String topic = slidingBacklog(agents, ilert, kafka, "slidingtold");
     agents
         .daemon("--rate_limit_key", "10", "-e", topic)
         .jvmOptions("-Dilagent.rate_limit_window_ms=3000")
@@ -138,12 +130,18 @@ class RateLimitsIT {
     return d;
   }
 
-  private static String[] keys(String label, int n) {
-    String[] keys = new String[n];
-    for (int i = 0; i < n; i++) {
+  /** 6 keys x 50 events on a new topic; the stand-in limits 10 per key in a 3 s sliding window. */
+  private static String slidingBacklog(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka, String label) {
+    String topic = agents.newTopic(3);
+    String[] keys = new String[6];
+    for (int i = 0; i < keys.length; i++) {
       keys[i] = "il1api" + label + "0" + i;
     }
-    return keys;
+    ilert.fault(
+        Fault.eventRateLimit(10, Duration.ofSeconds(3)).slidingWindow().retryAfterUntilReset());
+    backlog(kafka, topic, 50, keys);
+    return topic;
   }
 
   @Test

@@ -65,16 +65,16 @@ class RateLimitsTest {
   }
 
   @Test
-  void pingIntervalKeepsWithinThePingLimitAndThePacersMargin() {
+  void pingIntervalKeepsWithinThePingLimitWithAFiftiethToSpare() {
     assertThat(new RateLimits(0, 5, 0, MINUTE).pingIntervalMs())
-        .as("(60 s + 0.3 s) / 5")
-        .isEqualTo(12_060);
+        .as("(60 s + 1.2 s) / 5")
+        .isEqualTo(12_240);
     assertThat(new RateLimits(0, 0, 0, MINUTE).pingIntervalMs())
         .as("not told: still 5 a window")
-        .isEqualTo(12_060);
-    assertThat(new RateLimits(0, 10, 0, MINUTE).pingIntervalMs()).isEqualTo(6_030);
-    assertThat(new RateLimits(0, 5, 0, 6_000).pingIntervalMs()).isEqualTo(1_206);
-    assertThat(new RateLimits(0, 7, 0, MINUTE).pingIntervalMs()).as("rounded up").isEqualTo(8_615);
+        .isEqualTo(12_240);
+    assertThat(new RateLimits(0, 10, 0, MINUTE).pingIntervalMs()).isEqualTo(6_120);
+    assertThat(new RateLimits(0, 5, 0, 6_000).pingIntervalMs()).isEqualTo(1_224);
+    assertThat(new RateLimits(0, 7, 0, MINUTE).pingIntervalMs()).as("rounded up").isEqualTo(8_743);
   }
 
   @Test
