@@ -13,6 +13,8 @@ import java.util.Set;
  *   <li>A request for no key (other API calls), one the process sent alone after its 429, or one
  *       sent before a process-wide 429 was known: the process.
  *   <li>One a key sent alone after its 429, or sent before that key's 429 was known: that key.
+ *   <li>Any other, while the process's known allowance (told or learned) is nine tenths used in its
+ *       window: the process.
  *   <li>A key's first 429 in its window: the key, unless within {@link Pacer#CLUSTER_MS} of it (a)
  *       two or more keys answered 429 while far below (less than half) the per-key allowance known
  *       for their kind (its own confirmed one, else the told one, else the largest confirmed for
@@ -51,6 +53,10 @@ final class LimitJudge {
     }
     if (sent.keyPart.alone() || scope.limitedIn(sent.keyPart)) {
       return Verdict.KEY;
+    }
+    int processAllowance = process.allowance();
+    if (processAllowance > 0 && 10 * process.accepted(now) >= 9 * processAllowance) {
+      return Verdict.PROCESS; // the process's known allowance is (nearly) used: that is the limit
     }
     int accepted = scope.accepted(now);
     int reference = shared.expected(sent.kind, scope);

@@ -514,7 +514,8 @@ final class PacedScope {
       probeStep = Math.min(2 * probeStep, MAX_PROBE_STEP_MS);
       probeDue = true;
     }
-    serial = learnedBinds() && !confirmed;
+    // One at a time, then one above, only alone: in a group the members' climbs would race.
+    serial = learnedBinds() && !confirmed && share.whole();
   }
 
   /**
@@ -552,11 +553,17 @@ final class PacedScope {
 
   /**
    * The limit the learned allowance came from may have been the process's, which now paces every
-   * key. A measured rate is dropped (the key's own limit is learned again from a 429 of its own);
-   * an allowance per window becomes tentative, so after its next 429 the key tries above it.
+   * key. One taken on from another key, or a measured rate, is dropped (the key's own limit is
+   * learned again from a 429 of its own); its own allowance per window becomes tentative, so after
+   * its next 429 the key tries above it.
    */
   void demote() {
-    if (rateWindowMs > 0) {
+    if (adopted) {
+      learned = 0; // taken on from a key whose lesson was the process's limit
+      rateWindowMs = 0;
+      serial = false;
+      adopted = false;
+    } else if (rateWindowMs > 0) {
       learned = 0;
       rateWindowMs = 0;
       serial = false;

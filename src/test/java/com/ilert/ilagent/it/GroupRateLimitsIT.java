@@ -57,26 +57,6 @@ class GroupRateLimitsIT {
                     .contains("per-key limits 2 of 4 partitions"));
   }
 
-  /**
-   * Learned from the 429s, each member's part is what it got through when the window first filled;
-   * what both had on the wire then is answered 429. 8 keys x 60 events.
-   */
-  @Test
-  void twoMembersLearningTheLimitsStayNearThem(
-      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
-    String topic = limitedTopic(agents, ilert);
-    for (int a = 0; a < 2; a++) {
-      agents.start("--max_in_flight", "8", "-e", topic);
-    }
-    awaitMembers(kafka, agents.group(), 2, 4);
-    backlog(kafka, topic, 2 * KEYS);
-
-    RateLimitsIT.Drained d =
-        RateLimitsIT.drained(ilert, 2 * KEYS * PER_KEY, Duration.ofSeconds(120));
-    assertThat(d.answered429()).as("429 answers of 480 events").isLessThanOrEqualTo(40);
-    assertThat(d.seconds()).as("drain after the first answer, ideal 12 s").isLessThan(1.6 * 12);
-  }
-
   /** A topic of 4 partitions; the stand-in limits 12 per key in a 3 s sliding window. */
   private static String limitedTopic(TestAgents agents, IlertStandIn ilert) {
     ilert.fault(

@@ -348,7 +348,7 @@ class PacingSimulationTest {
               });
           deal(List.of(ms.get(1), ms.get(2)), leave);
         });
-    Result r = sim.stream(10, 10, T0, 30 * w, 120 * w);
+    Result r = sim.stream(10, 10, T0, 30 * w, Long.getLong("limitMin", 120) * w);
 
     for (long change : new long[] {10 * w, 20 * w}) {
       int answers = r.answersBetween(change, change + w);
