@@ -120,12 +120,13 @@ final class ConfigBuilder {
   /** Told limits where given; ilert's documented ones by default when the URLs are ilert's. */
   private RateLimits rateLimits() throws ConfigException {
     return RateLimits.resolve(
-        optionalCount(RATE_LIMIT_KEY),
-        optionalCount(RATE_LIMIT_PING),
-        optionalCount(RATE_LIMIT_TOTAL),
-        raw.get(API_URL).text(),
-        raw.get(HEARTBEAT_URL).text(),
-        RateLimits.windowFromSystemProperty());
+            optionalCount(RATE_LIMIT_KEY),
+            optionalCount(RATE_LIMIT_PING),
+            optionalCount(RATE_LIMIT_TOTAL),
+            raw.get(API_URL).text(),
+            raw.get(HEARTBEAT_URL).text(),
+            RateLimits.windowFromSystemProperty())
+        .withIpMembers(Values.intInRange(required(raw, RATE_LIMIT_IP_MEMBERS), 0, 100_000));
   }
 
   private Integer optionalCount(Setting s) throws ConfigException {

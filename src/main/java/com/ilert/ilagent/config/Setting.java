@@ -23,6 +23,7 @@ public enum Setting {
   RATE_LIMIT_KEY("rate_limit_key", null, Kind.NUMBER, null, "N"),
   RATE_LIMIT_PING("rate_limit_ping", null, Kind.NUMBER, null, "N"),
   RATE_LIMIT_TOTAL("rate_limit_total", null, Kind.NUMBER, null, "N"),
+  RATE_LIMIT_IP_MEMBERS("rate_limit_ip_members", null, Kind.NUMBER, "0", "N"),
   PROXY("proxy", null, Kind.STRING, null, "URL"),
   KAFKA_OFFSET_RESET("kafka_offset_reset", null, Kind.STRING, "latest", "latest|earliest"),
   KAFKA_PROPERTY("kafka_property", null, Kind.PROPERTIES, null, "KEY=VALUE"),

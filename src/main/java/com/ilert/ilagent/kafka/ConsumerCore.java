@@ -2,6 +2,8 @@ package com.ilert.ilagent.kafka;
 
 import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.DeliveryConfig;
+import com.ilert.ilagent.group.GroupShare;
+import com.ilert.ilagent.group.ShareRefresher;
 import com.ilert.ilagent.ilert.IlertApi;
 import com.ilert.ilagent.ilert.PolicyClient;
 import com.ilert.ilagent.ilert.Reply;
@@ -12,8 +14,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -106,6 +110,7 @@ public final class ConsumerCore {
   final Intake intake;
   final Drain drain;
   final MissingTopics missingTopics;
+  final ShareRefresher shares;
   private PollLoop poll;
   private RebalanceBridge bridge;
   private Runnable changed = () -> {};
@@ -130,6 +135,7 @@ public final class ConsumerCore {
     this.metrics = outside.metrics();
     this.kafka = kafka;
     DeliveryConfig delivery = config.delivery();
+    Pacer pacer = new Pacer(delivery.rateLimits());
     errors = new KafkaErrors(loop, config.kafka().properties(), () -> changed.run());
     partitions = new Partitions(bounds, kafka);
     waiters = new Waiters(loop);
@@ -146,7 +152,7 @@ public final class ConsumerCore {
             loop,
             delivery.maxInFlight(),
             send,
-            new Pacer(delivery.rateLimits()),
+            pacer,
             RetryPolicy.withDefaults(delivery.retryMaxMs(), outside.random()),
             RetryPolicy.withDefaults(
                 Math.min(delivery.retryMaxMs(), RetryPolicy.PING_RETRY_BUDGET_MS),
@@ -169,6 +175,17 @@ public final class ConsumerCore {
             dispatcher,
             outcomes::coalesced,
             outcomes::dropped);
+    shares =
+        new ShareRefresher(
+            new GroupShare.Topics(
+                config.kafka().eventTopics(),
+                config.kafka().heartbeatTopics(),
+                new ArrayList<>(config.topics())),
+            delivery.rateLimits().ipMembers(),
+            pacer,
+            () -> Future.succeededFuture(assignedPartitions()),
+            topic -> kafka.partitionsFor(topic).map(List::size),
+            loop::nowMs);
     rebalances =
         new Rebalances(
             loop,
@@ -179,7 +196,10 @@ public final class ConsumerCore {
             lag,
             REVOKE_WAIT_MS,
             kafka::position,
-            () -> changed.run());
+            () -> {
+              changed.run();
+              shares.refresh(); // the group's rate limits are dealt by partitions
+            });
     intake =
         new Intake(
             config,
@@ -403,12 +423,19 @@ public final class ConsumerCore {
         .put("error", errors.lastError());
   }
 
-  /** The agent's view of its partitions and what it holds. */
-  public View view() {
+  private Set<TopicPartition> assignedPartitions() {
     Set<TopicPartition> assigned = new HashSet<>();
-    Set<TopicPartition> paused = new HashSet<>();
     for (PartitionState ps : partitions.all()) {
       assigned.add(ps.tp);
+    }
+    return assigned;
+  }
+
+  /** The agent's view of its partitions and what it holds. */
+  public View view() {
+    Set<TopicPartition> assigned = assignedPartitions();
+    Set<TopicPartition> paused = new HashSet<>();
+    for (PartitionState ps : partitions.all()) {
       if (ps.paused) {
         paused.add(ps.tp);
       }

@@ -16,16 +16,22 @@ final class KeyScopes {
   static final long SWEEP_INTERVAL_MS = 60_000;
 
   private final RateLimits limits;
+  private final SharedAllowances shared;
   private final long idleMs;
   private final Map<RequestKind, LinkedHashMap<String, PacedScope>> keys =
       new EnumMap<>(RequestKind.class);
   private long nextSweep = Long.MIN_VALUE;
+  private Pacer.Share share = Pacer.Share.ALONE;
+
+  /** The most requests a key's log keeps while unpaced: what its first 429 can teach. */
+  static final int KEY_LOG_LIMIT = 1_024;
 
   /**
    * @param idleMs how long a key must have been idle to be swept
    */
-  KeyScopes(RateLimits limits, long idleMs) {
+  KeyScopes(RateLimits limits, long idleMs, SharedAllowances shared) {
     this.limits = limits;
+    this.shared = shared;
     this.idleMs = idleMs;
     for (RequestKind kind : new RequestKind[] {RequestKind.EVENT, RequestKind.PING}) {
       keys.put(
@@ -53,7 +59,10 @@ final class KeyScopes {
     }
     PacedScope scope = map.get(key);
     if (scope == null) {
-      scope = new PacedScope(limits.perKey(kind), limits.windowMs());
+      scope =
+          new PacedScope(
+              limits.perKey(kind), limits.windowMs(), KEY_LOG_LIMIT, shared.of(kind), true);
+      scope.share(share.of(kind), Long.MIN_VALUE);
       map.put(key, scope);
     }
     return scope;
@@ -72,6 +81,12 @@ final class KeyScopes {
         }
       }
     }
+  }
+
+  /** Applies the agent's shares of the per-key limits to every key, and to keys made later. */
+  void share(Pacer.Share newShare, long now) {
+    share = newShare;
+    keys.forEach((kind, map) -> map.values().forEach(scope -> scope.share(newShare.of(kind), now)));
   }
 
   /** Calls {@code action} for every key's scope, all kinds together. */

@@ -10,9 +10,11 @@ import java.util.Set;
  * Decides which limit a 429 is about. ilert does not say; these heuristics decide, in order:
  *
  * <ol>
- *   <li>A request for no key (other API calls), a process probe, or a request sent in a process
- *       window that already had a process-wide 429: the process.
- *   <li>A key's probe, or a request of a key window that already had its 429: that key.
+ *   <li>A request for no key (other API calls), one the process sent alone after its 429, or one
+ *       sent before a process-wide 429 was known: the process.
+ *   <li>One a key sent alone after its 429, or sent before that key's 429 was known: that key.
+ *   <li>Any other, while the process's known allowance (told or learned) is nine tenths used in its
+ *       window: the process.
  *   <li>A key's first 429 in its window: the key, unless within {@link Pacer#CLUSTER_MS} of it (a)
  *       two or more keys answered 429 while far below (less than half) the per-key allowance known
  *       for their kind (its own confirmed one, else the told one, else the largest confirmed for
@@ -46,17 +48,17 @@ final class LimitJudge {
   Verdict verdict(Sent sent, long now) {
     judgedBelowAllowance = false;
     PacedScope scope = sent.keyScope;
-    if (scope == null
-        || sent.processPart.probe() != PacedScope.Probe.NONE
-        || process.limitedIn(sent.processPart)) {
+    if (scope == null || sent.processPart.alone() || process.limitedIn(sent.processPart)) {
       return Verdict.PROCESS;
     }
-    if (sent.keyPart.probe() != PacedScope.Probe.NONE
-        || scope.limitedIn(sent.keyPart)
-        || sent.keyPart.generation() != scope.generation()) {
+    if (sent.keyPart.alone() || scope.limitedIn(sent.keyPart)) {
       return Verdict.KEY;
     }
-    int accepted = scope.accepted();
+    int processAllowance = process.allowance();
+    if (processAllowance > 0 && 10 * process.accepted(now) >= 9 * processAllowance) {
+      return Verdict.PROCESS; // the process's known allowance is (nearly) used: that is the limit
+    }
+    int accepted = scope.accepted(now);
     int reference = shared.expected(sent.kind, scope);
     boolean below = reference > 0 && accepted * 2 < reference;
     judgedBelowAllowance = below;
@@ -76,7 +78,9 @@ final class LimitJudge {
       min = Math.min(min, f.accepted());
       max = Math.max(max, f.accepted());
     }
-    boolean perIp = belowKeys.size() >= 2 || (all.size() >= 3 && max >= 2 * Math.max(1, min));
+    boolean perIp =
+        processMayBeFull(now)
+            && (belowKeys.size() >= 2 || (all.size() >= 3 && max >= 2 * Math.max(1, min)));
     if (!perIp) {
       return Verdict.KEY;
     }
@@ -87,6 +91,16 @@ final class LimitJudge {
     }
     cluster.clear();
     return Verdict.PROCESS;
+  }
+
+  /**
+   * False when the process has a told allowance and got far less than it through in its window:
+   * then the limit that stopped the keys is not the per-IP one (all keys stopped at the same small
+   * count are a token bucket's burst per key, not the IP's limit).
+   */
+  private boolean processMayBeFull(long now) {
+    int told = process.allowance();
+    return told == 0 || process.learnedAllowance() > 0 || 2 * process.accepted(now) >= told;
   }
 
   /** True if the last {@link #verdict} found the key's count far below its kind's allowance. */

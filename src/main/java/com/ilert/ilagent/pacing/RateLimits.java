@@ -17,9 +17,9 @@ import java.util.Locale;
  * ideal time without a single 429. Any other host (a self-hosted endpoint, a proxy, a test
  * stand-in) has unknown limits, possibly none, so nothing is told and nothing is slowed until that
  * endpoint itself answers 429; from then on its limits are learned. A told value from the command
- * line, the configuration file or the environment always wins; 0 switches the told limit off.
- * Several agents sharing one egress IP share its 700 requests: tell each {@code --rate_limit_total
- * 700/n}.
+ * line, the configuration file or the environment always wins; 0 switches the told limit off. The
+ * members of a consumer group share the limits: each paces by its part (dealt by partitions, {@code
+ * com.ilert.ilagent.group.GroupShare}).
  *
  * <p>The per-IP default applies when the API URL is ilert's; the ping default when the heartbeat
  * URL is. The window is ilert's minute; {@link #WINDOW_PROPERTY} shortens it for benchmarks that
@@ -29,8 +29,11 @@ import java.util.Locale;
  * @param perKeyPings pings per heartbeat key per window, 0 = not told
  * @param total requests of the whole process per window, 0 = not told
  * @param windowMs the length of the window the told numbers refer to
+ * @param ipMembers how many agents share this agent's egress IP, and so the per-IP limit: 0 = every
+ *     member of its consumer group (see {@code com.ilert.ilagent.group.GroupShare})
  */
-public record RateLimits(int perKeyEvents, int perKeyPings, int total, long windowMs) {
+public record RateLimits(
+    int perKeyEvents, int perKeyPings, int total, long windowMs, int ipMembers) {
   public static final int ILERT_EVENTS_PER_KEY = 50;
   public static final int ILERT_PINGS_PER_KEY = 5;
   public static final int ILERT_REQUESTS_PER_IP = 700;
@@ -42,7 +45,15 @@ public record RateLimits(int perKeyEvents, int perKeyPings, int total, long wind
   /** Nothing told: every limit is learned from 429 answers. */
   public static final RateLimits LEARNED_ONLY = new RateLimits(0, 0, 0, ILERT_WINDOW_MS);
 
+  /** Limits for agents that share their egress IP with the whole group (the default). */
+  public RateLimits(int perKeyEvents, int perKeyPings, int total, long windowMs) {
+    this(perKeyEvents, perKeyPings, total, windowMs, 0);
+  }
+
   public RateLimits {
+    if (ipMembers < 0) {
+      throw new IllegalArgumentException("ipMembers must be >= 0: " + ipMembers);
+    }
     if (perKeyEvents < 0 || perKeyPings < 0 || total < 0) {
       throw new IllegalArgumentException(
           "rate limits must be >= 0: " + perKeyEvents + ", " + perKeyPings + ", " + total);
@@ -72,6 +83,11 @@ public record RateLimits(int perKeyEvents, int perKeyPings, int total, long wind
         windowMs);
   }
 
+  /** These limits, with {@code n} agents behind this agent's egress IP (0 = the whole group). */
+  public RateLimits withIpMembers(int n) {
+    return new RateLimits(perKeyEvents, perKeyPings, total, windowMs, n);
+  }
+
   /** The window: ilert's minute, unless {@link #WINDOW_PROPERTY} is set to a positive number. */
   public static long windowFromSystemProperty() {
     Long ms = Long.getLong(WINDOW_PROPERTY);
@@ -89,13 +105,14 @@ public record RateLimits(int perKeyEvents, int perKeyPings, int total, long wind
 
   /**
    * The shortest time between two pings of one heartbeat key that keeps within the ping limit: five
-   * pings must span a whole window plus the pacer's margin, so 12.24 s for ilert's 5 a minute, and
-   * the pacer never holds a coalesced heartbeat's trailing ping back. Without a told limit the same
-   * 5 a window: a ping says "alive", more of them say nothing new.
+   * pings must span a whole window plus a fiftieth, so 12.24 s for ilert's 5 a minute, and the
+   * pacer never holds a coalesced heartbeat's trailing ping back. Without a told limit the same 5 a
+   * window: a ping says "alive", more of them say nothing new.
    */
   public long pingIntervalMs() {
     int perWindow = perKeyPings > 0 ? perKeyPings : ILERT_PINGS_PER_KEY;
-    long span = windowMs + PacedScope.marginMs(windowMs);
+    // Timers fire late by a few ms: five intervals must outlast the window with room to spare.
+    long span = windowMs + Math.max(PacedScope.MIN_MARGIN_MS, windowMs / 50);
     return Math.max(1, (span + perWindow - 1) / perWindow);
   }
 

@@ -5,20 +5,56 @@ import java.util.Map;
 
 /**
  * What the keys of one kind learn from each other: ilert limits every key of a kind alike. Per
- * kind, the largest allowance a key confirmed, which a key's count at its first 429 is measured
- * against (see {@link LimitJudge}), and the key whose learned allowance the other keys take on
- * while they have none of their own ({@link PacedScope#adopt}). Forgotten when the process's limit
- * is learned, as what the keys learned may have been that limit. Not thread-safe.
+ * kind, the server window's bounds (every key measures the same window, {@link Kind#bounds}), the
+ * largest allowance a key confirmed, which a key's count at its first 429 is measured against (see
+ * {@link LimitJudge}), and the key whose learned allowance and burst the other keys take on while
+ * they have none of their own ({@link PacedScope#adopt}). Forgotten when the process's limit is
+ * learned, as what the keys learned may have been that limit. Not thread-safe.
  */
 final class SharedAllowances {
-  private final RateLimits limits;
-  private final Map<RequestKind, Integer> largestConfirmed = new EnumMap<>(RequestKind.class);
 
-  /** Per kind, the key whose learned allowance the other keys of that kind take on. */
-  private final Map<RequestKind, PacedScope> reference = new EnumMap<>(RequestKind.class);
+  /** What the keys of one kind share. */
+  static final class Kind {
+    final WindowEstimate bounds = new WindowEstimate();
+
+    /** True while one key's early probe (narrowing the bounds) is on the wire. */
+    boolean earlyProbeOut;
+
+    /**
+     * True once a key of the kind was found to be refilled at a rate (a token bucket): the window's
+     * bounds then mean little, and early probes would only find a token.
+     */
+    boolean rateLimited;
+
+    /**
+     * True once a key of the kind had its whole allowance get through again a window after its 429,
+     * and one more refused: the server counts in windows, and narrowing their bounds pays.
+     */
+    boolean windowConfirmed;
+
+    /** Until when no key tries above this agent's share again (one was refused). */
+    long spareRefusedUntil;
+
+    /** True while one key's try above this agent's share is on the wire. */
+    boolean spareProbeOut;
+
+    int largestConfirmed;
+    PacedScope reference;
+  }
+
+  private final RateLimits limits;
+  private final Map<RequestKind, Kind> kinds = new EnumMap<>(RequestKind.class);
 
   SharedAllowances(RateLimits limits) {
     this.limits = limits;
+    for (RequestKind k : RequestKind.values()) {
+      kinds.put(k, new Kind());
+    }
+  }
+
+  /** The shared state of this kind's keys. */
+  Kind of(RequestKind kind) {
+    return kinds.get(kind);
   }
 
   /** The per-key allowance a key of this kind is expected to have, 0 if none is known. */
@@ -28,13 +64,13 @@ final class SharedAllowances {
       return own;
     }
     int told = limits.perKey(kind);
-    return told > 0 ? told : largestConfirmed.getOrDefault(kind, 0);
+    return told > 0 ? told : kinds.get(kind).largestConfirmed;
   }
 
   /** Lets {@code scope} take on the learned allowance of its kind's reference key, if any. */
   void adoptInto(RequestKind kind, PacedScope scope) {
-    PacedScope ref = reference.get(kind);
-    if (ref != null && ref != scope && ref.learnedAllowance() > 0) {
+    PacedScope ref = kinds.get(kind).reference;
+    if (ref != null && ref != scope) {
       scope.adopt(ref);
     }
   }
@@ -46,18 +82,21 @@ final class SharedAllowances {
    *     keys do not take on what it learned
    */
   void learnedFrom(RequestKind kind, PacedScope scope, boolean trusted) {
+    Kind k = kinds.get(kind);
     int confirmed = scope.confirmedAllowance();
     if (confirmed > 0) {
-      largestConfirmed.merge(kind, confirmed, Math::max);
+      k.largestConfirmed = Math.max(k.largestConfirmed, confirmed);
     }
-    if (trusted && scope.learnedAllowance() > 0) {
-      reference.put(kind, scope);
+    if (trusted && scope.teaches()) {
+      k.reference = scope;
     }
   }
 
-  /** Forgets what the keys taught each other. */
+  /** Forgets what the keys taught each other about allowances (the window stays). */
   void clear() {
-    largestConfirmed.clear();
-    reference.clear();
+    for (Kind k : kinds.values()) {
+      k.largestConfirmed = 0;
+      k.reference = null;
+    }
   }
 }

@@ -2,13 +2,22 @@ package com.ilert.ilagent.pacing;
 
 /**
  * What one scope knows about the length W of the server's rate-limit window: {@code lo < W <= hi},
- * 0 meaning unknown. Retry-After gives the reset time in whole seconds ({@code hi} = reset - window
- * start, {@code lo} 1 s less); a probe that got through bounds W from above, one answered 429 from
- * below. Pure and mutable; used by {@link ScopeWindow}.
+ * 0 meaning unknown. Retry-After counts whole seconds, so one 429's gives both bounds, a second
+ * apart; a request that got through after a 429 bounds W from above. Pure and mutable; part of a
+ * {@link PacedScope}.
  */
 final class WindowEstimate {
   /** Retry-After counts whole seconds. */
   static final long RETRY_AFTER_RESOLUTION_MS = 1_000;
+
+  /** Bounds this close need no narrowing. */
+  static final long MIN_GAP_MS = 100;
+
+  /**
+   * No window is taken to be longer (ilert documents one minute): a longer estimate comes from
+   * requests of other clients or a misread Retry-After, and would slow pacing to a crawl.
+   */
+  static final long MAX_WINDOW_MS = 5 * 60_000;
 
   private long lo;
   private long hi;
@@ -25,58 +34,80 @@ final class WindowEstimate {
     return hi;
   }
 
-  /**
-   * Retry-After said that the window which began (as seen from here) {@code length} ms before its
-   * reset ends then. From a clean window (its start seen) that is W itself; otherwise only a first
-   * guess.
-   */
-  void resetsAfter(long length, boolean clean) {
-    if (length <= 0) {
-      return;
-    }
-    if (clean) {
-      hi = length;
-      lo = Math.max(0, length - RETRY_AFTER_RESOLUTION_MS);
-      own = true;
-    } else if (hi == 0 || !own) {
-      hi = length;
-      lo = 0;
-      own = true;
-    }
+  boolean known() {
+    return hi > 0;
   }
 
-  /** A request {@code elapsed} ms after the window began got through: it had reset by then. */
-  void hadResetAfter(long elapsed) {
-    hi = hi == 0 || !own ? elapsed : Math.min(hi, elapsed);
+  boolean own() {
+    return own;
+  }
+
+  /**
+   * A 429's Retry-After said the window that began with a run's first request resets {@code hi} ms
+   * after it; {@code lo} is the least it can be given the second's rounding.
+   */
+  void resetsAfter(long hiMs, long loMs) {
+    if (hiMs <= 0) {
+      return;
+    }
+    hiMs = Math.min(hiMs, MAX_WINDOW_MS);
+    if (!own || hi == 0 || hiMs < hi) {
+      hi = hiMs;
+    }
+    lo = Math.max(own ? lo : 0, Math.max(0, Math.min(loMs, hi - 1)));
+    own = true;
+  }
+
+  /** A request got through {@code elapsedMs} after the window began: it had room by then. */
+  void hadResetAfter(long elapsedMs) {
+    if (elapsedMs <= 0) {
+      return;
+    }
+    elapsedMs = Math.min(elapsedMs, MAX_WINDOW_MS);
+    hi = hi == 0 || !own ? elapsedMs : Math.min(hi, elapsedMs);
     own = true;
     if (lo >= hi) {
       lo = 0;
     }
   }
 
-  /** A request {@code elapsed} ms after the window began was answered 429: not reset by then. */
-  void notResetAfter(long elapsed) {
-    lo = Math.max(own ? lo : 0, elapsed);
-    own = true;
-    if (hi > 0 && hi <= lo) {
-      hi = 0; // contradicted: learn it again
+  /**
+   * A 429 said the window is at least {@code lengthMs} (it had no room that long after). One
+   * observation at most doubles a known upper bound.
+   */
+  void notShorterThan(long lengthMs) {
+    if (lengthMs <= 0) {
+      return;
     }
+    lengthMs = Math.min(lengthMs, MAX_WINDOW_MS);
+    if (own && hi > 0) {
+      lengthMs = Math.min(lengthMs, 2 * hi);
+    }
+    lo = Math.max(own ? lo : 0, lengthMs - RETRY_AFTER_RESOLUTION_MS);
+    if (hi < lengthMs) {
+      hi = lengthMs;
+    }
+    own = true;
   }
 
-  /** Another key's bounds, taken while this scope has observed nothing of its own. */
-  void adopt(long otherLo, long otherHi) {
-    if (!own) {
-      lo = otherLo;
-      hi = otherHi;
+  /** A request {@code elapsedMs} after the window began was refused: it had no room by then. */
+  void notResetAfter(long elapsedMs) {
+    if (elapsedMs <= 0) {
+      return;
+    }
+    lo = Math.max(own ? lo : 0, elapsedMs);
+    own = true;
+    if (hi > 0 && hi <= lo) {
+      hi = lo + RETRY_AFTER_RESOLUTION_MS; // contradicted: widen, the next reset narrows it again
     }
   }
 
   /**
    * How long after a window's start an early probe, half-way between the bounds, would narrow them;
-   * -1 when they are known well enough ({@code max(1 s, hi/10)} apart or closer) or not at all.
+   * -1 when they are close enough (within {@code max(100 ms, hi / 30)}) or unknown.
    */
   long earlyProbeAfter() {
-    if (hi == 0 || hi - lo <= Math.max(RETRY_AFTER_RESOLUTION_MS, hi / 10)) {
+    if (hi == 0 || hi - lo <= Math.max(MIN_GAP_MS, hi / 30)) {
       return -1;
     }
     return (lo + hi) / 2;
@@ -94,6 +125,12 @@ final class WindowEstimate {
     lo = from.lo;
     hi = from.hi;
     own = from.own;
+  }
+
+  /** This copy as another key's: replaced by the first observation of the key's own. */
+  WindowEstimate asAdopted() {
+    own = false;
+    return this;
   }
 
   @Override

@@ -3,6 +3,7 @@ package com.ilert.ilagent.bench;
 import com.ilert.ilagent.testkit.Fault;
 import com.ilert.ilagent.testkit.IlertStandIn;
 import com.ilert.ilagent.testkit.KafkaBroker;
+import com.ilert.ilagent.testkit.RateLimiter;
 import com.ilert.ilagent.testkit.Received;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,14 +26,17 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Rows I and J of the benchmark: the agent against the test kit's {@link IlertStandIn} enforcing
  * ilert's documented limits ten times faster (windows of 6 s: 50 events per integration key, 5
- * pings per heartbeat key, 700 requests per process), answering 429 until the window resets.
+ * pings per heartbeat key, 700 requests per process), counted by one of the test kit's limiter
+ * models ({@link RateLimiter}: fixed windows, a sliding window, a token bucket whose burst is below
+ * its number).
  *
  * <ul>
  *   <li><b>I, rate-limited drain:</b> 2,000 events over 10 integration keys (each its own alert
  *       key, so nothing orders them), visible at one instant; drain time against the ideal (three
- *       windows: the fourth burst of 50 per key cannot start earlier), and how many events were
- *       first answered 429. With limits learned (default settings: the stand-in is not ilert's
- *       host), with and without Retry-After; and with limits told, when the agent has the options.
+ *       windows under windows: the fourth burst of 50 per key cannot start earlier; (200 - 20) x 6
+ *       s / 50 under the token bucket), and 429 answers as a share of the events. Learned (default
+ *       settings: the stand-in is not ilert's host) and told; one agent, or three in one consumer
+ *       group on 6 partitions.
  *   <li><b>J, heartbeat flood:</b> 100 heartbeat records of one key within 5 s: pings sent, 429s,
  *       and the time from the last record until everything is committed.
  * </ul>
@@ -43,9 +47,73 @@ final class LimitScenarios {
   static final int PINGS_PER_KEY = 5;
   static final int REQUESTS_PER_PROCESS = 700;
 
+  /** A token bucket's burst, below the number per window (the same share of it for both limits). */
+  static final int BURST_PER_KEY = 20;
+
+  static final int BURST_PER_PROCESS = 280;
+
+  /** What tells an agent ilert's limits (at the stand-in's shorter window, see {@link #WINDOW}). */
+  static final List<String> TOLD = List.of("--rate_limit_key", "50", "--rate_limit_total", "700");
+
+  /** Where one drain ran: the stand-in's limiter, its Retry-After, and how many agents. */
+  record Setup(RateLimiter.Model model, Fault.RetryAfter retryAfter, int agents) {
+    String label() {
+      String who = agents == 1 ? "one agent" : agents + " agents in one group";
+      String burst =
+          model == RateLimiter.Model.TOKEN_BUCKET ? " (burst " + BURST_PER_KEY + " of 50)" : "";
+      String ra =
+          switch (retryAfter) {
+            case NONE -> ", no Retry-After";
+            case SECONDS -> "";
+            case DATE -> ", Retry-After as a date";
+          };
+      return who + ", " + model + burst + "s" + ra;
+    }
+
+    /** The ideal drain of 200 events per key and 2,000 in all (seconds). */
+    double idealSeconds() {
+      double w = WINDOW.toMillis() / 1000.0;
+      if (model == RateLimiter.Model.TOKEN_BUCKET) {
+        return Math.max(
+            (200 - BURST_PER_KEY) * w / EVENTS_PER_KEY,
+            (2000 - BURST_PER_PROCESS) * w / REQUESTS_PER_PROCESS);
+      }
+      return Math.max(200 / EVENTS_PER_KEY - 1, (2000 - 1) / REQUESTS_PER_PROCESS) * w;
+    }
+  }
+
+  /** Row I's setups: the issue's table first, then the same limiters without Retry-After. */
+  static final List<Setup> SETUPS =
+      List.of(
+          new Setup(RateLimiter.Model.FIXED_WINDOW, Fault.RetryAfter.SECONDS, 1),
+          new Setup(RateLimiter.Model.SLIDING_WINDOW, Fault.RetryAfter.SECONDS, 1),
+          new Setup(RateLimiter.Model.TOKEN_BUCKET, Fault.RetryAfter.SECONDS, 1),
+          new Setup(RateLimiter.Model.SLIDING_WINDOW, Fault.RetryAfter.SECONDS, 3),
+          new Setup(RateLimiter.Model.FIXED_WINDOW, Fault.RetryAfter.NONE, 1),
+          new Setup(RateLimiter.Model.SLIDING_WINDOW, Fault.RetryAfter.NONE, 1),
+          new Setup(RateLimiter.Model.TOKEN_BUCKET, Fault.RetryAfter.NONE, 1));
+
+  /**
+   * The targets of a setup: {learned ratio, learned 429 share, told ratio, told 429 share}; zeros
+   * where there is none.
+   */
+  static double[] target(Setup s) {
+    if (s.retryAfter() == Fault.RetryAfter.NONE) {
+      return new double[] {1.2, 0.02, 0, 0};
+    }
+    if (s.agents() > 1) {
+      return new double[] {1.3, 0.03, 1.2, 0.01};
+    }
+    if (s.model() == RateLimiter.Model.TOKEN_BUCKET) {
+      return new double[] {1.2, 0.02, 1.2, 0.02};
+    }
+    return new double[] {1.2, 0.02, 1.1, 0.0};
+  }
+
   /** What one drain measured. */
   record Drain(
-      String name,
+      Setup setup,
+      boolean told,
       int events,
       double seconds,
       double idealSeconds,
@@ -57,23 +125,31 @@ final class LimitScenarios {
       return seconds / idealSeconds;
     }
 
+    /**
+     * 429 answers as a share of the events (a retried event may be answered 429 more than once).
+     */
     double share429() {
-      return firstAnswered429 / (double) events;
+      return answered429 / (double) events;
+    }
+
+    String name() {
+      return setup.label() + (told ? ", told" : ", learned");
     }
 
     @Override
     public String toString() {
       return String.format(
           Locale.ROOT,
-          "%s: %d events in %.1f s = %.2fx the ideal %.0f s; %d answered 429 "
-              + "(%.1f%% of events first answered 429); lost %d, duplicates %d",
-          name,
+          "%s: %d events in %.1f s = %.2fx the ideal %.1f s; %d answered 429 (%.1f%% of the "
+              + "events; %d events first answered 429); lost %d, duplicates %d",
+          name(),
           events,
           seconds,
           ratio(),
           idealSeconds,
           answered429,
           100 * share429(),
+          firstAnswered429,
           lost,
           duplicates);
     }
@@ -134,21 +210,28 @@ final class LimitScenarios {
   }
 
   /**
-   * I: 2,000 events over 10 keys into a stand-in with ilert's limits 10x faster.
+   * I: 2,000 events over 10 keys into a stand-in with ilert's limits 10x faster, counted by the
+   * setup's limiter; with several agents, one consumer group on 6 partitions and each key's records
+   * spread over all of them.
    *
-   * @param retryAfter whether the stand-in's 429s say when the window resets
-   * @param toldArgs agent options that tell the limits (empty: learned)
+   * @param told whether the agents are told the limits (else they learn them)
    */
-  Drain drain(String name, boolean retryAfter, List<String> toldArgs) throws Exception {
+  Drain drain(Setup setup, boolean told) throws Exception {
     int keys = 10;
     int perKey = 200;
     int total = keys * perKey;
+    int partitions = setup.agents() == 1 ? 3 : 6;
+    String name = setup.label() + (told ? ", told" : ", learned");
     try (IlertStandIn standIn = new IlertStandIn().start()) {
-      Fault perProcess = Fault.processRateLimit(REQUESTS_PER_PROCESS, WINDOW);
-      Fault perEventKey = Fault.eventRateLimit(EVENTS_PER_KEY, WINDOW);
-      standIn.fault(retryAfter ? perProcess.retryAfterUntilReset() : perProcess);
-      standIn.fault(retryAfter ? perEventKey.retryAfterUntilReset() : perEventKey);
-      String topic = topic("drain");
+      standIn.fault(
+          Fault.processRateLimit(REQUESTS_PER_PROCESS, WINDOW)
+              .model(setup.model(), BURST_PER_PROCESS)
+              .retryAfter(setup.retryAfter()));
+      standIn.fault(
+          Fault.eventRateLimit(EVENTS_PER_KEY, WINDOW)
+              .model(setup.model(), BURST_PER_KEY)
+              .retryAfter(setup.retryAfter()));
+      String topic = topic("drain", partitions);
       String group = "bench-drain-" + UUID.randomUUID().toString().substring(0, 8);
       List<String> args =
           new ArrayList<>(
@@ -166,18 +249,31 @@ final class LimitScenarios {
                   "--kafka_offset_reset",
                   "earliest",
                   "--kafka_property",
-                  "isolation.level=read_committed"));
-      args.addAll(toldArgs);
-      String javaOpts =
-          toldArgs.isEmpty() ? "" : "-Dilagent.rate_limit_window_ms=" + WINDOW.toMillis();
-      try (BenchAgent agent =
-          BenchAgent.start(root, "drain-" + name.replaceAll("[^a-z0-9]+", "-"), args, javaOpts)) {
-        readyTimes.add(agent.awaitReady(Duration.ofSeconds(60)));
+                  "isolation.level=read_committed",
+                  "-v",
+                  "-v"));
+      if (told) {
+        args.addAll(TOLD);
+      }
+      String javaOpts = told ? "-Dilagent.rate_limit_window_ms=" + WINDOW.toMillis() : "";
+      String file = "drain-" + name.replaceAll("[^a-z0-9]+", "-");
+      List<BenchAgent> agents = new ArrayList<>();
+      try {
+        for (int a = 0; a < setup.agents(); a++) {
+          agents.add(BenchAgent.start(root, file + (a == 0 ? "" : "-" + a), args, javaOpts));
+        }
+        for (BenchAgent agent : agents) {
+          readyTimes.add(agent.awaitReady(Duration.ofSeconds(60)));
+        }
+        if (setup.agents() > 1) {
+          awaitGroup(group, setup.agents(), partitions, Duration.ofSeconds(60));
+        }
         Map<TopicPartition, Long> expected = new ConcurrentHashMap<>();
         Set<String> seqs = new HashSet<>();
         tx.beginTransaction();
         for (int i = 0; i < total; i++) {
-          String key = "il1apidrain" + (i % keys);
+          int k = i % keys;
+          String key = "il1apidrain" + k;
           String seq = name.hashCode() + "-" + i;
           seqs.add(seq);
           String json =
@@ -190,7 +286,9 @@ final class LimitScenarios {
                   + "\",\"details\":\""
                   + seq
                   + "\"}";
-          send(tx, topic, "d-" + seq, json, expected);
+          // A key's records go round the partitions: every member gets its share of each key.
+          Integer partition = setup.agents() == 1 ? null : (i / keys + k) % partitions;
+          send(tx, topic, partition, "d-" + seq, json, expected);
         }
         tx.flush();
         long t0 = System.nanoTime();
@@ -215,26 +313,44 @@ final class LimitScenarios {
         }
         int first429 = (int) firstStatus.values().stream().filter(s -> s == 429).count();
         long duplicates = accepted.values().stream().mapToLong(n -> n - 1).sum();
-        double ideal =
-            Math.max(
-                    (perKey + EVENTS_PER_KEY - 1) / EVENTS_PER_KEY - 1,
-                    (total + REQUESTS_PER_PROCESS - 1) / REQUESTS_PER_PROCESS - 1)
-                * WINDOW.toMillis()
-                / 1000.0;
         Drain d =
             new Drain(
-                name,
+                setup,
+                told,
                 total,
                 seconds,
-                ideal,
+                setup.idealSeconds(),
                 answered429,
                 first429,
                 total - accepted.size(),
                 duplicates);
         say.accept("I " + d);
-        agent.stop();
+        for (BenchAgent agent : agents) {
+          agent.stop();
+        }
         return d;
+      } finally {
+        for (BenchAgent agent : agents) {
+          agent.close();
+        }
       }
+    }
+  }
+
+  /** Waits until the group is stable with {@code members} members sharing every partition. */
+  private void awaitGroup(String group, int members, int partitions, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Map<String, Set<TopicPartition>> assignment = kafka.groupAssignment(group);
+      int assigned = assignment.values().stream().mapToInt(Set::size).sum();
+      if (assignment.size() == members && assigned == partitions) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "group " + group + " not stable with " + members + " members: " + assignment);
+      }
+      BenchAgent.sleep(50);
     }
   }
 
@@ -243,7 +359,7 @@ final class LimitScenarios {
     int records = 100;
     try (IlertStandIn standIn = new IlertStandIn().start()) {
       standIn.fault(Fault.pingRateLimit(PINGS_PER_KEY, WINDOW).retryAfterUntilReset());
-      String topic = topic("heartbeats");
+      String topic = topic("heartbeats", 3);
       String group = "bench-heartbeats-" + UUID.randomUUID().toString().substring(0, 8);
       List<String> args =
           new ArrayList<>(
@@ -272,7 +388,7 @@ final class LimitScenarios {
           while (System.nanoTime() < due) {
             BenchAgent.sleep(Math.max(1, (due - System.nanoTime()) / 1_000_000));
           }
-          send(plain, topic, null, json, expected);
+          send(plain, topic, null, null, json, expected);
           plain.flush();
         }
         long last = System.nanoTime();
@@ -334,11 +450,12 @@ final class LimitScenarios {
   private static void send(
       KafkaProducer<String, byte[]> p,
       String topic,
+      Integer partition,
       String key,
       String json,
       Map<TopicPartition, Long> expected) {
     p.send(
-        new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)),
+        new ProducerRecord<>(topic, partition, key, json.getBytes(StandardCharsets.UTF_8)),
         (md, err) -> {
           if (err == null) {
             expected.merge(
@@ -347,9 +464,9 @@ final class LimitScenarios {
         });
   }
 
-  private String topic(String name) {
+  private String topic(String name, int partitions) {
     String t = "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    kafka.createTopic(t, 3);
+    kafka.createTopic(t, partitions);
     return t;
   }
 }

@@ -80,6 +80,70 @@ class RateLimitsIT {
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
   }
 
+  /**
+   * ilert's limit counted in a sliding window (a request is admitted while fewer than N were in the
+   * last W): 6 keys x 50 events at 10 per key and 3 s window; the ideal from the first answer is 4
+   * more windows, 12 s. Learned from the 429s, the backlog drains near it with few 429s: what was
+   * on the wire at the first ones, and one request above each key's allowance.
+   */
+  @Test
+  void underASlidingWindowLearnedLimitsDrainNearTheIdealWithFew429s(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = slidingBacklog(agents, ilert, kafka, "slidinglearned");
+    agents.start("--max_in_flight", "8", "-e", topic);
+
+    Drained d = drained(ilert, 300, Duration.ofSeconds(90));
+    assertThat(d.seconds()).as("drain after the first answer, ideal 12 s").isLessThan(1.4 * 12);
+    assertThat(d.answered429()).as("429 answers of 300 events").isLessThanOrEqualTo(15);
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
+  }
+
+  @Test
+  void underASlidingWindowToldLimitsDrainInTheIdealTimeWithoutA429(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = slidingBacklog(agents, ilert, kafka, "slidingtold");
+    agents
+        .daemon("--rate_limit_key", "10", "-e", topic)
+        .jvmOptions("-Dilagent.rate_limit_window_ms=3000")
+        .start();
+
+    Drained d = drained(ilert, 300, Duration.ofSeconds(90));
+    assertThat(d.answered429()).as("told limits: not one 429").isZero();
+    assertThat(d.seconds()).as("drain after the first answer, ideal 12 s").isLessThan(1.2 * 12);
+  }
+
+  /** What the stand-in saw of a drain: first to last 202, and the 429 answers. */
+  record Drained(double seconds, long answered429) {}
+
+  /** Waits for {@code events} distinct events answered 202; times the drain from the first. */
+  static Drained drained(IlertStandIn ilert, int events, Duration timeout) {
+    List<Received> accepted = ilert.awaitEvents(events, timeout);
+    long first = accepted.stream().mapToLong(Received::receivedAtNanos).min().orElseThrow();
+    long last = accepted.stream().mapToLong(Received::receivedAtNanos).max().orElseThrow();
+    assertThat(accepted.stream().map(Received::summary).distinct().count())
+        .as("every event delivered")
+        .isEqualTo(events);
+    Drained d = new Drained((last - first) / 1e9, limited(ilert));
+    System.out.printf(
+        "drained %d events in %.1f s after the first answer, %d answered 429%n",
+        events, d.seconds(), d.answered429());
+    return d;
+  }
+
+  /** 6 keys x 50 events on a new topic; the stand-in limits 10 per key in a 3 s sliding window. */
+  private static String slidingBacklog(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka, String label) {
+    String topic = agents.newTopic(3);
+    String[] keys = new String[6];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = "il1api" + label + "0" + i;
+    }
+    ilert.fault(
+        Fault.eventRateLimit(10, Duration.ofSeconds(3)).slidingWindow().retryAfterUntilReset());
+    backlog(kafka, topic, 50, keys);
+    return topic;
+  }
+
   @Test
   void aLimitOfTheWholeProcessPacesTheProcess(
       TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {

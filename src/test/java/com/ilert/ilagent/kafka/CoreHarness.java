@@ -154,7 +154,8 @@ final class CoreHarness implements AutoCloseable {
 
           @Override
           public Future<List<PartitionInfo>> partitionsFor(String topic) {
-            return Future.succeededFuture(List.of(new PartitionInfo(topic, 0, null, null, null)));
+            // One agent with no metadata: the group share stays the whole of each limit.
+            return Future.failedFuture(new IllegalStateException("no metadata in the harness"));
           }
         };
     core =

@@ -37,6 +37,18 @@ class PacerTest {
     open.clear();
   }
 
+  /**
+   * The key may go first at {@code until}: before it the pacer says wait (at most {@link
+   * Pacer#MAX_WAIT_MS} at a time, then the caller asks again), from it on 0.
+   */
+  private static void waitsUntil(Pacer p, RequestKind kind, String key, long now, long until) {
+    assertThat(p.delayMs(kind, key, now))
+        .as("%s at +%d waits until +%d", key, now - T, until - T)
+        .isEqualTo(Math.min(until - now, Pacer.MAX_WAIT_MS));
+    assertThat(p.delayMs(kind, key, until - 1)).as("%s at +%d", key, until - 1 - T).isEqualTo(1);
+    assertThat(p.delayMs(kind, key, until)).as("%s at +%d", key, until - T).isZero();
+  }
+
   /** One request for key at now, answered at now + 1 with status; returns the verdict. */
   private static Verdict once(
       Pacer p, RequestKind kind, String key, long now, int status, long retryAfterMs) {
@@ -49,8 +61,10 @@ class PacerTest {
    * A key whose first window stopped at {@code accepted}: learned tentatively, blocked until +RA.
    */
   private Verdict limitKey(Pacer p, String key, int accepted, long now, long retryAfterMs) {
-    send(p, EVENT, key, accepted, now);
-    answerAll(p, 202, now + 1);
+    for (int i = 0; i < accepted; i++) {
+      assertThat(p.delayMs(EVENT, key, now)).as("request %d of %s", i + 1, key).isZero();
+      p.answered(p.sent(EVENT, key, now), 202, NONE, now + 1);
+    }
     return once(p, EVENT, key, now + 2, 429, retryAfterMs);
   }
 
@@ -65,10 +79,49 @@ class PacerTest {
         .isEqualTo(PacedScope.PROBE_POLL_MS);
     answerAll(p, 202, T);
 
-    assertThat(p.delayMs(EVENT, "a", T)).isEqualTo(W + MARGIN);
-    assertThat(p.delayMs(EVENT, "a", T + 400)).isEqualTo(W + MARGIN - 400);
     assertThat(p.delayMs(EVENT, "b", T)).as("another key has its own allowance").isZero();
-    assertThat(p.delayMs(EVENT, "a", T + W + MARGIN)).isZero();
+    waitsUntil(p, EVENT, "a", T + 400, T + W + MARGIN);
+  }
+
+  @Test
+  void neverMoreThanTheAllowanceInAnySpanOfOneWindowWhateverTheServersWindow() {
+    Pacer p = new Pacer(new RateLimits(3, 0, 0, W));
+    once(p, EVENT, "a", T, 202, NONE);
+    once(p, EVENT, "a", T + W / 2, 202, NONE);
+    once(p, EVENT, "a", T + 9 * W / 10, 202, NONE);
+
+    long firstLeaves = T + 1 + W + MARGIN;
+    assertThat(p.delayMs(EVENT, "a", firstLeaves - 1)).isEqualTo(1);
+    once(p, EVENT, "a", firstLeaves, 202, NONE);
+    assertThat(p.delayMs(EVENT, "a", firstLeaves + 2))
+        .as("only the oldest left: the next one when the second leaves")
+        .isEqualTo(T + W / 2 + 1 + W + MARGIN - (firstLeaves + 2));
+  }
+
+  @Test
+  void aToldAllowanceHasOnlyAFewOnTheWireUntilAWholeAllowanceGotThrough() {
+    Pacer p = new Pacer(new RateLimits(50, 0, 0, W));
+    send(p, EVENT, "a", 3, T);
+    assertThat(p.delayMs(EVENT, "a", T))
+        .as("a token bucket whose burst is below 50 refuses only what is on the wire")
+        .isEqualTo(PacedScope.PROBE_POLL_MS);
+    answerAll(p, 202, T + 1);
+    for (int i = 3; i < 50; i++) {
+      once(p, EVENT, "b", T + 2, 202, NONE); // key b gets its 50 through, one by one
+    }
+    send(p, EVENT, "a", 3, T + 3);
+    answerAll(p, 202, T + 4);
+    for (int i = 6; i < 50; i++) {
+      once(p, EVENT, "a", T + 5, 202, NONE);
+    }
+    Pacer q = new Pacer(new RateLimits(50, 0, 0, W));
+    for (int i = 0; i < 50; i++) {
+      once(q, EVENT, "a", T, 202, NONE);
+    }
+    send(q, EVENT, "a", 50, T + W + MARGIN + 2);
+    assertThat(q.describe(EVENT, "a"))
+        .as("a whole allowance got through: later windows go as one burst")
+        .startsWith("allowance 50 per");
   }
 
   @Test
@@ -121,23 +174,26 @@ class PacerTest {
     Verdict v = limitKey(p, "a", 5, T, 2_000);
 
     assertThat(v).isEqualTo(Verdict.KEY);
-    assertThat(p.delayMs(EVENT, "a", T + 3)).as("the 429 came at +3").isEqualTo(2_000);
     assertThat(p.delayMs(EVENT, "b", T + 3)).as("other keys keep flowing").isZero();
+    assertThat(p.delayMs(EVENT, "a", T + 3 + 1_999)).as("the 429 came at +3").isEqualTo(1);
   }
 
   @Test
-  void afterTheResetOneProbeGoesAloneThenTheLearnedAllowance() {
+  void afterA429OnlyWhatLeftTheWindowIsFreeAgainAndItGoesOneAtATime() {
     Pacer p = new Pacer(LEARNED);
-    limitKey(p, "a", 5, T, 2_000);
-    long reset = T + 3 + 2_000;
+    limitKey(p, "a", 5, T, 2_000); // window from T, reset at +2,003: w = 2,003
+    long w = 2_003;
+    long free = T + 1 + w + PacedScope.marginMs(w); // the five were answered at +1
 
-    Pacer.Sent probe = p.sent(EVENT, "a", reset);
-    assertThat(p.delayMs(EVENT, "a", reset))
-        .as("while the probe is out")
+    assertThat(p.delayMs(EVENT, "a", T + 3 + 2_000))
+        .as("Retry-After is over, but the five still count until a window after their answers")
+        .isEqualTo(free - (T + 3 + 2_000));
+    Pacer.Sent first = p.sent(EVENT, "a", free);
+    assertThat(p.delayMs(EVENT, "a", free))
+        .as("tentative: one at a time")
         .isEqualTo(PacedScope.PROBE_POLL_MS);
-    p.answered(probe, 202, NONE, reset + 5);
-    send(p, EVENT, "a", 4, reset + 5);
-
+    p.answered(first, 202, NONE, free + 5);
+    assertThat(p.delayMs(EVENT, "a", free + 5)).isZero();
     assertThat(p.describe(EVENT, "a")).startsWith("allowance 5 (tentative)");
   }
 
@@ -163,7 +219,7 @@ class PacerTest {
     limitKey(p, "a", 5, T, NONE);
     long t = T + 3;
     for (long step : new long[] {1_000, 2_000, 4_000}) {
-      assertThat(p.delayMs(EVENT, "a", t)).as("the 429 came at +%d", t - T).isEqualTo(step);
+      assertThat(p.delayMs(EVENT, "a", t + step - 1)).as("the 429 came at +%d", t - T).isEqualTo(1);
       t += step;
       once(p, EVENT, "a", t, 429, NONE); // the probe, answered 429 one ms later
       t += 1;
@@ -173,71 +229,75 @@ class PacerTest {
   @Test
   void theWindowLengthComesFromRetryAfter() {
     Pacer p = new Pacer(LEARNED);
-    limitKey(p, "a", 5, T, 3_000); // window began at T, the 429 came at +3: resets at +3,003
-    once(p, EVENT, "a", T + 3 + 3_000, 202, NONE);
+    limitKey(p, "a", 5, T, 3_000); // the run began at T, the 429 came at +3: resets at +3,003
 
     assertThat(p.describe(EVENT, "a")).contains("per 3003 ms");
   }
 
   @Test
-  void aTentativeAllowanceIsConfirmedByOneProbeAboveIt() {
+  void aTentativeAllowanceIsConfirmedByOneRequestAboveItThatIsRefused() {
     Pacer p = new Pacer(LEARNED);
-    limitKey(p, "a", 5, T, 1_000);
-    long w2 = T + 3 + 1_000;
-    once(p, EVENT, "a", w2, 202, NONE); // the reset probe: a clean window begins
-    send(p, EVENT, "a", 4, w2 + 2);
-    answerAll(p, 202, w2 + 3);
-
-    assertThat(p.delayMs(EVENT, "a", w2 + 4)).as("one request above the tentative 5").isZero();
-    Pacer.Sent above = p.sent(EVENT, "a", w2 + 4);
-    assertThat(p.delayMs(EVENT, "a", w2 + 4))
-        .as("only one at a time")
-        .isEqualTo(PacedScope.PROBE_POLL_MS);
-    p.answered(above, 429, 900, w2 + 5);
+    limitKey(p, "a", 5, T, 1_000); // w = 1,003
+    long t = T + 1 + 1_003 + PacedScope.marginMs(1_003);
+    for (int i = 0; i < 5; i++) {
+      once(p, EVENT, "a", t, 202, NONE); // the allowance, one at a time
+      t += 2;
+    }
+    assertThat(p.delayMs(EVENT, "a", t)).as("then one above the tentative 5").isZero();
+    Pacer.Sent above = p.sent(EVENT, "a", t);
+    assertThat(p.delayMs(EVENT, "a", t)).as("alone").isEqualTo(PacedScope.PROBE_POLL_MS);
+    p.answered(above, 429, 900, t + 1);
 
     assertThat(p.describe(EVENT, "a")).startsWith("allowance 5 (learned)");
-    long w3 = w2 + 5 + 900;
-    once(p, EVENT, "a", w3, 202, NONE);
-    send(p, EVENT, "a", 4, w3 + 2);
-    assertThat(p.delayMs(EVENT, "a", w3 + 2)).as("confirmed: no more probes above it").isPositive();
   }
 
   @Test
-  void aTentativeAllowanceThatProbesDisproveIsDropped() {
+  void eachRequestAboveATentativeAllowanceThatGetsThroughRaisesIt() {
     Pacer p = new Pacer(LEARNED);
     // After a restart the server's window was mostly used: only 2 got through.
     limitKey(p, "a", 2, T, 1_000);
-    long w2 = T + 3 + 1_000;
-    once(p, EVENT, "a", w2, 202, NONE);
-    once(p, EVENT, "a", w2 + 2, 202, NONE);
-    once(p, EVENT, "a", w2 + 4, 202, NONE); // above: 3
-    once(p, EVENT, "a", w2 + 6, 202, NONE); // above: 4, twice more than it said
+    long t = T + 1 + 1_003 + PacedScope.marginMs(1_003);
+    for (int i = 0; i < 6; i++) {
+      once(p, EVENT, "a", t, 202, NONE); // 2 within the allowance, then 4 above it
+      t += 2;
+    }
 
-    assertThat(p.describe(EVENT, "a")).isNull();
-    send(p, EVENT, "a", 100, w2 + 8);
+    assertThat(p.describe(EVENT, "a")).startsWith("allowance 6 (tentative)");
   }
 
   @Test
-  void aToldAllowanceIsNotLoweredByA429InTheFirstWindow() {
-    // An earlier process used most of the server's window: not a reason to send less later.
-    Pacer p = new Pacer(new RateLimits(10, 0, 0, W));
-    limitKey(p, "a", 3, T, 500);
-    long w2 = T + 3 + 500;
-    once(p, EVENT, "a", w2, 202, NONE);
+  void aToldAllowanceStandsWhenA429SaysTheWindowWasUsedByOthers() {
+    // An earlier process used most of the server's minute: Retry-After well into the window.
+    Pacer p = new Pacer(new RateLimits(10, 0, 0, 60_000));
+    limitKey(p, "a", 3, T, 40_000);
 
-    send(p, EVENT, "a", 9, w2 + 2);
-    assertThat(p.describe(EVENT, "a")).startsWith("allowance 10 per");
+    assertThat(p.describe(EVENT, "a")).startsWith("allowance 10 per").doesNotContain("burst");
   }
 
   @Test
-  void aToldAllowanceIsLoweredByA429InACleanWindow() {
+  void aToldAllowanceRefusedSoonAfterItsStartLearnsATokenBucketsBurst() {
+    // A token bucket of 3, refilled at the told 10 per second: its next token within a second.
     Pacer p = new Pacer(new RateLimits(10, 0, 0, W));
-    long w2 = T + W + MARGIN + 10; // a full window later: the server's window has reset
-    send(p, EVENT, "a", 1, T);
-    answerAll(p, 202, T + 1);
-    limitKey(p, "a", 6, w2, 500);
+    limitKey(p, "a", 3, T, 0);
 
-    assertThat(p.describe(EVENT, "a")).startsWith("allowance 6 (learned)");
+    assertThat(p.describe(EVENT, "a")).startsWith("allowance 10, burst 3 per 1000 ms");
+    assertThat(p.delayMs(EVENT, "a", T + 3))
+        .as("the bucket refills at the told rate: one token per 100 ms")
+        .isEqualTo(100);
+  }
+
+  @Test
+  void aSecond429SoonAfterTheFirstPacesByTheRateThatGotThroughInBetween() {
+    Pacer p = new Pacer(LEARNED);
+    limitKey(p, "a", 10, T, 1_000); // 10 per 1,003 ms, tentative; the 429 came at +3
+    long t = T + 1 + 1_003 + PacedScope.marginMs(1_003);
+    for (int i = 0; i < 4; i++) {
+      once(p, EVENT, "a", t + 200 * i, 202, NONE); // then only 4 got through, one at a time
+    }
+    once(p, EVENT, "a", t + 800, 429, 1_000); // answered at +1,815
+
+    // (4 - 0.5) per 1,812 ms: 2 (what the window of 1,003 ms holds at that rate) per 1,036 ms.
+    assertThat(p.describe(EVENT, "a")).startsWith("allowance 2 (learned) (a rate) per 1036 ms");
   }
 
   @Test
@@ -311,7 +371,8 @@ class PacerTest {
     answerAll(p, 200, T + 1);
 
     assertThat(once(p, OTHER_API, null, T + 2, 429, 3_000)).isEqualTo(Verdict.PROCESS);
-    assertThat(p.delayMs(EVENT, "any", T + 4)).isEqualTo(3_000 - 1);
+    assertThat(p.delayMs(EVENT, "any", T + 4)).isEqualTo(Pacer.MAX_WAIT_MS);
+    assertThat(p.delayMs(EVENT, "any", T + 3 + 2_999)).as("until the reset").isEqualTo(1);
   }
 
   @Test
@@ -324,6 +385,107 @@ class PacerTest {
 
     assertThat(p.answered(inFlight, 429, 2_000, T + 20)).isEqualTo(Verdict.PROCESS);
     assertThat(p.describe(EVENT, "x")).startsWith("allowance 50 per");
+  }
+
+  // ---- a group of agents ----
+
+  @Test
+  void theMembersAllotmentsAddUpToTheToldNumber() {
+    assertThat(new Pacer.Allotment(6, new int[] {0, 1}).of(50)).isEqualTo(18);
+    assertThat(new Pacer.Allotment(6, new int[] {2, 3}).of(50)).isEqualTo(16);
+    assertThat(new Pacer.Allotment(6, new int[] {4, 5}).of(50)).isEqualTo(16);
+    assertThat(new Pacer.Allotment(6, new int[] {0, 2, 4}).of(700)).isEqualTo(350);
+    assertThat(Pacer.Allotment.ALL.of(50)).isEqualTo(50);
+    assertThat(new Pacer.Allotment(6, new int[0]).of(50))
+        .as("a member without partitions may still send")
+        .isEqualTo(1);
+  }
+
+  private static Pacer member(RateLimits limits, int[] owned, int of) {
+    Pacer p = new Pacer(limits);
+    Pacer.Allotment a = new Pacer.Allotment(of, owned);
+    p.share(new Pacer.Share(a, a, a), T);
+    return p;
+  }
+
+  @Test
+  void aMemberPacesByItsAllotmentOfTheToldLimits() {
+    Pacer p = member(new RateLimits(50, 0, 700, W), new int[] {2, 3}, 6);
+    for (int i = 0; i < 16; i++) {
+      once(p, EVENT, "a", T, 202, NONE);
+    }
+
+    assertThat(p.delayMs(EVENT, "a", T + 2)).as("16 of the key's 50").isPositive();
+    assertThat(p.describe(EVENT, "a")).startsWith("allowance 16 per");
+    assertThat(p.describeProcess()).startsWith("allowance 234 per");
+  }
+
+  @Test
+  void aSmallerShareAppliesAtOnceALargerOneAWindowLater() {
+    Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {0, 1, 2}, 6);
+    send(p, EVENT, "a", 1, T);
+    assertThat(p.describe(EVENT, "a")).startsWith("allowance 26 per");
+
+    Pacer.Allotment third = new Pacer.Allotment(6, new int[] {0, 1});
+    p.share(new Pacer.Share(third, third, third), T + 10);
+    assertThat(p.describe(EVENT, "a")).as("a member joined").startsWith("allowance 18 per");
+
+    Pacer.Allotment half = new Pacer.Allotment(6, new int[] {0, 1, 2});
+    p.share(new Pacer.Share(half, half, half), T + 20);
+    p.delayMs(EVENT, "a", T + 20 + W - 1);
+    assertThat(p.describe(EVENT, "a"))
+        .as("a member left: its requests still count for a window")
+        .startsWith("allowance 18 per");
+    p.delayMs(EVENT, "a", T + 20 + W);
+    assertThat(p.describe(EVENT, "a")).startsWith("allowance 26 per");
+  }
+
+  @Test
+  void aMemberTriesForWhatTheOthersLeaveAboveWhatItLearnedInTheMiddleOfAWindowOnly() {
+    Pacer p = member(LEARNED, new int[] {2, 3}, 6);
+    send(p, EVENT, "a", 3, T);
+    assertThat(p.delayMs(EVENT, "a", T))
+        .as("in a group, a key nothing is known of has only a few on the wire")
+        .isEqualTo(PacedScope.PROBE_POLL_MS);
+    answerAll(p, 202, T + 1);
+    for (int i = 3; i < 16; i++) {
+      p.answered(p.sent(EVENT, "a", T), 202, NONE, T + 1);
+    }
+    once(p, EVENT, "a", T + 2, 429, 1_000); // its part of the group's race: 16 per 1,003 ms
+    long w = 1_003;
+    long burst = T + 1 + w + PacedScope.marginMs(w);
+    for (int i = 0; i < 16; i++) {
+      once(p, EVENT, "a", burst, 202, NONE);
+    }
+
+    assertThat(p.delayMs(EVENT, "a", burst))
+        .as("a third of a window after its burst")
+        .isEqualTo(w / 3);
+    Pacer.Sent spare = p.sent(EVENT, "a", burst + w / 3);
+    p.answered(spare, 202, NONE, burst + w / 3 + 1);
+    assertThat(p.describe(EVENT, "a"))
+        .as("it got through: its part grows")
+        .startsWith("allowance 17");
+    Pacer.Sent refused = p.sent(EVENT, "a", burst + w / 3 + 2);
+    assertThat(p.answered(refused, 429, 1_000, burst + w / 3 + 3)).isEqualTo(Verdict.KEY);
+
+    assertThat(p.delayMs(EVENT, "b", burst + w / 3 + 4))
+        .as("another key, unpaced, is not held by it")
+        .isZero();
+    assertThat(p.delayMs(EVENT, "a", burst + w / 3 + 4))
+        .as("refused: no try again within the window")
+        .isGreaterThan(w / 3);
+  }
+
+  @Test
+  void aMemberNeverTriesAboveItsToldPartTheOthersPartsAddUpToTheRest() {
+    Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
+    send(p, EVENT, "a", 16, T);
+    answerAll(p, 202, T + 1);
+
+    assertThat(p.delayMs(EVENT, "a", T + W / 2))
+        .as("until its oldest leaves the window")
+        .isEqualTo(T + 1 + W + MARGIN - (T + W / 2));
   }
 
   // ---- memory and logs ----

@@ -65,7 +65,7 @@ class RateLimitsTest {
   }
 
   @Test
-  void pingIntervalKeepsWithinThePingLimitAndThePacersMargin() {
+  void pingIntervalKeepsWithinThePingLimitWithAFiftiethToSpare() {
     assertThat(new RateLimits(0, 5, 0, MINUTE).pingIntervalMs())
         .as("(60 s + 1.2 s) / 5")
         .isEqualTo(12_240);

@@ -73,4 +73,18 @@ class SendLogTest {
     log.keepNewest(3);
     assertThat(log.toString()).isEqualTo("[3] + 2 pending");
   }
+
+  @Test
+  void findsTheRequestsAroundAMomentAndRemembersTheLastDropped() {
+    SendLog log = new SendLog();
+    for (long t = 0; t < 5; t++) {
+      log.add(t * 100);
+      log.answered(t * 100, t * 100 + 10);
+    }
+    assertThat(log.sentAround(215, true)).as("the first answered after 215").isEqualTo(300);
+    assertThat(log.sentAround(215, false)).as("the last answered at or before").isEqualTo(200);
+    log.dropUpTo(215);
+    assertThat(log.lastDroppedSent()).isEqualTo(200);
+    assertThat(log.sentAround(215, false)).isEqualTo(-1);
+  }
 }

@@ -4,76 +4,56 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+/** What a scope knows about the server window's length, from Retry-After, probes and refusals. */
 class WindowEstimateTest {
 
   @Test
-  void retryAfterFromACleanWindowGivesTheLengthToTheSecond() {
+  void retryAfterGivesBothBoundsASecondApartAndAnotherKeysNeverWidensThem() {
     WindowEstimate w = new WindowEstimate();
-    w.resetsAfter(6_050, true);
+    w.resetsAfter(6_040, 5_020);
+    assertThat(w.hi()).isEqualTo(6_040);
+    assertThat(w.lo()).isEqualTo(5_020);
 
-    assertThat(w.hi()).isEqualTo(6_050);
-    assertThat(w.lo()).isEqualTo(5_050);
-    assertThat(w.earlyProbeAfter()).as("a second apart: known well enough").isEqualTo(-1);
+    w.resetsAfter(7_000, 6_000);
+    assertThat(w.hi()).as("the shorter upper bound stays").isEqualTo(6_040);
   }
 
   @Test
-  void retryAfterFromAWindowNotSeenFromItsStartIsOnlyAFirstGuess() {
+  void aRequestThatGotThroughNarrowsTheUpperBound() {
     WindowEstimate w = new WindowEstimate();
-    w.resetsAfter(2_000, false);
-    w.resetsAfter(1_000, false);
-
-    assertThat(w.hi()).as("the first guess stays until a clean window").isEqualTo(2_000);
-    w.resetsAfter(6_000, true);
-    assertThat(w.hi()).isEqualTo(6_000);
+    w.resetsAfter(6_040, 5_020);
+    w.hadResetAfter(5_600);
+    assertThat(w.hi()).isEqualTo(5_600);
+    assertThat(w.lo()).isEqualTo(5_020);
   }
 
   @Test
-  void probesNarrowTheBoundsAndAnEarlyProbeGoesHalfWay() {
+  void aRefusalLengthensTheWindowButAtMostDoublesIt() {
     WindowEstimate w = new WindowEstimate();
-    w.notResetAfter(3_000);
-    w.hadResetAfter(7_000);
-
-    assertThat(w.earlyProbeAfter()).isEqualTo(5_000);
-    w.notResetAfter(5_000);
-    assertThat(w.earlyProbeAfter()).isEqualTo(6_000);
-    w.hadResetAfter(6_000);
-    assertThat(w.earlyProbeAfter()).as("1 s apart").isEqualTo(-1);
-    assertThat(w.hi()).isEqualTo(6_000);
-  }
-
-  @Test
-  void aContradictionForgetsTheUpperBound() {
-    WindowEstimate w = new WindowEstimate();
-    w.hadResetAfter(6_000);
-    w.notResetAfter(6_500);
-
-    assertThat(w.hi()).isZero();
-    assertThat(w.lo()).isEqualTo(6_500);
-  }
-
-  @Test
-  void anotherKeysBoundsAreTakenOnlyUntilThisOneObservedItsOwn() {
-    WindowEstimate w = new WindowEstimate();
-    w.adopt(5_000, 6_000);
-    assertThat(w.hi()).isEqualTo(6_000);
-    w.adopt(5_500, 6_100);
-    assertThat(w.hi()).isEqualTo(6_100);
-
-    w.hadResetAfter(9_000);
-    assertThat(w.hi()).as("own observation replaces adopted bounds").isEqualTo(9_000);
-    w.adopt(5_000, 6_000);
-    assertThat(w.hi()).isEqualTo(9_000);
-  }
-
-  @Test
-  void copyAndRestore() {
-    WindowEstimate w = new WindowEstimate();
-    w.resetsAfter(6_000, true);
-    WindowEstimate saved = w.copy();
-    w.notResetAfter(7_000);
-    w.restore(saved);
-
+    w.resetsAfter(1_040, 40);
+    w.notShorterThan(6_000);
+    assertThat(w.hi()).as("one observation at most doubles it").isEqualTo(2_080);
+    w.notShorterThan(6_000);
+    assertThat(w.hi()).isEqualTo(4_160);
+    w.notShorterThan(6_000);
     assertThat(w.hi()).isEqualTo(6_000);
     assertThat(w.lo()).isEqualTo(5_000);
+  }
+
+  @Test
+  void noWindowIsTakenToBeLongerThanFiveMinutes() {
+    WindowEstimate w = new WindowEstimate();
+    w.notShorterThan(3_600_000);
+    assertThat(w.hi()).isEqualTo(WindowEstimate.MAX_WINDOW_MS);
+  }
+
+  @Test
+  void anEarlyProbeGoesHalfWayWhileTheBoundsAreFarApart() {
+    WindowEstimate w = new WindowEstimate();
+    assertThat(w.earlyProbeAfter()).as("unknown").isEqualTo(-1);
+    w.resetsAfter(6_000, 5_000);
+    assertThat(w.earlyProbeAfter()).isEqualTo(5_500);
+    w.notResetAfter(5_900);
+    assertThat(w.earlyProbeAfter()).as("within max(100 ms, hi / 30)").isEqualTo(-1);
   }
 }

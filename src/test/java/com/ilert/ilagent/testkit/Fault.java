@@ -23,12 +23,16 @@ import java.util.function.Predicate;
  * standIn.fault(Fault.rateLimit(50));                                          // ilert's 50 events/min/key
  * standIn.fault(Fault.processRateLimit(700, Duration.ofSeconds(6)).retryAfterUntilReset()); // per source IP
  * standIn.fault(Fault.pingRateLimit(5, Duration.ofSeconds(6)));                // per heartbeat key
+ * standIn.fault(Fault.eventRateLimit(50, Duration.ofSeconds(6)).slidingWindow()); // a rolling log
+ * standIn.fault(Fault.eventRateLimit(50, Duration.ofSeconds(6)).tokenBucket(20)
+ *     .retryAfter(Fault.RetryAfter.DATE));                                    // burst 20, refill 50 per 6 s
  * }</pre>
  *
- * <p>Rate limits count requests in fixed windows: a window starts with the first request after the
- * previous one ran out and lasts the given time; once more than N requests arrived in it, each is
- * answered 429 until it ends. Install the per-process limit before the per-key ones: a request it
- * turns away does not count for its key.
+ * <p>Rate limits count requests in fixed windows unless told otherwise ({@link RateLimiter} has the
+ * models): a window starts with the first request after the previous one ran out and lasts the
+ * given time; once more than N requests arrived in it, each is answered 429 until it ends. Install
+ * the per-process limit before the per-key ones: a request it turns away does not count for its
+ * key.
  */
 public final class Fault {
 
@@ -59,6 +63,33 @@ public final class Fault {
   /** Unlimited {@link #times(int)}. */
   public static final int ALWAYS = -1;
 
+  /** What a rate limit's 429 says about when to come back. */
+  public enum RetryAfter {
+    /** No Retry-After. */
+    NONE,
+    /** Whole seconds until a request would be admitted, rounded up. */
+    SECONDS,
+    /** An HTTP date (RFC 1123, whole seconds, rounded up) when a request would be admitted. */
+    DATE
+  }
+
+  /** A rate limit's numbers and model; see {@link RateLimiter}. */
+  record Limit(
+      int limit,
+      Duration window,
+      Scope scope,
+      RateLimiter.Model model,
+      int burst,
+      RetryAfter retryAfter) {
+    Limit with(RateLimiter.Model m, int b, RetryAfter r) {
+      return new Limit(limit, window, scope, m, b, r);
+    }
+
+    RateLimiter newLimiter() {
+      return RateLimiter.of(model, limit, window.toNanos(), burst);
+    }
+  }
+
   private final Kind kind;
   private final int status;
   private final Map<String, String> headers;
@@ -67,10 +98,7 @@ public final class Fault {
   private final int times;
   private final String integrationKey;
   private final Predicate<Received> predicate;
-  private final int limit;
-  private final Duration window;
-  private final Scope scope;
-  private final boolean retryAfterUntilReset;
+  private final Limit rateLimit;
 
   private Fault(
       Kind kind,
@@ -81,36 +109,7 @@ public final class Fault {
       int times,
       String integrationKey,
       Predicate<Received> predicate,
-      int limit,
-      Duration window) {
-    this(
-        kind,
-        status,
-        headers,
-        body,
-        delayMs,
-        times,
-        integrationKey,
-        predicate,
-        limit,
-        window,
-        Scope.KEY,
-        false);
-  }
-
-  private Fault(
-      Kind kind,
-      int status,
-      Map<String, String> headers,
-      JsonObject body,
-      long delayMs,
-      int times,
-      String integrationKey,
-      Predicate<Received> predicate,
-      int limit,
-      Duration window,
-      Scope scope,
-      boolean retryAfterUntilReset) {
+      Limit rateLimit) {
     this.kind = kind;
     this.status = status;
     this.headers = Map.copyOf(headers);
@@ -119,10 +118,7 @@ public final class Fault {
     this.times = times;
     this.integrationKey = integrationKey;
     this.predicate = predicate;
-    this.limit = limit;
-    this.window = window;
-    this.scope = scope;
-    this.retryAfterUntilReset = retryAfterUntilReset;
+    this.rateLimit = rateLimit;
   }
 
   /** A copy with one thing changed; everything goes through here so no field is forgotten. */
@@ -133,25 +129,13 @@ public final class Fault {
       int times,
       String integrationKey,
       Predicate<Received> predicate,
-      Scope scope,
-      boolean retryAfterUntilReset) {
+      Limit rateLimit) {
     return new Fault(
-        kind,
-        status,
-        headers,
-        body,
-        delayMs,
-        times,
-        integrationKey,
-        predicate,
-        limit,
-        window,
-        scope,
-        retryAfterUntilReset);
+        kind, status, headers, body, delayMs, times, integrationKey, predicate, rateLimit);
   }
 
   private static Fault of(Kind kind) {
-    return new Fault(kind, 0, Map.of(), null, 0, ALWAYS, null, null, 0, null);
+    return new Fault(kind, 0, Map.of(), null, 0, ALWAYS, null, null, null);
   }
 
   /**
@@ -159,7 +143,7 @@ public final class Fault {
    * {"status":N,"message":..,"code":..}}.
    */
   public static Fault status(int status) {
-    return new Fault(Kind.STATUS, status, Map.of(), null, 0, ALWAYS, null, null, 0, null);
+    return new Fault(Kind.STATUS, status, Map.of(), null, 0, ALWAYS, null, null, null);
   }
 
   /** Wait this long, then answer normally (202 for a valid event). */
@@ -186,10 +170,11 @@ public final class Fault {
 
   /**
    * 429 for an integration key once it sent more than {@code requests} in a fixed window that
-   * starts at its first request; a shorter window keeps tests fast.
+   * starts at its first request; a shorter window keeps tests fast. {@link #slidingWindow()} and
+   * {@link #tokenBucket(int)} change the model.
    */
   public static Fault rateLimit(int requests, Duration window) {
-    return new Fault(Kind.RATE_LIMIT, 429, Map.of(), null, 0, ALWAYS, null, null, requests, window);
+    return limit(requests, window, Scope.KEY);
   }
 
   /**
@@ -197,6 +182,10 @@ public final class Fault {
    * current window: ilert's limit per source IP (700 per minute).
    */
   public static Fault processRateLimit(int requests, Duration window) {
+    return limit(requests, window, Scope.PROCESS);
+  }
+
+  private static Fault limit(int requests, Duration window, Scope scope) {
     return new Fault(
         Kind.RATE_LIMIT,
         429,
@@ -206,10 +195,8 @@ public final class Fault {
         ALWAYS,
         null,
         null,
-        requests,
-        window,
-        Scope.PROCESS,
-        false);
+        new Limit(
+            requests, window, scope, RateLimiter.Model.FIXED_WINDOW, requests, RetryAfter.NONE));
   }
 
   /**
@@ -228,35 +215,70 @@ public final class Fault {
     return rateLimit(events, window).matching(Received::isEvent);
   }
 
+  /** The rate limit counts in a sliding window (a rolling log) instead of fixed windows. */
+  public Fault slidingWindow() {
+    return model(RateLimiter.Model.SLIDING_WINDOW, limitSpec().limit());
+  }
+
   /**
-   * A rate limit's 429 carries {@code Retry-After}: the whole seconds until its window resets,
-   * rounded up (without this, or a fixed {@link #header}, it carries none).
+   * The rate limit is a token bucket of {@code burst} tokens (may be fewer than its number per
+   * window), refilled steadily at its number per window.
+   */
+  public Fault tokenBucket(int burst) {
+    return model(RateLimiter.Model.TOKEN_BUCKET, burst);
+  }
+
+  /** The rate limit counts with this model ({@code burst} matters only to a token bucket). */
+  public Fault model(RateLimiter.Model model, int burst) {
+    Limit l = limitSpec();
+    return with(
+        headers,
+        body,
+        delayMs,
+        times,
+        integrationKey,
+        predicate,
+        l.with(model, burst, l.retryAfter()));
+  }
+
+  /**
+   * A rate limit's 429 carries {@code Retry-After}: the whole seconds until a request would be
+   * admitted again, rounded up (without this, or a fixed {@link #header}, it carries none).
    */
   public Fault retryAfterUntilReset() {
+    return retryAfter(RetryAfter.SECONDS);
+  }
+
+  /** A rate limit's 429 carries {@code Retry-After} this way. */
+  public Fault retryAfter(RetryAfter how) {
+    Limit l = limitSpec();
+    return with(
+        headers,
+        body,
+        delayMs,
+        times,
+        integrationKey,
+        predicate,
+        l.with(l.model(), l.burst(), how));
+  }
+
+  private Limit limitSpec() {
     if (kind != Kind.RATE_LIMIT) {
       throw new IllegalStateException("only a rate limit knows when its window resets");
     }
-    return with(headers, body, delayMs, times, integrationKey, predicate, scope, true);
+    return rateLimit;
   }
 
   /** Adds an answer header, e.g. {@code Retry-After}. */
   public Fault header(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
-    return with(h, body, delayMs, times, integrationKey, predicate, scope, retryAfterUntilReset);
+    return with(h, body, delayMs, times, integrationKey, predicate, rateLimit);
   }
 
   /** Replaces the answer body. */
   public Fault body(JsonObject body) {
-    return with(
-        headers,
-        body.copy(),
-        delayMs,
-        times,
-        integrationKey,
-        predicate,
-        scope,
-        retryAfterUntilReset);
+    return with(headers, body.copy(), delayMs, times, integrationKey, predicate, rateLimit);
   }
 
   /** An ilert-style error body with this message and code. */
@@ -269,8 +291,7 @@ public final class Fault {
     if (millis < 0) {
       throw new IllegalArgumentException("delay must not be negative: " + millis);
     }
-    return with(
-        headers, body, millis, times, integrationKey, predicate, scope, retryAfterUntilReset);
+    return with(headers, body, millis, times, integrationKey, predicate, rateLimit);
   }
 
   /**
@@ -280,7 +301,7 @@ public final class Fault {
     if (n < 1) {
       throw new IllegalArgumentException("times must be at least 1: " + n);
     }
-    return with(headers, body, delayMs, n, integrationKey, predicate, scope, retryAfterUntilReset);
+    return with(headers, body, delayMs, n, integrationKey, predicate, rateLimit);
   }
 
   /** Applies only to requests for this integration (or heartbeat) key. */
@@ -292,14 +313,13 @@ public final class Fault {
         times,
         Objects.requireNonNull(integrationKey),
         predicate,
-        scope,
-        retryAfterUntilReset);
+        rateLimit);
   }
 
   /** Applies only to requests that satisfy the predicate (and the key, if one is set). */
   public Fault matching(Predicate<Received> predicate) {
     Predicate<Received> p = this.predicate == null ? predicate : this.predicate.and(predicate);
-    return with(headers, body, delayMs, times, integrationKey, p, scope, retryAfterUntilReset);
+    return with(headers, body, delayMs, times, integrationKey, p, rateLimit);
   }
 
   public Kind kind() {
@@ -334,20 +354,9 @@ public final class Fault {
     return times;
   }
 
-  int limit() {
-    return limit;
-  }
-
-  Duration window() {
-    return window;
-  }
-
-  Scope scope() {
-    return scope;
-  }
-
-  boolean answersRetryAfterUntilReset() {
-    return retryAfterUntilReset;
+  /** The rate limit's spec, or null for other faults. */
+  Limit rateLimitSpec() {
+    return rateLimit;
   }
 
   boolean matches(Received request) {
@@ -385,12 +394,17 @@ public final class Fault {
     }
     if (kind == Kind.RATE_LIMIT) {
       s.append(' ')
-          .append(limit)
+          .append(rateLimit.limit())
           .append('/')
-          .append(window)
-          .append(scope == Scope.PROCESS ? " per process" : " per key");
-      if (retryAfterUntilReset) {
-        s.append(" with Retry-After");
+          .append(rateLimit.window())
+          .append(rateLimit.scope() == Scope.PROCESS ? " per process" : " per key")
+          .append(", ")
+          .append(rateLimit.model());
+      if (rateLimit.model() == RateLimiter.Model.TOKEN_BUCKET) {
+        s.append(" of ").append(rateLimit.burst());
+      }
+      if (rateLimit.retryAfter() != RetryAfter.NONE) {
+        s.append(" with Retry-After as ").append(rateLimit.retryAfter());
       }
     }
     if (delayMs > 0) {

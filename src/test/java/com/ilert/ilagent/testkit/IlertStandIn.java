@@ -16,6 +16,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PfxOptions;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -514,8 +517,8 @@ public final class IlertStandIn implements AutoCloseable {
     }
     if (fault != null && fault.kind() != Fault.Kind.DELAY) {
       fault.headers().forEach(resp::putHeader);
-      if (applied.retryAfterSeconds() >= 0) {
-        resp.putHeader("Retry-After", Long.toString(applied.retryAfterSeconds()));
+      if (applied.retryAfter() != null) {
+        resp.putHeader("Retry-After", applied.retryAfter());
       }
       answer(req, request, fault.status(), fault.body(), null);
       return;
@@ -664,15 +667,16 @@ public final class IlertStandIn implements AutoCloseable {
     }
   }
 
-  /** A fault that applies to one request; a rate limit's Retry-After in whole seconds, or -1. */
-  private record Applied(Fault fault, long retryAfterSeconds) {}
+  /** A fault that applies to one request; a rate limit's Retry-After header, or null. */
+  private record Applied(Fault fault, String retryAfter) {}
 
   private Applied firstApplying(Received request) {
     for (InstalledFault f : faults) {
       Applied applied = f.applies(request);
       if (applied != null) {
         if (f.fault.kind() == Fault.Kind.RATE_LIMIT) {
-          (f.fault.scope() == Fault.Scope.PROCESS ? processLimited : keyLimited).incrementAndGet();
+          (f.fault.rateLimitSpec().scope() == Fault.Scope.PROCESS ? processLimited : keyLimited)
+              .incrementAndGet();
         }
         return applied;
       }
@@ -777,30 +781,35 @@ public final class IlertStandIn implements AutoCloseable {
         + (body.isEmpty() ? "" : " " + body);
   }
 
-  /** A fault as installed: its own use count and rate-limit windows. */
+  /** A fault as installed: its own use count and rate limiter. */
   private static final class InstalledFault {
     final Fault fault;
     final AtomicInteger remaining;
-    final Map<String, long[]> windows = new ConcurrentHashMap<>();
+    final RateLimiter limiter;
 
     InstalledFault(Fault fault) {
       this.fault = fault;
       this.remaining = new AtomicInteger(fault.times());
+      this.limiter = fault.rateLimitSpec() == null ? null : fault.rateLimitSpec().newLimiter();
     }
 
     Applied applies(Received request) {
       if (!fault.matches(request)) {
         return null;
       }
-      long retryAfter = -1;
-      if (fault.kind() == Fault.Kind.RATE_LIMIT) {
-        long resetInNanos = overLimit(request);
-        if (resetInNanos < 0) {
+      String retryAfter = null;
+      if (limiter != null) {
+        Fault.Limit spec = fault.rateLimitSpec();
+        String key =
+            spec.scope() == Fault.Scope.PROCESS || request.integrationKey() == null
+                ? ""
+                : request.integrationKey();
+        long now = System.nanoTime();
+        long wait = limiter.admit(key, now);
+        if (wait == RateLimiter.ADMITTED) {
           return null;
         }
-        if (fault.answersRetryAfterUntilReset()) {
-          retryAfter = (resetInNanos + 999_999_999L) / 1_000_000_000L;
-        }
+        retryAfter = retryAfter(spec.retryAfter(), wait);
       }
       if (fault.times() != Fault.ALWAYS && remaining.getAndUpdate(n -> n > 0 ? n - 1 : 0) <= 0) {
         return null;
@@ -808,26 +817,18 @@ public final class IlertStandIn implements AutoCloseable {
       return new Applied(fault, retryAfter);
     }
 
-    /**
-     * Counts the request in its window ({start nanos, count}; a new window once it ran out): -1 if
-     * within the limit, else the nanos until the window resets.
-     */
-    private long overLimit(Received request) {
-      String key =
-          fault.scope() == Fault.Scope.PROCESS || request.integrationKey() == null
-              ? ""
-              : request.integrationKey();
-      long now = System.nanoTime();
-      long length = fault.window().toNanos();
-      // A new array each time: the one compute() returns is never changed by another thread.
-      long[] window =
-          windows.compute(
-              key,
-              (k, w) ->
-                  w == null || now - w[0] >= length
-                      ? new long[] {now, 1}
-                      : new long[] {w[0], w[1] + 1});
-      return window[1] > fault.limit() ? Math.max(0, window[0] + length - now) : -1;
+    /** The Retry-After header for a wait of {@code waitNanos}, or null. */
+    private static String retryAfter(Fault.RetryAfter how, long waitNanos) {
+      return switch (how) {
+        case NONE -> null;
+        case SECONDS -> Long.toString((waitNanos + 999_999_999L) / 1_000_000_000L);
+        case DATE -> {
+          long atMs = System.currentTimeMillis() + (waitNanos + 999_999L) / 1_000_000L;
+          long seconds = (atMs + 999) / 1000; // an HTTP date has whole seconds: round up
+          yield DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              Instant.ofEpochSecond(seconds).atZone(ZoneOffset.UTC));
+        }
+      };
     }
   }
 

@@ -374,6 +374,39 @@ class IlertStandInTest {
   }
 
   @Test
+  void slidingAndTokenBucketLimitsAnswerOverHttpWithRetryAfterAsSecondsOrDate() throws Exception {
+    ilert.fault(
+        Fault.eventRateLimit(2, Duration.ofSeconds(30))
+            .slidingWindow()
+            .retryAfterUntilReset()
+            .forKey(KEY));
+    ilert.fault(
+        Fault.eventRateLimit(60, Duration.ofSeconds(60))
+            .tokenBucket(1)
+            .retryAfter(Fault.RetryAfter.DATE)
+            .forKey(OTHER_KEY));
+
+    assertThat(postEvent(KEY, alert("1", null)).statusCode()).isEqualTo(202);
+    assertThat(postEvent(KEY, alert("2", null)).statusCode()).isEqualTo(202);
+    HttpResponse<String> sliding = postEvent(KEY, alert("3", null));
+    assertThat(postEvent(OTHER_KEY, alert("4", null)).statusCode()).isEqualTo(202);
+    HttpResponse<String> bucket = postEvent(OTHER_KEY, alert("5", null));
+
+    assertThat(sliding.statusCode()).isEqualTo(429);
+    assertThat(Long.parseLong(sliding.headers().firstValue("Retry-After").orElseThrow()))
+        .as("until the oldest leaves the window")
+        .isBetween(28L, 30L);
+    assertThat(bucket.statusCode()).isEqualTo(429);
+    String date = bucket.headers().firstValue("Retry-After").orElseThrow();
+    long inMs =
+        java.time.ZonedDateTime.parse(date, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                .toInstant()
+                .toEpochMilli()
+            - System.currentTimeMillis();
+    assertThat(inMs).as("one token a second, as a date: " + date).isBetween(-100L, 2_100L);
+  }
+
+  @Test
   void retryAfterUntilResetIsOnlyForRateLimits() {
     assertThatThrownBy(() -> Fault.status(429).retryAfterUntilReset())
         .isInstanceOf(IllegalStateException.class);

@@ -35,7 +35,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -44,6 +46,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.ConsumerGroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -410,6 +413,23 @@ public final class KafkaBroker implements AutoCloseable {
             result.put(tp, om);
           }
         });
+    return result;
+  }
+
+  /**
+   * The group's members as the group coordinator sees them (Java agents and members of other
+   * clients alike), each with the partitions assigned to it; empty while the group is rebalancing.
+   */
+  public Map<String, Set<TopicPartition>> groupAssignment(String groupId) {
+    ConsumerGroupDescription d =
+        get(admin().describeConsumerGroups(List.of(groupId)).all()).get(groupId);
+    Map<String, Set<TopicPartition>> result = new HashMap<>();
+    if (d == null || d.state() != ConsumerGroupState.STABLE) {
+      return result;
+    }
+    for (MemberDescription m : d.members()) {
+      result.put(m.consumerId(), Set.copyOf(m.assignment().topicPartitions()));
+    }
     return result;
   }
 
