@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The numbers are a contract with operators (README, conf/ilagent.service). The other tests compare
- * exit codes with the constants, so this one pins the constants' values.
+ * The numbers are a contract with operators (README, docs/operations.md, conf/ilagent.service). The
+ * other tests compare exit codes with the constants, so this one pins the constants' values.
  */
 class ExitCodesTest {
   @Test

@@ -295,14 +295,16 @@ class OperatorKitIT {
       }
     }
     assertThat(alerts)
-        .as("the alerts README describes")
+        .as("the alerts docs/operations.md describes")
         .contains(
             "IlagentDown",
+            "IlagentRestarting",
             "IlagentNotReady",
             "IlagentDeliveryFailures",
             "IlagentConsumerLagGrowing",
             "IlagentRateLimited",
             "IlagentDeadLetters",
+            "IlagentRecordsRejected",
             "IlagentPolicyUpdatesFailing");
     for (Query q : queries) {
       assertThat(seriesNames(q.expr()))
