@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import picocli.CommandLine.Option;
 
 /**
  * Writes docs/configuration.md from the code: the option table ({@link Setting} and its help texts)
@@ -65,8 +66,19 @@ public final class ConfigurationDocs {
               flags(s),
               "`" + s.jsonKey() + "` (" + jsonType(s.kind()) + ")",
               environment(s),
-              s.defaultValue() == null ? "" : "`" + s.defaultValue() + "`",
+              defaultText(s),
               s.description()));
+    }
+    // Options of the command line only: no config key, no environment variable.
+    for (String[] field : COMMAND_LINE_ONLY) {
+      Option option = commandLineOption(field[0], field[1]);
+      out.add(
+          row(
+              "`" + String.join("`, `", option.names()) + " " + option.paramLabel() + "`",
+              "",
+              "",
+              "",
+              String.join(" ", option.description())));
     }
     out.add("");
     out.add(
@@ -150,6 +162,28 @@ public final class ConfigurationDocs {
 
   private static String text(Object value) {
     return value instanceof Class<?> c ? c.getName() : String.valueOf(value);
+  }
+
+  /** The command line's own options, as class and field: the file, the Rust program's flags. */
+  private static final String[][] COMMAND_LINE_ONLY = {
+    {"com.ilert.ilagent.cli.DaemonCommand", "configFile"},
+    {"com.ilert.ilagent.cli.RustFileOption", "file"},
+    {"com.ilert.ilagent.cli.DaemonCommand", "maxRetries"}
+  };
+
+  private static Option commandLineOption(String className, String field) {
+    try {
+      return Class.forName(className).getDeclaredField(field).getAnnotation(Option.class);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("no option " + className + "." + field, e);
+    }
+  }
+
+  private static String defaultText(Setting s) {
+    if (s.defaultValue() != null) {
+      return "`" + s.defaultValue() + "`";
+    }
+    return s.kind() == Setting.Kind.FLAG ? "`false`" : "";
   }
 
   private static String flags(Setting s) {
