@@ -18,10 +18,11 @@ import java.util.Set;
  *   <li>A key's first 429 in its window: the key, unless within {@link Pacer#CLUSTER_MS} of it (a)
  *       two or more keys answered 429 while far below (less than half) the per-key allowance known
  *       for their kind (its own confirmed one, else the told one, else the largest confirmed for
- *       any key of that kind: ilert limits every key alike), or (b) three or more keys answered 429
- *       with counts that differ by 2x or more. A per-key limit stops every key at about the same
- *       count; the per-IP limit stops them wherever they happen to be. Keys that the cluster had
- *       already been put down to are then taken back.
+ *       any key of that kind: ilert limits every key alike; with none known, an agent alone counts
+ *       a key that got nothing through while other keys did), or (b) three or more keys answered
+ *       429 with counts that differ by 2x or more. A per-key limit stops every key at about the
+ *       same count; the per-IP limit stops them wherever they happen to be. Keys that the cluster
+ *       had already been put down to are then taken back.
  * </ol>
  *
  * A single key far below the known allowance is ambiguous (the per-IP limit, or a window an earlier
@@ -60,7 +61,13 @@ final class LimitJudge {
     }
     int accepted = scope.accepted(now);
     int reference = shared.expected(sent.kind, scope);
-    boolean below = reference > 0 && accepted * 2 < reference;
+    // With nothing known of the per-key allowance, a key that got none through while the process
+    // got others through is below any allowance ilert may have (a group's other members may have
+    // used the key, so only an agent alone says so).
+    boolean below =
+        reference > 0
+            ? accepted * 2 < reference
+            : accepted == 0 && scope.whole() && process.accepted(now) > 0;
     judgedBelowAllowance = below;
     while (!cluster.isEmpty() && cluster.peekFirst().at() < now - Pacer.CLUSTER_MS) {
       cluster.pollFirst();

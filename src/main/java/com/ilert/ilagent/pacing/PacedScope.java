@@ -643,6 +643,11 @@ final class PacedScope {
     return episode;
   }
 
+  /** True while this agent paces the whole limit, not a group member's share of it. */
+  boolean whole() {
+    return share.whole();
+  }
+
   /** Requests answered (not 429) in the window so far. */
   int accepted(long now) {
     long w = windowMs();

@@ -51,6 +51,12 @@ public final class Pacer {
   /** How soon to ask again while this agent's share is being read. */
   static final long SHARE_POLL_MS = 20;
 
+  /**
+   * The longest the process keeps one request on the wire after a 429 it could not tell apart (see
+   * {@link #answered}): an answer normally ends that much sooner.
+   */
+  static final long HOLD_MAX_MS = 5_000;
+
   /** The most requests the process's log keeps while unpaced: what its first 429 can teach. */
   static final int PROCESS_LOG_LIMIT = 100_000;
 
@@ -103,6 +109,12 @@ public final class Pacer {
   private Share share = Share.ALONE;
   private boolean shareUnknown;
 
+  // After a key's 429 far below any allowance (the key's own limit, or the per-IP one): one
+  // request of another key alone tells which, instead of a whole wave on the wire.
+  private long holdAt = -1;
+  private PacedScope holdKey;
+  private boolean holdProbeOut;
+
   public Pacer(RateLimits limits) {
     this.limits = limits;
     this.process =
@@ -130,6 +142,12 @@ public final class Pacer {
       return SHARE_POLL_MS;
     }
     keys.sweep(now);
+    if (holdAt >= 0 && now - holdAt > HOLD_MAX_MS) {
+      holdAt = -1;
+    }
+    if (holdAt >= 0 && holdProbeOut) {
+      return PacedScope.PROBE_POLL_MS;
+    }
     long delay = process.delayMs(now);
     PacedScope scope = keys.existing(kind, key);
     if (scope != null) {
@@ -143,6 +161,9 @@ public final class Pacer {
 
   /** The request for {@code key} went at {@code now}. */
   public Sent sent(RequestKind kind, String key, long now) {
+    if (holdAt >= 0) {
+      holdProbeOut = true;
+    }
     PacedScope scope = keys.getOrCreate(kind, key);
     PacedScope.Sent keyPart = null;
     if (scope != null) {
@@ -160,6 +181,12 @@ public final class Pacer {
    * @return what a 429 was put down to; {@link Verdict#NONE} for any other status
    */
   public Verdict answered(Sent sent, int status, long retryAfterMs, long now) {
+    boolean holdProbe = holdAt >= 0 && sent.sentAt() >= holdAt;
+    PacedScope held = holdKey;
+    if (holdProbe) {
+      holdAt = -1;
+      holdKey = null;
+    }
     if (status != 429) {
       if (status <= 0) {
         process.onNoAnswer(sent.processPart, now);
@@ -174,7 +201,15 @@ public final class Pacer {
       }
       return Verdict.NONE;
     }
-    Verdict verdict = judge.verdict(sent, now);
+    Verdict verdict;
+    if (holdProbe && sent.keyScope != null && sent.keyScope != held) {
+      // Another key, alone right after a key was stopped far below any allowance, refused too:
+      // both are the process's limit.
+      held.undoLastLimit();
+      verdict = Verdict.PROCESS;
+    } else {
+      verdict = judge.verdict(sent, now);
+    }
     if (verdict == Verdict.PROCESS) {
       int before = process.learnedAllowance();
       process.onLimited(sent.processPart, retryAfterMs, now, true);
@@ -186,6 +221,11 @@ public final class Pacer {
       }
     } else {
       boolean trusted = !judge.judgedBelowAllowance();
+      if (!trusted && !holdProbe) {
+        holdAt = now;
+        holdKey = sent.keyScope;
+        holdProbeOut = false;
+      }
       sent.keyScope.onLimited(sent.keyPart, retryAfterMs, now, trusted);
       process.onLimitedElsewhere(sent.processPart);
       shared.learnedFrom(sent.kind, sent.keyScope, trusted);

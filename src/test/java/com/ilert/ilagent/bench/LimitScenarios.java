@@ -59,15 +59,17 @@ final class LimitScenarios {
   record Setup(RateLimiter.Model model, Fault.RetryAfter retryAfter, int agents) {
     String label() {
       String who = agents == 1 ? "one agent" : agents + " agents in one group";
-      String burst =
-          model == RateLimiter.Model.TOKEN_BUCKET ? " (burst " + BURST_PER_KEY + " of 50)" : "";
+      String limiter =
+          model == RateLimiter.Model.TOKEN_BUCKET
+              ? model + " (burst " + BURST_PER_KEY + " of 50)"
+              : model + "s";
       String ra =
           switch (retryAfter) {
             case NONE -> ", no Retry-After";
             case SECONDS -> "";
             case DATE -> ", Retry-After as a date";
           };
-      return who + ", " + model + burst + "s" + ra;
+      return who + ", " + limiter + ra;
     }
 
     /** The ideal drain of 200 events per key and 2,000 in all (seconds). */
@@ -324,7 +326,13 @@ final class LimitScenarios {
                 first429,
                 total - accepted.size(),
                 duplicates);
-        say.accept("I " + d);
+        say.accept(
+            "I "
+                + d
+                + "; 429s of the per-IP limit "
+                + standIn.rateLimited(Fault.Scope.PROCESS)
+                + ", of per-key limits "
+                + standIn.rateLimited(Fault.Scope.KEY));
         for (BenchAgent agent : agents) {
           agent.stop();
         }

@@ -112,6 +112,13 @@ final class PacingSimulation {
 
     long nextSendMicros;
 
+    /**
+     * Records in the order a topic holds them when each key's come in a run (the agent's dispatcher
+     * starts them in that order, passing over a key that has to wait): a key's records all go
+     * before the next key's, instead of the keys taking turns.
+     */
+    boolean keyRuns;
+
     Member(String name, Pacer pacer, int maxInFlight) {
       this.name = name;
       this.pacer = pacer;
@@ -385,7 +392,7 @@ final class PacingSimulation {
               wake = Math.min(wake, (m.nextSendMicros + 999) / 1000);
               break;
             }
-            String key = m.order.get((m.cursor + i) % m.order.size());
+            String key = m.order.get(m.keyRuns ? i : (m.cursor + i) % m.order.size());
             ArrayDeque<Integer> q = m.queues.get(key);
             if (q.isEmpty()) {
               continue;
@@ -394,6 +401,9 @@ final class PacingSimulation {
             if (delay > 0) {
               wake = Math.min(wake, now + delay);
               continue;
+            }
+            if (m.keyRuns) {
+              i--; // the same key again, until it has to wait or has nothing left
             }
             int record = q.pollFirst();
             Pacer.Sent sent = m.pacer.sent(RequestKind.EVENT, key, now);

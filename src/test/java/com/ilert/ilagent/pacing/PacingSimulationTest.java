@@ -191,6 +191,29 @@ class PacingSimulationTest {
   }
 
   /**
+   * The per-IP limit met by a key that got nothing through (the dispatcher sends each key's records
+   * in a run: the first keys fill the process's window, the next is refused at once), 8 in flight:
+   * that key alone looks like a key of its own limit, so one request of another key goes alone to
+   * tell, instead of all 8 on the wire again. The integration test's scenario (24 per 2 s).
+   */
+  @Test
+  void aPerIpLimitFirstMetByAKeyThatGotNothingThroughCostsOneMoreRequest() {
+    Server server =
+        new Server(
+            null, RateLimiter.of(Model.FIXED_WINDOW, 24, 2_000_000_000L, 0), RetryAfter.SECONDS);
+    PacingSimulation sim =
+        new PacingSimulation(new Pacer(RateLimits.LEARNED_ONLY), server, 8, 20, 10);
+    sim.members().get(0).sendGapMicros = 300;
+    sim.members().get(0).keyRuns = true;
+    Result r = sim.drain(PacingSimulation.backlog(8, 12), T0, 600_000);
+
+    // The 8 on the wire when the limit is first met, one to tell, then at most one per window.
+    assertThat(r.answered429()).as(r.toString()).isLessThanOrEqualTo(8 + 4);
+    assertThat(r.verdicts().get(r.verdicts().size() - 1)).isEqualTo(Pacer.Verdict.PROCESS);
+    assertThat(r.drainMs()).as(r.toString()).isLessThanOrEqualTo(5 * 2_000);
+  }
+
+  /**
    * A restart: the previous process used 45 of each key's 50 in the server's current window, so
    * every key is stopped far below the told allowance, with a Retry-After well into the window. The
    * told allowance stands: the whole process waits for the reset, few requests are wasted, the
@@ -270,9 +293,9 @@ class PacingSimulationTest {
    * The benchmark's group: each key's records go round the partitions, so every member has its part
    * of every key (66 or 67 of 200). Learned, each member's part is what it got when the first
    * window filled, and a member whose records outrun it takes, late in a window, what the others
-   * leave. Told, the members' parts add up to exactly 50 per key (17, 17 and 16) and nothing is
-   * ever refused; but 200 records per key are exactly four windows of 50, and the member with 16
-   * and 66 or 67 records needs a fifth window: a third more than the ideal.
+   * leave. Told, the members' parts add up to exactly 50 per key (18, 16 and 16) and nothing is
+   * ever refused; but 200 records per key are exactly four windows of 50, and a member with 16 and
+   * 66 or 67 records needs a fifth window: a third more than the ideal.
    */
   @ParameterizedTest(name = "{0} members, {1}")
   @MethodSource("groups")
