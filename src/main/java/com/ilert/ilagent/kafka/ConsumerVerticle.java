@@ -33,9 +33,6 @@ public final class ConsumerVerticle extends VerticleBase {
   public Future<?> start() {
     PolicyClient policies =
         config.policy() == null ? null : new PolicyClient(client, config.policy().apiToken());
-    if (config.policy() != null) {
-      metrics.policyTopic();
-    }
     Future<Void> deadLettersReady =
         config.kafka().deadLetterTopic() == null
             ? Future.succeededFuture()

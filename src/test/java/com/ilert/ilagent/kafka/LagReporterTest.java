@@ -76,6 +76,17 @@ class LagReporterTest {
   }
 
   @Test
+  void aFreshPartitionAtOffsetZeroWithNothingInItReportsLagZero() {
+    partitions.add(TP).start(0, null, new long[0]); // a new group on an empty topic
+    lag.report();
+    requests.get(0).complete(Map.of(TP, 0L));
+    assertThat(registry.find("ilagent.consumer.lag").gauge())
+        .as("the lag of an idle partition at offset 0 is on /metrics")
+        .isNotNull();
+    assertThat(registry.get("ilagent.consumer.lag").gauge().value()).isZero();
+  }
+
+  @Test
   void nothingIsAskedWithoutPartitions() {
     lag.report();
     assertThat(requests).isEmpty();
