@@ -31,10 +31,10 @@ public record Backpressure(
    * Whether {@code ps} must be paused with {@code records}/{@code bytes} held in all partitions.
    */
   boolean full(PartitionState ps, long records, long bytes) {
-    return ps.buffered >= partitionRecords
-        || ps.bufferedBytes >= partitionBytes
-        || ps.offsets.uncommittable() >= uncommittable
-        || ps.metadataFull
+    return ps.buffered() >= partitionRecords
+        || ps.bufferedBytes() >= partitionBytes
+        || ps.uncommittable() >= uncommittable
+        || ps.metadataFull()
         || processFull(records, bytes);
   }
 
@@ -50,10 +50,10 @@ public record Backpressure(
 
   /** Whether a paused {@code ps} may resume. */
   boolean relieved(PartitionState ps, long records, long bytes) {
-    return ps.buffered <= partitionRecords / 2
-        && ps.bufferedBytes <= partitionBytes / 2
-        && ps.offsets.uncommittable() <= uncommittable / 2
-        && !ps.metadataFull
+    return ps.buffered() <= partitionRecords / 2
+        && ps.bufferedBytes() <= partitionBytes / 2
+        && ps.uncommittable() <= uncommittable / 2
+        && !ps.metadataFull()
         && processRelieved(records, bytes);
   }
 }

@@ -138,7 +138,7 @@ final class Committer {
     List<PartitionState> states = new ArrayList<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = offsetsFor(partitions.all(), states, false);
     for (PartitionState ps : partitions.all()) {
-      if (ps.paused && !ps.metadataFull) {
+      if (ps.paused() && !ps.metadataFull()) {
         partitions.progressed(ps); // paused while its completions did not fit: maybe they do now
       }
     }
@@ -194,10 +194,10 @@ final class Committer {
     for (PartitionState ps : candidates) {
       // A partition on its way out is committed by its revoke, before it moves: a commit sent later
       // could move back the offset of its next assignment, here or elsewhere.
-      boolean skip = ps.revoked || (ps.leaving && !leaving);
+      boolean skip = ps.revoked() || (ps.leaving() && !leaving);
       OffsetAndMetadata point = skip ? null : ps.commitPoint(writer);
       if (point != null) {
-        offsets.put(ps.tp, point);
+        offsets.put(ps.tp(), point);
         states.add(ps);
       }
     }
@@ -232,7 +232,7 @@ final class Committer {
     Promise<Void> attempt = Promise.promise();
     int[] epochs = new int[states.size()];
     for (int i = 0; i < epochs.length; i++) {
-      epochs[i] = states.get(i).epoch;
+      epochs[i] = states.get(i).epoch();
     }
     long timer =
         loop.setTimer(
@@ -254,7 +254,7 @@ final class Committer {
             v -> {
               for (int i = 0; i < epochs.length; i++) {
                 PartitionState ps = states.get(i);
-                ps.committed(offsets.get(ps.tp), epochs[i]);
+                ps.committed(offsets.get(ps.tp()), epochs[i]);
               }
               if (failing) {
                 LOG.info("Commits succeed again");

@@ -426,7 +426,7 @@ public final class ConsumerCore {
   private Set<TopicPartition> assignedPartitions() {
     Set<TopicPartition> assigned = new HashSet<>();
     for (PartitionState ps : partitions.all()) {
-      assigned.add(ps.tp);
+      assigned.add(ps.tp());
     }
     return assigned;
   }
@@ -436,8 +436,8 @@ public final class ConsumerCore {
     Set<TopicPartition> assigned = assignedPartitions();
     Set<TopicPartition> paused = new HashSet<>();
     for (PartitionState ps : partitions.all()) {
-      if (ps.paused) {
-        paused.add(ps.tp);
+      if (ps.paused()) {
+        paused.add(ps.tp());
       }
     }
     return new View(

@@ -163,9 +163,7 @@ final class Dispatcher {
 
   private void start(Work work, long now) {
     suspended.remove(work);
-    PartitionState ps = work.partition;
-    ps.active++;
-    ps.maxStarted = Math.max(ps.maxStarted, work.offset);
+    work.partition.deliveryStarted(work.offset);
     if (work.heldSince >= 0) {
       // Waiting for its key's rate limit is no failure: it does not spend the retry budget.
       work.firstAttemptMs += now - work.heldSince;
@@ -184,7 +182,7 @@ final class Dispatcher {
   }
 
   private void answered(Work work, Reply reply) {
-    work.partition.active--;
+    work.partition.deliveryEnded();
     long now = loop.nowMs();
     long retryAfter = reply.retryAfterMs();
     int status = reply.answer() == null ? 0 : reply.answer().status();
@@ -200,7 +198,7 @@ final class Dispatcher {
     } else if (reply.outcome() == Outcome.PERMANENT) {
       lanes.complete(work);
       listener.rejected(work, reply);
-    } else if (work.partition.leaving) {
+    } else if (work.partition.leaving()) {
       lanes.complete(work); // no retry for a partition on its way to another member
       listener.dropped(work);
     } else {

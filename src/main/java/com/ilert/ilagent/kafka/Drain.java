@@ -41,7 +41,7 @@ final class Drain {
    */
   void stopTaking(boolean everything) {
     partitions.freeze();
-    dispatcher.drop(w -> everything || w.offset > w.partition.maxStarted);
+    dispatcher.drop(w -> everything || w.offset > w.partition.maxStarted());
     pings.stop();
   }
 

@@ -86,14 +86,14 @@ final class Intake {
    */
   private void moved(TopicPartition tp, long position) {
     PartitionState ps = partitions.get(tp);
-    if (ps == null || ps.leaving || !ps.startKnown()) {
+    if (ps == null || ps.leaving() || !ps.startKnown()) {
       return;
     }
-    long next = ps.offsets.lastAdded() + 1;
+    long next = ps.lastAdded() + 1;
     if (position < next) {
       rewind(ps, position);
       outcomes.advanced(ps);
-    } else if (position > next && ps.offsets.skipTo(position)) {
+    } else if (position > next && ps.skipTo(position)) {
       outcomes.advanced(ps);
     }
   }
@@ -107,7 +107,7 @@ final class Intake {
     for (TopicPartition tp : records.partitions()) {
       PartitionState ps = partitions.get(tp);
       long first = records.records(tp).get(0).offset();
-      if (ps != null && !ps.leaving && ps.startKnown() && first <= ps.offsets.lastAdded()) {
+      if (ps != null && !ps.leaving() && ps.startKnown() && first <= ps.lastAdded()) {
         rewind(ps, first);
         outcomes.advanced(ps);
       }
@@ -115,7 +115,7 @@ final class Intake {
     positions.forEach(
         (tp, position) -> {
           PartitionState ps = partitions.get(tp);
-          if (ps != null && !ps.leaving && ps.startKnown() && position <= ps.offsets.lastAdded()) {
+          if (ps != null && !ps.leaving() && ps.startKnown() && position <= ps.lastAdded()) {
             rewind(ps, position);
             outcomes.advanced(ps);
           }
@@ -126,19 +126,19 @@ final class Intake {
     List<PartitionState> touched = new ArrayList<>();
     for (TopicPartition tp : records.partitions()) {
       PartitionState ps = partitions.get(tp);
-      if (ps == null || ps.leaving) {
+      if (ps == null || ps.leaving()) {
         continue; // not ours any more: left uncommitted for the next owner
       }
       if (!ps.startKnown()) {
-        ps.startPosition = records.records(tp).get(0).offset(); // its records tell where it starts
+        ps.startSeen(records.records(tp).get(0).offset()); // its records tell where it starts
       }
       int taken = 0;
       int done = 0;
       for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-        if (record.offset() <= ps.offsets.lastAdded()) {
+        if (record.offset() <= ps.lastAdded()) {
           rewind(ps, record.offset());
         }
-        if (ps.offsets.add(record.offset())) {
+        if (ps.add(record.offset())) {
           done++; // completed before a restart or hand-over (commit metadata): not sent twice
           continue;
         }
@@ -168,15 +168,15 @@ final class Intake {
    * was taken at and above it no longer counts; the lower position is committed again.
    */
   private void rewind(PartitionState ps, long from) {
-    long last = ps.offsets.lastAdded();
+    long last = ps.lastAdded();
     LOG.warn(
         "topic={} partition={}: fetch position moved back from {} to {} (log truncated?); tracking again from {}",
-        ps.tp.topic(),
-        ps.tp.partition(),
+        ps.topic(),
+        ps.partition(),
         last + 1,
         from,
         from);
-    int before = ps.epoch;
+    int before = ps.epoch();
     ps.rewind(from);
     Predicate<Work> stale = w -> w.partition == ps && w.epoch <= before && w.offset >= from;
     dispatcher.drop(stale);
@@ -246,7 +246,7 @@ final class Intake {
     if (ordering == Ordering.PARTITION || result instanceof MappingResult.PolicyUpdate) {
       // Policy updates of a partition go one at a time, in offset order: which policy a routing
       // key names is known only once resolved, so any two may concern the same level.
-      return ps.tp;
+      return ps.tp();
     }
     if (ordering == Ordering.KEY) {
       // ISO-8859-1 maps every byte to one char: a lossless, cheap key. A null key is its own lane.
@@ -254,7 +254,7 @@ final class Intake {
           record.key() == null
               ? "\u0000"
               : "k" + new String(record.key(), StandardCharsets.ISO_8859_1);
-      return ps.tp.toString() + '\u0000' + key;
+      return ps.tp().toString() + '\u0000' + key;
     }
     if (result instanceof MappingResult.Event event && event.alertKey() != null) {
       return event.integrationKey() + '\u0000' + event.alertKey();

@@ -64,7 +64,7 @@ final class LagReporter {
       return;
     }
     Set<TopicPartition> tps = new HashSet<>();
-    partitions.all().forEach(ps -> tps.add(ps.tp));
+    partitions.all().forEach(ps -> tps.add(ps.tp()));
     outstanding = true;
     endOffsets
         .apply(tps)
@@ -78,7 +78,7 @@ final class LagReporter {
               ends.forEach(
                   (tp, end) -> {
                     PartitionState ps = partitions.get(tp);
-                    long done = ps == null ? -1 : ps.offsets.committable();
+                    long done = ps == null ? -1 : ps.committable();
                     if (end != null && done >= 0) {
                       metrics.lag(tp.topic(), tp.partition(), Math.max(0, end - done));
                     }

@@ -77,12 +77,12 @@ final class Outcomes implements Dispatcher.Listener {
             record.offset(),
             skip.detail());
       }
-      complete(ps, ps.epoch, record.offset());
+      complete(ps, ps.epoch(), record.offset());
       return;
     }
     RecordRef ref = RecordRef.of(record.topic(), record.partition(), record.offset());
     ref.log(() -> LOG.warn("{}: skipped ({}): {}", ref, skip.reason().label(), skip.detail()));
-    giveUp(ps, ps.epoch, record.offset(), record, skip.reason().label(), skip.detail(), null);
+    giveUp(ps, ps.epoch(), record.offset(), record, skip.reason().label(), skip.detail(), null);
   }
 
   @Override
@@ -199,13 +199,13 @@ final class Outcomes implements Dispatcher.Listener {
       return;
     }
     deadLettersPending++;
-    ps.active++;
+    ps.deadLetterStarted();
     deadLetters
         .send(record, reason, detail, answer)
         .onComplete(
             (v, err) -> {
               deadLettersPending--;
-              ps.active--;
+              ps.deadLetterEnded();
               if (err == null) {
                 metrics.deadLettered();
                 complete(ps, epoch, offset);
@@ -225,7 +225,7 @@ final class Outcomes implements Dispatcher.Listener {
   }
 
   private void complete(PartitionState ps, int epoch, long offset) {
-    if (!ps.stale(epoch, offset) && ps.offsets.complete(offset)) {
+    if (ps.complete(epoch, offset)) {
       partitions.progressed(
           ps); // it may have been the record that held the partition's commits back
     }

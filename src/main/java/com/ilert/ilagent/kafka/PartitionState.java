@@ -10,39 +10,39 @@ import org.apache.kafka.common.TopicPartition;
  * outlives a revoke still points at the old object and can tell that its outcome no longer counts.
  */
 final class PartitionState {
-  final TopicPartition tp;
-  final PartitionOffsets offsets = new PartitionOffsets();
+  private final TopicPartition tp;
+  private final PartitionOffsets offsets = new PartitionOffsets();
 
   /** Records received and not finished (queued, waiting for a retry or in flight). */
-  int buffered;
+  private int buffered;
 
-  long bufferedBytes;
+  private long bufferedBytes;
 
   /** Deliveries on the wire plus dead-letter writes under way: what a revoke waits for. */
-  int active;
+  private int active;
 
-  boolean paused;
+  private boolean paused;
 
   /** The highest offset whose delivery started, or -1. */
-  long maxStarted = -1;
+  private long maxStarted = -1;
 
   /** Where consumption started (committed offset or reset), once known; -1 before. */
-  long startPosition = -1;
+  private long startPosition = -1;
 
   /** Being revoked: nothing of it starts any more; what is on the wire may still complete. */
-  boolean leaving;
+  private boolean leaving;
 
   /** Set once revoked or lost: nothing of it starts or is committed any more. */
-  boolean revoked;
+  private boolean revoked;
 
   /** Bumped when the fetch position moves back; see {@link #stale}. */
-  int epoch;
+  private int epoch;
 
   /**
    * The completed offsets above the committed one no longer all fit in a commit's metadata (at the
    * last commit): more would be delivered again after a crash, so the partition pauses.
    */
-  boolean metadataFull;
+  private boolean metadataFull;
 
   private final List<long[]> rewinds = new ArrayList<>(0);
 
@@ -55,6 +55,160 @@ final class PartitionState {
 
   PartitionState(TopicPartition tp) {
     this.tp = tp;
+  }
+
+  TopicPartition tp() {
+    return tp;
+  }
+
+  String topic() {
+    return tp.topic();
+  }
+
+  int partition() {
+    return tp.partition();
+  }
+
+  // ---- what it holds, and its pause (Partitions keeps the totals) ----
+
+  /** A record of {@code bytes} is taken in and held until it finishes. */
+  void hold(int bytes) {
+    buffered++;
+    bufferedBytes += bytes;
+  }
+
+  /** A held record finished or was dropped. */
+  void release(int bytes) {
+    buffered--;
+    bufferedBytes -= bytes;
+  }
+
+  int buffered() {
+    return buffered;
+  }
+
+  long bufferedBytes() {
+    return bufferedBytes;
+  }
+
+  boolean paused() {
+    return paused;
+  }
+
+  void pause() {
+    paused = true;
+  }
+
+  void resume() {
+    paused = false;
+  }
+
+  // ---- its life in the assignment ----
+
+  /** A revoke began: nothing of it starts any more; what is on the wire may still complete. */
+  void markLeaving() {
+    leaving = true;
+  }
+
+  boolean leaving() {
+    return leaving;
+  }
+
+  /** Revoked or lost: nothing of it starts or is committed any more. */
+  void markRevoked() {
+    revoked = true;
+  }
+
+  boolean revoked() {
+    return revoked;
+  }
+
+  // ---- requests and dead-letter writes under way, which a revoke waits for ----
+
+  /** The delivery of {@code offset} went on the wire. */
+  void deliveryStarted(long offset) {
+    active++;
+    maxStarted = Math.max(maxStarted, offset);
+  }
+
+  /** A delivery's request ended (answered or failed). */
+  void deliveryEnded() {
+    active--;
+  }
+
+  void deadLetterStarted() {
+    active++;
+  }
+
+  void deadLetterEnded() {
+    active--;
+  }
+
+  /** Whether nothing of it is on the wire or being written to the dead-letter topic. */
+  boolean quiet() {
+    return active == 0;
+  }
+
+  /** The highest offset whose delivery started, or -1. */
+  long maxStarted() {
+    return maxStarted;
+  }
+
+  int epoch() {
+    return epoch;
+  }
+
+  /** See the field of the same name; read by the backpressure bounds. */
+  boolean metadataFull() {
+    return metadataFull;
+  }
+
+  // ---- offsets ----
+
+  /** The highest offset taken in (or the one below the start), or -1. */
+  long lastAdded() {
+    return offsets.lastAdded();
+  }
+
+  /** The offset a commit would name now, or -1 before the start is known. */
+  long committable() {
+    return offsets.committable();
+  }
+
+  /** Records from the lowest pending one up, none of which a commit can cover yet. */
+  int uncommittable() {
+    return offsets.uncommittable();
+  }
+
+  /**
+   * A record arrived at {@code offset}: tracked until it completes.
+   *
+   * @return true if it completed before a restart or hand-over (commit metadata): not sent again
+   */
+  boolean add(long offset) {
+    return offsets.add(offset);
+  }
+
+  /**
+   * The position passed offsets without a record; true if the committable offset may have moved.
+   */
+  boolean skipTo(long position) {
+    return offsets.skipTo(position);
+  }
+
+  /**
+   * The record at {@code offset}, taken in {@code workEpoch}, is done; false, changing nothing, if
+   * it no longer counts (see {@link #stale}) or was done already.
+   */
+  boolean complete(int workEpoch, long offset) {
+    return !stale(workEpoch, offset) && offsets.complete(offset);
+  }
+
+  /** The first record polled tells where consumption starts, when the assignment could not. */
+  void startSeen(long offset) {
+    if (startPosition < 0) {
+      startPosition = offset;
+    }
   }
 
   /**

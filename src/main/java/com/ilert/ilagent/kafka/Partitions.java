@@ -98,10 +98,10 @@ final class Partitions {
     PartitionState ps = new PartitionState(tp);
     PartitionState before = assigned.put(tp, ps);
     if (before != null) {
-      before.revoked = true; // assigned again without a revoke in between (a lost partition)
+      before.markRevoked(); // assigned again without a revoke in between (a lost partition)
     }
     if (frozen || bounds.processFull(records, bytes)) {
-      ps.paused = true;
+      ps.pause();
       processPaused |= !frozen;
       pauseNew = true;
       kafka.pause(Set.of(tp));
@@ -116,8 +116,8 @@ final class Partitions {
   void settle(Collection<PartitionState> added) {
     Set<TopicPartition> fetching = new HashSet<>();
     for (PartitionState ps : added) {
-      if (!ps.paused && !ps.revoked) {
-        fetching.add(ps.tp);
+      if (!ps.paused() && !ps.revoked()) {
+        fetching.add(ps.tp());
       }
     }
     if (!fetching.isEmpty()) {
@@ -131,7 +131,7 @@ final class Partitions {
     for (TopicPartition tp : tps) {
       PartitionState ps = assigned.remove(tp);
       if (ps != null) {
-        ps.revoked = true;
+        ps.markRevoked();
         removed.add(ps);
       }
     }
@@ -140,16 +140,14 @@ final class Partitions {
 
   /** A record of {@code ps} is taken in. */
   void hold(PartitionState ps, int recordBytes) {
-    ps.buffered++;
-    ps.bufferedBytes += recordBytes;
+    ps.hold(recordBytes);
     records++;
     bytes += recordBytes;
   }
 
   /** A held record is finished or dropped; the partition may resume. */
   void release(PartitionState ps, int recordBytes) {
-    ps.buffered--;
-    ps.bufferedBytes -= recordBytes;
+    ps.release(recordBytes);
     records--;
     bytes -= recordBytes;
     progressed(ps);
@@ -169,9 +167,9 @@ final class Partitions {
     Set<TopicPartition> toPause = new HashSet<>();
     boolean processFull = bounds.processFull(records, bytes);
     for (PartitionState ps : processFull ? assigned.values() : touched) {
-      if (!ps.paused && !ps.revoked && !ps.leaving && bounds.full(ps, records, bytes)) {
-        ps.paused = true;
-        toPause.add(ps.tp);
+      if (!ps.paused() && !ps.revoked() && !ps.leaving() && bounds.full(ps, records, bytes)) {
+        ps.pause();
+        toPause.add(ps.tp());
       }
     }
     if (!toPause.isEmpty()) {
@@ -187,17 +185,17 @@ final class Partitions {
       return;
     }
     Set<TopicPartition> toResume = new HashSet<>();
-    if (ps.paused && !ps.revoked && !ps.leaving && bounds.relieved(ps, records, bytes)) {
-      ps.paused = false;
-      toResume.add(ps.tp);
+    if (ps.paused() && !ps.revoked() && !ps.leaving() && bounds.relieved(ps, records, bytes)) {
+      ps.resume();
+      toResume.add(ps.tp());
     }
     if (processPaused && bounds.processRelieved(records, bytes)) {
       processPaused = false;
       pauseNew = frozen;
       for (PartitionState other : assigned.values()) {
-        if (other.paused && !other.leaving && bounds.relieved(other, records, bytes)) {
-          other.paused = false;
-          toResume.add(other.tp);
+        if (other.paused() && !other.leaving() && bounds.relieved(other, records, bytes)) {
+          other.resume();
+          toResume.add(other.tp());
         }
       }
     }
@@ -212,8 +210,8 @@ final class Partitions {
     pauseNew = true;
     Set<TopicPartition> toPause = new HashSet<>();
     for (PartitionState ps : assigned.values()) {
-      ps.paused = true;
-      toPause.add(ps.tp);
+      ps.pause();
+      toPause.add(ps.tp());
     }
     if (!toPause.isEmpty()) {
       kafka.pause(toPause);

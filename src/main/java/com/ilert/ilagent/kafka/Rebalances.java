@@ -91,7 +91,7 @@ final class Rebalances {
     for (TopicPartition tp : tps) {
       PartitionState ps = partitions.get(tp);
       if (ps != null) {
-        ps.leaving = true;
+        ps.markLeaving();
         leaving.add(ps);
       }
     }
@@ -99,7 +99,7 @@ final class Rebalances {
     dispatcher.drop(w -> set.contains(w.partition));
     pings.drop(w -> set.contains(w.partition));
     return waiters
-        .until(() -> leaving.stream().allMatch(ps -> ps.active == 0), revokeWaitMs)
+        .until(() -> leaving.stream().allMatch(PartitionState::quiet), revokeWaitMs)
         .recover(
             err -> {
               LOG.warn(
@@ -140,8 +140,8 @@ final class Rebalances {
       if (done == null) {
         LOG.info(
             "topic={} partition={}: the committed offset's metadata was not written by this agent; records from offset {} on are delivered again",
-            ps.tp.topic(),
-            ps.tp.partition(),
+            ps.topic(),
+            ps.partition(),
             committed.offset());
         done = new long[0];
       }
@@ -150,16 +150,13 @@ final class Rebalances {
     if (done.length > 0) {
       LOG.info(
           "topic={} partition={}: starting at offset {}; {} records above it were completed before and are skipped",
-          ps.tp.topic(),
-          ps.tp.partition(),
+          ps.topic(),
+          ps.partition(),
           position,
           done.length);
     } else {
       LOG.info(
-          "topic={} partition={}: starting at offset {}",
-          ps.tp.topic(),
-          ps.tp.partition(),
-          position);
+          "topic={} partition={}: starting at offset {}", ps.topic(), ps.partition(), position);
     }
   }
 
@@ -175,7 +172,7 @@ final class Rebalances {
       if (!ps.startKnown()) {
         resolving = true;
         position
-            .apply(ps.tp)
+            .apply(ps.tp())
             .onComplete(
                 (pos, err) -> {
                   resolving = false;
@@ -183,7 +180,7 @@ final class Rebalances {
                     loop.setTimer(RESOLVE_RETRY_MS, this::resolveStarts);
                     return;
                   }
-                  if (!ps.revoked && !ps.startKnown()) {
+                  if (!ps.revoked() && !ps.startKnown()) {
                     started(ps, pos, null);
                     changed.run();
                   }

@@ -42,7 +42,7 @@ final class Work {
       int bytes,
       ConsumerRecord<byte[], byte[]> record) {
     this.partition = partition;
-    this.epoch = partition.epoch;
+    this.epoch = partition.epoch();
     this.offset = offset;
     this.result = result;
     this.orderingKey = orderingKey;
@@ -112,6 +112,6 @@ final class Work {
    * logged.
    */
   RecordRef where() {
-    return RecordRef.of(partition.tp.topic(), partition.tp.partition(), offset);
+    return RecordRef.of(partition.topic(), partition.partition(), offset);
   }
 }

@@ -109,7 +109,7 @@ class CommitterTest {
     core.poll(event(0, 0, KEY, null));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 1);
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).committable()) == 1);
     long started = System.nanoTime();
 
     CompletableFuture<Void> result = commitFinal(1_000);

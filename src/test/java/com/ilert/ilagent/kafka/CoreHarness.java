@@ -187,7 +187,7 @@ final class CoreHarness implements AutoCloseable {
 
   private Future<Reply> send(Work work) {
     sent.add(
-        new Sent(System.nanoTime(), work.partition.tp, work.offset, work.key(), work.attempts));
+        new Sent(System.nanoTime(), work.partition.tp(), work.offset, work.key(), work.attempts));
     return ilert.get().apply(work, work.attempts);
   }
 

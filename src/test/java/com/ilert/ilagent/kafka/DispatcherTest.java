@@ -94,10 +94,7 @@ class DispatcherTest {
         .isGreaterThanOrEqualTo(2_900);
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).offsets.committable())
-                    == 2);
+        .until(() -> core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).committable()) == 2);
     assertThat(core.failures).as("no delivery failure for a rate limit").isEmpty();
   }
 
@@ -114,7 +111,7 @@ class DispatcherTest {
         .contains("offset=1")
         .contains("il1a****01")
         .doesNotContain(HEALTHY);
-    assertThat(core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).offsets.committable()))
+    assertThat(core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).committable()))
         .isEqualTo(1);
   }
 
@@ -129,7 +126,7 @@ class DispatcherTest {
     core.poll(records.toArray(ConsumerRecord[]::new)); // 202 at once, for each of them in turn
 
     assertThat(core.sent).hasSize(20_000);
-    assertThat(core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).offsets.committable()))
+    assertThat(core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).committable()))
         .isEqualTo(20_000);
   }
 }

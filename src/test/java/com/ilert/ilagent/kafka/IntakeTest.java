@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,15 +31,19 @@ class IntakeTest {
         event(0, 3, KEY, null));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 4);
-    core.run(() -> core.partitions.get(tp(0)).offsets.markCommitted(4));
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).committable()) == 4);
+    core.run(
+        () -> {
+          PartitionState ps = core.partitions.get(tp(0));
+          ps.committed(new OffsetAndMetadata(4), ps.epoch());
+        });
 
     // The log was truncated to 2 (unclean leader election): 2 and 3 are new records now.
     core.poll(event(0, 2, KEY, null), event(0, 3, KEY, null), event(0, 4, KEY, null));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> core.sent.size() == 7);
     assertThat(core.sentOffsets(0)).containsExactly(0L, 1L, 2L, 3L, 2L, 3L, 4L);
-    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable())).isEqualTo(5);
+    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).committable())).isEqualTo(5);
   }
 
   @Test
@@ -47,15 +52,21 @@ class IntakeTest {
     core.poll(event(0, 0, KEY, null), event(0, 1, KEY, null), event(0, 2, KEY, null));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 3);
-    core.run(() -> core.partitions.get(tp(0)).offsets.markCommitted(3));
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).committable()) == 3);
+    core.run(
+        () -> {
+          PartitionState ps = core.partitions.get(tp(0));
+          ps.committed(new OffsetAndMetadata(3), ps.epoch());
+        });
     core.ilert.set(
         (w, n) -> io.vertx.core.Promise.<com.ilert.ilagent.ilert.Reply>promise().future()); // hangs
 
     core.poll(event(0, 1, KEY, null));
 
-    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable())).isEqualTo(1);
-    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).offsets.needsCommit()))
+    assertThat(core.onLoop(() -> core.partitions.get(tp(0)).committable())).isEqualTo(1);
+    assertThat(
+            core.onLoop(
+                () -> core.partitions.get(tp(0)).commitPoint(new OffsetMetadata.Writer()) != null))
         .as("committed 3 is past the new record 1: 1 is committed, so a crash does not skip it")
         .isTrue();
   }
@@ -81,7 +92,7 @@ class IntakeTest {
         event(0, 1, KEY, null));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).offsets.committable()) == 2);
+        .until(() -> core.onLoop(() -> core.partitions.get(tp(0)).committable()) == 2);
     assertThat(core.sentOffsets(0)).containsExactly(1L);
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class LagReporterTest {
 
   @Test
   void atMostOneRequestIsOutstanding() {
-    partitions.add(TP).offsets.start(10, 10);
+    partitions.add(TP).start(10, new OffsetAndMetadata(10), new long[0]);
     lag.report();
     lag.report();
     lag.report();
@@ -64,7 +65,7 @@ class LagReporterTest {
 
   @Test
   void aFailedRequestSkipsTheNextRounds() {
-    partitions.add(TP).offsets.start(0, 0);
+    partitions.add(TP).start(0, new OffsetAndMetadata(0), new long[0]);
     lag.report();
     requests.get(0).fail(new org.apache.kafka.common.errors.TimeoutException("no leader"));
     for (int i = 0; i < LagReporter.SKIP_AFTER_FAILURE; i++) {

@@ -96,11 +96,11 @@ class OffsetMetadataTest {
     PartitionState before = new PartitionState(CoreHarness.tp(0));
     before.start(0, null, new long[0]);
     for (long o = 0; o < 20; o++) {
-      before.offsets.add(o);
+      before.add(o);
     }
     for (long o = 0; o < 20; o++) {
       if (o != 3 && o != 11 && o != 12) {
-        before.offsets.complete(o); // 3, 11 and 12 still pending at the crash
+        before.complete(before.epoch(), o); // 3, 11 and 12 still pending at the crash
       }
     }
     var point = before.commitPoint(new OffsetMetadata.Writer());
@@ -111,7 +111,7 @@ class OffsetMetadataTest {
     after.start(point.offset(), point, OffsetMetadata.decode(point.offset(), point.metadata()));
     List<Long> delivered = new ArrayList<>();
     for (long o = 3; o < 25; o++) {
-      if (!after.offsets.add(o)) {
+      if (!after.add(o)) {
         delivered.add(o);
       }
     }

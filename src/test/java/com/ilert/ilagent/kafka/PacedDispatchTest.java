@@ -75,10 +75,7 @@ class PacedDispatchTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).offsets.committable())
-                    == 9);
+        .until(() -> core.onLoop(() -> core.partitions.get(CoreHarness.tp(0)).committable()) == 9);
     assertThat(core.sent.stream().filter(s -> s.key().equals(OTHER))).hasSize(3);
     assertThat(core.failures).isEmpty();
   }
@@ -96,7 +93,7 @@ class PacedDispatchTest {
     TopicPartition tp = new TopicPartition(CoreHarness.BEATS, 0);
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> core.onLoop(() -> core.partitions.get(tp).offsets.committable()) == 100);
+        .until(() -> core.onLoop(() -> core.partitions.get(tp).committable()) == 100);
     long ms = (System.nanoTime() - started) / 1_000_000;
     assertThat(core.sent).as("a leading ping, then a trailing one for the rest").hasSize(2);
     assertThat(core.sent.get(1).offset())
@@ -115,7 +112,7 @@ class PacedDispatchTest {
     TopicPartition tp = new TopicPartition(CoreHarness.BEATS, 0);
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> core.onLoop(() -> core.partitions.get(tp).offsets.committable()) == 2);
+        .until(() -> core.onLoop(() -> core.partitions.get(tp).committable()) == 2);
 
     java.util.concurrent.CompletableFuture<
             java.util.Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>>

@@ -18,10 +18,10 @@ class PartitionStateTest {
     PartitionState ps = new PartitionState(TP);
     ps.start(0, new OffsetAndMetadata(0), new long[0]);
     for (long o = 0; o < 10; o++) {
-      ps.offsets.add(o);
-      ps.offsets.complete(o);
+      ps.add(o);
+      ps.complete(ps.epoch(), o);
     }
-    int sentIn = ps.epoch;
+    int sentIn = ps.epoch();
     OffsetAndMetadata sent = ps.commitPoint(new OffsetMetadata.Writer());
     assertThat(sent.offset()).isEqualTo(10);
 
@@ -47,7 +47,7 @@ class PartitionStateTest {
     assertThat(next).as("the start below the committed offset is committed").isNotNull();
     assertThat(next.offset()).isEqualTo(80);
     for (long o = 80; o < 104; o++) {
-      assertThat(ps.offsets.add(o)).as("offset %d holds a new record: not known done", o).isFalse();
+      assertThat(ps.add(o)).as("offset %d holds a new record: not known done", o).isFalse();
     }
   }
 
@@ -55,9 +55,9 @@ class PartitionStateTest {
   void aRewindToTheVeryFirstOffsetIsCommittedToo() {
     PartitionState ps = new PartitionState(TP);
     ps.start(0, null, new long[0]);
-    ps.offsets.add(0);
-    ps.offsets.complete(0);
-    ps.committed(ps.commitPoint(new OffsetMetadata.Writer()), ps.epoch);
+    ps.add(0);
+    ps.complete(ps.epoch(), 0);
+    ps.committed(ps.commitPoint(new OffsetMetadata.Writer()), ps.epoch());
 
     ps.rewind(0); // the log was truncated to nothing
 
@@ -78,11 +78,11 @@ class PartitionStateTest {
     PartitionState ps = new PartitionState(TP);
     ps.start(6, new OffsetAndMetadata(6), new long[0]);
     for (long o = 6; o < 18; o++) {
-      ps.offsets.add(o);
+      ps.add(o);
     }
-    ps.offsets.complete(17); // 6 pending: committed 6, 17 listed done
+    ps.complete(ps.epoch(), 17); // 6 pending: committed 6, 17 listed done
     OffsetAndMetadata listing = ps.commitPoint(new OffsetMetadata.Writer());
-    ps.committed(listing, ps.epoch);
+    ps.committed(listing, ps.epoch());
     assertThat(OffsetMetadata.decode(6, listing.metadata())).containsExactly(17);
 
     ps.rewind(11); // 17 now holds another record, which the group's commit still lists as done

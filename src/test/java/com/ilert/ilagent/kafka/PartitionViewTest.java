@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -32,20 +33,20 @@ class PartitionViewTest {
   void aPartitionOnItsWayToAnotherMemberIsNotResumedWhenTheProcessBoundFrees() {
     PartitionState kept = partitions.add(P0);
     PartitionState leaving = partitions.add(P1);
-    kept.offsets.start(0, 0);
-    leaving.offsets.start(0, 0);
+    kept.start(0, new OffsetAndMetadata(0), new long[0]);
+    leaving.start(0, new OffsetAndMetadata(0), new long[0]);
     partitions.hold(kept, 1);
     partitions.hold(leaving, 1);
     partitions.pauseIfFull(List.of(kept, leaving));
-    assertThat(kept.paused).isTrue();
-    assertThat(leaving.paused).isTrue();
+    assertThat(kept.paused()).isTrue();
+    assertThat(leaving.paused()).isTrue();
 
-    leaving.leaving = true; // a cooperative revoke under way: Kafka may have taken it already
+    leaving.markLeaving(); // a cooperative revoke under way: Kafka may have taken it already
     partitions.release(leaving, 1); // its queued work dropped: room again
     partitions.release(kept, 1);
 
     assertThat(resumes).isNotEmpty().allSatisfy(s -> assertThat(s).doesNotContain(P1));
-    assertThat(kept.paused).isFalse();
+    assertThat(kept.paused()).isFalse();
   }
 
   @Test

@@ -54,7 +54,7 @@ class PartitionsTest {
     // 200 records per partition: far below the partition's bound of 2,000, but 12,800 in all.
     for (int p = 0; p < partitions; p++) {
       int partition = p;
-      if (core.onLoop(() -> core.partitions.get(CoreHarness.tp(partition)).paused)) {
+      if (core.onLoop(() -> core.partitions.get(CoreHarness.tp(partition)).paused())) {
         continue; // Kafka returns nothing for a paused partition
       }
       List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
