@@ -1,5 +1,6 @@
 package com.ilert.ilagent.kafka;
 
+import com.ilert.ilagent.loop.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -48,7 +49,8 @@ public final class PollLoop implements KafkaPort {
   static final long ERROR_BACKOFF_MS = 100;
 
   /** The records of one poll and the positions that moved past offsets without a record. */
-  record Batch(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> positions) {}
+  public record Batch(
+      ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> positions) {}
 
   private final ManagedConsumer consumer;
   private final EventLoop loop;
@@ -76,7 +78,7 @@ public final class PollLoop implements KafkaPort {
   private boolean resting;
   private final Map<TopicPartition, Long> reported = new HashMap<>();
 
-  PollLoop(ManagedConsumer consumer, EventLoop loop) {
+  public PollLoop(ManagedConsumer consumer, EventLoop loop) {
     this.consumer = consumer;
     this.loop = loop;
   }
@@ -85,7 +87,7 @@ public final class PollLoop implements KafkaPort {
    * @param batches takes each batch, on the event loop
    * @param errors takes what a poll threw, on the consumer's thread
    */
-  void handlers(Consumer<Batch> batches, Consumer<Throwable> errors) {
+  public void handlers(Consumer<Batch> batches, Consumer<Throwable> errors) {
     this.batches = batches;
     this.errors = errors;
   }
@@ -93,7 +95,7 @@ public final class PollLoop implements KafkaPort {
   // ---- the event loop's side ----
 
   /** Subscribes with {@code listener} first on every rebalance; polling starts then. */
-  Future<Void> subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+  public Future<Void> subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
     return call(
         () -> {
           consumer.subscribe(topics, new Positions(listener));
@@ -163,7 +165,7 @@ public final class PollLoop implements KafkaPort {
   }
 
   /** Closes the consumer (bounded) after what was asked before; nothing runs afterwards. */
-  Future<Void> close() {
+  public Future<Void> close() {
     return call(
         () -> {
           try {
@@ -212,7 +214,7 @@ public final class PollLoop implements KafkaPort {
   }
 
   /** The thread's body in the agent: turns until closed, idle while there is nothing to do. */
-  void run() {
+  public void run() {
     try {
       while (!closed) {
         if (ready()) {

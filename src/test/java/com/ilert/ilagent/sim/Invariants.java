@@ -1,7 +1,7 @@
 package com.ilert.ilagent.sim;
 
-import com.ilert.ilagent.kafka.ConsumerCore;
-import com.ilert.ilagent.kafka.OffsetMetadata;
+import com.ilert.ilagent.consumer.ConsumerCore;
+import com.ilert.ilagent.offsets.OffsetMetadata;
 import com.ilert.ilagent.sim.Cluster.Log;
 import com.ilert.ilagent.sim.Ledger.Kind;
 import com.ilert.ilagent.sim.Ledger.Rec;
