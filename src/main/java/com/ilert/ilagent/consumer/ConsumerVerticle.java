@@ -54,7 +54,7 @@ public final class ConsumerVerticle extends VerticleBase {
               core =
                   ConsumerCore.create(
                       config,
-                      new ConsumerCore.Outside(
+                      new Outside(
                           new VertxEventLoop(context),
                           client,
                           policies,

@@ -1,6 +1,5 @@
 package com.ilert.ilagent.offsets;
 
-import java.util.Arrays;
 import java.util.function.LongConsumer;
 
 /**
@@ -16,7 +15,6 @@ import java.util.function.LongConsumer;
  */
 public final class PartitionOffsets {
   private static final int MIN_CAPACITY = 16;
-  private static final long[] NONE = new long[0];
 
   // Capacity is always a power of two so a physical index is (head + i) & mask.
   private long[] offsets = new long[MIN_CAPACITY];
@@ -29,10 +27,7 @@ public final class PartitionOffsets {
   // A start was given or a record added: from then on the committable offset is known, 0 included.
   private boolean started;
   private long lastCommitted = -1;
-  // Offsets above lastAdded known done already, ascending; those from knownDoneNext on are live.
-  private long[] knownDone = NONE;
-  private int knownDoneNext;
-  private int knownDoneEnd;
+  private final KnownDone knownDone = new KnownDone();
 
   /**
    * Where consumption of the partition starts: nothing below {@code position} is tracked, and with
@@ -56,10 +51,7 @@ public final class PartitionOffsets {
    * are ignored.
    */
   public void knownDone(long[] ascending) {
-    long[] kept = Arrays.stream(ascending).filter(o -> o > lastAdded).sorted().distinct().toArray();
-    knownDone = kept;
-    knownDoneNext = 0;
-    knownDoneEnd = kept.length;
+    knownDone.set(ascending, lastAdded);
   }
 
   /**
@@ -76,7 +68,7 @@ public final class PartitionOffsets {
           "offset " + offset + " is not greater than the last added offset " + lastAdded);
     }
     started = true;
-    boolean doneAlready = takeKnownDone(offset);
+    boolean doneAlready = knownDone.take(offset);
     if (doneAlready && size == 0) {
       lastAdded = offset; // nothing pending below it: it simply moves the committable offset on
       return true;
@@ -108,9 +100,7 @@ public final class PartitionOffsets {
       return false;
     }
     lastAdded = position - 1;
-    while (knownDoneNext < knownDoneEnd && knownDone[knownDoneNext] < position) {
-      knownDoneNext++; // listed done, yet no record came for it: it is one of these offsets
-    }
+    knownDone.skipBelow(position); // listed done, yet no record came: one of these offsets
     return size == 0;
   }
 
@@ -149,9 +139,7 @@ public final class PartitionOffsets {
       }
       size--;
     }
-    while (knownDoneEnd > knownDoneNext && knownDone[knownDoneEnd - 1] >= from) {
-      knownDoneEnd--;
-    }
+    knownDone.dropFrom(from);
     lastAdded = Math.min(lastAdded, from - 1);
     lastCommitted = Math.min(lastCommitted, from - 1);
     if (size > 0 && done[head]) {
@@ -219,7 +207,7 @@ public final class PartitionOffsets {
     int mask = offsets.length - 1;
     long runStart = -1;
     long runEnd = -2;
-    for (int i = 0; i < size + (knownDoneEnd - knownDoneNext); i++) {
+    for (int i = 0; i < size + knownDone.size(); i++) {
       boolean isDone;
       long o;
       if (i < size) {
@@ -227,7 +215,7 @@ public final class PartitionOffsets {
         o = offsets[p];
         isDone = done[p];
       } else {
-        o = knownDone[knownDoneNext + i - size];
+        o = knownDone.get(i - size);
         isDone = true;
       }
       if (isDone && o == runEnd + 1) {
@@ -254,17 +242,6 @@ public final class PartitionOffsets {
           }
           return true;
         });
-  }
-
-  private boolean takeKnownDone(long offset) {
-    while (knownDoneNext < knownDoneEnd && knownDone[knownDoneNext] < offset) {
-      knownDoneNext++; // never arrived (compacted away): nothing to skip
-    }
-    if (knownDoneNext < knownDoneEnd && knownDone[knownDoneNext] == offset) {
-      knownDoneNext++;
-      return true;
-    }
-    return false;
   }
 
   /** Binary search over the logical (sorted) order of the ring; physical index or -1. */

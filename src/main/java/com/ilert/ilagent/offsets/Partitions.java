@@ -74,6 +74,11 @@ public final class Partitions {
     return assigned.values();
   }
 
+  /** The assigned partitions. */
+  public Set<TopicPartition> assigned() {
+    return new HashSet<>(assigned.keySet());
+  }
+
   public int size() {
     return assigned.size();
   }

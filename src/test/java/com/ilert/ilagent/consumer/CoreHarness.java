@@ -169,7 +169,7 @@ final class CoreHarness implements AutoCloseable {
     core =
         new ConsumerCore(
             config,
-            new ConsumerCore.Outside(
+            new Outside(
                 new VertxEventLoop(context), null, null, null, AgentMetrics.noop(), () -> 0.5),
             kafka,
             this::send,

@@ -5,6 +5,7 @@ import com.ilert.ilagent.config.ConfigLoader;
 import com.ilert.ilagent.config.FlagValues;
 import com.ilert.ilagent.config.Setting;
 import com.ilert.ilagent.consumer.ConsumerCore;
+import com.ilert.ilagent.consumer.Outside;
 import com.ilert.ilagent.kafka.ConsumerThread;
 import com.ilert.ilagent.kafka.DeadLetterSink;
 import com.ilert.ilagent.metrics.AgentMetrics;
@@ -315,7 +316,7 @@ final class Simulation {
     ConsumerCore core =
         ConsumerCore.create(
             config,
-            new ConsumerCore.Outside(
+            new Outside(
                 loop,
                 new ModelIlert(s, cluster, ledger, faults, loop, setup.requestTimeoutMs()),
                 null,
