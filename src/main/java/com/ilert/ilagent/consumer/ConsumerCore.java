@@ -116,6 +116,7 @@ public final class ConsumerCore {
             this::commitTimed,
             partitions,
             config.kafka().commitIntervalMs(),
+            ManagedConsumer.CALL_TIMEOUT.toMillis(),
             errors::healthy,
             err -> this.life.commitsRefused(err));
     lag = new LagReporter(loop, kafka::endOffsets, partitions, metrics);

@@ -1,6 +1,5 @@
 package com.ilert.ilagent.offsets;
 
-import com.ilert.ilagent.kafka.ManagedConsumer;
 import com.ilert.ilagent.loop.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,12 +39,6 @@ public final class Committer {
   /** Wait between attempts of the final commit. */
   static final long FINAL_RETRY_MS = 250;
 
-  /**
-   * How long one commit may stay unanswered before the next one may go: the client's own bound on a
-   * blocking call. The client answers a commit within its request timeout, or throws at once.
-   */
-  static final long ATTEMPT_MS = ManagedConsumer.CALL_TIMEOUT.toMillis();
-
   /** One buffer per event loop thread for the metadata of the partitions of a commit. */
   private static final ThreadLocal<OffsetMetadata.Writer> WRITER =
       ThreadLocal.withInitial(OffsetMetadata.Writer::new);
@@ -62,6 +55,7 @@ public final class Committer {
   private final Port port;
   private final Partitions partitions;
   private final long intervalMs;
+  private final long attemptMs;
   private final Runnable onSuccess;
   private final Consumer<Throwable> onFatal;
   private Future<Void> inFlight = Future.succeededFuture();
@@ -74,6 +68,8 @@ public final class Committer {
   private long soonTimer = -1;
 
   /**
+   * @param attemptMs how long one commit may stay unanswered before the next one may go: the
+   *     client's own bound on a blocking call (it answers a commit within it, or throws at once)
    * @param onSuccess called after every successful commit (the Kafka connection is healthy)
    * @param onFatal called when the group refuses the commits for good
    */
@@ -82,12 +78,14 @@ public final class Committer {
       Port port,
       Partitions partitions,
       long intervalMs,
+      long attemptMs,
       Runnable onSuccess,
       Consumer<Throwable> onFatal) {
     this.loop = loop;
     this.port = port;
     this.partitions = partitions;
     this.intervalMs = intervalMs;
+    this.attemptMs = attemptMs;
     this.onSuccess = onSuccess;
     this.onFatal = onFatal;
   }
@@ -151,7 +149,7 @@ public final class Committer {
     dirty = false;
     lastStartMs = loop.nowMs();
     inFlight =
-        send(offsets, states, ATTEMPT_MS)
+        send(offsets, states, attemptMs)
             .recover(err -> Future.succeededFuture())
             .onComplete(
                 ar -> {
@@ -212,7 +210,7 @@ public final class Committer {
     if (offsets.isEmpty()) {
       return Future.succeededFuture();
     }
-    long bound = Math.min(ATTEMPT_MS, Math.max(1, deadlineMs - loop.nowMs()));
+    long bound = Math.min(attemptMs, Math.max(1, deadlineMs - loop.nowMs()));
     return send(offsets, states, bound)
         .recover(
             err -> {
