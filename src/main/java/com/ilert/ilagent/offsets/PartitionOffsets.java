@@ -22,7 +22,6 @@ public final class PartitionOffsets {
   private int head;
   // Tracked records: pending ones plus completed ones behind a pending head.
   private int size;
-  private int pending;
   private long lastAdded = -1;
   // A start was given or a record added: from then on the committable offset is known, 0 included.
   private boolean started;
@@ -80,9 +79,6 @@ public final class PartitionOffsets {
     offsets[i] = offset;
     done[i] = doneAlready;
     size++;
-    if (!doneAlready) {
-      pending++;
-    }
     lastAdded = offset;
     return doneAlready;
   }
@@ -118,7 +114,6 @@ public final class PartitionOffsets {
       return false;
     }
     done[idx] = true;
-    pending--;
     if (idx == head) {
       popCompletedPrefix();
     }
@@ -133,10 +128,6 @@ public final class PartitionOffsets {
   public void rewind(long from) {
     int mask = offsets.length - 1;
     while (size > 0 && offsets[(head + size - 1) & mask] >= from) {
-      int last = (head + size - 1) & mask;
-      if (!done[last]) {
-        pending--;
-      }
       size--;
     }
     knownDone.dropFrom(from);
