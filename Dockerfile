@@ -3,6 +3,8 @@
 # must be made by the JVM that runs the agent, in the runtime stage below.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
+# .mvn/jvm.config opens javac to Error Prone, which runs in every compile.
+COPY .mvn ./.mvn
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src

@@ -4,13 +4,10 @@ import com.ilert.ilagent.Version;
 import com.ilert.ilagent.proxy.Proxies;
 import com.ilert.ilagent.proxy.ProxyUrl;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -21,7 +18,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Sends single requests to ilert: events and heartbeat pings. One instance (one keep-alive pool)
@@ -197,105 +193,9 @@ public final class IlertClient implements IlertApi {
     return exchange(options, body, MAX_BODY_BYTES).map(HttpAnswer::toIlertAnswer);
   }
 
-  /** One request and its whole answer, bounded in time and size; see {@link Exchange}. */
+  /** One request and its whole answer, bounded in time and size; see {@link BoundedExchange}. */
   Future<HttpAnswer> exchange(RequestOptions options, Buffer body, int maxBodyBytes) {
-    Exchange exchange = new Exchange(maxBodyBytes);
-    exchange.start(options, body);
-    return exchange.promise.future();
-  }
-
-  /**
-   * One request from connecting to the last byte of the answer. A timer bounds the whole of it: a
-   * server (or proxy) that trickles its answer a byte at a time never counts as idle, so an idle
-   * timeout alone would let it hold a delivery slot forever. The answer body is kept up to {@link
-   * #MAX_BODY_BYTES}; beyond that the request is reset, which closes the connection, so a huge or
-   * endless body is never read, let alone buffered.
-   */
-  private final class Exchange {
-    final Promise<HttpAnswer> promise = Promise.promise();
-    private final int maxBodyBytes;
-    // Set on the request's context, read by the timer: volatile, and each side checks after
-    // writing, so one of them always resets a request that outlived the bound.
-    private volatile HttpClientRequest request;
-    private long timer;
-
-    Exchange(int maxBodyBytes) {
-      this.maxBodyBytes = maxBodyBytes;
-    }
-
-    void start(RequestOptions options, Buffer body) {
-      timer = vertx.setTimer(requestTimeoutMs, id -> timedOut());
-      client
-          .request(options)
-          .onComplete(
-              ar -> {
-                if (ar.failed()) {
-                  fail(ar.cause());
-                  return;
-                }
-                HttpClientRequest req = ar.result();
-                request = req;
-                if (promise.future().isComplete()) {
-                  req.reset(); // the bound passed while connecting
-                  return;
-                }
-                (body == null ? req.send() : req.send(body))
-                    .onComplete(
-                        sent -> {
-                          if (sent.failed()) {
-                            fail(sent.cause());
-                          } else {
-                            read(sent.result());
-                          }
-                        });
-              });
-    }
-
-    private void read(HttpClientResponse response) {
-      Buffer kept = Buffer.buffer();
-      response.handler(
-          chunk -> {
-            if (promise.future().isComplete()) {
-              return;
-            }
-            int room = maxBodyBytes - kept.length();
-            if (chunk.length() <= room) {
-              kept.appendBuffer(chunk);
-              return;
-            }
-            kept.appendBuffer(chunk, 0, room);
-            complete(response, kept, true);
-            request.reset();
-          });
-      response.exceptionHandler(this::fail);
-      response.endHandler(v -> complete(response, kept, false));
-    }
-
-    private void timedOut() {
-      if (promise.tryFail(
-          new TimeoutException("no complete answer within " + requestTimeoutMs + " ms"))) {
-        HttpClientRequest req = request;
-        if (req != null) {
-          req.reset();
-        }
-      }
-    }
-
-    private void complete(HttpClientResponse response, Buffer body, boolean cut) {
-      vertx.cancelTimer(timer);
-      promise.tryComplete(
-          new HttpAnswer(
-              response.statusCode(),
-              response.getHeader("Retry-After"),
-              response.getHeader("correlation-id"),
-              body,
-              cut));
-    }
-
-    private void fail(Throwable err) {
-      vertx.cancelTimer(timer);
-      promise.tryFail(err);
-    }
+    return new BoundedExchange(vertx, client, requestTimeoutMs, maxBodyBytes).start(options, body);
   }
 
   private static String encode(String key) {

@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Writes records the agent gives up on (bad input, rejected by ilert) to the dead-letter topic: the
  * original key, value and headers, plus headers naming the reason and where the record came from.
  */
-final class DeadLetters implements DeadLetterSink {
+public final class DeadLetters implements DeadLetterSink {
   static final String REASON = "ilagent.reason";
   static final String DETAIL = "ilagent.detail";
   static final String TOPIC = "ilagent.topic";
@@ -36,7 +36,7 @@ final class DeadLetters implements DeadLetterSink {
   }
 
   /** Creates the producer off the event loop (it resolves broker names). */
-  static Future<DeadLetters> create(Vertx vertx, KafkaConfig config) {
+  public static Future<DeadLetters> create(Vertx vertx, KafkaConfig config) {
     return vertx
         .executeBlocking(
             () ->
@@ -75,7 +75,7 @@ final class DeadLetters implements DeadLetterSink {
         .mapEmpty();
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     return producer.close(5_000);
   }
 

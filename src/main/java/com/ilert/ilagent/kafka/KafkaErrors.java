@@ -1,5 +1,6 @@
 package com.ilert.ilagent.kafka;
 
+import com.ilert.ilagent.loop.EventLoop;
 import com.ilert.ilagent.redaction.Redaction;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * down or refuses the credentials reports the same error on every reconnect: it is warned about
  * once, then again when it changes or a minute has passed. Cleared once Kafka answers again.
  */
-final class KafkaErrors {
+public final class KafkaErrors {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaErrors.class);
   static final long REPEAT_MS = 60_000;
 
@@ -25,19 +26,19 @@ final class KafkaErrors {
    * @param kafkaProperties the client properties, whose secrets are redacted from error text
    * @param onChange called on the context when the reported error changes
    */
-  KafkaErrors(EventLoop loop, Map<String, String> kafkaProperties, Runnable onChange) {
+  public KafkaErrors(EventLoop loop, Map<String, String> kafkaProperties, Runnable onChange) {
     this.loop = loop;
     this.kafkaProperties = kafkaProperties;
     this.onChange = onChange;
   }
 
   /** From any thread. */
-  void report(Throwable err) {
+  public void report(Throwable err) {
     loop.execute(() -> record(err));
   }
 
   /** Kafka answered (an assignment, records, a commit): the reported error is over. */
-  void healthy() {
+  public void healthy() {
     if (lastError != null) {
       LOG.info("Kafka consumer healthy again");
       lastError = null;
@@ -47,7 +48,7 @@ final class KafkaErrors {
   }
 
   /** The error /ready shows, or null. */
-  String lastError() {
+  public String lastError() {
     return lastError;
   }
 

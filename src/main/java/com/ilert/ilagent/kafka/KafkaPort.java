@@ -1,5 +1,7 @@
 package com.ilert.ilagent.kafka;
 
+import com.ilert.ilagent.offsets.Committer;
+import com.ilert.ilagent.offsets.Partitions;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,7 @@ import org.apache.kafka.common.TopicPartition;
  * The Kafka consumer as the event loop sees it: every call is handed to the consumer's thread and
  * answered on the event loop ({@link PollLoop} in the agent).
  */
-interface KafkaPort extends Partitions.Fetching, Committer.Port {
+public interface KafkaPort extends Partitions.Fetching, Committer.Port {
   /**
    * Everything received is done: commits handed over go out now instead of after the poll under
    * way, if the last poll found nothing more to fetch.

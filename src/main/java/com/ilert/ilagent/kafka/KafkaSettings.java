@@ -111,7 +111,7 @@ public final class KafkaSettings {
   }
 
   /** Creates the consumer; may resolve broker names, so not on an event loop. */
-  static KafkaConsumer<byte[], byte[]> createConsumer(KafkaConfig config) {
+  public static KafkaConsumer<byte[], byte[]> createConsumer(KafkaConfig config) {
     return new KafkaConsumer<>(consumerProperties(config));
   }
 }

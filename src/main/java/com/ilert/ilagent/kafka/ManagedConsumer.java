@@ -37,10 +37,10 @@ import org.apache.kafka.common.errors.WakeupException;
  *       then returns nothing, any other call is made again within its bound.
  * </ul>
  */
-final class ManagedConsumer {
-  static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+public final class ManagedConsumer {
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
   static final Duration END_OFFSETS_TIMEOUT = Duration.ofSeconds(2);
-  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> kafka;
   private final LongSupplier nowMs;
@@ -54,7 +54,7 @@ final class ManagedConsumer {
   /**
    * @param nowMs a monotonic clock in ms, for the bounds of calls made again after a wakeup
    */
-  ManagedConsumer(
+  public ManagedConsumer(
       org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> kafka, LongSupplier nowMs) {
     this.kafka = kafka;
     this.nowMs = nowMs;

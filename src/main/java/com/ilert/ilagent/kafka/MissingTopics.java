@@ -1,5 +1,6 @@
 package com.ilert.ilagent.kafka;
 
+import com.ilert.ilagent.loop.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * them: one round at a time, a round ends at the first question that fails (no broker), and the
  * next few rounds are skipped then. Runs on one event loop.
  */
-final class MissingTopics {
+public final class MissingTopics {
   private static final Logger LOG = LoggerFactory.getLogger(MissingTopics.class);
 
   static final long INTERVAL_MS = 5_000;
@@ -43,7 +44,7 @@ final class MissingTopics {
    * @param partitionsFor the partitions of a topic, empty when the cluster does not have it
    * @param changed called when the set of missing topics changed or the first round ended
    */
-  MissingTopics(
+  public MissingTopics(
       EventLoop loop,
       List<String> topics,
       Function<String, Future<List<PartitionInfo>>> partitionsFor,
@@ -55,7 +56,7 @@ final class MissingTopics {
   }
 
   /** Checks now, then every {@link #INTERVAL_MS} (a topic may be deleted or created later). */
-  void start() {
+  public void start() {
     check();
     next();
   }
@@ -70,13 +71,13 @@ final class MissingTopics {
             });
   }
 
-  void stop() {
+  public void stop() {
     loop.cancelTimer(timer);
     timer = -1;
   }
 
   /** Whether a first round has answered and every topic exists. */
-  boolean allPresent() {
+  public boolean allPresent() {
     return checked && missing.isEmpty();
   }
 
@@ -85,7 +86,7 @@ final class MissingTopics {
     return Collections.unmodifiableList(new ArrayList<>(missing));
   }
 
-  JsonArray json() {
+  public JsonArray json() {
     return new JsonArray(missing());
   }
 

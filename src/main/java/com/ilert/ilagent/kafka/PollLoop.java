@@ -1,19 +1,17 @@
 package com.ilert.ilagent.kafka;
 
+import com.ilert.ilagent.loop.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
@@ -26,11 +24,8 @@ import org.apache.kafka.common.TopicPartition;
  * took the last one, and the pauses it decided on then run first, so the agent holds at most one
  * batch more than its bounds.
  *
- * <p>A batch carries, beside its records, the position of each partition that moved past offsets
- * without a record (transaction markers, aborted or compacted records), read right after the poll
- * that moved it: the event loop may then commit that position once everything before it is done,
- * and never one past a record it has not received. A poll that returns nothing hands over the
- * positions that moved alone.
+ * <p>A batch carries, beside its records, the positions that moved past offsets without a record
+ * ({@link MovedPositions}); a poll that returns nothing hands over those alone.
  *
  * <p>Commits go out as commitAsync (the broker's answer comes during a later poll), so a commit
  * after every completion does not hold up fetching. While records flow the polls pace them; once
@@ -48,17 +43,16 @@ public final class PollLoop implements KafkaPort {
   static final long ERROR_BACKOFF_MS = 100;
 
   /** The records of one poll and the positions that moved past offsets without a record. */
-  record Batch(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> positions) {}
+  public record Batch(
+      ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> positions) {}
 
   private final ManagedConsumer consumer;
   private final EventLoop loop;
   private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
 
   /** Commits handed over and not yet sent; a revoke takes its partitions out of them. */
-  private final java.util.concurrent.ConcurrentLinkedQueue<Map<TopicPartition, OffsetAndMetadata>>
-      queuedCommits = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final QueuedCommits queuedCommits = new QueuedCommits();
 
-  private final AtomicInteger commitsQueued = new AtomicInteger();
   private Consumer<Batch> batches = b -> {};
   private Consumer<Throwable> errors = e -> {};
 
@@ -74,18 +68,19 @@ public final class PollLoop implements KafkaPort {
   private boolean subscribed;
   private boolean handedOver;
   private boolean resting;
-  private final Map<TopicPartition, Long> reported = new HashMap<>();
+  private final MovedPositions moved;
 
-  PollLoop(ManagedConsumer consumer, EventLoop loop) {
+  public PollLoop(ManagedConsumer consumer, EventLoop loop) {
     this.consumer = consumer;
     this.loop = loop;
+    this.moved = new MovedPositions(consumer);
   }
 
   /**
    * @param batches takes each batch, on the event loop
    * @param errors takes what a poll threw, on the consumer's thread
    */
-  void handlers(Consumer<Batch> batches, Consumer<Throwable> errors) {
+  public void handlers(Consumer<Batch> batches, Consumer<Throwable> errors) {
     this.batches = batches;
     this.errors = errors;
   }
@@ -93,10 +88,10 @@ public final class PollLoop implements KafkaPort {
   // ---- the event loop's side ----
 
   /** Subscribes with {@code listener} first on every rebalance; polling starts then. */
-  Future<Void> subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+  public Future<Void> subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
     return call(
         () -> {
-          consumer.subscribe(topics, new Positions(listener));
+          consumer.subscribe(topics, new ForgetOnHandOver(moved, queuedCommits, listener));
           subscribed = true;
           return null;
         });
@@ -117,13 +112,10 @@ public final class PollLoop implements KafkaPort {
   @Override
   public Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
     Promise<Void> answered = Promise.promise();
-    Map<TopicPartition, OffsetAndMetadata> queued = new HashMap<>(offsets);
-    commitsQueued.incrementAndGet();
-    queuedCommits.add(queued);
+    Map<TopicPartition, OffsetAndMetadata> queued = queuedCommits.add(offsets);
     submit(
         () -> {
-          commitsQueued.decrementAndGet();
-          queuedCommits.remove(queued);
+          queuedCommits.sending(queued);
           consumer.commitAsync(
               queued,
               err ->
@@ -141,7 +133,7 @@ public final class PollLoop implements KafkaPort {
 
   @Override
   public void hurry() {
-    if (commitsQueued.get() > 0 && fetchedAll) {
+    if (queuedCommits.any() && fetchedAll) {
       hurried = true;
       consumer.wakeUp();
     }
@@ -163,7 +155,7 @@ public final class PollLoop implements KafkaPort {
   }
 
   /** Closes the consumer (bounded) after what was asked before; nothing runs afterwards. */
-  Future<Void> close() {
+  public Future<Void> close() {
     return call(
         () -> {
           try {
@@ -212,7 +204,7 @@ public final class PollLoop implements KafkaPort {
   }
 
   /** The thread's body in the agent: turns until closed, idle while there is nothing to do. */
-  void run() {
+  public void run() {
     try {
       while (!closed) {
         if (ready()) {
@@ -241,7 +233,7 @@ public final class PollLoop implements KafkaPort {
       return;
     }
     fetchedAll = records.isEmpty();
-    Map<TopicPartition, Long> positions = movedPositions(records);
+    Map<TopicPartition, Long> positions = moved.after(records);
     if (records.isEmpty() && positions.isEmpty()) {
       return;
     }
@@ -255,42 +247,6 @@ public final class PollLoop implements KafkaPort {
             submit(() -> handedOver = false);
           }
         });
-  }
-
-  /**
-   * The positions that moved past offsets without a record: beyond the last record of a partition
-   * in {@code records}, or, when there are none, since the last position handed over.
-   */
-  private Map<TopicPartition, Long> movedPositions(ConsumerRecords<byte[], byte[]> records) {
-    Map<TopicPartition, Long> moved = Map.of();
-    if (!records.isEmpty()) {
-      for (TopicPartition tp : records.partitions()) {
-        List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
-        long next = list.get(list.size() - 1).offset() + 1;
-        Long position = consumer.knownPosition(tp);
-        if (position != null && position > next) {
-          moved = put(moved, tp, position);
-          next = position;
-        }
-        reported.put(tp, next);
-      }
-      return moved;
-    }
-    for (TopicPartition tp : consumer.assignment()) {
-      Long position = consumer.knownPosition(tp);
-      if (position != null && !position.equals(reported.get(tp))) {
-        moved = put(moved, tp, position);
-        reported.put(tp, position);
-      }
-    }
-    return moved;
-  }
-
-  private static Map<TopicPartition, Long> put(
-      Map<TopicPartition, Long> map, TopicPartition tp, long position) {
-    Map<TopicPartition, Long> m = map.isEmpty() ? new HashMap<>() : map;
-    m.put(tp, position);
-    return m;
   }
 
   private void submit(Runnable task) {
@@ -310,50 +266,5 @@ public final class PollLoop implements KafkaPort {
           }
         });
     return result.future();
-  }
-
-  /**
-   * A commit handed over before a revoke describes the assignment that ends: the revoke commits
-   * what it completed. Sent afterwards it would move the offset back, also when the same partition
-   * comes straight back to this agent (an eager rebalance revokes everything and assigns it again
-   * within one poll, so "still assigned" does not tell).
-   */
-  private void forgetQueuedCommits(Collection<TopicPartition> partitions) {
-    for (Map<TopicPartition, OffsetAndMetadata> queued : queuedCommits) {
-      queued.keySet().removeAll(partitions);
-    }
-  }
-
-  /**
-   * Forgets the positions handed over for partitions that change hands and the commits queued for
-   * them, then runs the agent's listener: a partition assigned again starts from what the event
-   * loop learns anew.
-   */
-  private final class Positions implements ConsumerRebalanceListener {
-    private final ConsumerRebalanceListener listener;
-
-    Positions(ConsumerRebalanceListener listener) {
-      this.listener = listener;
-    }
-
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      reported.keySet().removeAll(partitions);
-      forgetQueuedCommits(partitions);
-      listener.onPartitionsRevoked(partitions);
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      reported.keySet().removeAll(partitions);
-      listener.onPartitionsAssigned(partitions);
-    }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      reported.keySet().removeAll(partitions);
-      forgetQueuedCommits(partitions);
-      listener.onPartitionsLost(partitions);
-    }
   }
 }

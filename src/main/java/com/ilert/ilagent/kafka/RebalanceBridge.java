@@ -1,5 +1,6 @@
 package com.ilert.ilagent.kafka;
 
+import com.ilert.ilagent.offsets.Committer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,14 +34,14 @@ import org.slf4j.LoggerFactory;
  *
  * Nothing happens once the consumer is closing: the final commit was made before.
  */
-final class RebalanceBridge implements ConsumerRebalanceListener {
+public final class RebalanceBridge implements ConsumerRebalanceListener {
   private static final Logger LOG = LoggerFactory.getLogger(RebalanceBridge.class);
 
   /** Where a newly assigned partition starts: position -1 if it could not be read. */
-  record Start(long position, OffsetAndMetadata committed) {}
+  public record Start(long position, OffsetAndMetadata committed) {}
 
   /** The event loop's side; implementations hop onto the verticle's context. */
-  interface Lifecycle {
+  public interface Lifecycle {
     void assigned(Map<TopicPartition, Start> starts);
 
     /** Completes with the offsets to commit for the partitions. */
@@ -67,7 +68,7 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
    * @param pauseNew whether newly assigned partitions must start paused (read on this thread)
    * @param refused told when the group refuses this member for good (not authorized, fenced)
    */
-  RebalanceBridge(
+  public RebalanceBridge(
       ManagedConsumer consumer,
       ConsumerThread thread,
       Lifecycle lifecycle,
@@ -85,7 +86,7 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
   }
 
   /** The final commit is done: callbacks during close() must not commit or wait any more. */
-  void closing() {
+  public void closing() {
     closing = true;
   }
 
@@ -94,7 +95,7 @@ final class RebalanceBridge implements ConsumerRebalanceListener {
    * (nothing is taken from them), so that no look-up of a start holds the consumer's thread, and
    * with it the close, past the stop's bound.
    */
-  void stopping() {
+  public void stopping() {
     stopping = true;
   }
 

@@ -168,8 +168,9 @@ final class JsonRecords {
     if (isAbsent(primary) && isAbsent(alias)) {
       throw new Rejection(SkipReason.MISSING_INTEGRATION_KEY, "no integrationKey or apiKey");
     }
-    JsonNode shown = isAbsent(primary) ? alias : primary;
-    String name = shown == primary ? "integrationKey" : "apiKey";
+    boolean primaryShown = !isAbsent(primary);
+    JsonNode shown = primaryShown ? primary : alias;
+    String name = primaryShown ? "integrationKey" : "apiKey";
     String why =
         !shown.isTextual()
             ? "is " + JsonTypes.name(shown) + ", not a string"

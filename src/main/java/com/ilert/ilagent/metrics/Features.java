@@ -11,7 +11,7 @@ import java.util.List;
  * @param eventTopics the event topics (-e)
  * @param heartbeatTopics the heartbeat topics (-r)
  * @param policyTopic the escalation-policy topic, or null
- * @param filter whether --filter_key drops records (counted as {@code filtered})
+ * @param filter whether --filter_key drops records (counted as skipped with that reason)
  * @param deadLetters whether --dead_letter_topic is set
  * @param ownHeartbeat whether the agent pings its own heartbeat (-b)
  */

@@ -4,7 +4,7 @@ import static com.ilert.ilagent.testkit.Ports.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.ilert.ilagent.ExitCodes;
-import com.ilert.ilagent.kafka.OffsetMetadata;
+import com.ilert.ilagent.offsets.OffsetMetadata;
 import com.ilert.ilagent.testkit.AgentProcess;
 import com.ilert.ilagent.testkit.IlertStandIn;
 import com.ilert.ilagent.testkit.KafkaBroker;

@@ -231,7 +231,7 @@ class DropInIT {
     agent.awaitLog("Topic \"" + heartbeats + "\" does not exist", Duration.ofSeconds(5));
     kafka.send(events, "k", event(KEY, "ALERT", "while a topic is missing", null));
     ilert.awaitEvents(1, Duration.ofSeconds(30));
-    assertThatThrownBy(() -> kafka.endOffsets(heartbeats)).as("the agent did not create the topic");
+    assertThatThrownBy(() -> kafka.endOffsets(heartbeats), "the agent did not create the topic");
 
     kafka.createTopic(heartbeats, 1);
     agent.awaitStatus("/ready", 204, Duration.ofSeconds(30));

@@ -3,6 +3,7 @@ package com.ilert.ilagent.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.ilert.ilagent.loop.VertxEventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;

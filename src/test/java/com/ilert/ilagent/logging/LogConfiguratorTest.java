@@ -34,7 +34,7 @@ class LogConfiguratorTest {
     LoggingEvent event =
         new LoggingEvent(
             "x",
-            context.getLogger("com.ilert.ilagent.kafka.ConsumerVerticle"),
+            context.getLogger("com.ilert.ilagent.consumer.ConsumerVerticle"),
             Level.WARN,
             "partition 3 paused",
             null,

@@ -185,7 +185,7 @@ class LoggingTest {
     assertThat(String.join("\n", lines)).contains("at warn").doesNotContain("not at warn");
 
     Logging.configure(0, "debug", LogFormat.TEXT);
-    assertThat(context.getLogger("com.ilert.ilagent.kafka.Intake").getEffectiveLevel())
+    assertThat(context.getLogger("com.ilert.ilagent.consumer.Intake").getEffectiveLevel())
         .isEqualTo(Level.DEBUG);
     assertThat(context.getLogger("org.example.SomeLibrary").getEffectiveLevel())
         .isEqualTo(Level.DEBUG);

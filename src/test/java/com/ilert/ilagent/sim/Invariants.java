@@ -1,7 +1,8 @@
 package com.ilert.ilagent.sim;
 
-import com.ilert.ilagent.kafka.ConsumerCore;
-import com.ilert.ilagent.kafka.OffsetMetadata;
+import com.ilert.ilagent.consumer.ConsumerCore;
+import com.ilert.ilagent.consumer.CoreView;
+import com.ilert.ilagent.offsets.OffsetMetadata;
 import com.ilert.ilagent.sim.Cluster.Log;
 import com.ilert.ilagent.sim.Ledger.Kind;
 import com.ilert.ilagent.sim.Ledger.Rec;
@@ -156,7 +157,7 @@ final class Invariants {
     if (core == null || agent.killed) {
       return;
     }
-    ConsumerCore.View view = null;
+    CoreView view = null;
     if (agent.loop.idle() && agent.core.pollLoop().idle() && !agent.member.closed()) {
       view = core.view();
       Set<TopicPartition> assigned = agent.member.assignment();

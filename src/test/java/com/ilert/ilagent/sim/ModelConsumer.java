@@ -672,7 +672,7 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     for (long o = 0; o < c.offset(); o++) {
       excuseIfHidden(tp, o, log);
     }
-    long[] done = com.ilert.ilagent.kafka.OffsetMetadata.decode(c.offset(), c.metadata());
+    long[] done = com.ilert.ilagent.offsets.OffsetMetadata.decode(c.offset(), c.metadata());
     if (done != null) {
       for (long o : done) {
         excuseIfHidden(tp, o, log);

@@ -1,6 +1,6 @@
 package com.ilert.ilagent.sim;
 
-import com.ilert.ilagent.kafka.EventLoop;
+import com.ilert.ilagent.loop.EventLoop;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;

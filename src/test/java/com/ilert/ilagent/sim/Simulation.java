@@ -4,11 +4,12 @@ import com.ilert.ilagent.config.AgentConfig;
 import com.ilert.ilagent.config.ConfigLoader;
 import com.ilert.ilagent.config.FlagValues;
 import com.ilert.ilagent.config.Setting;
-import com.ilert.ilagent.kafka.Backpressure;
-import com.ilert.ilagent.kafka.ConsumerCore;
+import com.ilert.ilagent.consumer.ConsumerCore;
+import com.ilert.ilagent.consumer.Outside;
 import com.ilert.ilagent.kafka.ConsumerThread;
 import com.ilert.ilagent.kafka.DeadLetterSink;
 import com.ilert.ilagent.metrics.AgentMetrics;
+import com.ilert.ilagent.offsets.Backpressure;
 import com.ilert.ilagent.sim.Ledger.Kind;
 import java.util.ArrayList;
 import java.util.List;
@@ -315,7 +316,7 @@ final class Simulation {
     ConsumerCore core =
         ConsumerCore.create(
             config,
-            new ConsumerCore.Outside(
+            new Outside(
                 loop,
                 new ModelIlert(s, cluster, ledger, faults, loop, setup.requestTimeoutMs()),
                 null,
