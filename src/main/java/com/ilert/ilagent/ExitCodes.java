@@ -1,10 +1,11 @@
 package com.ilert.ilagent;
 
 /**
- * The process exit codes of every {@code ilagent} command. Operators depend on them (README, "Exit
- * codes"; {@code RestartPreventExitStatus=2} in {@code conf/ilagent.service}): change none. Besides
- * these, the JVM ends the process with 3 on an OutOfMemoryError ({@code
- * -XX:+ExitOnOutOfMemoryError} in {@code scripts/ilagent} and the Dockerfile).
+ * The process exit codes of every {@code ilagent} command. Operators depend on them
+ * (docs/operations.md, "Exit codes and restarts"; {@code RestartPreventExitStatus=2} in {@code
+ * conf/ilagent.service}): change none. Besides these, the JVM ends the process with 3 on an
+ * OutOfMemoryError ({@code -XX:+ExitOnOutOfMemoryError} in {@code scripts/ilagent} and the
+ * Dockerfile).
  */
 public final class ExitCodes {
   /**

@@ -16,7 +16,7 @@ public final class KafkaSettings {
    * Cooperative-sticky first, so a group of agents only moves the partitions that change owner;
    * range after it, so the agent can join a group whose other members speak only range (the Rust
    * ilagent's librdkafka defaults to range,roundrobin) during a rolling migration. While range is
-   * in the list the client rebalances eagerly; README "Migrating from the Rust ilagent" says how to
+   * in the list the client rebalances eagerly; docs/migration.md, "Rolling migration", says how to
    * drop it once the group is all agents.
    */
   public static final String DEFAULT_ASSIGNORS =

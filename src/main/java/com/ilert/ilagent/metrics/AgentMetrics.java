@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * The agent's metrics, all prefixed {@code ilagent_} in Prometheus ({@link Series} defines them).
  * The series of each configured feature are there at 0 from the start ({@link #start}); those of a
  * feature that is off appear only if something counts into them. Meters are looked up once and
- * cached, so counting a record costs a map lookup and an add. README lists every series.
+ * cached, so counting a record costs a map lookup and an add. docs/operations.md, "Metrics", lists
+ * every series.
  */
 public final class AgentMetrics {
   /** Skip reasons only an escalation-policy record can have. */

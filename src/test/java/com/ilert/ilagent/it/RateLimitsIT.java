@@ -157,12 +157,16 @@ class RateLimitsIT {
     backlog(kafka, topic, 12, keys);
     agents.start("--max_in_flight", "8", "-e", topic);
     List<Received> events = ilert.awaitEvents(96, Duration.ofSeconds(90));
+    long first = events.stream().mapToLong(Received::receivedAtNanos).min().orElseThrow();
+    long last = events.stream().mapToLong(Received::receivedAtNanos).max().orElseThrow();
+    long windows = (last - first) / Duration.ofSeconds(2).toNanos() + 1;
     assertThat(events.stream().map(Received::summary).distinct().count()).isEqualTo(96);
-    // 96 requests at 24 per window: the 8 in flight when the limit is first hit, then at most one
-    // probe per later window.
+    // 96 requests at 24 per window take 4 windows, more on a busy machine: the 8 in flight when the
+    // limit is first hit, then at most one probe in each window from the first accepted event to
+    // the last. A pacer that sent a wave at each reset would exceed it at once.
     assertThat(ilert.rateLimited(Fault.Scope.PROCESS))
-        .as("429s of the per-IP limit")
-        .isLessThanOrEqualTo(8 + 4);
+        .as("429s of the per-IP limit, over %d windows", windows)
+        .isLessThanOrEqualTo(8 + windows);
   }
 
   @Test
