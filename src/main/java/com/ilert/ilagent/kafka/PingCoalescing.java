@@ -1,6 +1,6 @@
 package com.ilert.ilagent.kafka;
 
-import com.ilert.ilagent.pacing.HeartbeatCoalescer;
+import com.ilert.ilagent.pacing.heartbeat.HeartbeatCoalescer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
