@@ -6,7 +6,7 @@ import com.ilert.ilagent.ilert.Reply;
 import com.ilert.ilagent.ilert.RetryPolicy;
 import com.ilert.ilagent.ilert.Retrying;
 import com.ilert.ilagent.metrics.AgentMetrics;
-import com.ilert.ilagent.pacing.HeartbeatCoalescer;
+import com.ilert.ilagent.pacing.heartbeat.HeartbeatCoalescer;
 import com.ilert.ilagent.redaction.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package com.ilert.ilagent.delivery;
 
 import com.ilert.ilagent.loop.EventLoop;
-import com.ilert.ilagent.pacing.HeartbeatCoalescer;
+import com.ilert.ilagent.pacing.heartbeat.HeartbeatCoalescer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 

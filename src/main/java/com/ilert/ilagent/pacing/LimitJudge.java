@@ -7,7 +7,8 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Decides which limit a 429 is about. ilert does not say; these heuristics decide, in order:
+ * Decides which limit a 429 is about, and tells the key's and the process's scopes. ilert does not
+ * say; these heuristics decide, in order:
  *
  * <ol>
  *   <li>A request for no key (other API calls), one the process sent alone after its 429, or one
@@ -26,27 +27,78 @@ import java.util.Set;
  * </ol>
  *
  * A single key far below the known allowance is ambiguous (the per-IP limit, or a window an earlier
- * process used up before a restart): it is the key's, learned only tentatively. The cost of a wrong
- * "key" is one more 429 for the next key; a wrong "process" would stop every key for a window. Not
+ * process used up before a restart): it is the key's, learned only tentatively, and the next
+ * request goes alone to tell them apart ({@link AmbiguousLimitHold}). The cost of a wrong "key" is
+ * one more 429 for the next key; a wrong "process" would stop every key for a window. Not
  * thread-safe.
  */
 final class LimitJudge {
   private record FirstLimit(long at, PacedScope scope, int accepted, boolean belowAllowance) {}
 
   private final PacedScope process;
+  private final KeyScopes keys;
   private final SharedAllowances shared;
+  private final AmbiguousLimitHold hold;
   private final ArrayDeque<FirstLimit> cluster = new ArrayDeque<>();
 
   /** Set by {@link #verdict}: the key's count was far below its kind's known allowance. */
   private boolean judgedBelowAllowance;
 
-  LimitJudge(PacedScope process, SharedAllowances shared) {
+  LimitJudge(PacedScope process, KeyScopes keys, SharedAllowances shared, AmbiguousLimitHold hold) {
     this.process = process;
+    this.keys = keys;
     this.shared = shared;
+    this.hold = hold;
+  }
+
+  /**
+   * A 429 for {@code sent} came at {@code now}: puts it down to the key or the process and tells
+   * both scopes. {@code held} is the key of an ambiguous 429 if {@code sent} was the request that
+   * tells them apart ({@link AmbiguousLimitHold}), else null.
+   */
+  Verdict limited(Sent sent, PacedScope held, long retryAfterMs, long now) {
+    Verdict verdict;
+    if (held != null && sent.keyScope != null && sent.keyScope != held) {
+      // Another key, alone right after a key was stopped far below any allowance, refused too:
+      // both are the process's limit.
+      held.undoLastLimit();
+      verdict = Verdict.PROCESS;
+    } else {
+      verdict = verdict(sent, now);
+    }
+    if (verdict == Verdict.PROCESS) {
+      int before = process.learnedAllowance();
+      process.onLimited(sent.processPart, retryAfterMs, now);
+      if (process.learnedAllowance() != before) {
+        demoteKeys();
+      }
+      if (sent.keyScope != null) {
+        sent.keyScope.onLimitedElsewhere(sent.keyPart);
+      }
+    } else {
+      boolean trusted = !judgedBelowAllowance;
+      if (!trusted && held == null) {
+        hold.begin(sent.keyScope, now);
+      }
+      sent.keyScope.onLimited(sent.keyPart, retryAfterMs, now);
+      process.onLimitedElsewhere(sent.processPart);
+      shared.learnedFrom(sent.kind, sent.keyScope, trusted);
+    }
+    return verdict;
+  }
+
+  /**
+   * The process's limit was just learned: allowances the keys learned may have been that limit seen
+   * from one key (every key stopped at about the same count), so each key probes above its own
+   * again, now under the process's allowance, and keeps it only if the key itself is stopped.
+   */
+  private void demoteKeys() {
+    keys.forEach(PacedScope::demote);
+    shared.clear();
   }
 
   /** What the 429 for {@code sent}, answered at {@code now}, is put down to. */
-  Verdict verdict(Sent sent, long now) {
+  private Verdict verdict(Sent sent, long now) {
     judgedBelowAllowance = false;
     PacedScope scope = sent.keyScope;
     if (scope == null || sent.processPart.alone() || process.limitedIn(sent.processPart)) {
@@ -108,10 +160,5 @@ final class LimitJudge {
   private boolean processMayBeFull(long now) {
     int told = process.allowance();
     return told == 0 || process.learnedAllowance() > 0 || 2 * process.accepted(now) >= told;
-  }
-
-  /** True if the last {@link #verdict} found the key's count far below its kind's allowance. */
-  boolean judgedBelowAllowance() {
-    return judgedBelowAllowance;
   }
 }

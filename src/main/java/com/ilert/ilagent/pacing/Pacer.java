@@ -19,14 +19,11 @@ import java.util.Arrays;
  * </ol>
  *
  * <p><b>Whatever limiter ilert runs</b> (fixed windows, a sliding window, a token bucket): each
- * scope keeps at most its allowance in any span of one window, which every window model admits,
- * learns a token bucket's burst or rate from what gets through between 429s, and never bursts the
- * whole allowance at a "reset" ({@link PacedScope}).
+ * scope keeps at most its allowance in any span of one window and never bursts it at a "reset"
+ * ({@link PacedScope}).
  *
- * <p><b>Which limit a 429 is about.</b> ilert does not say; {@link LimitJudge} decides by
- * heuristics: a per-key limit stops every key at about the same count, the per-IP limit stops them
- * wherever they happen to be. What one key learns, the other keys of its kind take on ({@link
- * SharedAllowances}): ilert limits every key alike.
+ * <p><b>Which limit a 429 is about</b> ilert does not say: {@link LimitJudge} decides. What one key
+ * learns, the other keys of its kind take on ({@link SharedAllowances}): ilert limits keys alike.
  *
  * <p><b>A group of agents</b> shares ilert's limits: the per-key ones wherever its members run, the
  * per-IP one among the members behind one egress IP. {@link #share} tells the pacer this agent's
@@ -50,15 +47,6 @@ public final class Pacer {
 
   /** How soon to ask again while this agent's share is being read. */
   static final long SHARE_POLL_MS = 20;
-
-  /**
-   * The longest the process keeps one request on the wire after a 429 it could not tell apart (see
-   * {@link #answered}): an answer normally ends that much sooner.
-   */
-  static final long HOLD_MAX_MS = 5_000;
-
-  /** The most requests the process's log keeps while unpaced: what its first 429 can teach. */
-  static final int PROCESS_LOG_LIMIT = 100_000;
 
   /** What a 429 was put down to. */
   public enum Verdict {
@@ -105,28 +93,17 @@ public final class Pacer {
   private final PacedScope process;
   private final KeyScopes keys;
   private final SharedAllowances shared;
+  private final AmbiguousLimitHold hold = new AmbiguousLimitHold();
   private final LimitJudge judge;
   private Share share = Share.ALONE;
   private boolean shareUnknown;
 
-  // After a key's 429 far below any allowance (the key's own limit, or the per-IP one): one
-  // request of another key alone tells which, instead of a whole wave on the wire.
-  private long holdAt = -1;
-  private PacedScope holdKey;
-  private boolean holdProbeOut;
-
   public Pacer(RateLimits limits) {
     this.limits = limits;
-    this.process =
-        new PacedScope(
-            limits.total(),
-            limits.windowMs(),
-            PROCESS_LOG_LIMIT,
-            new SharedAllowances.Kind(),
-            false);
+    this.process = PacedScope.forProcess(limits);
     this.shared = new SharedAllowances(limits);
     this.keys = new KeyScopes(limits, Math.max(IDLE_MS, 2 * limits.windowMs()), shared);
-    this.judge = new LimitJudge(process, shared);
+    this.judge = new LimitJudge(process, keys, shared, hold);
   }
 
   public RateLimits limits() {
@@ -142,10 +119,7 @@ public final class Pacer {
       return SHARE_POLL_MS;
     }
     keys.sweep(now);
-    if (holdAt >= 0 && now - holdAt > HOLD_MAX_MS) {
-      holdAt = -1;
-    }
-    if (holdAt >= 0 && holdProbeOut) {
+    if (hold.holds(now)) {
       return PacedScope.PROBE_POLL_MS;
     }
     long delay = process.delayMs(now);
@@ -161,9 +135,7 @@ public final class Pacer {
 
   /** The request for {@code key} went at {@code now}. */
   public Sent sent(RequestKind kind, String key, long now) {
-    if (holdAt >= 0) {
-      holdProbeOut = true;
-    }
+    hold.sent();
     PacedScope scope = keys.getOrCreate(kind, key);
     PacedScope.Sent keyPart = null;
     if (scope != null) {
@@ -181,66 +153,22 @@ public final class Pacer {
    * @return what a 429 was put down to; {@link Verdict#NONE} for any other status
    */
   public Verdict answered(Sent sent, int status, long retryAfterMs, long now) {
-    boolean holdProbe = holdAt >= 0 && sent.sentAt() >= holdAt;
-    PacedScope held = holdKey;
-    if (holdProbe) {
-      holdAt = -1;
-      holdKey = null;
+    PacedScope held = hold.answered(sent.sentAt());
+    if (status == 429) {
+      return judge.limited(sent, held, retryAfterMs, now);
     }
-    if (status != 429) {
-      if (status <= 0) {
-        process.onNoAnswer(sent.processPart, now);
-        if (sent.keyScope != null) {
-          sent.keyScope.onNoAnswer(sent.keyPart, now);
-        }
-      } else {
-        process.onAnswer(sent.processPart, now);
-        if (sent.keyScope != null) {
-          sent.keyScope.onAnswer(sent.keyPart, now);
-        }
-      }
-      return Verdict.NONE;
-    }
-    Verdict verdict;
-    if (holdProbe && sent.keyScope != null && sent.keyScope != held) {
-      // Another key, alone right after a key was stopped far below any allowance, refused too:
-      // both are the process's limit.
-      held.undoLastLimit();
-      verdict = Verdict.PROCESS;
-    } else {
-      verdict = judge.verdict(sent, now);
-    }
-    if (verdict == Verdict.PROCESS) {
-      int before = process.learnedAllowance();
-      process.onLimited(sent.processPart, retryAfterMs, now, true);
-      if (process.learnedAllowance() != before) {
-        demoteKeys();
-      }
+    if (status <= 0) {
+      process.onNoAnswer(sent.processPart, now);
       if (sent.keyScope != null) {
-        sent.keyScope.onLimitedElsewhere(sent.keyPart);
+        sent.keyScope.onNoAnswer(sent.keyPart, now);
       }
     } else {
-      boolean trusted = !judge.judgedBelowAllowance();
-      if (!trusted && !holdProbe) {
-        holdAt = now;
-        holdKey = sent.keyScope;
-        holdProbeOut = false;
+      process.onAnswer(sent.processPart, now);
+      if (sent.keyScope != null) {
+        sent.keyScope.onAnswer(sent.keyPart, now);
       }
-      sent.keyScope.onLimited(sent.keyPart, retryAfterMs, now, trusted);
-      process.onLimitedElsewhere(sent.processPart);
-      shared.learnedFrom(sent.kind, sent.keyScope, trusted);
     }
-    return verdict;
-  }
-
-  /**
-   * The process's limit was just learned: allowances the keys learned may have been that limit seen
-   * from one key (every key stopped at about the same count), so each key probes above its own
-   * again, now under the process's allowance, and keeps it only if the key itself is stopped.
-   */
-  private void demoteKeys() {
-    keys.forEach(PacedScope::demote);
-    shared.clear();
+    return Verdict.NONE;
   }
 
   /**

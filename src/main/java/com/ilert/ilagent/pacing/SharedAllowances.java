@@ -1,5 +1,6 @@
 package com.ilert.ilagent.pacing;
 
+import com.ilert.ilagent.pacing.learning.WindowEstimate;
 import java.util.EnumMap;
 import java.util.Map;
 

@@ -1,14 +1,14 @@
-package com.ilert.ilagent.pacing;
+package com.ilert.ilagent.pacing.learning;
 
 /**
  * What one scope knows about the length W of the server's rate-limit window: {@code lo < W <= hi},
  * 0 meaning unknown. Retry-After counts whole seconds, so one 429's gives both bounds, a second
- * apart; a request that got through after a 429 bounds W from above. Pure and mutable; part of a
- * {@link PacedScope}.
+ * apart; a request that got through after a 429 bounds W from above. Pure and mutable; the keys of
+ * one kind share one (they all measure the same server window).
  */
-final class WindowEstimate {
+public final class WindowEstimate {
   /** Retry-After counts whole seconds. */
-  static final long RETRY_AFTER_RESOLUTION_MS = 1_000;
+  public static final long RETRY_AFTER_RESOLUTION_MS = 1_000;
 
   /** Bounds this close need no narrowing. */
   static final long MIN_GAP_MS = 100;
@@ -25,20 +25,20 @@ final class WindowEstimate {
   /** False while the bounds are another key's (adopted) or nothing was observed. */
   private boolean own;
 
-  long lo() {
+  public long lo() {
     return lo;
   }
 
   /** The upper bound, 0 if unknown: the safe length to pace by. */
-  long hi() {
+  public long hi() {
     return hi;
   }
 
-  boolean known() {
+  public boolean known() {
     return hi > 0;
   }
 
-  boolean own() {
+  public boolean own() {
     return own;
   }
 
@@ -46,7 +46,7 @@ final class WindowEstimate {
    * A 429's Retry-After said the window that began with a run's first request resets {@code hi} ms
    * after it; {@code lo} is the least it can be given the second's rounding.
    */
-  void resetsAfter(long hiMs, long loMs) {
+  public void resetsAfter(long hiMs, long loMs) {
     if (hiMs <= 0) {
       return;
     }
@@ -59,7 +59,7 @@ final class WindowEstimate {
   }
 
   /** A request got through {@code elapsedMs} after the window began: it had room by then. */
-  void hadResetAfter(long elapsedMs) {
+  public void hadResetAfter(long elapsedMs) {
     if (elapsedMs <= 0) {
       return;
     }
@@ -75,7 +75,7 @@ final class WindowEstimate {
    * A 429 said the window is at least {@code lengthMs} (it had no room that long after). One
    * observation at most doubles a known upper bound.
    */
-  void notShorterThan(long lengthMs) {
+  public void notShorterThan(long lengthMs) {
     if (lengthMs <= 0) {
       return;
     }
@@ -91,7 +91,7 @@ final class WindowEstimate {
   }
 
   /** A request {@code elapsedMs} after the window began was refused: it had no room by then. */
-  void notResetAfter(long elapsedMs) {
+  public void notResetAfter(long elapsedMs) {
     if (elapsedMs <= 0) {
       return;
     }
@@ -106,14 +106,14 @@ final class WindowEstimate {
    * How long after a window's start an early probe, half-way between the bounds, would narrow them;
    * -1 when they are close enough (within {@code max(100 ms, hi / 30)}) or unknown.
    */
-  long earlyProbeAfter() {
+  public long earlyProbeAfter() {
     if (hi == 0 || hi - lo <= Math.max(MIN_GAP_MS, hi / 30)) {
       return -1;
     }
     return (lo + hi) / 2;
   }
 
-  WindowEstimate copy() {
+  public WindowEstimate copy() {
     WindowEstimate c = new WindowEstimate();
     c.lo = lo;
     c.hi = hi;
@@ -121,16 +121,10 @@ final class WindowEstimate {
     return c;
   }
 
-  void restore(WindowEstimate from) {
+  public void restore(WindowEstimate from) {
     lo = from.lo;
     hi = from.hi;
     own = from.own;
-  }
-
-  /** This copy as another key's: replaced by the first observation of the key's own. */
-  WindowEstimate asAdopted() {
-    own = false;
-    return this;
   }
 
   @Override

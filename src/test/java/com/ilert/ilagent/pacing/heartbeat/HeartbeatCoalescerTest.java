@@ -1,9 +1,9 @@
-package com.ilert.ilagent.pacing;
+package com.ilert.ilagent.pacing.heartbeat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.ilert.ilagent.pacing.HeartbeatCoalescer.Decision;
-import com.ilert.ilagent.pacing.HeartbeatCoalescer.Due;
+import com.ilert.ilagent.pacing.heartbeat.HeartbeatCoalescer.Decision;
+import com.ilert.ilagent.pacing.heartbeat.HeartbeatCoalescer.Due;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.ilert.ilagent.pacing;
+package com.ilert.ilagent.pacing.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package com.ilert.ilagent.pacing;
+package com.ilert.ilagent.pacing.heartbeat;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,7 +59,8 @@ public final class HeartbeatCoalescer<T> {
   private long nextPrune = Long.MIN_VALUE;
 
   /**
-   * @param intervalMs normally {@link RateLimits#pingIntervalMs()} (12.24 s for ilert's 5 a minute)
+   * @param intervalMs normally {@link com.ilert.ilagent.pacing.RateLimits#pingIntervalMs()} (12.24
+   *     s for ilert's 5 a minute)
    */
   public HeartbeatCoalescer(long intervalMs) {
     if (intervalMs < 1) {
