@@ -53,7 +53,10 @@ public final class Agent {
   private IlertClient client;
   private final PrometheusMeterRegistry registry = newRegistry();
   private final AgentMetrics metrics = new AgentMetrics(registry);
-  private long failedAtMs;
+
+  /** When delivery failed (System.nanoTime), or null: the exit delay counts from it. */
+  private Long failedAtNanos;
+
   private volatile boolean startupFailed;
 
   private Agent(AgentConfig config) {
@@ -97,7 +100,7 @@ public final class Agent {
         .consumer(
             Addresses.DELIVERY_FAILED,
             msg -> {
-              failedAtMs = System.currentTimeMillis();
+              failedAtNanos = System.nanoTime();
               stopRequested.tryComplete(ExitCodes.FAILURE);
             });
     LOG.info("ilagent {} starting", Version.get());
@@ -248,13 +251,14 @@ public final class Agent {
                             return Future.succeededFuture();
                           }));
     }
-    if (code == ExitCodes.FAILURE && failedAtMs > 0) {
+    if (code == ExitCodes.FAILURE && failedAtNanos != null) {
       // The original program's promise: exit a fixed delay after the failure, whatever drained.
       chain =
           chain.compose(
               v -> {
                 long remaining =
-                    config.shutdown().exitDelayMs() - (System.currentTimeMillis() - failedAtMs);
+                    config.shutdown().exitDelayMs()
+                        - (System.nanoTime() - failedAtNanos) / 1_000_000;
                 return remaining > 0 ? vertx.timer(remaining).mapEmpty() : Future.succeededFuture();
               });
     }

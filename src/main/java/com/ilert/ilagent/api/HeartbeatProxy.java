@@ -44,14 +44,18 @@ final class HeartbeatProxy {
 
   /** True when ilert took the ping, or when a later ping carries it; false when it failed. */
   Future<Boolean> ping(String key) {
-    HeartbeatCoalescer.Decision<Boolean> d =
-        coalescer.onRecord(key, Boolean.TRUE, System.currentTimeMillis());
+    HeartbeatCoalescer.Decision<Boolean> d = coalescer.onRecord(key, Boolean.TRUE, nowMs());
     if (!d.sendNow()) {
       metrics.ping(SOURCE, "coalesced");
       schedule();
       return Future.succeededFuture(true);
     }
     return send(key);
+  }
+
+  /** Coalescing intervals on a monotonic clock: a step of the wall clock must not shift them. */
+  private static long nowMs() {
+    return System.nanoTime() / 1_000_000;
   }
 
   void stop() {
@@ -87,15 +91,14 @@ final class HeartbeatProxy {
     timerDueAt = dueAt;
     timer =
         vertx.setTimer(
-            Math.max(1, dueAt - System.currentTimeMillis()),
+            Math.max(1, dueAt - nowMs()),
             id -> {
               timer = -1;
               timerDueAt = Long.MAX_VALUE;
               if (stopped) {
                 return;
               }
-              for (HeartbeatCoalescer.Due<Boolean> due :
-                  coalescer.due(System.currentTimeMillis())) {
+              for (HeartbeatCoalescer.Due<Boolean> due : coalescer.due(nowMs())) {
                 send(due.key());
               }
               schedule();
