@@ -142,7 +142,7 @@ final class Intake {
         if (record.offset() <= ps.lastAdded()) {
           rewind(ps, record.offset());
         }
-        if (ps.add(record.offset())) {
+        if (ps.add(record.offset(), record.leaderEpoch().orElse(-1))) {
           done++; // completed before a restart or hand-over (commit metadata): not sent twice
           continue;
         }

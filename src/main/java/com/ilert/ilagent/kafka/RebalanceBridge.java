@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -125,8 +126,12 @@ public final class RebalanceBridge implements ConsumerRebalanceListener {
       long position = position(tp);
       OffsetAndMetadata c = committed.get(tp);
       if (position >= 0 && (c == null || c.offset() != position)) {
-        // Never committed, or reset (out of range): commit where it starts now.
-        seed.put(tp, new OffsetAndMetadata(position));
+        // Never committed, or reset (out of range), or the client found the log truncated below the
+        // commit (its leader epoch ends below it): commit where it starts now. Below the commit,
+        // the commit's epoch still ends at or above the start, so the seed carries it.
+        Optional<Integer> epoch =
+            c != null && c.offset() > position ? c.leaderEpoch() : Optional.empty();
+        seed.put(tp, new OffsetAndMetadata(position, epoch, ""));
       }
       starts.put(tp, new Start(position, c));
     }

@@ -54,6 +54,15 @@ public final class PartitionOffsets {
   }
 
   /**
+   * The record at {@code offset} is not the one a commit's metadata listed as done there (the log
+   * was truncated below it and the offset reused): neither it nor any listed offset above it is
+   * done.
+   */
+  public void forgetKnownDoneFrom(long offset) {
+    knownDone.dropFrom(offset);
+  }
+
+  /**
    * Records a newly received record.
    *
    * @return true if the record was known done before it arrived: it is tracked as complete already

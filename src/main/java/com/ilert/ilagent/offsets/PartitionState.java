@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class PartitionState {
   private final TopicPartition tp;
   private final PartitionOffsets offsets = new PartitionOffsets();
+  private final LeaderEpochs leaderEpochs = new LeaderEpochs();
 
   /** Records received and not finished (queued, waiting for a retry or in flight). */
   private int buffered;
@@ -186,6 +187,21 @@ public final class PartitionState {
    * @return true if it completed before a restart or hand-over (commit metadata): not sent again
    */
   public boolean add(long offset) {
+    return add(offset, -1);
+  }
+
+  /**
+   * A record of partition leader epoch {@code leaderEpoch} (negative if unknown) arrived at {@code
+   * offset}: tracked until it completes. One newer than the commit whose metadata lists its offset
+   * as done is a record written after a truncation, not the one that was done.
+   *
+   * @return true if it completed before a restart or hand-over (commit metadata): not sent again
+   */
+  public boolean add(long offset, int leaderEpoch) {
+    leaderEpochs.seen(leaderEpoch);
+    if (leaderEpochs.newerThanStartCommit(leaderEpoch)) {
+      offsets.forgetKnownDoneFrom(offset);
+    }
     return offsets.add(offset);
   }
 
@@ -218,6 +234,7 @@ public final class PartitionState {
    * the start is committed anew and nothing is skipped.
    */
   public void start(long position, OffsetAndMetadata committed, long[] knownDone) {
+    leaderEpochs.start(committed);
     if (committed != null && committed.offset() > position) {
       committed = null;
       knownDone = new long[0];
@@ -234,7 +251,8 @@ public final class PartitionState {
 
   /**
    * What to commit now: the completed prefix, with the completed offsets above it in the metadata
-   * (written with {@code writer}); null if that is what was committed last.
+   * (written with {@code writer}) and the newest leader epoch seen (see {@link LeaderEpochs}); null
+   * if that is what was committed last.
    */
   public OffsetAndMetadata commitPoint(OffsetMetadata.Writer writer) {
     long committable = offsets.committable();
@@ -249,7 +267,7 @@ public final class PartitionState {
       // (committedMetadata null after a rewind: never equal, so the commit goes)
       return null;
     }
-    return new OffsetAndMetadata(committable, metadata);
+    return new OffsetAndMetadata(committable, leaderEpochs.forCommit(), metadata);
   }
 
   /**

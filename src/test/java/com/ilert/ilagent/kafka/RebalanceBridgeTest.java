@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -135,6 +136,31 @@ class RebalanceBridgeTest {
     assertThat(starts.get(P0).committed().offset()).isEqualTo(7);
     assertThat(starts.get(P1).position()).isEqualTo(2);
     assertThat(starts.get(P1).committed().offset()).isEqualTo(2);
+  }
+
+  @Test
+  void aStartBelowTheCommitItsEpochEndsAtIsCommittedWithThatEpoch() {
+    // The group committed 11 in leader epoch 3; the log was truncated at 6 (an unclean leader
+    // election), and the client, asking where epoch 3 ends, starts at 6.
+    RecordingConsumer diverged =
+        new RecordingConsumer() {
+          @Override
+          public synchronized long position(TopicPartition tp, Duration timeout) {
+            return 6;
+          }
+        };
+    RebalanceBridge b = bridge(diverged);
+    diverged.subscribe(List.of("events"), b);
+    diverged.updateEndOffsets(Map.of(P0, 20L));
+    diverged.commitSync(Map.of(P0, new OffsetAndMetadata(11, Optional.of(3), "")));
+
+    diverged.rebalance(List.of(P0));
+
+    OffsetAndMetadata seed = diverged.committed(Set.of(P0)).get(P0);
+    assertThat(seed.offset()).as("the start is committed").isEqualTo(6);
+    assertThat(seed.leaderEpoch())
+        .as("with the epoch that ends there, so a later truncation below 6 is found out too")
+        .contains(3);
   }
 
   @Test

@@ -2,6 +2,7 @@ package com.ilert.ilagent.offsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -91,5 +92,64 @@ class PartitionStateTest {
     assertThat(next).as("the same offset, without the stale list, is committed again").isNotNull();
     assertThat(next.offset()).isEqualTo(6);
     assertThat(OffsetMetadata.decode(6, next.metadata())).isEmpty();
+  }
+
+  @Test
+  void aCommitCarriesTheNewestLeaderEpochOfTheRecordsTakenIn() {
+    PartitionState ps = new PartitionState(TP);
+    ps.start(0, new OffsetAndMetadata(0), new long[0]);
+    assertThat(ps.commitPoint(new OffsetMetadata.Writer())).isNull();
+    ps.add(0, 4);
+    ps.add(1, 5); // a leader election between the two
+    ps.add(2, -1); // an old message format: no epoch
+    ps.complete(ps.epoch(), 0);
+
+    OffsetAndMetadata point = ps.commitPoint(new OffsetMetadata.Writer());
+
+    assertThat(point.offset()).isEqualTo(1);
+    assertThat(point.leaderEpoch())
+        .as("the newest seen (never older than the record below the offset)")
+        .contains(5);
+  }
+
+  @Test
+  void aStartAtTheCommittedOffsetKeepsItsEpochUntilARecordComes() {
+    PartitionState ps = new PartitionState(TP);
+    ps.start(7, new OffsetAndMetadata(7, Optional.of(2), ""), new long[0]);
+    ps.rewind(7); // committed again as it is, e.g. after a truncation at the position
+
+    assertThat(ps.commitPoint(new OffsetMetadata.Writer()).leaderEpoch()).contains(2);
+  }
+
+  @Test
+  void aRecordOfANewerEpochAtAnOffsetTheCommitListsAsDoneIsDelivered() {
+    // Committed 10 in epoch 3 with 12 and 14 listed done; then the log was truncated at 12 and the
+    // new leader (epoch 4) wrote other records at 12 and 14. The commit's epoch still ends at 12,
+    // so the client starts at 10 as committed: only the epochs tell the records apart.
+    OffsetMetadata.Writer w = new OffsetMetadata.Writer().start(10);
+    w.run(12, 1);
+    w.run(14, 1);
+    OffsetAndMetadata committed = new OffsetAndMetadata(10, Optional.of(3), w.finish());
+    PartitionState ps = new PartitionState(TP);
+    ps.start(10, committed, OffsetMetadata.decode(10, committed.metadata()));
+
+    assertThat(ps.add(10, 3)).isFalse();
+    assertThat(ps.add(11, 3)).isFalse();
+    assertThat(ps.add(12, 4)).as("written after the truncation: not the one done").isFalse();
+    assertThat(ps.add(13, 4)).isFalse();
+    assertThat(ps.add(14, 4)).as("above the reused offset: not done either").isFalse();
+  }
+
+  @Test
+  void aRecordOfTheCommitsEpochAtAListedOffsetIsStillSkipped() {
+    OffsetMetadata.Writer w = new OffsetMetadata.Writer().start(10);
+    w.run(12, 1);
+    OffsetAndMetadata committed = new OffsetAndMetadata(10, Optional.of(3), w.finish());
+    PartitionState ps = new PartitionState(TP);
+    ps.start(10, committed, OffsetMetadata.decode(10, committed.metadata()));
+
+    ps.add(10, 2);
+    ps.add(11, 3);
+    assertThat(ps.add(12, 3)).as("the very record that was done").isTrue();
   }
 }

@@ -37,11 +37,15 @@ final class Cluster {
     final byte[] key;
     final byte[] value;
 
-    Entry(EntryKind kind, Rec rec, byte[] key, byte[] value) {
+    /** The partition leader epoch it was written in (KIP-320). */
+    final int epoch;
+
+    Entry(EntryKind kind, Rec rec, byte[] key, byte[] value, int epoch) {
       this.kind = kind;
       this.rec = rec;
       this.key = key;
       this.value = value;
+      this.epoch = epoch;
     }
   }
 
@@ -61,6 +65,9 @@ final class Cluster {
     int truncations;
     long highestEnd;
 
+    /** The partition's leader epoch: one more at every leader election, clean or not. */
+    int leaderEpoch;
+
     /** Truncations: {epoch, offset, time}. */
     final List<long[]> truncatedAt = new ArrayList<>();
 
@@ -73,6 +80,19 @@ final class Cluster {
 
     long end() {
       return entries.size();
+    }
+
+    /**
+     * Where {@code epoch} ends, as the leader answers a client validating a position (KIP-320): the
+     * first offset written in a later epoch, or the log's end.
+     */
+    long endOf(int epoch) {
+      for (int o = 0; o < entries.size(); o++) {
+        if (entries.get(o).epoch > epoch) {
+          return o;
+        }
+      }
+      return end();
     }
 
     /** The last stable offset: what read_committed may read up to. */
@@ -156,7 +176,7 @@ final class Cluster {
     byte[] value = payload(rec).getBytes(StandardCharsets.UTF_8);
     byte[] recordKey = alert == null ? null : alert.getBytes(StandardCharsets.UTF_8);
     EntryKind entryKind = txn && log.openTxn >= 0 ? EntryKind.PENDING : EntryKind.RECORD;
-    log.entries.add(new Entry(entryKind, rec, recordKey, value));
+    log.entries.add(new Entry(entryKind, rec, recordKey, value, log.leaderEpoch));
     log.highestEnd = Math.max(log.highestEnd, log.end());
     log.unfinished.add(offset);
     return rec;
@@ -205,7 +225,7 @@ final class Cluster {
       }
     }
     log.openTxn = -1;
-    log.entries.add(new Entry(EntryKind.MARKER, null, null, null));
+    log.entries.add(new Entry(EntryKind.MARKER, null, null, null, log.leaderEpoch));
     log.highestEnd = Math.max(log.highestEnd, log.end());
     faults.hit(commit ? "txn-commit-marker" : "txn-abort");
   }
@@ -233,6 +253,7 @@ final class Cluster {
       log.entries.remove(log.entries.size() - 1);
     }
     log.truncations++;
+    log.leaderEpoch++;
     log.truncatedAt.add(new long[] {log.truncations, offset, scheduler.now()});
     faults.hit("truncation");
     if (member != null) {
@@ -241,6 +262,12 @@ final class Cluster {
     if (invariants != null) {
       invariants.truncated(log, offset);
     }
+  }
+
+  /** A clean leader election: a new leader epoch, nothing lost. */
+  void leaderChange(TopicPartition tp) {
+    logs.get(tp).leaderEpoch++;
+    faults.hit("leader-change");
   }
 
   // ---- what finished ----

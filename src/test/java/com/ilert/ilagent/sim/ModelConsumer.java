@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,6 +38,8 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * One member's Kafka client, as the 3.7 client behaves where the agent depends on it (read in the
@@ -345,6 +348,20 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
 
   @Override
   public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+    try {
+      commitSyncOnce(offsets, timeout);
+      if (trace.on()) {
+        log("commitSync applied");
+      }
+    } catch (RuntimeException e) {
+      if (trace.on()) {
+        log("commitSync threw " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private void commitSyncOnce(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
     ensureOpen();
     invokeCompletedCommits();
     if (trace.on()) {
@@ -374,6 +391,9 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     ensureOpen();
     if (wakeup && s.random.nextBoolean() && generation == cluster.generation()) {
       cluster.applyCommit(this, new LinkedHashMap<>(offsets), stamp);
+      if (trace.on()) {
+        log("commitSync applied before the wakeup");
+      }
     }
     maybeTriggerWakeup("commitSync-wait");
     if (latency > timeout.toMillis()) {
@@ -647,14 +667,26 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
     movedBack.remove(tp);
     if (c == null) {
       pos = earliest ? 0 : log.stable();
+    } else if (c.leaderEpoch().isPresent()) {
+      // KIP-320: the client asks the leader where the commit's epoch ends; a log truncated below
+      // the commit diverges there, and the client starts at that point (a reset policy is set).
+      long divergence = log.endOf(c.leaderEpoch().get());
+      if (c.offset() > divergence) {
+        faults.hit("commit-epoch-finds-truncation");
+        pos = divergence;
+        movedBack.put(tp, log.truncations);
+      } else {
+        pos = c.offset();
+      }
     } else if (c.offset() > log.end()) {
       // Out of range (the log was truncated below it): the reset policy; the agent sees a start
       // below the committed offset.
       pos = earliest ? 0 : log.stable();
       movedBack.put(tp, log.truncations);
     } else {
-      // The agent commits without a leader epoch: the client cannot validate the committed offset
-      // against the log (KIP-320), so a truncation below it goes unnoticed.
+      // A commit without a leader epoch (a start never committed before, or another client's):
+      // the client cannot validate it against the log (KIP-320), so a truncation below it goes
+      // unnoticed.
       pos = c.offset();
       if (log.truncations > log.committedTruncations) {
         excuseHidden(tp, c, log);
@@ -716,7 +748,19 @@ final class ModelConsumer implements Consumer<byte[], byte[]> {
           if (list == null) {
             list = new ArrayList<>();
           }
-          list.add(new ConsumerRecord<>(tp.topic(), tp.partition(), pos, e.key, e.value));
+          list.add(
+              new ConsumerRecord<>(
+                  tp.topic(),
+                  tp.partition(),
+                  pos,
+                  0L,
+                  TimestampType.CREATE_TIME,
+                  e.key == null ? -1 : e.key.length,
+                  e.value == null ? -1 : e.value.length,
+                  e.key,
+                  e.value,
+                  new RecordHeaders(),
+                  Optional.of(e.epoch)));
           e.rec.polled = true;
           if (e.rec.polledAt < 0) {
             e.rec.polledAt = s.now();

@@ -411,6 +411,9 @@ final class Simulation {
     if (s.random.nextInt(3) == 0) {
       s.at(s.random.nextLong(end), this::truncation);
     }
+    if (s.random.nextInt(3) == 0) {
+      s.at(s.random.nextLong(end), this::leaderChange);
+    }
     if (s.random.nextInt(4) == 0) {
       s.at(s.random.nextLong(end), () -> lifecycle(true));
     }
@@ -552,6 +555,15 @@ final class Simulation {
     long to = Math.max(0, end - 1 - s.random.nextInt(10));
     s.trace.add(s.now(), "world", "truncate " + tp + " at " + to);
     cluster.truncate(tp, to);
+  }
+
+  private void leaderChange() {
+    if (calm) {
+      return;
+    }
+    TopicPartition tp = cluster.partitions.get(s.random.nextInt(cluster.partitions.size()));
+    s.trace.add(s.now(), "world", "new leader of " + tp);
+    cluster.leaderChange(tp);
   }
 
   private void lifecycle(boolean crash) {
