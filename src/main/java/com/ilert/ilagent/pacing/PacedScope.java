@@ -194,6 +194,11 @@ final class PacedScope {
     group.set(newShare, now, this::windowMs);
   }
 
+  /** Records of this key the agent holds, -1 if unknown ({@link Pacer#waiting}). */
+  void waiting(int records) {
+    gate.waiting(records);
+  }
+
   // ---- state for the pacer ----
 
   /** True while this agent paces the whole limit, not a group member's share of it. */

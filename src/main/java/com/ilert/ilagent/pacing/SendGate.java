@@ -45,6 +45,7 @@ final class SendGate {
   private long probeStep = FIRST_PROBE_STEP_MS;
   private boolean probeDue;
   private boolean aloneOut;
+  private int waiting = -1;
 
   SendGate(
       SendLog log,
@@ -261,14 +262,13 @@ final class SendGate {
    * together), so a try takes what they leave, not a place one of them is about to take again.
    */
   private long spareProbeAt(long now) {
-    if (group.whole()
-        || !allowance.learnedBinds()
-        || aloneOut
-        || allowance.serial()
-        || kind.spareProbeOut) {
+    if (group.whole() || aloneOut || allowance.serial() || kind.spareProbeOut) {
       return -1;
     }
     int a = allowance.inForce();
+    if (!allowance.learnedBinds() && !shortTail(a)) {
+      return -1;
+    }
     if (a == 0 || log.size() >= group.wholeAllowance(a) || log.answeredCount() == 0) {
       return -1;
     }
@@ -280,6 +280,21 @@ final class SendGate {
     }
     long from = Math.max(first + w / 3, kind.spareRefusedUntil);
     return from <= first + 3 * w / 4 ? Math.max(from, now) : -1;
+  }
+
+  /** Records of this key the agent holds, -1 if unknown. */
+  void waiting(int records) {
+    waiting = records;
+  }
+
+  /**
+   * True if the records of this key not yet sent are a short tail beyond this agent's part: at most
+   * half a part. Then the other members, whose parts are dealt like this one's, are likely near the
+   * end of theirs too and leave room; while records outrun the part by more, the others' do too.
+   */
+  private boolean shortTail(int a) {
+    int unsent = waiting - log.pendingCount();
+    return waiting >= 0 && unsent > 0 && 2 * unsent <= a;
   }
 
   /** When an early probe may narrow the window's bounds, or -1. */

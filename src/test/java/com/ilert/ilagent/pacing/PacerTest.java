@@ -421,6 +421,36 @@ class PacerTest {
   }
 
   @Test
+  void aMemberGoesAboveItsToldPartOnlyForAShortTailOfItsRecordsAndInTheMiddleOfAWindow() {
+    Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
+    p.waiting(EVENT, "long", 40);
+    p.waiting(EVENT, "tail", 20);
+    for (int i = 0; i < 16; i++) {
+      once(p, EVENT, "long", T, 202, NONE);
+      once(p, EVENT, "tail", T, 202, NONE);
+    }
+    p.waiting(EVENT, "long", -16);
+    p.waiting(EVENT, "tail", -16);
+
+    long middle = T + W / 3;
+    assertThat(p.delayMs(EVENT, "tail", T + 2))
+        .as("the others' parts are still going")
+        .isPositive();
+    assertThat(p.delayMs(EVENT, "tail", middle)).as("4 left of a part of 16").isZero();
+    assertThat(p.delayMs(EVENT, "long", middle))
+        .as("24 left: the others' records outrun their parts too")
+        .isPositive();
+
+    Pacer silent = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
+    for (int i = 0; i < 16; i++) {
+      once(silent, EVENT, "tail", T, 202, NONE);
+    }
+    assertThat(silent.delayMs(EVENT, "tail", middle))
+        .as("told nothing of its records: never above its part")
+        .isPositive();
+  }
+
+  @Test
   void aSmallerShareAppliesAtOnceALargerOneAWindowLater() {
     Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {0, 1, 2}, 6);
     send(p, EVENT, "a", 1, T);
