@@ -77,6 +77,7 @@ public final class Dispatcher<W extends Work> {
   }
 
   public void submit(W work) {
+    pacer.waiting(work.requestKind(), work.pacedKey(), 1);
     lanes.submit(work.orderingKey(), work);
   }
 
@@ -118,13 +119,14 @@ public final class Dispatcher<W extends Work> {
    */
   public void drop(Predicate<? super W> which) {
     for (W w : lanes.removeQueued(which)) {
+      pacer.waiting(w.requestKind(), w.pacedKey(), -1);
       listener.dropped(w);
     }
     for (W w : List.copyOf(suspended)) {
       if (which.test(w)) {
         suspended.remove(w);
         loop.cancelTimer(w.retryTimer);
-        lanes.complete(w);
+        complete(w);
         listener.dropped(w);
       }
     }
@@ -191,16 +193,16 @@ public final class Dispatcher<W extends Work> {
     pacer.answered(work.paced, status, retryAfter, now);
     releaseNow(work.key()); // what waits for this key is asked again after each of its answers
     if (halted || work.stale()) {
-      lanes.complete(work);
+      complete(work);
       listener.dropped(work);
     } else if (reply.outcome() == Outcome.DELIVERED) {
-      lanes.complete(work);
+      complete(work);
       listener.delivered(work, reply);
     } else if (reply.outcome() == Outcome.PERMANENT) {
-      lanes.complete(work);
+      complete(work);
       listener.rejected(work, reply);
     } else if (work.leaving()) {
-      lanes.complete(work); // no retry for a partition on its way to another member
+      complete(work); // no retry for a partition on its way to another member
       listener.dropped(work);
     } else {
       retryOrGiveUp(work, reply, now, retryAfter);
@@ -213,7 +215,7 @@ public final class Dispatcher<W extends Work> {
         policy(work)
             .nextDelayMs(work.attempts, now - work.firstAttemptMs, reply.outcome(), retryAfter);
     if (policyDelay < 0) {
-      lanes.complete(work);
+      complete(work);
       listener.failed(work, reply);
       return;
     }
@@ -246,6 +248,12 @@ public final class Dispatcher<W extends Work> {
                 dispatch();
               }
             });
+  }
+
+  /** Done with {@code work}: its slot is free, and the pacer counts one record less of its key. */
+  private void complete(W work) {
+    lanes.complete(work);
+    pacer.waiting(work.requestKind(), work.pacedKey(), -1);
   }
 
   private RetryPolicy policy(Work work) {

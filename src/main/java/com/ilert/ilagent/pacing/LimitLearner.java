@@ -76,9 +76,13 @@ final class LimitLearner {
   /** A 429 for {@code s} is this scope's limit; {@code retryAfterMs} is -1 without one. */
   void onLimited(Sent s, long retryAfterMs, long now) {
     undo = new Undo(episodes.snapshot(), allowance.snapshot(), kind.bounds.copy(), gate.snapshot());
-    if (s.probe() == Probe.SPARE) {
+    if (s.probe() == Probe.SPARE || s.probe() == Probe.TAIL) {
       // The other agents use their shares: no more tries above this one's for a while.
-      kind.spareRefusedUntil = now + gate.windowMs();
+      if (s.probe() == Probe.SPARE) {
+        kind.spareRefusedUntil = now + gate.windowMs();
+      } else {
+        gate.tailRefused(now);
+      }
       if (retryAfterMs >= 0) {
         gate.blockUntil(now + retryAfterMs);
       }

@@ -47,7 +47,12 @@ final class PacedScope {
     /** Alone, above a tentative allowance: is the allowance larger? */
     ABOVE,
     /** Alone, above this agent's share of a limit shared with other agents: have they left room? */
-    SPARE
+    SPARE,
+    /**
+     * Alone, above this agent's told part, for the short tail of a key's records at the end of a
+     * backlog: have the other members, done with theirs, left room?
+     */
+    TAIL
   }
 
   /**
@@ -192,6 +197,11 @@ final class PacedScope {
   /** This agent's share of the limit changed at {@code now} ({@link GroupPart#set}). */
   void share(Pacer.Allotment newShare, long now) {
     group.set(newShare, now, this::windowMs);
+  }
+
+  /** Records of this key the agent holds, -1 if unknown ({@link Pacer#waiting}). */
+  void waiting(int records) {
+    gate.waiting(records);
   }
 
   // ---- state for the pacer ----

@@ -1,6 +1,9 @@
 package com.ilert.ilagent.pacing;
 
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Paces requests to ilert per integration key (events), per heartbeat key (pings) and per process,
@@ -97,6 +100,7 @@ public final class Pacer {
   private final LimitJudge judge;
   private Share share = Share.ALONE;
   private boolean shareUnknown;
+  private final Map<RequestKind, Map<String, Integer>> waiting = new EnumMap<>(RequestKind.class);
 
   public Pacer(RateLimits limits) {
     this.limits = limits;
@@ -126,6 +130,7 @@ public final class Pacer {
     PacedScope scope = keys.existing(kind, key);
     if (scope != null) {
       shared.adoptInto(kind, scope);
+      scope.waiting(waiting(kind, key));
       delay = Math.max(delay, scope.delayMs(now));
     }
     // What the pacer knows may change meanwhile (another key learns the window's length, a share
@@ -140,6 +145,7 @@ public final class Pacer {
     PacedScope.Sent keyPart = null;
     if (scope != null) {
       shared.adoptInto(kind, scope);
+      scope.waiting(waiting(kind, key));
       keyPart = scope.onSent(now);
     }
     return new Sent(kind, scope, keyPart, process.onSent(now));
@@ -169,6 +175,31 @@ public final class Pacer {
       }
     }
     return Verdict.NONE;
+  }
+
+  /**
+   * Records of {@code key} this agent holds changed by {@code delta}: +1 for each record taken on,
+   * -1 once it is done with (delivered, given up, dropped). In a group the pacer then knows when a
+   * key's records outrun this agent's part only by a short tail, the one time the other members are
+   * likely to leave room (see {@link PacedScope}); without it, a told part is never exceeded.
+   */
+  public void waiting(RequestKind kind, String key, int delta) {
+    if (key == null) {
+      return;
+    }
+    Map<String, Integer> m = waiting.computeIfAbsent(kind, k -> new HashMap<>());
+    int n = m.getOrDefault(key, 0) + delta;
+    if (n > 0) {
+      m.put(key, n);
+    } else {
+      m.remove(key); // nothing held: no entry, so a key's count costs nothing once it is done
+    }
+  }
+
+  /** Records of {@code key} this agent holds, or -1 when the caller never says. */
+  private int waiting(RequestKind kind, String key) {
+    Map<String, Integer> m = waiting.get(kind);
+    return m == null ? -1 : m.getOrDefault(key, 0);
   }
 
   /**

@@ -45,6 +45,10 @@ final class SendGate {
   private long probeStep = FIRST_PROBE_STEP_MS;
   private boolean probeDue;
   private boolean aloneOut;
+  private int waiting = -1;
+
+  /** Until when no tail probe of this key goes again (one was refused). */
+  private long tailRefusedUntil;
 
   SendGate(
       SendLog log,
@@ -145,8 +149,12 @@ final class SendGate {
       } else if (climbing()) {
         probe = Probe.ABOVE;
       } else if (spareProbeMayGo(now)) {
-        probe = Probe.SPARE;
-        kind.spareProbeOut = true;
+        if (allowance.learnedBinds()) {
+          probe = Probe.SPARE;
+          kind.spareProbeOut = true;
+        } else {
+          probe = Probe.TAIL;
+        }
       }
     }
     boolean alone = allowance.serial() || probe != Probe.NONE;
@@ -261,14 +269,14 @@ final class SendGate {
    * together), so a try takes what they leave, not a place one of them is about to take again.
    */
   private long spareProbeAt(long now) {
-    if (group.whole()
-        || !allowance.learnedBinds()
-        || aloneOut
-        || allowance.serial()
-        || kind.spareProbeOut) {
+    if (group.whole() || aloneOut || allowance.serial()) {
       return -1;
     }
     int a = allowance.inForce();
+    boolean learned = allowance.learnedBinds();
+    if (learned ? kind.spareProbeOut : !shortTail(a)) {
+      return -1;
+    }
     if (a == 0 || log.size() >= group.wholeAllowance(a) || log.answeredCount() == 0) {
       return -1;
     }
@@ -278,8 +286,33 @@ final class SendGate {
     if (log.sentAt(bunch - 1) - first > w / 2) {
       return -1; // requests spread over the window: the others' come back at any moment too
     }
-    long from = Math.max(first + w / 3, kind.spareRefusedUntil);
+    // A learned part's try tells of every key's (one at a time for all); a tail's only of its own
+    // key, whose told part the others keep to: from a quarter into the window their parts are out.
+    long from =
+        learned
+            ? Math.max(first + w / 3, kind.spareRefusedUntil)
+            : Math.max(first + w / 4, tailRefusedUntil);
     return from <= first + 3 * w / 4 ? Math.max(from, now) : -1;
+  }
+
+  /** A tail probe was refused at {@code now}: none of this key tries again for a window. */
+  void tailRefused(long now) {
+    tailRefusedUntil = now + windowMs();
+  }
+
+  /** Records of this key the agent holds, -1 if unknown. */
+  void waiting(int records) {
+    waiting = records;
+  }
+
+  /**
+   * True if the records of this key not yet sent are a short tail beyond this agent's part: at most
+   * half a part. Then the other members, whose parts are dealt like this one's, are likely near the
+   * end of theirs too and leave room; while records outrun the part by more, the others' do too.
+   */
+  private boolean shortTail(int a) {
+    int unsent = waiting - log.pendingCount();
+    return waiting >= 0 && unsent > 0 && 2 * unsent <= a;
   }
 
   /** When an early probe may narrow the window's bounds, or -1. */

@@ -313,6 +313,33 @@ final class LimitScenarios {
             accepted.merge(seq, 1, Integer::sum);
           }
         }
+        if (Boolean.getBoolean("bench.timeline")) {
+          Map<String, List<Long>> byKey = new java.util.TreeMap<>();
+          Map<String, List<Long>> refusedByKey = new java.util.TreeMap<>();
+          for (Received r : standIn.attempts()) {
+            String seq = r.field("details");
+            if (seq == null || !seqs.contains(seq)) {
+              continue;
+            }
+            long ms = (r.receivedAtNanos() - t0) / 1_000_000;
+            String key = r.field("integrationKey");
+            (r.status() == 202 ? byKey : refusedByKey)
+                .computeIfAbsent(key, x -> new ArrayList<>())
+                .add(ms);
+          }
+          byKey.forEach(
+              (key, times) -> {
+                java.util.Collections.sort(times);
+                StringBuilder b = new StringBuilder("TIMELINE " + key + ":");
+                for (int i = 0; i < times.size(); i++) {
+                  if (i % 50 == 0 || i == times.size() - 1 || (i > 150 && i % 5 == 0)) {
+                    b.append(" #").append(i + 1).append("@").append(times.get(i));
+                  }
+                }
+                b.append(" refused ").append(refusedByKey.getOrDefault(key, List.of()));
+                say.accept(b.toString());
+              });
+        }
         int first429 = (int) firstStatus.values().stream().filter(s -> s == 429).count();
         long duplicates = accepted.values().stream().mapToLong(n -> n - 1).sum();
         Drain d =

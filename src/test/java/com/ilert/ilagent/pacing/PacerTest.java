@@ -421,6 +421,67 @@ class PacerTest {
   }
 
   @Test
+  void aMemberGoesAboveItsToldPartOnlyForAShortTailOfItsRecordsAndInTheMiddleOfAWindow() {
+    Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
+    p.waiting(EVENT, "long", 40);
+    p.waiting(EVENT, "tail", 20);
+    for (int i = 0; i < 16; i++) {
+      once(p, EVENT, "long", T, 202, NONE);
+      once(p, EVENT, "tail", T, 202, NONE);
+    }
+    p.waiting(EVENT, "long", -16);
+    p.waiting(EVENT, "tail", -16);
+
+    long middle = T + W / 4;
+    assertThat(p.delayMs(EVENT, "tail", T + 2))
+        .as("the others' parts are still going")
+        .isPositive();
+    assertThat(p.delayMs(EVENT, "tail", middle - 1)).isPositive();
+    assertThat(p.delayMs(EVENT, "tail", middle)).as("4 left of a part of 16").isZero();
+    assertThat(p.delayMs(EVENT, "long", middle))
+        .as("24 left: the others' records outrun their parts too")
+        .isPositive();
+
+    Pacer silent = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
+    for (int i = 0; i < 16; i++) {
+      once(silent, EVENT, "tail", T, 202, NONE);
+    }
+    assertThat(silent.delayMs(EVENT, "tail", middle))
+        .as("told nothing of its records: never above its part")
+        .isPositive();
+  }
+
+  @Test
+  void aRefusedTailTryHoldsOnlyItsOwnKeysTailForAWindow() {
+    Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
+    p.waiting(EVENT, "a", 20);
+    p.waiting(EVENT, "b", 20);
+    for (int i = 0; i < 16; i++) {
+      once(p, EVENT, "a", T, 202, NONE);
+      once(p, EVENT, "b", T, 202, NONE);
+    }
+    p.waiting(EVENT, "a", -16);
+    p.waiting(EVENT, "b", -16);
+    long middle = T + W / 4;
+
+    Pacer.Sent tryA = p.sent(EVENT, "a", middle);
+    assertThat(p.delayMs(EVENT, "b", middle))
+        .as("each key's tail tries at once: its limit is its own")
+        .isZero();
+    assertThat(p.delayMs(EVENT, "a", middle)).as("one try of a key at a time").isPositive();
+    p.answered(tryA, 429, 500, middle + 1);
+
+    assertThat(p.delayMs(EVENT, "a", middle + 501))
+        .as("refused: the others use their parts; no try of this key for a window")
+        .isPositive();
+    once(p, EVENT, "b", middle + 2, 202, NONE);
+    assertThat(p.delayMs(EVENT, "b", middle + 3)).as("the other key's tail goes on").isZero();
+    assertThat(p.describe(EVENT, "a"))
+        .as("a refused try teaches nothing")
+        .startsWith("allowance 16 per");
+  }
+
+  @Test
   void aSmallerShareAppliesAtOnceALargerOneAWindowLater() {
     Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {0, 1, 2}, 6);
     send(p, EVENT, "a", 1, T);

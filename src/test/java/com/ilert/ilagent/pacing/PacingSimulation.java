@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 
 /**
@@ -119,6 +120,11 @@ final class PacingSimulation {
      */
     boolean keyRuns;
 
+    /**
+     * Whether the member tells its pacer how many records of each key it holds, as the agent does.
+     */
+    boolean tellsWaiting = true;
+
     Member(String name, Pacer pacer, int maxInFlight) {
       this.name = name;
       this.pacer = pacer;
@@ -126,6 +132,9 @@ final class PacingSimulation {
     }
 
     void add(String key, int record) {
+      if (tellsWaiting) {
+        pacer.waiting(RequestKind.EVENT, key, 1);
+      }
       ArrayDeque<Integer> q = queues.get(key);
       if (q == null) {
         q = new ArrayDeque<>();
@@ -258,11 +267,25 @@ final class PacingSimulation {
    */
   Result drainSpread(
       Map<String, Integer> backlog, IntFunction<Integer> spread, long start, long limitMs) {
+    return drainSpread(backlog, (k, i) -> spread.apply(i), start, limitMs);
+  }
+
+  /**
+   * Spreads {@code backlog} over the members: record {@code i} of the {@code k}-th key goes to
+   * member {@code spread.apply(k, i)}; then drains it.
+   */
+  Result drainSpread(
+      Map<String, Integer> backlog,
+      BiFunction<Integer, Integer, Integer> spread,
+      long start,
+      long limitMs) {
     int next = 0;
+    int k = 0;
     for (Map.Entry<String, Integer> e : backlog.entrySet()) {
       for (int i = 0; i < e.getValue(); i++) {
-        members.get(spread.apply(i)).add(e.getKey(), next++);
+        members.get(spread.apply(k, i)).add(e.getKey(), next++);
       }
+      k++;
     }
     return run(next, start, limitMs);
   }
@@ -361,9 +384,18 @@ final class PacingSimulation {
             owner.add(f.key(), f.record());
           } else {
             owner.queues.get(f.key()).addFirst(f.record());
+            if (owner != m && owner.tellsWaiting) {
+              owner.pacer.waiting(RequestKind.EVENT, f.key(), 1);
+            }
+          }
+          if (owner != m && m.tellsWaiting) {
+            m.pacer.waiting(RequestKind.EVENT, f.key(), -1);
           }
         } else {
           done++;
+          if (m.tellsWaiting) {
+            m.pacer.waiting(RequestKind.EVENT, f.key(), -1);
+          }
           doneAt.merge(f.key(), f.answerAt(), Math::max);
           if (trace && f.key().equals(System.getProperty("sim.key"))) {
             System.out.printf(

@@ -320,6 +320,30 @@ class PacingSimulationTest {
     }
   }
 
+  /**
+   * The benchmark's group exactly: record {@code i} of the {@code k}-th key on partition {@code (i
+   * + k) mod 6}, three members of two partitions each, a sliding window: the issue's targets.
+   */
+  @ParameterizedTest(name = "told {0}")
+  @ValueSource(booleans = {true, false})
+  void threeMembersDrainTheBenchmarksBacklogWithinTheTargets(boolean told) {
+    Result r =
+        group(told ? TOLD : LEARNED, server(Model.SLIDING_WINDOW, RetryAfter.SECONDS), 3)
+            .drainSpread(
+                PacingSimulation.backlog(10, 200), (k, i) -> ((i + k) % 6) / 2, T0, 600_000);
+    String what =
+        (told ? "told: " : "learned: ")
+            + r
+            + String.format(", %.2fx", r.drainMs() / (double) IDEAL_10_KEYS);
+    if (told) {
+      assertThat(r.share429OfRecords()).as(what).isLessThanOrEqualTo(0.01);
+      assertThat(r.drainMs()).as(what).isLessThanOrEqualTo((long) (1.2 * IDEAL_10_KEYS));
+    } else {
+      assertThat(r.share429OfRecords()).as(what).isLessThanOrEqualTo(0.03);
+      assertThat(r.drainMs()).as(what).isLessThanOrEqualTo((long) (1.3 * IDEAL_10_KEYS));
+    }
+  }
+
   static Stream<Arguments> groups() {
     return Stream.of(
         Arguments.of(3, Model.SLIDING_WINDOW),
