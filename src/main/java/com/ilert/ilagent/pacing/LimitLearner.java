@@ -62,7 +62,7 @@ final class LimitLearner {
           allowance.raise(); // the others left room: this member's part is larger
         }
       }
-      case NONE -> {}
+      case TAIL, NONE -> {} // a tail's try above a told part teaches nothing
     }
     if (episodes.sentBefore(s.sentAt())) {
       if (s.episode() == episodes.number() - 1) {
