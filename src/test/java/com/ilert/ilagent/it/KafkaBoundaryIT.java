@@ -20,15 +20,18 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
  * The agent at the Kafka boundary against the real broker: a cooperative rebalance while the
- * process-wide bound holds every partition paused, an extreme Retry-After, and transactions.
+ * process-wide bound holds every partition paused, an extreme Retry-After, transactions, and
+ * commits that carry the leader epoch.
  */
 @AgentTest
 class KafkaBoundaryIT {
@@ -121,6 +124,35 @@ class KafkaBoundaryIT {
     kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
     assertThat(delivered(ilert))
         .containsExactlyInAnyOrder("committed 0", "committed 1", "committed 2");
+  }
+
+  @Test
+  void commitsCarryTheLeaderEpochAndARestartFromThemStartsWhereItLeftOff(
+      TestAgents agents, IlertStandIn ilert, KafkaBroker kafka) {
+    String topic = agents.newTopic(1);
+    RunningAgent first = agents.start("-e", topic);
+    for (int i = 0; i < 3; i++) {
+      kafka.send(topic, "k", event(KEY, "ALERT", "before " + i, null));
+    }
+    ilert.awaitEvents(3, Duration.ofSeconds(30));
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
+
+    OffsetAndMetadata committed = kafka.committed(agents.group()).get(new TopicPartition(topic, 0));
+    assertThat(committed.offset()).isEqualTo(3);
+    assertThat(committed.leaderEpoch())
+        .as("the epoch lets the next member find a truncation below the commit (KIP-320)")
+        .isPresent();
+
+    first.sigterm();
+    first.awaitExit(Duration.ofSeconds(30));
+    kafka.send(topic, "k", event(KEY, "ALERT", "after", null));
+    agents.start("-e", topic);
+
+    ilert.awaitEvents(4, Duration.ofSeconds(30));
+    kafka.awaitNoLag(agents.group(), topic, Duration.ofSeconds(30));
+    assertThat(ilert.events().stream().map(Received::summary))
+        .as("the client validated the commit's epoch with the broker and started at it")
+        .containsExactly("before 0", "before 1", "before 2", "after");
   }
 
   private static Set<String> delivered(IlertStandIn ilert) {
