@@ -420,17 +420,26 @@ class PacerTest {
     assertThat(p.describeProcess()).startsWith("allowance 234 per");
   }
 
+  /**
+   * A member with 2 of 6 partitions, told 50 per key (its part 16), that holds {@code heldA} and
+   * {@code heldB} records of two keys and sent its part of each at T.
+   */
+  private Pacer partsSent(String a, int heldA, String b, int heldB) {
+    Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
+    p.waiting(EVENT, a, heldA);
+    p.waiting(EVENT, b, heldB);
+    for (int i = 0; i < 16; i++) {
+      once(p, EVENT, a, T, 202, NONE);
+      once(p, EVENT, b, T, 202, NONE);
+    }
+    p.waiting(EVENT, a, -16);
+    p.waiting(EVENT, b, -16);
+    return p;
+  }
+
   @Test
   void aMemberGoesAboveItsToldPartOnlyForAShortTailOfItsRecordsAndInTheMiddleOfAWindow() {
-    Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
-    p.waiting(EVENT, "long", 40);
-    p.waiting(EVENT, "tail", 20);
-    for (int i = 0; i < 16; i++) {
-      once(p, EVENT, "long", T, 202, NONE);
-      once(p, EVENT, "tail", T, 202, NONE);
-    }
-    p.waiting(EVENT, "long", -16);
-    p.waiting(EVENT, "tail", -16);
+    Pacer p = partsSent("long", 40, "tail", 20);
 
     long middle = T + W / 4;
     assertThat(p.delayMs(EVENT, "tail", T + 2))
@@ -453,15 +462,7 @@ class PacerTest {
 
   @Test
   void aRefusedTailTryHoldsOnlyItsOwnKeysTailForAWindow() {
-    Pacer p = member(new RateLimits(50, 0, 0, W), new int[] {2, 3}, 6);
-    p.waiting(EVENT, "a", 20);
-    p.waiting(EVENT, "b", 20);
-    for (int i = 0; i < 16; i++) {
-      once(p, EVENT, "a", T, 202, NONE);
-      once(p, EVENT, "b", T, 202, NONE);
-    }
-    p.waiting(EVENT, "a", -16);
-    p.waiting(EVENT, "b", -16);
+    Pacer p = partsSent("a", 20, "b", 20);
     long middle = T + W / 4;
 
     Pacer.Sent tryA = p.sent(EVENT, "a", middle);
