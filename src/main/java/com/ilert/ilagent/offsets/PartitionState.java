@@ -182,15 +182,6 @@ public final class PartitionState {
   }
 
   /**
-   * A record arrived at {@code offset}: tracked until it completes.
-   *
-   * @return true if it completed before a restart or hand-over (commit metadata): not sent again
-   */
-  public boolean add(long offset) {
-    return add(offset, -1);
-  }
-
-  /**
    * A record of partition leader epoch {@code leaderEpoch} (negative if unknown) arrived at {@code
    * offset}: tracked until it completes. One newer than the commit whose metadata lists its offset
    * as done is a record written after a truncation, not the one that was done.

@@ -97,7 +97,7 @@ class OffsetMetadataTest {
     PartitionState before = new PartitionState(new TopicPartition("events", 0));
     before.start(0, null, new long[0]);
     for (long o = 0; o < 20; o++) {
-      before.add(o);
+      before.add(o, -1);
     }
     for (long o = 0; o < 20; o++) {
       if (o != 3 && o != 11 && o != 12) {
@@ -112,7 +112,7 @@ class OffsetMetadataTest {
     after.start(point.offset(), point, OffsetMetadata.decode(point.offset(), point.metadata()));
     List<Long> delivered = new ArrayList<>();
     for (long o = 3; o < 25; o++) {
-      if (!after.add(o)) {
+      if (!after.add(o, -1)) {
         delivered.add(o);
       }
     }

@@ -19,7 +19,7 @@ class PartitionStateTest {
     PartitionState ps = new PartitionState(TP);
     ps.start(0, new OffsetAndMetadata(0), new long[0]);
     for (long o = 0; o < 10; o++) {
-      ps.add(o);
+      ps.add(o, -1);
       ps.complete(ps.epoch(), o);
     }
     int sentIn = ps.epoch();
@@ -48,7 +48,7 @@ class PartitionStateTest {
     assertThat(next).as("the start below the committed offset is committed").isNotNull();
     assertThat(next.offset()).isEqualTo(80);
     for (long o = 80; o < 104; o++) {
-      assertThat(ps.add(o)).as("offset %d holds a new record: not known done", o).isFalse();
+      assertThat(ps.add(o, -1)).as("offset %d holds a new record: not known done", o).isFalse();
     }
   }
 
@@ -56,7 +56,7 @@ class PartitionStateTest {
   void aRewindToTheVeryFirstOffsetIsCommittedToo() {
     PartitionState ps = new PartitionState(TP);
     ps.start(0, null, new long[0]);
-    ps.add(0);
+    ps.add(0, -1);
     ps.complete(ps.epoch(), 0);
     ps.committed(ps.commitPoint(new OffsetMetadata.Writer()), ps.epoch());
 
@@ -79,7 +79,7 @@ class PartitionStateTest {
     PartitionState ps = new PartitionState(TP);
     ps.start(6, new OffsetAndMetadata(6), new long[0]);
     for (long o = 6; o < 18; o++) {
-      ps.add(o);
+      ps.add(o, -1);
     }
     ps.complete(ps.epoch(), 17); // 6 pending: committed 6, 17 listed done
     OffsetAndMetadata listing = ps.commitPoint(new OffsetMetadata.Writer());
