@@ -18,6 +18,7 @@ final class KeyScopes {
   private final RateLimits limits;
   private final SharedAllowances shared;
   private final long idleMs;
+  private final HeldRecords held;
   private final Map<RequestKind, LinkedHashMap<String, PacedScope>> keys =
       new EnumMap<>(RequestKind.class);
   private long nextSweep = Long.MIN_VALUE;
@@ -28,9 +29,11 @@ final class KeyScopes {
 
   /**
    * @param idleMs how long a key must have been idle to be swept
+   * @param held the records of each key the agent holds
    */
-  KeyScopes(RateLimits limits, long idleMs, SharedAllowances shared) {
+  KeyScopes(RateLimits limits, long idleMs, SharedAllowances shared, HeldRecords held) {
     this.limits = limits;
+    this.held = held;
     this.shared = shared;
     this.idleMs = idleMs;
     for (RequestKind kind : new RequestKind[] {RequestKind.EVENT, RequestKind.PING}) {
@@ -61,7 +64,12 @@ final class KeyScopes {
     if (scope == null) {
       scope =
           new PacedScope(
-              limits.perKey(kind), limits.windowMs(), KEY_LOG_LIMIT, shared.of(kind), true);
+              limits.perKey(kind),
+              limits.windowMs(),
+              KEY_LOG_LIMIT,
+              shared.of(kind),
+              true,
+              () -> held.of(kind, key));
       scope.share(share.of(kind), Long.MIN_VALUE);
       map.put(key, scope);
     }

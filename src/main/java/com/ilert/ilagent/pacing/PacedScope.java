@@ -3,6 +3,7 @@ package com.ilert.ilagent.pacing;
 import com.ilert.ilagent.pacing.learning.Allowance;
 import com.ilert.ilagent.pacing.learning.Episodes;
 import com.ilert.ilagent.pacing.learning.RunStart;
+import java.util.function.IntSupplier;
 
 /**
  * One limit as the agent sees it: one integration key, one heartbeat key, or the whole process.
@@ -85,21 +86,33 @@ final class PacedScope {
    * @param kind what this scope shares with the other scopes of its kind (the process has one of
    *     its own)
    * @param perKey true for a key's scope, false for the process's
+   * @param held how many records of the scope's key the agent holds, -1 if unknown
    */
   PacedScope(
-      int told, long toldWindowMs, int logLimit, SharedAllowances.Kind kind, boolean perKey) {
+      int told,
+      long toldWindowMs,
+      int logLimit,
+      SharedAllowances.Kind kind,
+      boolean perKey,
+      IntSupplier held) {
     this.logLimit = logLimit;
     this.kind = kind;
     this.allowance = new Allowance(told);
     this.group = new GroupPart(told, allowance);
-    this.gate = new SendGate(log, allowance, episodes, runs, kind, group, toldWindowMs, perKey);
+    this.gate =
+        new SendGate(log, allowance, episodes, runs, kind, group, toldWindowMs, perKey, held);
     this.learner = new LimitLearner(log, allowance, episodes, runs, kind, group, gate);
   }
 
   /** The whole process's scope, with a window-bounds estimate of its own. */
   static PacedScope forProcess(RateLimits limits) {
     return new PacedScope(
-        limits.total(), limits.windowMs(), PROCESS_LOG_LIMIT, new SharedAllowances.Kind(), false);
+        limits.total(),
+        limits.windowMs(),
+        PROCESS_LOG_LIMIT,
+        new SharedAllowances.Kind(),
+        false,
+        () -> -1);
   }
 
   // ---- asking ----
@@ -197,11 +210,6 @@ final class PacedScope {
   /** This agent's share of the limit changed at {@code now} ({@link GroupPart#set}). */
   void share(Pacer.Allotment newShare, long now) {
     group.set(newShare, now, this::windowMs);
-  }
-
-  /** Records of this key the agent holds, -1 if unknown ({@link Pacer#waiting}). */
-  void waiting(int records) {
-    gate.waiting(records);
   }
 
   // ---- state for the pacer ----

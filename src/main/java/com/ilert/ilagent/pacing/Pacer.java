@@ -1,9 +1,6 @@
 package com.ilert.ilagent.pacing;
 
 import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Paces requests to ilert per integration key (events), per heartbeat key (pings) and per process,
@@ -100,13 +97,13 @@ public final class Pacer {
   private final LimitJudge judge;
   private Share share = Share.ALONE;
   private boolean shareUnknown;
-  private final Map<RequestKind, Map<String, Integer>> waiting = new EnumMap<>(RequestKind.class);
+  private final HeldRecords held = new HeldRecords();
 
   public Pacer(RateLimits limits) {
     this.limits = limits;
     this.process = PacedScope.forProcess(limits);
     this.shared = new SharedAllowances(limits);
-    this.keys = new KeyScopes(limits, Math.max(IDLE_MS, 2 * limits.windowMs()), shared);
+    this.keys = new KeyScopes(limits, Math.max(IDLE_MS, 2 * limits.windowMs()), shared, held);
     this.judge = new LimitJudge(process, keys, shared, hold);
   }
 
@@ -130,7 +127,6 @@ public final class Pacer {
     PacedScope scope = keys.existing(kind, key);
     if (scope != null) {
       shared.adoptInto(kind, scope);
-      scope.waiting(waiting(kind, key));
       delay = Math.max(delay, scope.delayMs(now));
     }
     // What the pacer knows may change meanwhile (another key learns the window's length, a share
@@ -145,7 +141,6 @@ public final class Pacer {
     PacedScope.Sent keyPart = null;
     if (scope != null) {
       shared.adoptInto(kind, scope);
-      scope.waiting(waiting(kind, key));
       keyPart = scope.onSent(now);
     }
     return new Sent(kind, scope, keyPart, process.onSent(now));
@@ -184,22 +179,7 @@ public final class Pacer {
    * likely to leave room (see {@link PacedScope}); without it, a told part is never exceeded.
    */
   public void waiting(RequestKind kind, String key, int delta) {
-    if (key == null) {
-      return;
-    }
-    Map<String, Integer> m = waiting.computeIfAbsent(kind, k -> new HashMap<>());
-    int n = m.getOrDefault(key, 0) + delta;
-    if (n > 0) {
-      m.put(key, n);
-    } else {
-      m.remove(key); // nothing held: no entry, so a key's count costs nothing once it is done
-    }
-  }
-
-  /** Records of {@code key} this agent holds, or -1 when the caller never says. */
-  private int waiting(RequestKind kind, String key) {
-    Map<String, Integer> m = waiting.get(kind);
-    return m == null ? -1 : m.getOrDefault(key, 0);
+    held.change(kind, key, delta);
   }
 
   /**

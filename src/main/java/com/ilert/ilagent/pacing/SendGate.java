@@ -8,6 +8,7 @@ import com.ilert.ilagent.pacing.PacedScope.Sent;
 import com.ilert.ilagent.pacing.learning.Allowance;
 import com.ilert.ilagent.pacing.learning.Episodes;
 import com.ilert.ilagent.pacing.learning.RunStart;
+import java.util.function.IntSupplier;
 
 /**
  * When a scope's next request may go, and which request goes alone as a probe. In order: not while
@@ -45,7 +46,7 @@ final class SendGate {
   private long probeStep = FIRST_PROBE_STEP_MS;
   private boolean probeDue;
   private boolean aloneOut;
-  private int waiting = -1;
+  private final IntSupplier held;
 
   /** Until when no tail probe of this key goes again (one was refused). */
   private long tailRefusedUntil;
@@ -58,7 +59,8 @@ final class SendGate {
       SharedAllowances.Kind kind,
       GroupPart group,
       long toldWindowMs,
-      boolean perKey) {
+      boolean perKey,
+      IntSupplier held) {
     this.log = log;
     this.allowance = allowance;
     this.episodes = episodes;
@@ -67,6 +69,7 @@ final class SendGate {
     this.group = group;
     this.toldWindowMs = toldWindowMs;
     this.perKey = perKey;
+    this.held = held;
   }
 
   /** 0 if a request may go at {@code now}, else how many ms until asking again makes sense. */
@@ -300,17 +303,13 @@ final class SendGate {
     tailRefusedUntil = now + windowMs();
   }
 
-  /** Records of this key the agent holds, -1 if unknown. */
-  void waiting(int records) {
-    waiting = records;
-  }
-
   /**
    * True if the records of this key not yet sent are a short tail beyond this agent's part: at most
    * half a part. Then the other members, whose parts are dealt like this one's, are likely near the
    * end of theirs too and leave room; while records outrun the part by more, the others' do too.
    */
   private boolean shortTail(int a) {
+    int waiting = held.getAsInt();
     int unsent = waiting - log.pendingCount();
     return waiting >= 0 && unsent > 0 && 2 * unsent <= a;
   }
